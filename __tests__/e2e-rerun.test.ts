@@ -1,0 +1,249 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import type { Simulator } from '../simulator/ncp-simulator.mjs'
+import { runAction } from './helpers/run-action.js'
+import { baseInputs, count, startSim } from './helpers/sim.js'
+
+const CREATE = 'createMemberServerImageInstance'
+const LIST = 'getMemberServerImageInstanceList'
+const NAME = 'golden-web-1'
+
+let sim: Simulator | undefined
+afterEach(async () => {
+  await sim?.close()
+  sim = undefined
+})
+
+function seed(status: 'INIT' | 'CREAT' | 'CREFL', extra: { createMs?: number } = {}): string {
+  return sim!.addImage({ kind: 'member', name: NAME, serverInstanceNo: '1001', status, ...extra })
+    .no
+}
+
+describe('if-exists', () => {
+  it('fail: a re-run with the same name stops before creating and names the existing image', async () => {
+    sim = await startSim()
+    const no = seed('CREAT')
+    const run = await runAction(baseInputs(sim, { 'image-name': NAME }))
+
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain(
+      `An image named "${NAME}" already exists in region KR: number ${no}, status CREAT (created).`
+    )
+    expect(run.stdout).toContain('if-exists: reuse')
+    expect(count(sim, CREATE)).toBe(0)
+    expect(sim.images()).toHaveLength(1)
+    expect(run.outputs['image-instance-no']).toBeUndefined()
+  })
+
+  it('reuse: a created image is output as is, with no create call', async () => {
+    sim = await startSim()
+    const no = seed('CREAT')
+    const run = await runAction(baseInputs(sim, { 'image-name': NAME, 'if-exists': 'reuse' }))
+
+    expect(run.code).toBe(0)
+    expect(count(sim, CREATE)).toBe(0)
+    expect(count(sim, 'getMemberServerImageInstanceDetail')).toBe(0)
+    expect(run.outputs).toMatchObject({
+      'image-instance-no': no,
+      'image-status': 'CREAT',
+      'image-name': NAME
+    })
+    expect(sim.images()).toHaveLength(1)
+    expect(run.summary).toContain('| Image | already existed (if-exists: reuse) |')
+  })
+
+  it('reuse: an image still being created is waited for', async () => {
+    sim = await startSim()
+    const no = seed('INIT', { createMs: 700 })
+    const run = await runAction(baseInputs(sim, { 'image-name': NAME, 'if-exists': 'reuse' }))
+
+    expect(run.code).toBe(0)
+    expect(count(sim, CREATE)).toBe(0)
+    expect(count(sim, 'getMemberServerImageInstanceDetail')).toBeGreaterThanOrEqual(1)
+    expect(run.outputs).toMatchObject({ 'image-instance-no': no, 'image-status': 'CREAT' })
+    expect(sim.images()).toHaveLength(1)
+  })
+
+  it('reuse: a failed image is an error that says so', async () => {
+    sim = await startSim()
+    const no = seed('CREFL')
+    const run = await runAction(baseInputs(sim, { 'image-name': NAME, 'if-exists': 'reuse' }))
+
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain(`number ${no}, status CREFL`)
+    expect(run.stdout).toContain('Its creation failed, so it cannot be reused')
+    expect(count(sim, CREATE)).toBe(0)
+    expect(sim.images()).toHaveLength(1)
+  })
+})
+
+describe('a create that fails or loses its reply never leaves a second image', () => {
+  it.each(['throttle', 'endpoint-error'] as const)(
+    'a create answered %s before reaching the service is sent again: one image',
+    async kind => {
+      sim = await startSim()
+      sim.addFault({ action: CREATE, kind, when: 'before' })
+      const run = await runAction(baseInputs(sim, { 'image-name': NAME }))
+
+      expect(run.code).toBe(0)
+      expect(count(sim, CREATE)).toBe(2)
+      expect(sim.images()).toHaveLength(1)
+      expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
+      expect(run.outputs['image-status']).toBe('CREAT')
+    }
+  )
+
+  it('a throttled create is resent without a lookup, since the gateway never passed it on', async () => {
+    sim = await startSim()
+    sim.addFault({ action: CREATE, kind: 'throttle', when: 'before' })
+    const run = await runAction(baseInputs(sim, { 'image-name': NAME, wait: 'false' }))
+
+    expect(run.code).toBe(0)
+    expect(count(sim, LIST)).toBe(1)
+    expect(run.stdout).toContain('It never reached the service, so it is sent again')
+  })
+
+  it.each(['unexpected', 'endpoint-timeout', 'service-retry', 'drop'] as const)(
+    'a create carried out but answered %s is found by name and adopted: one image, no second create',
+    async kind => {
+      sim = await startSim({ listLagMs: 400 })
+      sim.addFault({ action: CREATE, kind, when: 'after' })
+      const run = await runAction(baseInputs(sim, { 'image-name': NAME }))
+
+      expect(run.code).toBe(0)
+      expect(count(sim, CREATE)).toBe(1)
+      expect(sim.images()).toHaveLength(1)
+      const [image] = sim.images()
+      expect(run.stdout).toContain(
+        `The reply was lost, but image ${image.no} named "${NAME}" now exists: using it.`
+      )
+      expect(run.outputs).toMatchObject({ 'image-instance-no': image.no, 'image-status': 'CREAT' })
+      expect(run.summary).toContain(
+        '| Image | created by this run (the reply was lost; found by name) |'
+      )
+    }
+  )
+
+  it('a resent create that answers "name in use" after a lost reply adopts the first image', async () => {
+    // The list lags longer than the first round of looks, so the action resends; the service then
+    // refuses the name, and the next looks find the image the first create made.
+    sim = await startSim({ listLagMs: 1300 })
+    sim.addFault({ action: CREATE, kind: 'endpoint-error', when: 'after' })
+    const run = await runAction(baseInputs(sim, { 'image-name': NAME }))
+
+    expect(run.code).toBe(0)
+    expect(count(sim, CREATE)).toBe(2)
+    expect(sim.requests.filter(r => r.action === CREATE).map(r => r.status)).toEqual([503, 400])
+    expect(sim.images()).toHaveLength(1)
+    expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
+  })
+
+  it('a re-run after a lost reply fails on the name (if-exists: fail) or picks the image up (reuse)', async () => {
+    sim = await startSim({ createMs: 30_000 })
+    sim.addFault({ action: CREATE, kind: 'drop', when: 'after' })
+    const first = await runAction(baseInputs(sim, { 'image-name': NAME, wait: 'false' }))
+    const no = sim.images()[0].no
+    expect(first.code).toBe(0)
+    expect(first.outputs['image-instance-no']).toBe(no)
+
+    const again = await runAction(baseInputs(sim, { 'image-name': NAME, wait: 'false' }))
+    expect(again.code).toBe(1)
+    expect(again.stdout).toContain(`number ${no}, status INIT`)
+
+    const reuse = await runAction(
+      baseInputs(sim, { 'image-name': NAME, wait: 'false', 'if-exists': 'reuse' })
+    )
+    expect(reuse.code).toBe(0)
+    expect(reuse.outputs['image-instance-no']).toBe(no)
+    expect(count(sim, CREATE)).toBe(1)
+    expect(sim.images()).toHaveLength(1)
+  })
+
+  it('cancelled while looking for a lost image: logs the number and name of the image that exists', async () => {
+    sim = await startSim({ listLagMs: 1000, createMs: 60_000 })
+    sim.addFault({ action: CREATE, kind: 'drop', when: 'after' })
+    let timer: NodeJS.Timeout | undefined
+    const run = await runAction(baseInputs(sim, { 'image-name': NAME, 'poll-interval': '10s' }), {
+      onOutput: (text, child) => {
+        if (!timer && text.includes('looking for an image named')) {
+          timer = setTimeout(() => child.kill('SIGINT'), 1500)
+        }
+      },
+      limitMs: 8_000
+    })
+
+    expect(timer).toBeDefined()
+    expect(run.code).toBe(1)
+    const [image] = sim.images()
+    expect(sim.images()).toHaveLength(1)
+    expect(run.stdout).toContain(`image ${image.no} named "${NAME}" exists (INIT)`)
+    expect(run.outputs['image-instance-no']).toBe(image.no)
+    expect(count(sim, CREATE)).toBe(1)
+  })
+
+  it('cancelled between create retries: stops promptly and says what it found', async () => {
+    sim = await startSim()
+    sim.addFault({ action: CREATE, kind: 'throttle', when: 'before', retryAfterSeconds: 30 })
+    let sent = false
+    const run = await runAction(baseInputs(sim, { 'image-name': NAME }), {
+      onOutput: (text, child) => {
+        if (!sent && text.includes('sent again in 30000 ms')) {
+          sent = true
+          child.kill('SIGTERM')
+        }
+      },
+      limitMs: 6_000
+    })
+
+    expect(sent).toBe(true)
+    expect(run.signal).toBeNull()
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('Cancelled (SIGTERM)')
+    expect(run.stdout).toContain(`no image named "${NAME}" shows yet`)
+    expect(sim.images()).toHaveLength(0)
+  })
+})
+
+describe('dry-run', () => {
+  it('checks with read-only calls, logs the plan, creates nothing and sets no image outputs', async () => {
+    sim = await startSim()
+    const run = await runAction(
+      baseInputs(sim, { 'image-name': NAME, 'image-description': 'release 1.2', 'dry-run': 'true' })
+    )
+
+    expect(run.code).toBe(0)
+    expect(sim.requests.map(r => r.action)).toEqual(['getServerInstanceDetail', LIST])
+    expect(sim.images()).toHaveLength(0)
+    expect(run.stdout).toContain(
+      'Dry run: would create a member server image (XEN/RHV) with createMemberServerImageInstance:'
+    )
+    expect(run.stdout).toContain('server:      1001 (web-xen-1), RUN, hypervisor XEN')
+    expect(run.stdout).toContain(`name:        ${NAME}`)
+    expect(run.stdout).toContain('description: "release 1.2"')
+    expect(run.stdout).toContain('region:      KR')
+    expect(run.stdout).toContain(
+      `endpoint:    POST ${sim.url}/vserver/v2/createMemberServerImageInstance`
+    )
+    expect(run.stdout).toContain('Nothing was created.')
+    expect(run.outputs['image-instance-no']).toBeUndefined()
+    expect(run.outputs['image-status']).toBeUndefined()
+    expect(run.summary).toContain('Dry run')
+  })
+
+  it('fails like the real run would when the name is taken and if-exists is fail', async () => {
+    sim = await startSim()
+    seed('CREAT')
+    const run = await runAction(baseInputs(sim, { 'image-name': NAME, 'dry-run': 'true' }))
+
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('already exists')
+    expect(count(sim, CREATE)).toBe(0)
+  })
+
+  it('fails on bad credentials, since it checks them', async () => {
+    sim = await startSim()
+    const run = await runAction(baseInputs(sim, { 'secret-key': 'wrong', 'dry-run': 'true' }))
+
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('Authentication Failed')
+  })
+})

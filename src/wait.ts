@@ -69,14 +69,19 @@ export async function waitForImage<T extends PolledImage>(
     const now = clock.now()
     if (now >= deadline) return { state: 'timed-out', image }
     const nextSlot = start + (Math.floor((now - start) / intervalMs) + 1) * intervalMs
-    await clock.sleep(Math.min(nextSlot, deadline) - now, signal)
+    const pollAt = Math.min(nextSlot, deadline)
+    // Long poll intervals still get a line at least every heartbeat.
+    while (clock.now() < pollAt) {
+      await clock.sleep(Math.min(pollAt, lastLine + heartbeatMs) - clock.now(), signal)
+      if (clock.now() < pollAt) report(false)
+    }
     try {
       image = await read()
     } catch (error) {
       if (signal?.aborted) throw signal.reason
       if (!options.isTransient(error)) throw error
       options.warn(
-        `Could not read image ${image.no} this time (${(error as Error).message}); still waiting.`
+        `Could not read image ${image.no} this time (${error instanceof Error ? error.message : String(error)}); still waiting.`
       )
     }
   }

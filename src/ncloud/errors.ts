@@ -230,10 +230,12 @@ function hintFor(f: NcloudErrorFields): string {
   }
 }
 
+/** Retry-After as whole seconds or an HTTP date (RFC 9110); anything else is ignored. */
 export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000
-  const at = Date.parse(value)
+  const text = value?.trim() ?? ''
+  if (/^\d+$/.test(text)) return Number(text) * 1000
+  if (!/GMT$/.test(text)) return undefined
+  const at = Date.parse(text)
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs)
 }
 

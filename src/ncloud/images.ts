@@ -10,6 +10,8 @@ export interface ImageKind {
   nameRule: NameRule
   actions: { create: string; detail: string; list: string }
   params: { name: string; description: string; number: string }
+  /** Sent with every list call: keeps NCP's public images out of a name lookup. */
+  listFilter: Params
   listKey: string
   fields: { number: string; name: string; status: string; statusName: string }
 }
@@ -29,6 +31,7 @@ export const MEMBER_IMAGE: ImageKind = Object.freeze({
     description: 'memberServerImageDescription',
     number: 'memberServerImageInstanceNo'
   },
+  listFilter: {},
   listKey: 'memberServerImageInstanceList',
   fields: {
     number: 'memberServerImageInstanceNo',
@@ -53,6 +56,7 @@ export const SERVER_IMAGE: ImageKind = Object.freeze({
     description: 'serverImageDescription',
     number: 'serverImageNo'
   },
+  listFilter: { 'serverImageTypeCodeList.1': 'SELF' },
   listKey: 'serverImageList',
   fields: {
     number: 'serverImageNo',
@@ -124,7 +128,8 @@ export class ImageApi {
 
   /** The image with exactly this name in the client's region, if there is one. */
   async findByName(name: string): Promise<ImageRecord | undefined> {
-    const result = await this.client.call(this.kind.actions.list, { [this.kind.params.name]: name })
+    const { actions, params, listFilter } = this.kind
+    const result = await this.client.call(actions.list, { ...listFilter, [params.name]: name })
     return this.records(result).find(record => record.name === name)
   }
 

@@ -1,0 +1,393 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { createHmac } from 'node:crypto'
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { NcloudClient, type ClientOptions } from '../src/ncloud/client.js'
+import { NcloudError } from '../src/ncloud/errors.js'
+import type { RetryPolicy } from '../src/retry.js'
+import { FakeClock } from './helpers/fake-clock.js'
+
+const ACCESS_KEY = 'AK-test-0001'
+const SECRET_KEY = 'SK-very-secret-0001'
+const TINY_RETRY: RetryPolicy = {
+  maxAttempts: 3,
+  baseDelayMs: 1,
+  maxDelayMs: 5,
+  maxRetryAfterMs: 50
+}
+
+interface Received {
+  method: string
+  url: string
+  headers: IncomingHttpHeaders
+  body: string
+}
+
+/** What the test server does with one request: answer it, drop the connection, or keep it waiting. */
+type Reply =
+  | { status: number; body: unknown; headers?: Record<string, string> }
+  | { drop: true }
+  | { hang: true }
+
+let server: Server
+let origin: string
+let received: Received[]
+let replies: Reply[]
+let hanging: ServerResponse[]
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    const chunks: Buffer[] = []
+    request.on('data', chunk => chunks.push(chunk as Buffer))
+    request.on('end', () => {
+      received.push({
+        method: request.method ?? '',
+        url: request.url ?? '',
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8')
+      })
+      const reply = replies.shift() ?? { status: 500, body: 'no reply scripted' }
+      if ('drop' in reply) return request.socket.destroy()
+      if ('hang' in reply) return void hanging.push(response)
+      const body = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body)
+      response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers })
+      response.end(body)
+    })
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+
+afterAll(async () => {
+  server.closeAllConnections()
+  await new Promise<void>(resolve => server.close(() => resolve()))
+})
+
+beforeEach(() => {
+  received = []
+  replies = []
+  hanging = []
+})
+
+function makeClient(extra: Partial<ClientOptions> = {}) {
+  const clock = new FakeClock()
+  const debug = jest.fn<(line: string) => void>()
+  const warn = jest.fn<(line: string) => void>()
+  const client = new NcloudClient({
+    origin,
+    accessKey: ACCESS_KEY,
+    secretKey: SECRET_KEY,
+    region: 'KR',
+    clock,
+    retry: TINY_RETRY,
+    requestTimeoutMs: 5_000,
+    userAgent: 'unit-test-agent/1',
+    debug,
+    warn,
+    ...extra
+  })
+  return { client, clock, debug, warn }
+}
+
+const ok = (action: string, inner: Record<string, unknown> = {}): Reply => ({
+  status: 200,
+  body: {
+    [`${action}Response`]: { requestId: 'r', returnCode: '0', returnMessage: 'success', ...inner }
+  }
+})
+const gatewayError = (
+  status: number,
+  errorCode: string,
+  message: string,
+  headers?: Record<string, string>
+): Reply => ({
+  status,
+  headers,
+  body: { error: { errorCode, message, details: '' } }
+})
+const serviceError = (status: number, returnCode: string, returnMessage: string): Reply => ({
+  status,
+  body: { responseError: { returnCode, returnMessage } }
+})
+
+/** Lets the event loop go round `count` times (I/O included); no timers. */
+async function turns(count: number): Promise<void> {
+  for (let turn = 0; turn < count; turn++) await new Promise<void>(resolve => setImmediate(resolve))
+}
+
+/** The signature, computed here directly from the reference's definition. */
+function expectedSignature(action: string, timestamp: string): string {
+  return createHmac('sha256', SECRET_KEY)
+    .update(`POST /vserver/v2/${action}\n${timestamp}\n${ACCESS_KEY}`)
+    .digest('base64')
+}
+
+describe('NcloudClient.send: the request', () => {
+  it('POSTs to /vserver/v2/<action> with the three signature headers', async () => {
+    const { client, clock } = makeClient()
+    replies.push(ok('getServerInstanceDetail'))
+    await client.send('getServerInstanceDetail', { serverInstanceNo: '1234567' })
+    expect(received).toHaveLength(1)
+    const [request] = received
+    expect(request.method).toBe('POST')
+    expect(request.url).toBe('/vserver/v2/getServerInstanceDetail')
+    expect(request.headers['x-ncp-apigw-timestamp']).toBe(String(clock.now()))
+    expect(request.headers['x-ncp-iam-access-key']).toBe(ACCESS_KEY)
+    expect(request.headers['x-ncp-apigw-signature-v2']).toBe(
+      expectedSignature('getServerInstanceDetail', String(clock.now()))
+    )
+    expect(request.headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/)
+    expect(request.headers['user-agent']).toContain('unit-test-agent/1')
+    client.dispose()
+  })
+
+  it('sends the form body byte for byte: regionCode, the params, responseFormatType=json', async () => {
+    const { client } = makeClient()
+    const description = 'nightly build & more = a+b / 100% ? #1 테스트  end'
+    replies.push(ok('createMemberServerImageInstance'))
+    await client.send('createMemberServerImageInstance', {
+      serverInstanceNo: '1234567',
+      memberServerImageName: 'my-image-01',
+      memberServerImageDescription: description
+    })
+    const [request] = received
+    const form = new URLSearchParams(request.body)
+    expect([...form.entries()]).toEqual([
+      ['regionCode', 'KR'],
+      ['serverInstanceNo', '1234567'],
+      ['memberServerImageName', 'my-image-01'],
+      ['memberServerImageDescription', description],
+      ['responseFormatType', 'json']
+    ])
+    // On the wire the reserved characters are escaped ("+" is a space there, so a literal "+" is %2B),
+    // and the Korean text is UTF-8.
+    const pair = request.body
+      .split('&')
+      .find(item => item.startsWith('memberServerImageDescription='))
+    const wire = pair?.slice('memberServerImageDescription='.length) ?? ''
+    expect(wire).not.toMatch(/[ &=/?#]/)
+    expect(wire).toContain('a%2Bb')
+    expect(wire).toContain('100%25')
+    expect(wire).toContain('%ED%85%8C%EC%8A%A4%ED%8A%B8')
+    expect(Number(request.headers['content-length'])).toBe(Buffer.byteLength(request.body, 'utf8'))
+    client.dispose()
+  })
+
+  it('signs the path only, so the signature does not depend on the body', async () => {
+    const { client, clock } = makeClient()
+    replies.push(ok('getServerImageList'), ok('getServerImageList'))
+    await client.send('getServerImageList', { serverImageName: 'a' })
+    await client.send('getServerImageList', { serverImageName: 'completely different & long' })
+    expect(received[0].headers['x-ncp-apigw-signature-v2']).toBe(
+      received[1].headers['x-ncp-apigw-signature-v2']
+    )
+    expect(received[1].headers['x-ncp-apigw-signature-v2']).toBe(
+      expectedSignature('getServerImageList', String(clock.now()))
+    )
+    client.dispose()
+  })
+
+  it('returns the <action>Response object of a success', async () => {
+    const { client } = makeClient()
+    replies.push(ok('getServerImageDetail', { serverImageList: [{ serverImageNo: '9' }] }))
+    await expect(client.send('getServerImageDetail', { serverImageNo: '9' })).resolves.toEqual({
+      requestId: 'r',
+      returnCode: '0',
+      returnMessage: 'success',
+      serverImageList: [{ serverImageNo: '9' }]
+    })
+    client.dispose()
+  })
+
+  it('never logs the secret key', async () => {
+    const { client, debug, warn } = makeClient()
+    replies.push(gatewayError(503, '500', 'Endpoint Error'), ok('getServerImageList'))
+    await client.call('getServerImageList', { serverImageName: 'x' })
+    const logged = [...debug.mock.calls, ...warn.mock.calls].map(([line]) => line).join('\n')
+    expect(debug).toHaveBeenCalled()
+    expect(logged).not.toContain(SECRET_KEY)
+    client.dispose()
+  })
+
+  it('does not retry, even a transient error', async () => {
+    const { client } = makeClient()
+    replies.push(gatewayError(503, '500', 'Endpoint Error'), ok('createServerImage'))
+    const error = await client.send('createServerImage', {}).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(NcloudError)
+    expect((error as NcloudError).fields).toMatchObject({
+      httpStatus: 503,
+      code: '500',
+      reached: 'maybe'
+    })
+    expect(received).toHaveLength(1)
+    client.dispose()
+  })
+
+  it('reads the request id header into the error', async () => {
+    const { client } = makeClient()
+    replies.push(
+      gatewayError(401, '200', 'Authentication Failed', { 'x-ncp-apigw-request-id': 'gw-123' })
+    )
+    const error = (await client.send('getServerImageList').catch((e: unknown) => e)) as NcloudError
+    expect(error.message).toContain('request id gw-123')
+    client.dispose()
+  })
+})
+
+describe('NcloudClient.call: retries', () => {
+  it.each<[string, Reply]>([
+    ['429 gateway 410', gatewayError(429, '410', 'Throttle Limited')],
+    ['503 gateway 500', gatewayError(503, '500', 'Endpoint Error')],
+    ['500 returnCode 1000', serviceError(500, '1000', 'Please try your call again later.')]
+  ])(
+    'retries %s and returns the later success, signing each try afresh',
+    async (_label, failure) => {
+      const { client, clock, warn } = makeClient()
+      replies.push(failure, failure, ok('getServerImageDetail', { totalRows: 1 }))
+      const result = await client.call('getServerImageDetail', { serverImageNo: '9' })
+      expect(result.totalRows).toBe(1)
+      expect(received).toHaveLength(3)
+      expect(clock.sleeps).toHaveLength(2)
+      for (const request of received) {
+        const timestamp = request.headers['x-ncp-apigw-timestamp'] as string
+        expect(request.headers['x-ncp-apigw-signature-v2']).toBe(
+          expectedSignature('getServerImageDetail', timestamp)
+        )
+        expect(new URLSearchParams(request.body).get('serverImageNo')).toBe('9')
+      }
+      const timestamps = received.map(request => Number(request.headers['x-ncp-apigw-timestamp']))
+      expect(timestamps[1] - timestamps[0]).toBe(clock.sleeps[0].ms)
+      expect(warn).toHaveBeenCalledTimes(2)
+      expect(warn.mock.calls[0][0]).toContain('getServerImageDetail: attempt 1 of 3 failed')
+      client.dispose()
+    }
+  )
+
+  it.each<[string, Reply, string]>([
+    ['401 gateway 200', gatewayError(401, '200', 'Authentication Failed'), 'gateway'],
+    ['400 service error', serviceError(400, '10712', 'Not found product.'), 'service']
+  ])('does not retry %s', async (_label, failure, source) => {
+    const { client, clock } = makeClient()
+    replies.push(failure, ok('getServerImageDetail'))
+    const error = await client.call('getServerImageDetail').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(NcloudError)
+    expect((error as NcloudError).fields.source).toBe(source)
+    expect((error as NcloudError).transient).toBe(false)
+    expect(received).toHaveLength(1)
+    expect(clock.sleeps).toEqual([])
+    client.dispose()
+  })
+
+  it('gives up after maxAttempts and throws the last error', async () => {
+    const { client } = makeClient()
+    replies.push(
+      gatewayError(503, '500', 'Endpoint Error'),
+      gatewayError(504, '510', 'Endpoint Timeout'),
+      gatewayError(500, '900', 'Unexpected Error'),
+      ok('getServerImageDetail')
+    )
+    const error = (await client
+      .call('getServerImageDetail')
+      .catch((e: unknown) => e)) as NcloudError
+    expect(error).toBeInstanceOf(NcloudError)
+    expect(error.fields.code).toBe('900')
+    expect(received).toHaveLength(3)
+    client.dispose()
+  })
+
+  it('honours Retry-After, capped at maxRetryAfterMs', async () => {
+    const { client, clock } = makeClient()
+    replies.push(
+      gatewayError(429, '410', 'Throttle Limited', { 'retry-after': '1' }),
+      ok('getServerImageList')
+    )
+    await client.call('getServerImageList')
+    // Without Retry-After the tiny policy would sleep 0 ms; 1 s is capped at 50 ms.
+    expect(clock.delays).toEqual([50])
+    client.dispose()
+  })
+
+  it('honours a Retry-After below the cap in full', async () => {
+    const { client, clock } = makeClient({ retry: { ...TINY_RETRY, maxRetryAfterMs: 10_000 } })
+    replies.push(
+      gatewayError(503, '500', 'Endpoint Error', { 'retry-after': '2' }),
+      ok('getServerImageList')
+    )
+    await client.call('getServerImageList')
+    expect(clock.delays).toEqual([2_000])
+    client.dispose()
+  })
+})
+
+describe('NcloudClient: no answer', () => {
+  it('turns a refused connection into a network error that never reached the service', async () => {
+    const closed = createServer()
+    await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve))
+    const port = (closed.address() as AddressInfo).port
+    await new Promise<void>(resolve => closed.close(() => resolve()))
+    const { client } = makeClient({ origin: `http://127.0.0.1:${port}` })
+    const error = (await client.send('getServerImageList').catch((e: unknown) => e)) as NcloudError
+    expect(error).toBeInstanceOf(NcloudError)
+    expect(error.fields).toMatchObject({
+      source: 'network',
+      code: 'ECONNREFUSED',
+      reached: 'no',
+      transient: true
+    })
+    client.dispose()
+  })
+
+  it('turns a dropped connection into a network error that may have reached the service', async () => {
+    const { client } = makeClient()
+    replies.push({ drop: true })
+    const error = (await client.send('createServerImage').catch((e: unknown) => e)) as NcloudError
+    expect(error).toBeInstanceOf(NcloudError)
+    expect(error.fields).toMatchObject({ source: 'network', reached: 'maybe', transient: true })
+    expect(received).toHaveLength(1)
+    client.dispose()
+  })
+
+  it('retries a dropped connection in call', async () => {
+    const { client } = makeClient()
+    replies.push({ drop: true }, ok('getServerImageList', { totalRows: 0 }))
+    await expect(client.call('getServerImageList')).resolves.toMatchObject({ totalRows: 0 })
+    expect(received).toHaveLength(2)
+    client.dispose()
+  })
+})
+
+describe('NcloudClient: cancellation', () => {
+  it('sends nothing when the signal is already aborted', async () => {
+    const controller = new AbortController()
+    const reason = new Error('cancelled')
+    controller.abort(reason)
+    const { client } = makeClient({ signal: controller.signal })
+    await expect(client.send('getServerImageList')).rejects.toBe(reason)
+    await expect(client.call('getServerImageList')).rejects.toBe(reason)
+    expect(received).toHaveLength(0)
+    client.dispose()
+  })
+
+  it('rejects with the abort reason while a request is waiting for its answer', async () => {
+    const controller = new AbortController()
+    const reason = new Error('cancelled')
+    const { client } = makeClient({ signal: controller.signal })
+    replies.push({ hang: true })
+    const outcome = client.send('createServerImage')
+    for (let turn = 0; turn < 200 && received.length === 0; turn++) await turns(1)
+    expect(received).toHaveLength(1)
+    controller.abort(reason)
+    // Settled while the server still holds the answer back: the abort did not wait for the socket.
+    const settled = await Promise.race([
+      outcome.then(
+        () => 'resolved',
+        (error: unknown) => (error === reason ? 'aborted' : 'failed otherwise')
+      ),
+      turns(20).then(() => 'still pending')
+    ])
+    expect(settled).toBe('aborted')
+    expect(hanging).toHaveLength(1)
+    for (const response of hanging) response.end()
+    client.dispose()
+  })
+})

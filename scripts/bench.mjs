@@ -1,0 +1,176 @@
+// The benchmark: runs the bundled action (dist/index.js) against the in-repo simulator and prints
+// each figure as the median of several runs, with min and max, beside its target.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { demoFixture, startSimulator } from '../simulator/ncp-simulator.mjs'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+const bundle = join(here, '..', 'dist', 'index.js')
+const bareRequest = join(here, 'bench', 'bare-request.mjs')
+const reportRss = join(here, 'bench', 'report-rss.mjs')
+const RUNS = Number(process.env.BENCH_RUNS ?? 7)
+const WAIT_RUNS = Number(process.env.BENCH_WAIT_RUNS ?? 3)
+const POLL_MS = 250
+const [ACCESS_KEY, SECRET_KEY] = Object.entries(demoFixture().credentials)[0]
+
+const scratch = mkdtempSync(join(tmpdir(), 'ncp-bench-'))
+
+/** Spawns a Node process; resolves with its exit time (ms epoch) and code. */
+function runNode(args, env) {
+  const started = Date.now()
+  const child = spawn(process.execPath, args, {
+    env: { PATH: process.env.PATH, ...env },
+    cwd: scratch,
+    stdio: 'ignore'
+  })
+  return new Promise((resolve, reject) => {
+    child.on('error', reject)
+    child.on('exit', code => resolve({ started, exitedAt: Date.now(), code }))
+  })
+}
+
+function actionEnv(sim, inputs) {
+  const output = join(scratch, 'output')
+  const summary = join(scratch, 'summary')
+  writeFileSync(output, '')
+  writeFileSync(summary, '')
+  const env = { GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary, RUNNER_TEMP: scratch }
+  const all = {
+    'access-key': ACCESS_KEY,
+    'secret-key': SECRET_KEY,
+    'server-instance-no': '1001',
+    'api-url': sim.url,
+    ...inputs
+  }
+  for (const [name, value] of Object.entries(all)) env[`INPUT_${name.toUpperCase()}`] = value
+  return env
+}
+
+/** Milliseconds from spawn to the first request reaching the simulator. */
+async function coldStart(args, env) {
+  const sim = await startSimulator({ ...demoFixture() })
+  try {
+    const run = await runNode(args, typeof env === 'function' ? env(sim) : env(sim))
+    if (sim.requests.length === 0)
+      throw new Error(`${args.join(' ')} sent no request (exit ${run.code})`)
+    return sim.requests[0].at - run.started
+  } finally {
+    await sim.close()
+  }
+}
+
+/** One waited run: requests sent, detection latency and peak RSS. */
+async function waitedRun(createMs) {
+  const sim = await startSimulator({ ...demoFixture(), createMs })
+  const rssFile = join(scratch, 'rss')
+  try {
+    const env = {
+      ...actionEnv(sim, { 'image-name': 'bench-image', 'poll-interval': `${POLL_MS}ms` }),
+      BENCH_RSS_FILE: rssFile
+    }
+    const run = await runNode(['--import', reportRss, bundle], env)
+    if (run.code !== 0) throw new Error(`the waited run exited ${run.code}`)
+    const [image] = sim.images()
+    return {
+      requests: sim.requests.length,
+      latencyMs: run.exitedAt - image.completedAt,
+      rssMiB: Number(readFileSync(rssFile, 'utf8')) / 1024
+    }
+  } finally {
+    await sim.close()
+  }
+}
+
+async function repeat(times, measure) {
+  const values = []
+  for (let i = 0; i < times; i++) values.push(await measure())
+  return values
+}
+
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  const median = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+  return { median, min: sorted[0], max: sorted[sorted.length - 1] }
+}
+
+const rows = []
+function row(figure, values, unit, target = '', pass = undefined) {
+  const { median, min, max } = stats(values)
+  const fmt = value =>
+    Number.isInteger(value) ? String(value) : value.toFixed(unit === '' ? 2 : 1)
+  rows.push({
+    figure,
+    median: `${fmt(median)}${unit}`,
+    range: `${fmt(min)}–${fmt(max)}${unit}`,
+    target,
+    result: pass === undefined ? '' : pass(median) ? 'pass' : 'FAIL'
+  })
+}
+
+try {
+  const bytes = statSync(bundle).size
+  rows.push({
+    figure: 'bundle size (dist/index.js)',
+    median: `${bytes} B`,
+    range: '',
+    target: '',
+    result: ''
+  })
+
+  const bare = await repeat(RUNS, () =>
+    coldStart([bareRequest], sim => ({
+      BENCH_URL: sim.url,
+      BENCH_ACCESS_KEY: ACCESS_KEY,
+      BENCH_SECRET_KEY: SECRET_KEY
+    }))
+  )
+  const action = await repeat(RUNS, () =>
+    coldStart([bundle], sim => actionEnv(sim, { 'dry-run': 'true' }))
+  )
+  row('cold start: bare node:http request', bare, ' ms')
+  row('cold start: the action', action, ' ms')
+  const ratios = action.map((value, i) => value / bare[i])
+  row('cold start ratio (action / bare)', ratios, '', '≤ 2.0', median => median <= 2.0)
+
+  const rss = []
+  for (const createMs of [2000, 5000]) {
+    const runs = await repeat(WAIT_RUNS, () => waitedRun(createMs))
+    const allowed = 3 + Math.ceil(createMs / POLL_MS)
+    row(
+      `requests per waited image (${createMs / 1000} s, ${POLL_MS} ms poll)`,
+      runs.map(run => run.requests),
+      '',
+      `≤ ${allowed}`,
+      median => median <= allowed
+    )
+    row(
+      `detection latency (${createMs / 1000} s, ${POLL_MS} ms poll)`,
+      runs.map(run => run.latencyMs),
+      ' ms',
+      `≤ ${POLL_MS + 300} ms`,
+      median => median <= POLL_MS + 300
+    )
+    rss.push(...runs.map(run => run.rssMiB))
+  }
+  row('peak RSS of a waited run', rss, ' MiB', '≤ 80 MB', median => median * 1.048576 <= 80)
+
+  const widths = ['figure', 'median', 'range', 'target', 'result'].map(key =>
+    Math.max(key.length, ...rows.map(r => r[key].length))
+  )
+  const line = cells => `| ${cells.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`
+  console.log(
+    `Benchmark: ${RUNS} cold starts each, ${WAIT_RUNS} waited runs per creation time; node ${process.version}\n`
+  )
+  console.log(line(['figure', 'median', 'min–max', 'target', 'result']))
+  console.log(line(widths.map(width => '-'.repeat(width))))
+  for (const r of rows) console.log(line([r.figure, r.median, r.range, r.target, r.result]))
+  const failed = rows.filter(r => r.result === 'FAIL')
+  console.log(failed.length ? `\n${failed.length} target(s) missed.` : '\nAll targets met.')
+  process.exitCode = failed.length ? 1 : 0
+} finally {
+  rmSync(scratch, { recursive: true, force: true })
+}

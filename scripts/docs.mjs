@@ -2,10 +2,14 @@
 // with `# examples/NAME.yml` from that file; with --check, fails when the README differs from what
 // it would write.
 import { readFileSync, writeFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parse } from 'yaml'
 
-const root = new URL('..', import.meta.url)
+const rootArg = process.argv.indexOf('--root')
+const root =
+  rootArg > 0
+    ? pathToFileURL(`${process.argv[rootArg + 1].replace(/\/$/, '')}/`)
+    : new URL('..', import.meta.url)
 const readmePath = fileURLToPath(new URL('README.md', root))
 const action = parse(readFileSync(new URL('action.yml', root), 'utf8'))
 
@@ -37,6 +41,18 @@ function replaceBlock(text, marker, content) {
   return `${text.slice(0, from + start.length)}\n${content}\n${text.slice(to)}`
 }
 
+/** Every workflow in the README is a file under examples/, which actionlint checks. */
+function checkYamlBlocks(text) {
+  const loose = [...text.matchAll(/```ya?ml\n(.*)\n/g)].filter(
+    ([, first]) => !/^# examples\/[\w.-]+\.yml$/.test(first)
+  )
+  if (loose.length > 0) {
+    throw new Error(
+      `README.md has ${loose.length} yaml block(s) that do not start with "# examples/NAME.yml": put each workflow in examples/.`
+    )
+  }
+}
+
 function withExamples(text) {
   return text.replace(/```yaml\n# (examples\/[\w.-]+\.yml)\n[\s\S]*?```/g, (_block, path) => {
     const example = readFileSync(new URL(path, root), 'utf8')
@@ -47,6 +63,7 @@ function withExamples(text) {
 const current = readFileSync(readmePath, 'utf8')
 let next = replaceBlock(current, 'inputs', inputsTable(action.inputs))
 next = replaceBlock(next, 'outputs', outputsTable(action.outputs))
+checkYamlBlocks(next)
 next = withExamples(next)
 
 if (process.argv.includes('--check')) {

@@ -151,6 +151,25 @@ describe('the bundled action against the simulator', () => {
     }
   )
 
+  it('a permanent error while waiting stops the wait and still names the image', async () => {
+    sim = await startSim({ createMs: 30_000 })
+    sim.addFault({ action: DETAIL, kind: 'permission' })
+    const run = await runAction(baseInputs(sim))
+
+    expect(run.code).toBe(1)
+    const no = sim.images()[0].no
+    expect(count(sim, DETAIL)).toBe(1)
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `::error::Stopped waiting for image ${no} \\("img-[^"]+"\\): ${DETAIL} failed: HTTP 401, NCP gateway error 210, "Permission Denied"`
+      )
+    )
+    expect(run.stdout).toContain('re-run with if-exists: reuse')
+    expect(run.outputs['image-instance-no']).toBe(no)
+    expect(run.summary).toContain(`| Image number | ${no} |`)
+    expect(run.summary).toContain('Stopped waiting for the server image')
+  })
+
   it('honours Retry-After on a throttled read', async () => {
     sim = await startSim()
     sim.addFault({ action: 'getServerInstanceDetail', kind: 'throttle', retryAfterSeconds: 1 })

@@ -3434,6 +3434,12 @@ function readAnswer(action, answer, nowMs) {
         reached: answer.status === 429 ? 'no' : 'maybe'
     });
 }
+/** What went wrong, in one line: an NcloudError's summary (without its hint) or an error's message. */
+function describeError(error) {
+    if (error instanceof NcloudError)
+        return error.summary;
+    return error instanceof Error ? error.message : String(error);
+}
 /** An error from the socket: refused, reset, timed out, ... */
 function networkError(action, error) {
     const code = error?.code;
@@ -3714,7 +3720,7 @@ async function ensureImage(api, request, options, progress = { createSent: false
             if (ncloud?.reached !== 'no' && ncloud?.reached !== 'yes')
                 maybeCreated = true;
             if (maybeCreated) {
-                options.info(`${api.kind.actions.create} may have been carried out (${describe(error)}); looking for an image named "${request.name}".`);
+                options.info(`${api.kind.actions.create} may have been carried out (${describeError(error)}); looking for an image named "${request.name}".`);
                 const found = await lookAgain(api, request.name, options, error);
                 if (found) {
                     options.info(`The reply was lost, but image ${found.no} named "${found.name}" now exists: using it.`);
@@ -3754,18 +3760,13 @@ async function lookAgain(api, name, options, cause) {
         catch (error) {
             if (options.signal?.aborted)
                 throw options.signal.reason;
-            throw new CreateUncertainError(`${api.kind.actions.create} may have created an image (${describe(cause)}), and looking it up failed (${describe(error)}). ` +
+            throw new CreateUncertainError(`${api.kind.actions.create} may have created an image (${describeError(cause)}), and looking it up failed (${describeError(error)}). ` +
                 `Look for an image named "${name}" in region ${options.region} before running again; re-run with if-exists: reuse to use it.`);
         }
         if (found)
             return found;
     }
     return undefined;
-}
-function describe(error) {
-    if (error instanceof NcloudError)
-        return error.summary;
-    return error instanceof Error ? error.message : String(error);
 }
 
 ;// CONCATENATED MODULE: ./src/image-name.ts
@@ -4319,6 +4320,7 @@ const HEADINGS = {
     creating: '⏳ Server image is being created',
     failed: '❌ Server image creation failed',
     'timed-out': '⏳ Server image still being created (wait timed out)',
+    'wait-failed': '❌ Stopped waiting for the server image',
     cancelled: '⚠️ Cancelled while the server image was being made',
     'dry-run': '🧪 Dry run: nothing was created',
     error: '❌ Server image was not created'
@@ -4465,11 +4467,17 @@ class ImageRun {
         if (settings.dryRun)
             return this.dryRun(api, request);
         const image = await this.createOrFind(api, request);
-        if (!settings.wait || image.status === 'CREAT' || image.status === 'CREFL')
+        if (!settings.wait || imageOutcome(image.status) !== 'pending') {
             return this.finish(image, false);
+        }
+        const result = await this.waitFor(api, image);
+        this.finish(result.image, result.state === 'timed-out');
+    }
+    async waitFor(api, image) {
+        const { settings } = this;
         info(`Waiting up to ${formatDuration(settings.waitTimeoutMs)} for image ${image.no}, checking every ${formatDuration(settings.pollIntervalMs)}.`);
         try {
-            const result = await waitForImage(() => api.get(image.no), image, {
+            return await waitForImage(() => api.get(image.no), image, {
                 timeoutMs: settings.waitTimeoutMs,
                 intervalMs: settings.pollIntervalMs,
                 clock: this.clock,
@@ -4478,13 +4486,12 @@ class ImageRun {
                 warn: warning,
                 isTransient: error => error instanceof NcloudError && error.transient
             });
-            this.finish(result.image, result.state === 'timed-out');
         }
         catch (error) {
             if (error instanceof CancelledError) {
                 throw new RunFailure(`${error.message} Stopped waiting for image ${image.no} ("${image.name}"), which NCP is still creating.`, 'cancelled', `Image ${image.no} keeps being created by NCP. To wait for it again, re-run with if-exists: reuse.`);
             }
-            throw error;
+            throw new RunFailure(`Stopped waiting for image ${image.no} ("${image.name}"): ${describeError(error)}`, 'wait-failed', `${error instanceof NcloudError ? `${error.hint} ` : ''}Look the image up in the NCP console; to wait for it again, re-run with if-exists: reuse.`);
         }
     }
     /** The image kind that fits the server, with the name checked against that kind's rule. */
@@ -4627,12 +4634,7 @@ function failureMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 function recordFailure(error, report) {
-    report.problem =
-        error instanceof NcloudError
-            ? error.summary
-            : error instanceof Error
-                ? error.message
-                : String(error);
+    report.problem = describeError(error);
     if (error instanceof RunFailure) {
         Object.assign(report, { outcome: error.outcome, nextStep: error.nextStep });
     }

@@ -1,6 +1,6 @@
 import type { Clock } from './clock.js'
 import type { IfExists } from './inputs.js'
-import { NcloudError } from './ncloud/errors.js'
+import { NcloudError, describeError } from './ncloud/errors.js'
 import type { CreateRequest, ImageApi, ImageRecord } from './ncloud/images.js'
 import { backoffDelay, type RetryPolicy } from './retry.js'
 import { imageOutcome } from './wait.js'
@@ -74,7 +74,7 @@ export async function ensureImage(
       if (ncloud?.reached !== 'no' && ncloud?.reached !== 'yes') maybeCreated = true
       if (maybeCreated) {
         options.info(
-          `${api.kind.actions.create} may have been carried out (${describe(error)}); looking for an image named "${request.name}".`
+          `${api.kind.actions.create} may have been carried out (${describeError(error)}); looking for an image named "${request.name}".`
         )
         const found = await lookAgain(api, request.name, options, error)
         if (found) {
@@ -137,16 +137,11 @@ async function lookAgain(
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason
       throw new CreateUncertainError(
-        `${api.kind.actions.create} may have created an image (${describe(cause)}), and looking it up failed (${describe(error)}). ` +
+        `${api.kind.actions.create} may have created an image (${describeError(cause)}), and looking it up failed (${describeError(error)}). ` +
           `Look for an image named "${name}" in region ${options.region} before running again; re-run with if-exists: reuse to use it.`
       )
     }
     if (found) return found
   }
   return undefined
-}
-
-function describe(error: unknown): string {
-  if (error instanceof NcloudError) return error.summary
-  return error instanceof Error ? error.message : String(error)
 }

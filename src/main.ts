@@ -7,7 +7,7 @@ import { nameProblem } from './image-name.js'
 import { InputError, imageNameMessage, readSettings, type Settings } from './inputs.js'
 import { NcloudClient } from './ncloud/client.js'
 import { SERVER_API_PATH } from './ncloud/endpoints.js'
-import { NcloudError } from './ncloud/errors.js'
+import { NcloudError, describeError } from './ncloud/errors.js'
 import {
   ImageApi,
   selectImageKind,
@@ -19,7 +19,7 @@ import { ServerError, readServer, serverProblem, type ServerRecord } from './ncl
 import { setHypervisorOutput, setImageOutputs } from './outputs.js'
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.js'
 import { renderSummary, type Outcome, type RunReport } from './summary.js'
-import { waitForImage } from './wait.js'
+import { imageOutcome, waitForImage, type WaitResult } from './wait.js'
 
 const USER_AGENT = 'ncloud-server-image-action/1'
 const REQUEST_TIMEOUT_MS = 30_000
@@ -110,13 +110,20 @@ class ImageRun {
     if (settings.dryRun) return this.dryRun(api, request)
 
     const image = await this.createOrFind(api, request)
-    if (!settings.wait || image.status === 'CREAT' || image.status === 'CREFL')
+    if (!settings.wait || imageOutcome(image.status) !== 'pending') {
       return this.finish(image, false)
+    }
+    const result = await this.waitFor(api, image)
+    this.finish(result.image, result.state === 'timed-out')
+  }
+
+  private async waitFor(api: ImageApi, image: ImageRecord): Promise<WaitResult<ImageRecord>> {
+    const { settings } = this
     core.info(
       `Waiting up to ${formatDuration(settings.waitTimeoutMs)} for image ${image.no}, checking every ${formatDuration(settings.pollIntervalMs)}.`
     )
     try {
-      const result = await waitForImage(() => api.get(image.no), image, {
+      return await waitForImage(() => api.get(image.no), image, {
         timeoutMs: settings.waitTimeoutMs,
         intervalMs: settings.pollIntervalMs,
         clock: this.clock,
@@ -125,7 +132,6 @@ class ImageRun {
         warn: core.warning,
         isTransient: error => error instanceof NcloudError && error.transient
       })
-      this.finish(result.image, result.state === 'timed-out')
     } catch (error) {
       if (error instanceof CancelledError) {
         throw new RunFailure(
@@ -134,7 +140,11 @@ class ImageRun {
           `Image ${image.no} keeps being created by NCP. To wait for it again, re-run with if-exists: reuse.`
         )
       }
-      throw error
+      throw new RunFailure(
+        `Stopped waiting for image ${image.no} ("${image.name}"): ${describeError(error)}`,
+        'wait-failed',
+        `${error instanceof NcloudError ? `${error.hint} ` : ''}Look the image up in the NCP console; to wait for it again, re-run with if-exists: reuse.`
+      )
     }
   }
 
@@ -319,12 +329,7 @@ function failureMessage(error: unknown): string {
 }
 
 function recordFailure(error: unknown, report: RunReport): void {
-  report.problem =
-    error instanceof NcloudError
-      ? error.summary
-      : error instanceof Error
-        ? error.message
-        : String(error)
+  report.problem = describeError(error)
   if (error instanceof RunFailure) {
     Object.assign(report, { outcome: error.outcome, nextStep: error.nextStep })
   } else if (error instanceof CancelledError) {

@@ -1,7 +1,14 @@
 import { formatDuration } from './duration.js'
 
 export type Outcome =
-  'created' | 'creating' | 'failed' | 'timed-out' | 'cancelled' | 'dry-run' | 'error'
+  | 'created'
+  | 'creating'
+  | 'failed'
+  | 'timed-out'
+  | 'wait-failed'
+  | 'cancelled'
+  | 'dry-run'
+  | 'error'
 
 /** What a run did, gathered as it goes, for the job summary. */
 export interface RunReport {
@@ -27,6 +34,7 @@ const HEADINGS: Record<Outcome, string> = {
   creating: '⏳ Server image is being created',
   failed: '❌ Server image creation failed',
   'timed-out': '⏳ Server image still being created (wait timed out)',
+  'wait-failed': '❌ Stopped waiting for the server image',
   cancelled: '⚠️ Cancelled while the server image was being made',
   'dry-run': '🧪 Dry run: nothing was created',
   error: '❌ Server image was not created'

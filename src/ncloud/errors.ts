@@ -141,6 +141,12 @@ export function readAnswer(
   })
 }
 
+/** What went wrong, in one line: an NcloudError's summary (without its hint) or an error's message. */
+export function describeError(error: unknown): string {
+  if (error instanceof NcloudError) return error.summary
+  return error instanceof Error ? error.message : String(error)
+}
+
 /** An error from the socket: refused, reset, timed out, ... */
 export function networkError(action: string, error: unknown): NcloudError {
   const code = (error as { code?: unknown })?.code

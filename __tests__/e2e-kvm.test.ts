@@ -133,9 +133,7 @@ describe('the server is checked before anything is created', () => {
     )
 
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain(
-      'Input "hypervisor": hypervisor is "xen", but the server\'s hypervisor is KVM'
-    )
+    expect(run.stdout).toContain('Input "hypervisor" is "xen", but the server\'s hypervisor is KVM')
     expect(run.stdout).toContain('Use hypervisor: kvm (or auto)')
     expect(actionsCalled(sim)).toEqual(['getServerInstanceDetail'])
   })

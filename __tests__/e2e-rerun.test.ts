@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import type { Simulator } from '../simulator/ncp-simulator.mjs'
 import { runAction } from './helpers/run-action.js'
-import { baseInputs, count, startSim } from './helpers/sim.js'
+import { ACCESS_KEY, SECRET_KEY, baseInputs, count, startSim } from './helpers/sim.js'
+
+// The action looks for a name after an uncertain create at 0, 1, 3 and 7 s (CONFIRM_DELAYS_MS).
+const LOOKS_END_MS = 7_000
 
 const CREATE = 'createMemberServerImageInstance'
 const LIST = 'getMemberServerImageInstanceList'
@@ -26,7 +29,7 @@ describe('if-exists', () => {
 
     expect(run.code).toBe(1)
     expect(run.stdout).toContain(
-      `An image named "${NAME}" already exists in region KR: number ${no}, status CREAT (created).`
+      `An image named "${NAME}" already exists in region KR: number ${no}, status CREAT (created), made from server 1001.`
     )
     expect(run.stdout).toContain('if-exists: reuse')
     expect(count(sim, CREATE)).toBe(0)
@@ -61,6 +64,24 @@ describe('if-exists', () => {
     expect(count(sim, 'getMemberServerImageInstanceDetail')).toBeGreaterThanOrEqual(1)
     expect(run.outputs).toMatchObject({ 'image-instance-no': no, 'image-status': 'CREAT' })
     expect(sim.images()).toHaveLength(1)
+  })
+
+  it('reuse: an image of that name made from another server is not reused', async () => {
+    sim = await startSim()
+    const other = sim.addImage({
+      kind: 'member',
+      name: NAME,
+      serverInstanceNo: '3001',
+      status: 'CREAT'
+    })
+    const run = await runAction(baseInputs(sim, { 'image-name': NAME, 'if-exists': 'reuse' }))
+
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain(
+      `number ${other.no}, status CREAT (created), made from server 3001`
+    )
+    expect(run.stdout).toContain('It was not made from server 1001, so it is not reused')
+    expect(count(sim, CREATE)).toBe(0)
   })
 
   it('reuse: a failed image is an error that says so', async () => {
@@ -126,7 +147,7 @@ describe('a create that fails or loses its reply never leaves a second image', (
   it('a resent create that answers "name in use" after a lost reply adopts the first image', async () => {
     // The list lags longer than the first round of looks, so the action resends; the service then
     // refuses the name, and the next looks find the image the first create made.
-    sim = await startSim({ listLagMs: 1300 })
+    sim = await startSim({ listLagMs: LOOKS_END_MS + 500 })
     sim.addFault({ action: CREATE, kind: 'endpoint-error', when: 'after' })
     const run = await runAction(baseInputs(sim, { 'image-name': NAME }))
 
@@ -135,6 +156,59 @@ describe('a create that fails or loses its reply never leaves a second image', (
     expect(sim.requests.filter(r => r.action === CREATE).map(r => r.status)).toEqual([503, 400])
     expect(sim.images()).toHaveLength(1)
     expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
+  })
+
+  it('a create carried out but answered with a 500 service error is adopted, not reported as refused', async () => {
+    sim = await startSim()
+    sim.addFault({ action: CREATE, kind: 'service-internal', when: 'after' })
+    const run = await runAction(baseInputs(sim, { 'image-name': NAME, wait: 'false' }))
+
+    expect(run.code).toBe(0)
+    expect(count(sim, CREATE)).toBe(1)
+    expect(sim.images()).toHaveLength(1)
+    expect(run.stdout).toContain('NCP returnCode 1300')
+    expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
+  })
+
+  it('when no look finds the image a lost reply made, the error names it and says it may exist', async () => {
+    sim = await startSim({ listLagMs: 60_000 })
+    sim.addFault({ action: CREATE, kind: 'drop', when: 'after' })
+    const run = await runAction(baseInputs(sim, { 'image-name': NAME }), { limitMs: 40_000 })
+
+    expect(run.code).toBe(1)
+    expect(sim.images()).toHaveLength(1)
+    expect(count(sim, CREATE)).toBe(2)
+    expect(run.stdout).toContain('The image name is already in use')
+    expect(run.stdout).toContain(`may have made an image named "${NAME}"`)
+    expect(run.stdout).toContain('re-run with if-exists: reuse')
+    expect(run.summary).toContain('An image may have been created')
+  })
+
+  it('never prints a key or signature, also on failures and retries with debug on', async () => {
+    sim = await startSim()
+    sim.addFault({ action: CREATE, kind: 'drop', when: 'after' })
+    sim.addFault({ action: LIST, kind: 'throttle', times: 2 })
+    const ok = await runAction(baseInputs(sim, { 'image-name': NAME, wait: 'false' }), {
+      env: { RUNNER_DEBUG: '1' }
+    })
+    const refused = await runAction(baseInputs(sim, { 'secret-key': `${SECRET_KEY}-wrong` }), {
+      env: { RUNNER_DEBUG: '1' }
+    })
+
+    expect(ok.code).toBe(0)
+    expect(refused.code).toBe(1)
+    for (const run of [ok, refused]) {
+      const log = run.stdout
+        .split('\n')
+        .filter(line => !line.startsWith('::add-mask::'))
+        .join('\n')
+      const everything = log + run.stderr + run.summary + JSON.stringify(run.outputs)
+      expect(everything).not.toContain(ACCESS_KEY)
+      expect(everything).not.toContain(SECRET_KEY)
+      for (const request of sim.requests) {
+        expect(everything).not.toContain(request.headers['x-ncp-apigw-signature-v2'])
+      }
+    }
   })
 
   it('a re-run after a lost reply fails on the name (if-exists: fail) or picks the image up (reuse)', async () => {
@@ -159,13 +233,14 @@ describe('a create that fails or loses its reply never leaves a second image', (
   })
 
   it('cancelled while looking for a lost image: logs the number and name of the image that exists', async () => {
-    sim = await startSim({ listLagMs: 1000, createMs: 60_000 })
+    // Looks at 0 and 1 s miss; the signal comes while the action pauses until the look at 3 s.
+    sim = await startSim({ listLagMs: 1_500, createMs: 60_000 })
     sim.addFault({ action: CREATE, kind: 'drop', when: 'after' })
     let timer: NodeJS.Timeout | undefined
     const run = await runAction(baseInputs(sim, { 'image-name': NAME, 'poll-interval': '10s' }), {
       onOutput: (text, child) => {
-        if (!timer && text.includes('looking for an image named')) {
-          timer = setTimeout(() => child.kill('SIGINT'), 1500)
+        if (!timer && text.includes('Looking for an image named')) {
+          timer = setTimeout(() => child.kill('SIGINT'), 2_200)
         }
       },
       limitMs: 8_000

@@ -83,7 +83,7 @@ function makeClient(extra: Partial<ClientOptions> = {}) {
     requestTimeoutMs: 5_000,
     userAgent: 'unit-test-agent/1',
     debug,
-    warn,
+    onRetry: warn,
     ...extra
   })
   return { client, clock, debug, warn }
@@ -344,6 +344,27 @@ describe('NcloudClient: no answer', () => {
     expect(error).toBeInstanceOf(NcloudError)
     expect(error.fields).toMatchObject({ source: 'network', reached: 'maybe', transient: true })
     expect(received).toHaveLength(1)
+    client.dispose()
+  })
+
+  it('gives up on an answer that does not come within requestTimeoutMs, as a retryable timeout', async () => {
+    const { client } = makeClient({ requestTimeoutMs: 200 })
+    replies.push({ hang: true }, ok('getServerImageList', { totalRows: 0 }))
+    await expect(client.call('getServerImageList')).resolves.toMatchObject({ totalRows: 0 })
+    expect(received).toHaveLength(2)
+    client.dispose()
+  })
+
+  it('reports a timed-out request as ETIMEDOUT that may have reached the service', async () => {
+    const { client } = makeClient({ requestTimeoutMs: 200 })
+    replies.push({ hang: true })
+    const error = (await client.send('createServerImage').catch((e: unknown) => e)) as NcloudError
+    expect(error.fields).toMatchObject({
+      source: 'network',
+      code: 'ETIMEDOUT',
+      reached: 'maybe',
+      transient: true
+    })
     client.dispose()
   })
 

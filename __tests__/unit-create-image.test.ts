@@ -67,6 +67,7 @@ interface Fake {
   /** 'find' and 'create' in the order they were called, with the virtual time. */
   calls: string[]
   findByName: jest.Mock<(name: string) => Promise<ImageRecord | undefined>>
+  findAllByName: jest.Mock<(name: string) => Promise<ImageRecord[]>>
   create: jest.Mock<(request: CreateRequest) => Promise<ImageRecord>>
 }
 
@@ -74,7 +75,8 @@ interface Fake {
 function fakeApi(
   clock: FakeClock,
   finds: Step<ImageRecord | undefined>[],
-  creates: Step<ImageRecord>[]
+  creates: Step<ImageRecord>[],
+  allByName: (name: string) => ImageRecord[] = () => []
 ): Fake {
   const calls: string[] = []
   const start = clock.now()
@@ -92,10 +94,15 @@ function fakeApi(
     if (step instanceof Error) throw step
     return step
   })
+  const findAllByName = jest.fn(async (name: string) => {
+    calls.push(`findAll@${clock.now() - start}`)
+    return allByName(name)
+  })
   return {
-    api: { kind: MEMBER_IMAGE, findByName, create } as unknown as ImageApi,
+    api: { kind: MEMBER_IMAGE, findByName, findAllByName, create } as unknown as ImageApi,
     calls,
     findByName,
+    findAllByName,
     create
   }
 }
@@ -163,7 +170,11 @@ describe('checkExisting', () => {
   it('shows the status name when there is one', () => {
     const error = (() => {
       try {
-        checkExisting(record('INIT'), { ifExists: 'fail', region: 'SGN', info: () => undefined })
+        checkExisting(
+          record('INIT'),
+          { serverInstanceNo: '1001' },
+          { ifExists: 'fail', region: 'SGN', info: () => undefined }
+        )
       } catch (e) {
         return e as Error
       }
@@ -279,6 +290,44 @@ describe('ensureImage: creating', () => {
     })
     expect(fake.create).toHaveBeenCalledTimes(2)
     expect(fake.findByName).toHaveBeenCalledTimes(1 + 1 + CONFIRM_DELAYS.length)
+    expect(fake.findAllByName).toHaveBeenCalledTimes(1)
+  })
+
+  it('after a resend, names every image of the name when the lost create shows up late', async () => {
+    const { clock, options, warn } = setup()
+    const late = record('INIT', '1005')
+    const made = record('INIT', '1006')
+    const fake = fakeApi(clock, [undefined], [retryLater(), made], () => [late, made])
+    await expect(ensureImage(fake.api, REQUEST, options)).resolves.toEqual({
+      image: made,
+      provenance: 'created'
+    })
+    const line = warn.mock.calls
+      .map(([text]) => text)
+      .find(text => text.includes('NCP holds 2 images'))
+    expect(line).toContain('1005, 1006')
+    expect(line).toContain('this run uses 1006')
+  })
+
+  it('after a lost reply and no image in the looks, the final error says an image may exist', async () => {
+    const { clock, options } = setup({ retry: { ...RETRY, maxAttempts: 2 } })
+    const fake = fakeApi(clock, [undefined], [retryLater(), nameInUse()])
+    const error = (await ensureImage(fake.api, REQUEST, options).catch(e => e)) as Error
+    expect(error).toBeInstanceOf(CreateUncertainError)
+    expect(error.message).toContain('The image name is already in use')
+    expect(error.message).toContain('may have made an image named "my-image"')
+    expect(error.message).toContain('if-exists: reuse')
+    expect(fake.create).toHaveBeenCalledTimes(2)
+  })
+
+  it('a create refused because the name was taken meanwhile applies if-exists to that image', async () => {
+    const { clock, options } = setup()
+    const theirs = record('CREAT', '2001')
+    const fake = fakeApi(clock, [undefined, theirs], [nameInUse()])
+    const error = (await ensureImage(fake.api, REQUEST, options).catch(e => e)) as Error
+    expect(error).toBeInstanceOf(ImageExistsError)
+    expect(error.message).toContain('number 2001')
+    expect(fake.create).toHaveBeenCalledTimes(1)
   })
 
   it('throws the service error when it reached the service and no image shows', async () => {
@@ -287,7 +336,8 @@ describe('ensureImage: creating', () => {
     const fake = fakeApi(clock, [undefined], [refusal])
     await expect(ensureImage(fake.api, REQUEST, options)).rejects.toBe(refusal)
     expect(fake.create).toHaveBeenCalledTimes(1)
-    expect(fake.findByName).toHaveBeenCalledTimes(1)
+    // The first look, and one more after the refusal in case the name was taken meanwhile.
+    expect(fake.findByName).toHaveBeenCalledTimes(2)
   })
 
   it('throws a permanent gateway error at once, without lookups or another create', async () => {

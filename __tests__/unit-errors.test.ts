@@ -278,7 +278,7 @@ describe('readAnswer: service errors', () => {
     })
     expect(error.message).toContain('NCP returnCode 10712')
     expect(error.message).toContain(`"${returnMessage}"`)
-    expect(error.hint).toContain('server-instance-no')
+    expect(error.hint).toContain('its message says which value it did not accept')
   })
 
   it('500 responseError 1000 is transient and may have reached the service', () => {
@@ -293,6 +293,18 @@ describe('readAnswer: service errors', () => {
       reached: 'maybe'
     })
     expect(error.hint).toContain('try again later')
+  })
+
+  it('a 500 responseError other than 1000 may have been carried out, and is not retried', () => {
+    const body = { responseError: { returnCode: '1300', returnMessage: 'Unknown error.' } }
+    const error = errorOf(readAnswer(ACTION, answer(500, body), NOW))
+    expect(error.fields).toMatchObject({
+      source: 'service',
+      code: '1300',
+      transient: false,
+      reached: 'maybe'
+    })
+    expect(error.hint).toContain('failed on its side')
   })
 
   it('reads a numeric returnCode', () => {
@@ -353,6 +365,18 @@ describe('readAnswer: bodies that are not NCP JSON', () => {
 })
 
 describe('networkError', () => {
+  it.each([
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'CERT_HAS_EXPIRED',
+    'ERR_TLS_CERT_ALTNAME_INVALID'
+  ])('a TLS failure (%s) is permanent, never reached the service, and says so', code => {
+    const error = networkError(ACTION, Object.assign(new Error('certificate problem'), { code }))
+    expect(error.fields).toMatchObject({ transient: false, reached: 'no' })
+    expect(error.summary).toContain(`TLS failed (${code}`)
+    expect(error.hint).toContain('NODE_EXTRA_CA_CERTS')
+  })
+
   it('ECONNREFUSED never reached the service', () => {
     const cause = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), {
       code: 'ECONNREFUSED'

@@ -2,7 +2,6 @@ import { describe, expect, it, jest } from '@jest/globals'
 import { MEMBER_IMAGE_NAME_RULE, SERVER_IMAGE_NAME_RULE } from '../src/image-name.js'
 import type { ApiResult, NcloudClient, Params } from '../src/ncloud/client.js'
 import {
-  IMAGE_KINDS,
   ImageApi,
   ImageNotFoundError,
   MEMBER_IMAGE,
@@ -33,7 +32,8 @@ describe('image kind descriptors', () => {
         number: 'memberServerImageInstanceNo',
         name: 'memberServerImageName',
         status: 'memberServerImageInstanceStatus',
-        statusName: 'memberServerImageInstanceStatusName'
+        statusName: 'memberServerImageInstanceStatusName',
+        sourceServer: 'originalServerInstanceNo'
       }
     })
   })
@@ -64,8 +64,7 @@ describe('image kind descriptors', () => {
     })
   })
 
-  it('lists both kinds and freezes them', () => {
-    expect(IMAGE_KINDS).toEqual([MEMBER_IMAGE, SERVER_IMAGE])
+  it('freezes both kinds', () => {
     expect(Object.isFrozen(MEMBER_IMAGE)).toBe(true)
     expect(Object.isFrozen(SERVER_IMAGE)).toBe(true)
   })
@@ -127,6 +126,7 @@ describe('ImageApi.toRecord', () => {
       name: 'my-image',
       status: 'INIT',
       statusName: 'creating',
+      sourceServerNo: '1234567',
       raw
     })
   })

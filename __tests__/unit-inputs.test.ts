@@ -366,6 +366,18 @@ describe('readSettings: gateway origin', () => {
     expect(problem).toContain('plain http://')
   })
 
+  it('refuses a URL with a user name and password without echoing them', () => {
+    const problem = onlyProblem({
+      ...VALID,
+      'api-url': 'https://proxyuser:S3cretPass@gw.example.com'
+    })
+    expect(problem).toContain(
+      'Input "api-url" "https://***@gw.example.com" contains a user name or password'
+    )
+    expect(problem).not.toContain('S3cretPass')
+    expect(problem).not.toContain('proxyuser')
+  })
+
   it('refuses an https URL with a path', () => {
     const problem = onlyProblem({
       ...VALID,

@@ -50,9 +50,13 @@ describe('backoffDelay', () => {
     expect(backoffDelay(1, POLICY, () => 0, 60_000)).toBe(5_000)
   })
 
-  it('has defaults that make sense: a few attempts, capped delays', () => {
-    expect(DEFAULT_RETRY.maxAttempts).toBeGreaterThan(1)
-    expect(DEFAULT_RETRY.baseDelayMs).toBeLessThanOrEqual(DEFAULT_RETRY.maxDelayMs)
+  it('has the defaults the README documents: 5 attempts, 0.5 s doubling to 15 s, Retry-After up to 60 s', () => {
+    expect(DEFAULT_RETRY).toEqual({
+      maxAttempts: 5,
+      baseDelayMs: 500,
+      maxDelayMs: 15_000,
+      maxRetryAfterMs: 60_000
+    })
     expect(Object.isFrozen(DEFAULT_RETRY)).toBe(true)
   })
 })

@@ -578,6 +578,9 @@ var tunnel = __nccwpck_require__(770);
 // to fetch() users. This action never calls it, yet bundling undici tripled the action's start-up
 // time (it is 85% of the bundle and is evaluated on load). Requests go through http-client's
 // node:http/https agents, which keep HTTPS_PROXY/NO_PROXY support. See README "Benchmark".
+// The override in package.json names http-client's exact version (npm refuses a range there for a
+// direct dependency): when http-client is updated, update that key too. If it is forgotten, the
+// real undici comes back and the benchmark's bundle-size target fails in CI.
 class ProxyAgent {
   constructor() {
     throw new Error(
@@ -3363,7 +3366,8 @@ const THROTTLE_CODES = new Set(['400', '410', '420']);
 /** Gateway error codes for trouble between the gateway and the service: worth another try. */
 const GATEWAY_TRANSIENT_CODES = new Set(['500', '510', '900']);
 const SERVICE_RETRY_LATER = '1000';
-const TRANSIENT_HTTP = new Set([429, 502, 503, 504]);
+/** TLS failures: the certificate will not change on a retry. */
+const TLS_FAILURE = /CERT|UNABLE_TO_VERIFY|^ERR_TLS_|^ERR_SSL_/;
 /** Connection errors raised before anything was sent. */
 const NOT_CONNECTED = new Set([
     'ECONNREFUSED',
@@ -3401,14 +3405,12 @@ function readAnswer(action, answer, nowMs) {
     const service = objectAt(json, 'responseError');
     if (service) {
         const code = stringOf(service.returnCode);
-        const retryLater = code === SERVICE_RETRY_LATER;
         return new NcloudError({
             ...common,
             source: 'service',
             code,
             ncpMessage: stringOf(service.returnMessage),
-            transient: retryLater,
-            reached: retryLater ? 'maybe' : 'yes'
+            ...serviceNature(code, answer.status)
         });
     }
     const result = objectAt(json, `${action}Response`);
@@ -3422,15 +3424,14 @@ function readAnswer(action, answer, nowMs) {
             code: returnCode,
             ncpMessage: stringOf(result.returnMessage),
             requestId: stringOf(result.requestId) ?? requestId,
-            transient: returnCode === SERVICE_RETRY_LATER,
-            reached: returnCode === SERVICE_RETRY_LATER ? 'maybe' : 'yes'
+            ...serviceNature(returnCode, answer.status)
         });
     }
     return new NcloudError({
         ...common,
         source: 'response',
         details: snippet(answer.body),
-        transient: TRANSIENT_HTTP.has(answer.status) || answer.status >= 500,
+        transient: answer.status === 429 || answer.status >= 500,
         reached: answer.status === 429 ? 'no' : 'maybe'
     });
 }
@@ -3445,14 +3446,21 @@ function networkError(action, error) {
     const code = error?.code;
     const details = error instanceof Error ? error.message : String(error);
     const codeText = typeof code === 'string' ? code : /timeout/i.test(details) ? 'ETIMEDOUT' : undefined;
+    const tls = codeText !== undefined && TLS_FAILURE.test(codeText);
     return new NcloudError({
         action,
         source: 'network',
         code: codeText,
         details,
-        transient: true,
-        reached: codeText && NOT_CONNECTED.has(codeText) ? 'no' : 'maybe'
+        transient: !tls,
+        reached: tls || (codeText && NOT_CONNECTED.has(codeText)) ? 'no' : 'maybe'
     });
+}
+/** A service that failed on its own side (5xx) may have done the work before it failed. */
+function serviceNature(code, status) {
+    if (code === SERVICE_RETRY_LATER)
+        return { transient: true, reached: 'maybe' };
+    return { transient: false, reached: status >= 500 ? 'maybe' : 'yes' };
 }
 function gatewayNature(code, status) {
     if (code && THROTTLE_CODES.has(code))
@@ -3468,7 +3476,8 @@ function gatewayNature(code, status) {
 function summarize(f) {
     const parts = [];
     if (f.source === 'network') {
-        parts.push(`no answer (${f.code ?? 'connection error'}${f.details ? `: ${f.details}` : ''})`);
+        const what = f.code && TLS_FAILURE.test(f.code) ? 'TLS failed' : 'no answer';
+        parts.push(`${what} (${f.code ?? 'connection error'}${f.details ? `: ${f.details}` : ''})`);
     }
     else {
         if (f.httpStatus !== undefined)
@@ -3488,12 +3497,18 @@ function summarize(f) {
 }
 function hintFor(f) {
     if (f.source === 'network') {
+        if (f.code && TLS_FAILURE.test(f.code)) {
+            return "The gateway's TLS certificate was not accepted: check api-url; if a proxy re-signs HTTPS, give Node its CA with NODE_EXTRA_CA_CERTS.";
+        }
         return "Check the runner's network and api-url; behind a proxy, set HTTPS_PROXY (and NO_PROXY).";
     }
     if (f.source === 'service') {
-        if (f.code === SERVICE_RETRY_LATER)
+        if (f.code === SERVICE_RETRY_LATER) {
             return 'NCP asked to try again later; re-run the job in a few minutes.';
-        return "This is NCP's own answer: check server-instance-no, region and the image name against it.";
+        }
+        if ((f.httpStatus ?? 0) >= 500)
+            return "NCP's Server API failed on its side: re-run the job later.";
+        return "This is NCP's own answer: its message says which value it did not accept.";
     }
     if (f.source === 'response') {
         return 'Check that api-url (or NCLOUD_API_GW) points at the NCP API gateway and that no proxy rewrites the answer.';
@@ -3682,6 +3697,11 @@ async function waitForImage(read, initial, options) {
 
 
 
+/**
+ * Pauses between the looks for a name after an uncertain create. A new image may show in the list
+ * a moment after the create; how long is not documented, so the looks span several seconds.
+ */
+const CONFIRM_DELAYS_MS = [1_000, 2_000, 4_000];
 /** The name is taken and if-exists does not allow using it; nothing was created. */
 class ImageExistsError extends Error {
     image;
@@ -3706,41 +3726,64 @@ class CreateUncertainError extends Error {
 async function ensureImage(api, request, options, progress = { createSent: false }) {
     const existing = await api.findByName(request.name);
     if (existing)
-        return { image: checkExisting(existing, options), provenance: 'reused' };
+        return { image: checkExisting(existing, request, options), provenance: 'reused' };
+    const create = api.kind.actions.create;
     let maybeCreated = false;
     for (let attempt = 1;; attempt++) {
+        let error;
         try {
             progress.createSent = true;
-            return { image: await api.create(request), provenance: 'created' };
+            const image = await api.create(request);
+            if (maybeCreated)
+                await warnOfDuplicates(api, image, options);
+            return { image, provenance: 'created' };
         }
-        catch (error) {
+        catch (caught) {
             if (options.signal?.aborted)
                 throw options.signal.reason;
-            const ncloud = error instanceof NcloudError ? error : undefined;
-            if (ncloud?.reached !== 'no' && ncloud?.reached !== 'yes')
-                maybeCreated = true;
-            if (maybeCreated) {
-                options.info(`${api.kind.actions.create} may have been carried out (${describeError(error)}); looking for an image named "${request.name}".`);
-                const found = await lookAgain(api, request.name, options, error);
-                if (found) {
-                    options.info(`The reply was lost, but image ${found.no} named "${found.name}" now exists: using it.`);
-                    return { image: found, provenance: 'adopted' };
-                }
-            }
-            if (!ncloud?.transient || attempt >= options.retry.maxAttempts)
-                throw error;
-            const delay = backoffDelay(attempt, options.retry, options.random ?? Math.random, ncloud.fields.retryAfterMs);
-            options.warn(`${api.kind.actions.create}: attempt ${attempt} of ${options.retry.maxAttempts} failed: ${ncloud.summary} ` +
-                `${maybeCreated ? `No image named "${request.name}" exists, so it is` : 'It never reached the service, so it is'} sent again in ${delay} ms.`);
-            await options.clock.sleep(delay, options.signal);
+            error = caught;
         }
+        const ncloud = error instanceof NcloudError ? error : undefined;
+        if (ncloud?.reached !== 'no' && ncloud?.reached !== 'yes')
+            maybeCreated = true;
+        if (maybeCreated) {
+            options.info(`The create may have been carried out: ${describeError(error)} Looking for an image named "${request.name}".`);
+            const found = await lookAgain(api, request.name, options, error);
+            if (found) {
+                options.info(`The reply was lost, but image ${found.no} named "${found.name}" now exists: using it.`);
+                return { image: found, provenance: 'adopted' };
+            }
+        }
+        else if (ncloud?.reached === 'yes') {
+            // Refused by the service: perhaps because the name was taken after the first look.
+            const taken = await api.findByName(request.name).catch(() => undefined);
+            if (taken)
+                return { image: checkExisting(taken, request, options), provenance: 'reused' };
+        }
+        if (!ncloud?.transient || attempt >= options.retry.maxAttempts) {
+            if (!maybeCreated)
+                throw error;
+            throw new CreateUncertainError(`${describeError(error)} An earlier ${create} of this run may have made an image named "${request.name}" ` +
+                `although none shows in region ${options.region} yet. Look for it in the NCP console; ` +
+                're-run with if-exists: reuse to use it.');
+        }
+        const delay = backoffDelay(attempt, options.retry, options.random ?? Math.random, ncloud.fields.retryAfterMs);
+        options.warn(`${create}: attempt ${attempt} of ${options.retry.maxAttempts} failed: ${ncloud.summary} ` +
+            `${maybeCreated ? `No image named "${request.name}" exists, so it is` : 'It never reached the service, so it is'} sent again in ${delay} ms.`);
+        await options.clock.sleep(delay, options.signal);
     }
 }
-/** Applies if-exists to an image that already has the name: returns it to use, or throws. */
-function checkExisting(image, options) {
-    const where = `An image named "${image.name}" already exists in region ${options.region}: number ${image.no}, status ${image.status}${image.statusName ? ` (${image.statusName})` : ''}.`;
+/**
+ * Applies if-exists to an image that already has the name: returns it to use, or throws.
+ * An image made from another server is never reused.
+ */
+function checkExisting(image, request, options) {
+    const where = `An image named "${image.name}" already exists in region ${options.region}: number ${image.no}, status ${image.status}${image.statusName ? ` (${image.statusName})` : ''}${image.sourceServerNo ? `, made from server ${image.sourceServerNo}` : ''}.`;
     if (options.ifExists === 'fail') {
         throw new ImageExistsError(`${where} With if-exists: fail nothing was created. Choose another image-name, delete that image, or set if-exists: reuse to use it.`, image);
+    }
+    if (image.sourceServerNo && image.sourceServerNo !== request.serverInstanceNo) {
+        throw new ImageExistsError(`${where} It was not made from server ${request.serverInstanceNo}, so it is not reused. Choose another image-name.`, image);
     }
     if (imageOutcome(image.status) === 'failed') {
         throw new ImageExistsError(`${where} Its creation failed, so it cannot be reused. Delete it (NCP console: Server > My Server Image) or choose another image-name, then re-run.`, image);
@@ -3767,6 +3810,15 @@ async function lookAgain(api, name, options, cause) {
             return found;
     }
     return undefined;
+}
+/** After a resend, an earlier create may still show up: every image of the name must be named. */
+async function warnOfDuplicates(api, image, options) {
+    const all = await api.findAllByName(image.name).catch(() => [image]);
+    const others = all.filter(other => other.no !== image.no);
+    if (others.length === 0)
+        return;
+    options.warn(`NCP holds ${all.length} images named "${image.name}": ${all.map(other => other.no).join(', ')}. ` +
+        `An earlier create whose reply was lost made ${others.map(other => other.no).join(', ')}; this run uses ${image.no}. Delete the others.`);
 }
 
 ;// CONCATENATED MODULE: ./src/image-name.ts
@@ -3973,10 +4025,14 @@ function gatewayOrigin(apiUrl, envUrl, site, problems) {
             : [SITES[site], 'site', ''];
     const parsed = parseGatewayOrigin(text);
     if ('problem' in parsed) {
-        problems.push(`${name} "${text}" ${parsed.problem}. Give the gateway origin only, as https://host[:port] (http:// only for localhost, 127.x.x.x or [::1]).`);
+        problems.push(`${name} "${withoutUserInfo(text)}" ${parsed.problem}. Give the gateway origin only, as https://host[:port] (http:// only for localhost, 127.x.x.x or [::1]).`);
         return { origin: SITES[site], originSource };
     }
     return { origin: parsed.origin, originSource };
+}
+/** A URL as it may be shown: a user name or password in it becomes `***`. */
+function withoutUserInfo(url) {
+    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
 }
 function oneOf(value, name, allowed, problems) {
     const lower = value.toLowerCase();
@@ -4048,7 +4104,7 @@ class NcloudClient {
             signal: this.options.signal,
             isRetryable: error => error instanceof NcloudError && error.transient,
             retryAfterMs: error => (error instanceof NcloudError ? error.fields.retryAfterMs : undefined),
-            onRetry: (error, failed, delay) => this.options.warn(`${action}: attempt ${failed} of ${this.options.retry.maxAttempts} failed: ${error instanceof NcloudError ? error.summary : String(error)} Retrying in ${delay} ms.`)
+            onRetry: (error, failed, delay) => this.options.onRetry(`${action}: attempt ${failed} of ${this.options.retry.maxAttempts} failed: ${error instanceof NcloudError ? error.summary : String(error)} Retrying in ${delay} ms.`)
         });
     }
     /** Sends one signed request; never retries. Throws NcloudError for every failure. */
@@ -4141,7 +4197,8 @@ const MEMBER_IMAGE = Object.freeze({
         number: 'memberServerImageInstanceNo',
         name: 'memberServerImageName',
         status: 'memberServerImageInstanceStatus',
-        statusName: 'memberServerImageInstanceStatusName'
+        statusName: 'memberServerImageInstanceStatusName',
+        sourceServer: 'originalServerInstanceNo'
     }
 });
 const SERVER_IMAGE = Object.freeze({
@@ -4168,7 +4225,6 @@ const SERVER_IMAGE = Object.freeze({
         statusName: 'serverImageStatusName'
     }
 });
-const IMAGE_KINDS = [MEMBER_IMAGE, SERVER_IMAGE];
 class ImageNotFoundError extends Error {
     kind;
     imageNo;
@@ -4210,9 +4266,13 @@ class ImageApi {
     }
     /** The image with exactly this name in the client's region, if there is one. */
     async findByName(name) {
+        return (await this.findAllByName(name))[0];
+    }
+    /** Every image with exactly this name: NCP's name filter is not documented as exact. */
+    async findAllByName(name) {
         const { actions, params, listFilter } = this.kind;
         const result = await this.client.call(actions.list, { ...listFilter, [params.name]: name });
-        return this.records(result).find(record => record.name === name);
+        return this.records(result).filter(record => record.name === name);
     }
     toRecord(raw) {
         const { fields } = this.kind;
@@ -4222,6 +4282,9 @@ class ImageApi {
             name: String(raw[fields.name] ?? ''),
             status: typeof status?.code === 'string' ? status.code : 'UNKNOWN',
             statusName: typeof raw[fields.statusName] === 'string' ? raw[fields.statusName] : undefined,
+            sourceServerNo: fields.sourceServer && raw[fields.sourceServer] !== undefined
+                ? String(raw[fields.sourceServer])
+                : undefined,
             raw
         };
     }
@@ -4243,7 +4306,7 @@ function selectImageKind(requested, hypervisor) {
         return { kind: wanted };
     const instead = fitting === SERVER_IMAGE ? 'kvm' : 'xen';
     return {
-        problem: `hypervisor is "${requested}", but the server's hypervisor is ${actual}: ${wanted.actions.create} ` +
+        problem: `is "${requested}", but the server's hypervisor is ${actual}: ${wanted.actions.create} ` +
             `does not image ${actual} servers. Use hypervisor: ${instead} (or auto).`
     };
 }
@@ -4264,7 +4327,8 @@ async function readServer(client, serverInstanceNo) {
         result = await client.call('getServerInstanceDetail', { serverInstanceNo });
     }
     catch (error) {
-        if (error instanceof NcloudError && error.fields.source === 'service') {
+        const refused = error instanceof NcloudError && error.fields.source === 'service' && error.reached === 'yes';
+        if (refused) {
             throw new ServerError(`Server ${serverInstanceNo} could not be read in region ${client.region}: ${error.summary} ` +
                 'Check server-instance-no and region (the server must be a VPC server in that region).');
         }
@@ -4317,11 +4381,13 @@ function setHypervisorOutput(hypervisor) {
 
 const HEADINGS = {
     created: '✅ Server image created',
+    reused: '✅ Existing server image used (if-exists: reuse)',
     creating: '⏳ Server image is being created',
     failed: '❌ Server image creation failed',
     'timed-out': '⏳ Server image still being created (wait timed out)',
     'wait-failed': '❌ Stopped waiting for the server image',
-    cancelled: '⚠️ Cancelled while the server image was being made',
+    cancelled: '⚠️ Cancelled',
+    uncertain: '⚠️ An image may have been created: see below',
     'dry-run': '🧪 Dry run: nothing was created',
     error: '❌ Server image was not created'
 };
@@ -4454,9 +4520,12 @@ class ImageRun {
         if (problem)
             throw new ServerError(problem);
         const kind = this.imageKind(server);
-        const hypervisor = server.hypervisor ?? kind.hypervisors[0];
-        Object.assign(this.report, { hypervisor, api: kind.actions.create });
-        setHypervisorOutput(hypervisor);
+        Object.assign(this.report, {
+            hypervisor: server.hypervisor ?? 'not reported',
+            api: kind.actions.create
+        });
+        if (server.hypervisor)
+            setHypervisorOutput(server.hypervisor);
         const api = new ImageApi(this.client, kind);
         const request = {
             serverInstanceNo: server.no,
@@ -4498,7 +4567,7 @@ class ImageRun {
     imageKind(server) {
         const selected = selectImageKind(this.settings.hypervisor, server.hypervisor);
         if ('problem' in selected)
-            throw new InputError([`Input "hypervisor": ${selected.problem}`]);
+            throw new InputError([`Input "hypervisor" ${selected.problem}`]);
         const { kind } = selected;
         const problem = nameProblem(this.settings.imageName, kind.nameRule);
         if (problem)
@@ -4508,7 +4577,7 @@ class ImageRun {
     logPlan(kind, server, request) {
         const { settings } = this;
         const lines = [
-            `${settings.dryRun ? 'Dry run: would create' : 'Image to create:'} a ${kind.label} with ${kind.actions.create}:`,
+            `${settings.dryRun ? 'Dry run: would create' : 'Plan: create'} a ${kind.label} with ${kind.actions.create}:`,
             `  server:      ${server.no} (${server.name || 'no name'}), ${server.status}, hypervisor ${server.hypervisor ?? 'not reported'}`,
             `  name:        ${request.name}${settings.imageNameGenerated ? ' (generated; set image-name to choose one)' : ''}`,
             `  description: ${request.description ? JSON.stringify(request.description) : '(none)'}`,
@@ -4522,7 +4591,7 @@ class ImageRun {
     async dryRun(api, request) {
         const existing = await api.findByName(request.name);
         const verdict = existing
-            ? `would use the existing image ${checkExisting(existing, this.ingredients()).no}`
+            ? `would use the existing image ${checkExisting(existing, request, this.ingredients()).no}`
             : `the name "${request.name}" is free in region ${this.settings.region}`;
         info(`Dry run: credentials, server and name checked; ${verdict}. Nothing was created.`);
         Object.assign(this.report, {
@@ -4536,10 +4605,10 @@ class ImageRun {
             const { image, provenance } = await ensureImage(api, request, {
                 ...this.ingredients(),
                 retry: DEFAULT_RETRY,
-                confirmDelaysMs: confirmDelays(this.settings.pollIntervalMs),
+                confirmDelaysMs: CONFIRM_DELAYS_MS,
                 clock: this.clock,
                 signal: this.signal,
-                warn: info
+                warn: warning
             }, progress);
             this.report.provenance = PROVENANCE[provenance];
             if (provenance === 'created')
@@ -4587,15 +4656,16 @@ class ImageRun {
     finish(image, timedOut) {
         this.record(image);
         const label = `image ${image.no} ("${image.name}")`;
-        if (image.status === 'CREAT') {
+        const outcome = imageOutcome(image.status);
+        if (outcome === 'created') {
             info(`Image ${image.no} ("${image.name}") is created.`);
             Object.assign(this.report, {
-                outcome: 'created',
+                outcome: this.report.provenance === PROVENANCE.reused ? 'reused' : 'created',
                 nextStep: "Later steps read the number from this step's image-instance-no output."
             });
             return;
         }
-        if (image.status === 'CREFL') {
+        if (outcome === 'failed') {
             throw new RunFailure(`NCP could not create ${label}: status CREFL${image.statusName ? ` (${image.statusName})` : ''}.`, 'failed', 'Delete the failed image (NCP console: Server > My Server Image), check that the server and its disks are healthy, and re-run.');
         }
         if (timedOut) {
@@ -4620,13 +4690,8 @@ function makeClient(settings, clock, retry, requestTimeoutMs, signal) {
         signal,
         userAgent: USER_AGENT,
         debug: core_debug,
-        warn: info
+        onRetry: info
     });
-}
-/** After an uncertain create, look again after these pauses: scaled to how quickly the user polls. */
-function confirmDelays(pollIntervalMs) {
-    const base = Math.min(pollIntervalMs, 2_000);
-    return [base, base * 2, base * 4];
 }
 function failureMessage(error) {
     if (error instanceof RunFailure)
@@ -4640,6 +4705,12 @@ function recordFailure(error, report) {
     }
     else if (error instanceof CancelledError) {
         report.outcome = 'cancelled';
+    }
+    else if (error instanceof CreateUncertainError) {
+        Object.assign(report, {
+            outcome: 'uncertain',
+            nextStep: 'Look for the named image in the NCP console; re-run with if-exists: reuse to use it.'
+        });
     }
     else if (error instanceof NcloudError) {
         report.nextStep = error.hint;

@@ -14,7 +14,8 @@ const USAGE = `Usage: node simulator/cli.mjs [options]
   --permission-denied   answer every signed request with 401 / errorCode 210
   --fault SPEC          inject a fault, repeatable; SPEC = ACTION:KIND[:TIMES[:before|after]]
                         KIND = throttle | endpoint-error | endpoint-timeout | unexpected |
-                               service-retry | drop | permission; ACTION may be *
+                               service-retry | service-internal | drop | permission;
+                        ACTION may be *
   --ready-file PATH     also write the ready JSON to PATH
   --log                 log one line per request to stderr
   --help                show this text`

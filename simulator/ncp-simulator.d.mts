@@ -9,6 +9,7 @@ export type FaultKind =
   | 'endpoint-timeout'
   | 'unexpected'
   | 'service-retry'
+  | 'service-internal'
   | 'drop'
   | 'permission'
 
@@ -145,6 +146,7 @@ export interface Simulator {
 /** Service returnCodes used by the simulator. Only retryLater ('1000') is a real NCP code. */
 export declare const RETURN_CODES: Readonly<{
   retryLater: '1000'
+  internalError: '1300'
   parameterRequired: '10100'
   serverNotFound: '10102'
   imageNotFound: '10103'

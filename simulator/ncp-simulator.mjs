@@ -16,11 +16,13 @@ const SERVER_IMAGE_NAME_RULE = {
   text: "3-30 letters, digits, '-' or '_', starting with a lower-case letter and ending with a lower-case letter or digit"
 }
 
-// Service returnCodes. Only '1000' is a real, observed NCP code (reference §7.2). NCP does not
+// Service returnCodes. Only '1000' is a real, observed NCP code (reference §7.2); '1300' is one of
+// Terraform's constants ("unknown"). NCP does not
 // document the codes for a missing server or image, a wrong server state, a bad or duplicate
 // image name (reference §7.2, §10.4): the others are chosen by this simulator.
 export const RETURN_CODES = Object.freeze({
   retryLater: '1000',
+  internalError: '1300',
   parameterRequired: '10100',
   serverNotFound: '10102',
   imageNotFound: '10103',
@@ -50,6 +52,7 @@ const FAULT_KINDS = [
   'endpoint-timeout',
   'unexpected',
   'service-retry',
+  'service-internal',
   'drop',
   'permission'
 ]
@@ -432,6 +435,13 @@ function faultReply(fault) {
     }
     return jsonReply(500, { responseError }, headers)
   }
+  if (fault.kind === 'service-internal') {
+    const responseError = {
+      returnCode: RETURN_CODES.internalError,
+      returnMessage: 'Unknown error.'
+    }
+    return jsonReply(500, { responseError }, headers)
+  }
   if (fault.kind === 'permission') return gatewayError('permission', 'injected fault', headers)
   return gatewayError(fault.kind, 'injected fault', headers)
 }
@@ -466,7 +476,8 @@ function checkAuth(req, credentials, clockMs) {
   }
   const stringToSign = `${req.method} ${req.url}\n${timestamp}\n${accessKey}`
   if (!sameText(sign(credentials[accessKey], stringToSign), signature)) {
-    return `signature mismatch; expected the signature of ${JSON.stringify(stringToSign)}`
+    // Names what was signed, but not the access key: gateway details end up in logs.
+    return `signature mismatch; expected the signature of "${req.method} ${req.url}", the timestamp and the access key`
   }
   return null
 }

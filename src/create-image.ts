@@ -12,11 +12,16 @@ export interface EnsureResult {
   provenance: Provenance
 }
 
+/**
+ * Pauses between the looks for a name after an uncertain create. A new image may show in the list
+ * a moment after the create; how long is not documented, so the looks span several seconds.
+ */
+export const CONFIRM_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000]
+
 export interface EnsureOptions {
   ifExists: IfExists
   region: string
   retry: RetryPolicy
-  /** Pauses between the extra looks for the name after an uncertain create: the list may lag behind. */
   confirmDelaysMs: readonly number[]
   clock: Clock
   random?: () => number
@@ -61,54 +66,80 @@ export async function ensureImage(
   progress: CreateProgress = { createSent: false }
 ): Promise<EnsureResult> {
   const existing = await api.findByName(request.name)
-  if (existing) return { image: checkExisting(existing, options), provenance: 'reused' }
+  if (existing) return { image: checkExisting(existing, request, options), provenance: 'reused' }
 
+  const create = api.kind.actions.create
   let maybeCreated = false
   for (let attempt = 1; ; attempt++) {
+    let error: unknown
     try {
       progress.createSent = true
-      return { image: await api.create(request), provenance: 'created' }
-    } catch (error) {
+      const image = await api.create(request)
+      if (maybeCreated) await warnOfDuplicates(api, image, options)
+      return { image, provenance: 'created' }
+    } catch (caught) {
       if (options.signal?.aborted) throw options.signal.reason
-      const ncloud = error instanceof NcloudError ? error : undefined
-      if (ncloud?.reached !== 'no' && ncloud?.reached !== 'yes') maybeCreated = true
-      if (maybeCreated) {
-        options.info(
-          `${api.kind.actions.create} may have been carried out (${describeError(error)}); looking for an image named "${request.name}".`
-        )
-        const found = await lookAgain(api, request.name, options, error)
-        if (found) {
-          options.info(
-            `The reply was lost, but image ${found.no} named "${found.name}" now exists: using it.`
-          )
-          return { image: found, provenance: 'adopted' }
-        }
-      }
-      if (!ncloud?.transient || attempt >= options.retry.maxAttempts) throw error
-      const delay = backoffDelay(
-        attempt,
-        options.retry,
-        options.random ?? Math.random,
-        ncloud.fields.retryAfterMs
-      )
-      options.warn(
-        `${api.kind.actions.create}: attempt ${attempt} of ${options.retry.maxAttempts} failed: ${ncloud.summary} ` +
-          `${maybeCreated ? `No image named "${request.name}" exists, so it is` : 'It never reached the service, so it is'} sent again in ${delay} ms.`
-      )
-      await options.clock.sleep(delay, options.signal)
+      error = caught
     }
+    const ncloud = error instanceof NcloudError ? error : undefined
+    if (ncloud?.reached !== 'no' && ncloud?.reached !== 'yes') maybeCreated = true
+    if (maybeCreated) {
+      options.info(
+        `The create may have been carried out: ${describeError(error)} Looking for an image named "${request.name}".`
+      )
+      const found = await lookAgain(api, request.name, options, error)
+      if (found) {
+        options.info(
+          `The reply was lost, but image ${found.no} named "${found.name}" now exists: using it.`
+        )
+        return { image: found, provenance: 'adopted' }
+      }
+    } else if (ncloud?.reached === 'yes') {
+      // Refused by the service: perhaps because the name was taken after the first look.
+      const taken = await api.findByName(request.name).catch(() => undefined)
+      if (taken) return { image: checkExisting(taken, request, options), provenance: 'reused' }
+    }
+    if (!ncloud?.transient || attempt >= options.retry.maxAttempts) {
+      if (!maybeCreated) throw error
+      throw new CreateUncertainError(
+        `${describeError(error)} An earlier ${create} of this run may have made an image named "${request.name}" ` +
+          `although none shows in region ${options.region} yet. Look for it in the NCP console; ` +
+          're-run with if-exists: reuse to use it.'
+      )
+    }
+    const delay = backoffDelay(
+      attempt,
+      options.retry,
+      options.random ?? Math.random,
+      ncloud.fields.retryAfterMs
+    )
+    options.warn(
+      `${create}: attempt ${attempt} of ${options.retry.maxAttempts} failed: ${ncloud.summary} ` +
+        `${maybeCreated ? `No image named "${request.name}" exists, so it is` : 'It never reached the service, so it is'} sent again in ${delay} ms.`
+    )
+    await options.clock.sleep(delay, options.signal)
   }
 }
 
-/** Applies if-exists to an image that already has the name: returns it to use, or throws. */
+/**
+ * Applies if-exists to an image that already has the name: returns it to use, or throws.
+ * An image made from another server is never reused.
+ */
 export function checkExisting(
   image: ImageRecord,
+  request: Pick<CreateRequest, 'serverInstanceNo'>,
   options: Pick<EnsureOptions, 'ifExists' | 'region' | 'info'>
 ): ImageRecord {
-  const where = `An image named "${image.name}" already exists in region ${options.region}: number ${image.no}, status ${image.status}${image.statusName ? ` (${image.statusName})` : ''}.`
+  const where = `An image named "${image.name}" already exists in region ${options.region}: number ${image.no}, status ${image.status}${image.statusName ? ` (${image.statusName})` : ''}${image.sourceServerNo ? `, made from server ${image.sourceServerNo}` : ''}.`
   if (options.ifExists === 'fail') {
     throw new ImageExistsError(
       `${where} With if-exists: fail nothing was created. Choose another image-name, delete that image, or set if-exists: reuse to use it.`,
+      image
+    )
+  }
+  if (image.sourceServerNo && image.sourceServerNo !== request.serverInstanceNo) {
+    throw new ImageExistsError(
+      `${where} It was not made from server ${request.serverInstanceNo}, so it is not reused. Choose another image-name.`,
       image
     )
   }
@@ -144,4 +175,19 @@ async function lookAgain(
     if (found) return found
   }
   return undefined
+}
+
+/** After a resend, an earlier create may still show up: every image of the name must be named. */
+async function warnOfDuplicates(
+  api: ImageApi,
+  image: ImageRecord,
+  options: EnsureOptions
+): Promise<void> {
+  const all = await api.findAllByName(image.name).catch(() => [image])
+  const others = all.filter(other => other.no !== image.no)
+  if (others.length === 0) return
+  options.warn(
+    `NCP holds ${all.length} images named "${image.name}": ${all.map(other => other.no).join(', ')}. ` +
+      `An earlier create whose reply was lost made ${others.map(other => other.no).join(', ')}; this run uses ${image.no}. Delete the others.`
+  )
 }

@@ -200,11 +200,16 @@ function gatewayOrigin(
   const parsed = parseGatewayOrigin(text)
   if ('problem' in parsed) {
     problems.push(
-      `${name} "${text}" ${parsed.problem}. Give the gateway origin only, as https://host[:port] (http:// only for localhost, 127.x.x.x or [::1]).`
+      `${name} "${withoutUserInfo(text)}" ${parsed.problem}. Give the gateway origin only, as https://host[:port] (http:// only for localhost, 127.x.x.x or [::1]).`
     )
     return { origin: SITES[site], originSource }
   }
   return { origin: parsed.origin, originSource }
+}
+
+/** A URL as it may be shown: a user name or password in it becomes `***`. */
+function withoutUserInfo(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@')
 }
 
 function oneOf(

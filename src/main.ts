@@ -1,7 +1,14 @@
 import * as core from '@actions/core'
 import { CancelledError, cancelOnSignals } from './cancel.js'
 import { systemClock, type Clock } from './clock.js'
-import { checkExisting, ensureImage, type CreateProgress, type Provenance } from './create-image.js'
+import {
+  CONFIRM_DELAYS_MS,
+  CreateUncertainError,
+  checkExisting,
+  ensureImage,
+  type CreateProgress,
+  type Provenance
+} from './create-image.js'
 import { formatDuration } from './duration.js'
 import { nameProblem } from './image-name.js'
 import { InputError, imageNameMessage, readSettings, type Settings } from './inputs.js'
@@ -96,9 +103,11 @@ class ImageRun {
     const problem = serverProblem(server)
     if (problem) throw new ServerError(problem)
     const kind = this.imageKind(server)
-    const hypervisor = server.hypervisor ?? kind.hypervisors[0]
-    Object.assign(this.report, { hypervisor, api: kind.actions.create })
-    setHypervisorOutput(hypervisor)
+    Object.assign(this.report, {
+      hypervisor: server.hypervisor ?? 'not reported',
+      api: kind.actions.create
+    })
+    if (server.hypervisor) setHypervisorOutput(server.hypervisor)
 
     const api = new ImageApi(this.client, kind)
     const request: CreateRequest = {
@@ -151,7 +160,7 @@ class ImageRun {
   /** The image kind that fits the server, with the name checked against that kind's rule. */
   private imageKind(server: ServerRecord): ImageKind {
     const selected = selectImageKind(this.settings.hypervisor, server.hypervisor)
-    if ('problem' in selected) throw new InputError([`Input "hypervisor": ${selected.problem}`])
+    if ('problem' in selected) throw new InputError([`Input "hypervisor" ${selected.problem}`])
     const { kind } = selected
     const problem = nameProblem(this.settings.imageName, kind.nameRule)
     if (problem)
@@ -162,7 +171,7 @@ class ImageRun {
   private logPlan(kind: ImageKind, server: ServerRecord, request: CreateRequest): void {
     const { settings } = this
     const lines = [
-      `${settings.dryRun ? 'Dry run: would create' : 'Image to create:'} a ${kind.label} with ${kind.actions.create}:`,
+      `${settings.dryRun ? 'Dry run: would create' : 'Plan: create'} a ${kind.label} with ${kind.actions.create}:`,
       `  server:      ${server.no} (${server.name || 'no name'}), ${server.status}, hypervisor ${server.hypervisor ?? 'not reported'}`,
       `  name:        ${request.name}${settings.imageNameGenerated ? ' (generated; set image-name to choose one)' : ''}`,
       `  description: ${request.description ? JSON.stringify(request.description) : '(none)'}`,
@@ -177,7 +186,7 @@ class ImageRun {
   private async dryRun(api: ImageApi, request: CreateRequest): Promise<void> {
     const existing = await api.findByName(request.name)
     const verdict = existing
-      ? `would use the existing image ${checkExisting(existing, this.ingredients()).no}`
+      ? `would use the existing image ${checkExisting(existing, request, this.ingredients()).no}`
       : `the name "${request.name}" is free in region ${this.settings.region}`
     core.info(`Dry run: credentials, server and name checked; ${verdict}. Nothing was created.`)
     Object.assign(this.report, {
@@ -195,10 +204,10 @@ class ImageRun {
         {
           ...this.ingredients(),
           retry: DEFAULT_RETRY,
-          confirmDelaysMs: confirmDelays(this.settings.pollIntervalMs),
+          confirmDelaysMs: CONFIRM_DELAYS_MS,
           clock: this.clock,
           signal: this.signal,
-          warn: core.info
+          warn: core.warning
         },
         progress
       )
@@ -263,15 +272,16 @@ class ImageRun {
   private finish(image: ImageRecord, timedOut: boolean): void {
     this.record(image)
     const label = `image ${image.no} ("${image.name}")`
-    if (image.status === 'CREAT') {
+    const outcome = imageOutcome(image.status)
+    if (outcome === 'created') {
       core.info(`Image ${image.no} ("${image.name}") is created.`)
       Object.assign(this.report, {
-        outcome: 'created',
+        outcome: this.report.provenance === PROVENANCE.reused ? 'reused' : 'created',
         nextStep: "Later steps read the number from this step's image-instance-no output."
       })
       return
     }
-    if (image.status === 'CREFL') {
+    if (outcome === 'failed') {
       throw new RunFailure(
         `NCP could not create ${label}: status CREFL${image.statusName ? ` (${image.statusName})` : ''}.`,
         'failed',
@@ -313,14 +323,8 @@ function makeClient(
     signal,
     userAgent: USER_AGENT,
     debug: core.debug,
-    warn: core.info
+    onRetry: core.info
   })
-}
-
-/** After an uncertain create, look again after these pauses: scaled to how quickly the user polls. */
-function confirmDelays(pollIntervalMs: number): number[] {
-  const base = Math.min(pollIntervalMs, 2_000)
-  return [base, base * 2, base * 4]
 }
 
 function failureMessage(error: unknown): string {
@@ -334,6 +338,12 @@ function recordFailure(error: unknown, report: RunReport): void {
     Object.assign(report, { outcome: error.outcome, nextStep: error.nextStep })
   } else if (error instanceof CancelledError) {
     report.outcome = 'cancelled'
+  } else if (error instanceof CreateUncertainError) {
+    Object.assign(report, {
+      outcome: 'uncertain',
+      nextStep:
+        'Look for the named image in the NCP console; re-run with if-exists: reuse to use it.'
+    })
   } else if (error instanceof NcloudError) {
     report.nextStep = error.hint
   } else if (error instanceof InputError) {

@@ -2,11 +2,13 @@ import { formatDuration } from './duration.js'
 
 export type Outcome =
   | 'created'
+  | 'reused'
   | 'creating'
   | 'failed'
   | 'timed-out'
   | 'wait-failed'
   | 'cancelled'
+  | 'uncertain'
   | 'dry-run'
   | 'error'
 
@@ -31,11 +33,13 @@ export interface RunReport {
 
 const HEADINGS: Record<Outcome, string> = {
   created: '✅ Server image created',
+  reused: '✅ Existing server image used (if-exists: reuse)',
   creating: '⏳ Server image is being created',
   failed: '❌ Server image creation failed',
   'timed-out': '⏳ Server image still being created (wait timed out)',
   'wait-failed': '❌ Stopped waiting for the server image',
-  cancelled: '⚠️ Cancelled while the server image was being made',
+  cancelled: '⚠️ Cancelled',
+  uncertain: '⚠️ An image may have been created: see below',
   'dry-run': '🧪 Dry run: nothing was created',
   error: '❌ Server image was not created'
 }

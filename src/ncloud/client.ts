@@ -19,7 +19,8 @@ export interface ClientOptions {
   signal?: AbortSignal
   userAgent: string
   debug(line: string): void
-  warn(line: string): void
+  /** Told of each retry, with what failed and how long until the next attempt. */
+  onRetry(line: string): void
 }
 
 /** The one way to talk to the NCP Server API: signs, sends, reads, and retries what is safe to retry. */
@@ -48,7 +49,7 @@ export class NcloudClient {
       isRetryable: error => error instanceof NcloudError && error.transient,
       retryAfterMs: error => (error instanceof NcloudError ? error.fields.retryAfterMs : undefined),
       onRetry: (error, failed, delay) =>
-        this.options.warn(
+        this.options.onRetry(
           `${action}: attempt ${failed} of ${this.options.retry.maxAttempts} failed: ${error instanceof NcloudError ? error.summary : String(error)} Retrying in ${delay} ms.`
         )
     })

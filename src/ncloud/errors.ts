@@ -58,7 +58,8 @@ const THROTTLE_CODES = new Set(['400', '410', '420'])
 /** Gateway error codes for trouble between the gateway and the service: worth another try. */
 const GATEWAY_TRANSIENT_CODES = new Set(['500', '510', '900'])
 const SERVICE_RETRY_LATER = '1000'
-const TRANSIENT_HTTP = new Set([429, 502, 503, 504])
+/** TLS failures: the certificate will not change on a retry. */
+const TLS_FAILURE = /CERT|UNABLE_TO_VERIFY|^ERR_TLS_|^ERR_SSL_/
 /** Connection errors raised before anything was sent. */
 const NOT_CONNECTED = new Set([
   'ECONNREFUSED',
@@ -108,14 +109,12 @@ export function readAnswer(
   const service = objectAt(json, 'responseError')
   if (service) {
     const code = stringOf(service.returnCode)
-    const retryLater = code === SERVICE_RETRY_LATER
     return new NcloudError({
       ...common,
       source: 'service',
       code,
       ncpMessage: stringOf(service.returnMessage),
-      transient: retryLater,
-      reached: retryLater ? 'maybe' : 'yes'
+      ...serviceNature(code, answer.status)
     })
   }
   const result = objectAt(json, `${action}Response`)
@@ -128,15 +127,14 @@ export function readAnswer(
       code: returnCode,
       ncpMessage: stringOf(result.returnMessage),
       requestId: stringOf(result.requestId) ?? requestId,
-      transient: returnCode === SERVICE_RETRY_LATER,
-      reached: returnCode === SERVICE_RETRY_LATER ? 'maybe' : 'yes'
+      ...serviceNature(returnCode, answer.status)
     })
   }
   return new NcloudError({
     ...common,
     source: 'response',
     details: snippet(answer.body),
-    transient: TRANSIENT_HTTP.has(answer.status) || answer.status >= 500,
+    transient: answer.status === 429 || answer.status >= 500,
     reached: answer.status === 429 ? 'no' : 'maybe'
   })
 }
@@ -153,14 +151,24 @@ export function networkError(action: string, error: unknown): NcloudError {
   const details = error instanceof Error ? error.message : String(error)
   const codeText =
     typeof code === 'string' ? code : /timeout/i.test(details) ? 'ETIMEDOUT' : undefined
+  const tls = codeText !== undefined && TLS_FAILURE.test(codeText)
   return new NcloudError({
     action,
     source: 'network',
     code: codeText,
     details,
-    transient: true,
-    reached: codeText && NOT_CONNECTED.has(codeText) ? 'no' : 'maybe'
+    transient: !tls,
+    reached: tls || (codeText && NOT_CONNECTED.has(codeText)) ? 'no' : 'maybe'
   })
+}
+
+/** A service that failed on its own side (5xx) may have done the work before it failed. */
+function serviceNature(
+  code: string | undefined,
+  status: number
+): Pick<NcloudErrorFields, 'transient' | 'reached'> {
+  if (code === SERVICE_RETRY_LATER) return { transient: true, reached: 'maybe' }
+  return { transient: false, reached: status >= 500 ? 'maybe' : 'yes' }
 }
 
 function gatewayNature(
@@ -177,7 +185,8 @@ function gatewayNature(
 function summarize(f: NcloudErrorFields): string {
   const parts: string[] = []
   if (f.source === 'network') {
-    parts.push(`no answer (${f.code ?? 'connection error'}${f.details ? `: ${f.details}` : ''})`)
+    const what = f.code && TLS_FAILURE.test(f.code) ? 'TLS failed' : 'no answer'
+    parts.push(`${what} (${f.code ?? 'connection error'}${f.details ? `: ${f.details}` : ''})`)
   } else {
     if (f.httpStatus !== undefined) parts.push(`HTTP ${f.httpStatus}`)
     if (f.code !== undefined)
@@ -192,12 +201,18 @@ function summarize(f: NcloudErrorFields): string {
 
 function hintFor(f: NcloudErrorFields): string {
   if (f.source === 'network') {
+    if (f.code && TLS_FAILURE.test(f.code)) {
+      return "The gateway's TLS certificate was not accepted: check api-url; if a proxy re-signs HTTPS, give Node its CA with NODE_EXTRA_CA_CERTS."
+    }
     return "Check the runner's network and api-url; behind a proxy, set HTTPS_PROXY (and NO_PROXY)."
   }
   if (f.source === 'service') {
-    if (f.code === SERVICE_RETRY_LATER)
+    if (f.code === SERVICE_RETRY_LATER) {
       return 'NCP asked to try again later; re-run the job in a few minutes.'
-    return "This is NCP's own answer: check server-instance-no, region and the image name against it."
+    }
+    if ((f.httpStatus ?? 0) >= 500)
+      return "NCP's Server API failed on its side: re-run the job later."
+    return "This is NCP's own answer: its message says which value it did not accept."
   }
   if (f.source === 'response') {
     return 'Check that api-url (or NCLOUD_API_GW) points at the NCP API gateway and that no proxy rewrites the answer.'

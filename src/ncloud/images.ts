@@ -13,7 +13,14 @@ export interface ImageKind {
   /** Sent with every list call: keeps NCP's public images out of a name lookup. */
   listFilter: Params
   listKey: string
-  fields: { number: string; name: string; status: string; statusName: string }
+  /** `sourceServer`: the field naming the server an image was made from, where NCP returns one. */
+  fields: {
+    number: string
+    name: string
+    status: string
+    statusName: string
+    sourceServer?: string
+  }
 }
 
 export const MEMBER_IMAGE: ImageKind = Object.freeze({
@@ -37,7 +44,8 @@ export const MEMBER_IMAGE: ImageKind = Object.freeze({
     number: 'memberServerImageInstanceNo',
     name: 'memberServerImageName',
     status: 'memberServerImageInstanceStatus',
-    statusName: 'memberServerImageInstanceStatusName'
+    statusName: 'memberServerImageInstanceStatusName',
+    sourceServer: 'originalServerInstanceNo'
   }
 })
 
@@ -66,8 +74,6 @@ export const SERVER_IMAGE: ImageKind = Object.freeze({
   }
 })
 
-export const IMAGE_KINDS: readonly ImageKind[] = [MEMBER_IMAGE, SERVER_IMAGE]
-
 /** An image as the action sees it, with NCP's record kept whole for the `image` output. */
 export interface ImageRecord {
   no: string
@@ -75,6 +81,8 @@ export interface ImageRecord {
   /** NCP's status code: INIT, CREAT, CREFL (or a code this action does not know). */
   status: string
   statusName?: string
+  /** The server it was made from, when NCP says. */
+  sourceServerNo?: string
   raw: Record<string, unknown>
 }
 
@@ -128,9 +136,14 @@ export class ImageApi {
 
   /** The image with exactly this name in the client's region, if there is one. */
   async findByName(name: string): Promise<ImageRecord | undefined> {
+    return (await this.findAllByName(name))[0]
+  }
+
+  /** Every image with exactly this name: NCP's name filter is not documented as exact. */
+  async findAllByName(name: string): Promise<ImageRecord[]> {
     const { actions, params, listFilter } = this.kind
     const result = await this.client.call(actions.list, { ...listFilter, [params.name]: name })
-    return this.records(result).find(record => record.name === name)
+    return this.records(result).filter(record => record.name === name)
   }
 
   toRecord(raw: Record<string, unknown>): ImageRecord {
@@ -142,6 +155,10 @@ export class ImageApi {
       status: typeof status?.code === 'string' ? status.code : 'UNKNOWN',
       statusName:
         typeof raw[fields.statusName] === 'string' ? (raw[fields.statusName] as string) : undefined,
+      sourceServerNo:
+        fields.sourceServer && raw[fields.sourceServer] !== undefined
+          ? String(raw[fields.sourceServer])
+          : undefined,
       raw
     }
   }
@@ -167,7 +184,7 @@ export function selectImageKind(
   const instead = fitting === SERVER_IMAGE ? 'kvm' : 'xen'
   return {
     problem:
-      `hypervisor is "${requested}", but the server's hypervisor is ${actual}: ${wanted.actions.create} ` +
+      `is "${requested}", but the server's hypervisor is ${actual}: ${wanted.actions.create} ` +
       `does not image ${actual} servers. Use hypervisor: ${instead} (or auto).`
   }
 }

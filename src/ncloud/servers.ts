@@ -28,7 +28,9 @@ export async function readServer(
   try {
     result = await client.call('getServerInstanceDetail', { serverInstanceNo })
   } catch (error) {
-    if (error instanceof NcloudError && error.fields.source === 'service') {
+    const refused =
+      error instanceof NcloudError && error.fields.source === 'service' && error.reached === 'yes'
+    if (refused) {
       throw new ServerError(
         `Server ${serverInstanceNo} could not be read in region ${client.region}: ${error.summary} ` +
           'Check server-instance-no and region (the server must be a VPC server in that region).'

@@ -13,7 +13,6 @@ import {
 describe('image kind descriptors', () => {
   it('describes the XEN/RHV member image API', () => {
     expect(MEMBER_IMAGE).toMatchObject({
-      id: 'member',
       hypervisors: ['XEN', 'RHV'],
       nameRule: MEMBER_IMAGE_NAME_RULE,
       actions: {
@@ -40,7 +39,6 @@ describe('image kind descriptors', () => {
 
   it('describes the KVM server image API', () => {
     expect(SERVER_IMAGE).toMatchObject({
-      id: 'server',
       hypervisors: ['KVM'],
       nameRule: SERVER_IMAGE_NAME_RULE,
       actions: {

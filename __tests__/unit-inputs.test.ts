@@ -70,7 +70,6 @@ describe('readSettings: defaults', () => {
       imageNameGenerated: true,
       imageDescription: '',
       region: 'KR',
-      site: 'public',
       origin: 'https://ncloud.apigw.ntruss.com',
       originSource: 'site',
       hypervisor: 'auto',
@@ -336,7 +335,6 @@ describe('readSettings: gateway origin', () => {
     )
     expect(settings.origin).toBe('https://gw.example.com')
     expect(settings.originSource).toBe('NCLOUD_API_GW')
-    expect(settings.site).toBe('gov')
   })
 
   it('prefers api-url to NCLOUD_API_GW', () => {

@@ -285,7 +285,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(65);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(546);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -294,7 +294,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 65:
+/***/ 546:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3990,7 +3990,6 @@ function readSettings(source) {
         imageNameGenerated: !givenName,
         imageDescription,
         region,
-        site,
         origin,
         originSource,
         hypervisor: hypervisor,
@@ -4177,7 +4176,6 @@ function abortable(run, signal) {
 ;// CONCATENATED MODULE: ./src/ncloud/images.ts
 
 const MEMBER_IMAGE = Object.freeze({
-    id: 'member',
     label: 'member server image (XEN/RHV)',
     hypervisors: ['XEN', 'RHV'],
     nameRule: MEMBER_IMAGE_NAME_RULE,
@@ -4202,7 +4200,6 @@ const MEMBER_IMAGE = Object.freeze({
     }
 });
 const SERVER_IMAGE = Object.freeze({
-    id: 'server',
     label: 'server image (KVM)',
     hypervisors: ['KVM'],
     nameRule: SERVER_IMAGE_NAME_RULE,
@@ -4377,61 +4374,7 @@ function setHypervisorOutput(hypervisor) {
     setOutput('hypervisor', hypervisor);
 }
 
-;// CONCATENATED MODULE: ./src/summary.ts
-
-const HEADINGS = {
-    created: '✅ Server image created',
-    reused: '✅ Existing server image used (if-exists: reuse)',
-    creating: '⏳ Server image is being created',
-    failed: '❌ Server image creation failed',
-    'timed-out': '⏳ Server image still being created (wait timed out)',
-    'wait-failed': '❌ Stopped waiting for the server image',
-    cancelled: '⚠️ Cancelled',
-    uncertain: '⚠️ An image may have been created: see below',
-    'dry-run': '🧪 Dry run: nothing was created',
-    error: '❌ Server image was not created'
-};
-/** Renders the job summary as GitHub-flavoured Markdown. */
-function renderSummary(report) {
-    const rows = [
-        [
-            'Server',
-            report.serverInstanceNo &&
-                `${report.serverInstanceNo}${report.serverName ? ` (${report.serverName})` : ''}`
-        ],
-        ['Image number', report.imageNo],
-        ['Image name', report.imageName],
-        ['Status', report.imageStatus],
-        ['Image', report.provenance],
-        ['Region', report.region],
-        [
-            'Hypervisor',
-            report.hypervisor && `${report.hypervisor}${report.api ? ` (${report.api})` : ''}`
-        ],
-        ['Time taken', formatDuration(report.elapsedMs)]
-    ];
-    const lines = [
-        `### ${HEADINGS[report.outcome]}`,
-        '',
-        '| | |',
-        '|---|---|',
-        ...rows
-            .filter(([, value]) => value)
-            .map(([label, value]) => `| ${label} | ${cell(value)} |`)
-    ];
-    if (report.problem)
-        lines.push('', `**What happened:** ${cell(report.problem)}`);
-    if (report.nextStep)
-        lines.push('', `**Next:** ${cell(report.nextStep)}`);
-    return `${lines.join('\n')}\n`;
-}
-function cell(text) {
-    return text.replace(/</g, '&lt;').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-
-;// CONCATENATED MODULE: ./src/main.ts
-
-
+;// CONCATENATED MODULE: ./src/image-run.ts
 
 
 
@@ -4466,37 +4409,7 @@ class RunFailure extends Error {
         this.name = 'RunFailure';
     }
 }
-async function run(clock = systemClock) {
-    const started = clock.now();
-    const cancellation = cancelOnSignals();
-    const report = { outcome: 'error', elapsedMs: 0 };
-    let client;
-    try {
-        const settings = readSettings({
-            getInput: name => getInput(name, { trimWhitespace: false }),
-            env: process.env,
-            mask: core_setSecret,
-            now: new Date(clock.now())
-        });
-        Object.assign(report, {
-            serverInstanceNo: settings.serverInstanceNo,
-            region: settings.region,
-            imageName: settings.imageName
-        });
-        client = makeClient(settings, clock, DEFAULT_RETRY, REQUEST_TIMEOUT_MS, cancellation.signal);
-        await new ImageRun(settings, client, report, clock, cancellation.signal).execute();
-    }
-    catch (error) {
-        recordFailure(error, report);
-        setFailed(failureMessage(error));
-    }
-    finally {
-        report.elapsedMs = clock.now() - started;
-        await writeSummary(report);
-        client?.dispose();
-        cancellation.dispose();
-    }
-}
+/** One run's steps: read the server, pick the image kind, create or find the image, wait. */
 class ImageRun {
     settings;
     client;
@@ -4627,7 +4540,10 @@ class ImageRun {
     }
     /** A cancel while a create was under way: say whether an image was made, so nothing is lost. */
     async lookForImageAfterCancel(kind, name) {
-        const client = makeClient(this.settings, this.clock, { ...DEFAULT_RETRY, maxAttempts: 1 }, CANCEL_LOOKUP_TIMEOUT_MS);
+        const client = makeClient(this.settings, this.clock, {
+            retry: { ...DEFAULT_RETRY, maxAttempts: 1 },
+            requestTimeoutMs: CANCEL_LOOKUP_TIMEOUT_MS
+        });
         try {
             const image = await new ImageApi(client, kind).findByName(name);
             if (image) {
@@ -4678,7 +4594,8 @@ class ImageRun {
         });
     }
 }
-function makeClient(settings, clock, retry, requestTimeoutMs, signal) {
+/** The client for these settings: the default retry policy and timeout unless told otherwise. */
+function makeClient(settings, clock, { retry = DEFAULT_RETRY, requestTimeoutMs = REQUEST_TIMEOUT_MS, signal } = {}) {
     return new NcloudClient({
         origin: settings.origin,
         accessKey: settings.accessKey,
@@ -4692,6 +4609,99 @@ function makeClient(settings, clock, retry, requestTimeoutMs, signal) {
         debug: core_debug,
         onRetry: info
     });
+}
+
+;// CONCATENATED MODULE: ./src/summary.ts
+
+const HEADINGS = {
+    created: '✅ Server image created',
+    reused: '✅ Existing server image used (if-exists: reuse)',
+    creating: '⏳ Server image is being created',
+    failed: '❌ Server image creation failed',
+    'timed-out': '⏳ Server image still being created (wait timed out)',
+    'wait-failed': '❌ Stopped waiting for the server image',
+    cancelled: '⚠️ Cancelled',
+    uncertain: '⚠️ An image may have been created: see below',
+    'dry-run': '🧪 Dry run: nothing was created',
+    error: '❌ Server image was not created'
+};
+/** Renders the job summary as GitHub-flavoured Markdown. */
+function renderSummary(report) {
+    const rows = [
+        [
+            'Server',
+            report.serverInstanceNo &&
+                `${report.serverInstanceNo}${report.serverName ? ` (${report.serverName})` : ''}`
+        ],
+        ['Image number', report.imageNo],
+        ['Image name', report.imageName],
+        ['Status', report.imageStatus],
+        ['Image', report.provenance],
+        ['Region', report.region],
+        [
+            'Hypervisor',
+            report.hypervisor && `${report.hypervisor}${report.api ? ` (${report.api})` : ''}`
+        ],
+        ['Time taken', formatDuration(report.elapsedMs)]
+    ];
+    const lines = [
+        `### ${HEADINGS[report.outcome]}`,
+        '',
+        '| | |',
+        '|---|---|',
+        ...rows
+            .filter(([, value]) => value)
+            .map(([label, value]) => `| ${label} | ${cell(value)} |`)
+    ];
+    if (report.problem)
+        lines.push('', `**What happened:** ${cell(report.problem)}`);
+    if (report.nextStep)
+        lines.push('', `**Next:** ${cell(report.nextStep)}`);
+    return `${lines.join('\n')}\n`;
+}
+function cell(text) {
+    return text.replace(/</g, '&lt;').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+async function run(clock = systemClock) {
+    const started = clock.now();
+    const cancellation = cancelOnSignals();
+    const report = { outcome: 'error', elapsedMs: 0 };
+    let client;
+    try {
+        const settings = readSettings({
+            getInput: name => getInput(name, { trimWhitespace: false }),
+            env: process.env,
+            mask: core_setSecret,
+            now: new Date(clock.now())
+        });
+        Object.assign(report, {
+            serverInstanceNo: settings.serverInstanceNo,
+            region: settings.region,
+            imageName: settings.imageName
+        });
+        client = makeClient(settings, clock, { signal: cancellation.signal });
+        await new ImageRun(settings, client, report, clock, cancellation.signal).execute();
+    }
+    catch (error) {
+        recordFailure(error, report);
+        setFailed(failureMessage(error));
+    }
+    finally {
+        report.elapsedMs = clock.now() - started;
+        await writeSummary(report);
+        client?.dispose();
+        cancellation.dispose();
+    }
 }
 function failureMessage(error) {
     if (error instanceof RunFailure)

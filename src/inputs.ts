@@ -21,7 +21,6 @@ export interface Settings {
   readonly imageNameGenerated: boolean
   readonly imageDescription: string
   readonly region: string
-  readonly site: Site
   readonly origin: string
   /** Where the origin came from, for the log. */
   readonly originSource: 'api-url' | 'NCLOUD_API_GW' | 'site'
@@ -156,7 +155,6 @@ export function readSettings(source: InputSource): Settings {
     imageNameGenerated: !givenName,
     imageDescription,
     region,
-    site,
     origin,
     originSource,
     hypervisor: hypervisor as Hypervisor,

@@ -3,7 +3,6 @@ import type { ApiResult, NcloudClient, Params } from './client.js'
 
 /** One NCP image API, described as data so that one code path serves both. */
 export interface ImageKind {
-  id: 'member' | 'server'
   /** How the kind is named in messages. */
   label: string
   hypervisors: readonly string[]
@@ -24,7 +23,6 @@ export interface ImageKind {
 }
 
 export const MEMBER_IMAGE: ImageKind = Object.freeze({
-  id: 'member',
   label: 'member server image (XEN/RHV)',
   hypervisors: ['XEN', 'RHV'],
   nameRule: MEMBER_IMAGE_NAME_RULE,
@@ -50,7 +48,6 @@ export const MEMBER_IMAGE: ImageKind = Object.freeze({
 })
 
 export const SERVER_IMAGE: ImageKind = Object.freeze({
-  id: 'server',
   label: 'server image (KVM)',
   hypervisors: ['KVM'],
   nameRule: SERVER_IMAGE_NAME_RULE,

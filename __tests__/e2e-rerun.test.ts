@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
+import type { ChildProcess } from 'node:child_process'
 import type { Simulator } from '../simulator/ncp-simulator.mjs'
 import { runAction } from './helpers/run-action.js'
 import { ACCESS_KEY, SECRET_KEY, baseInputs, count, startSim } from './helpers/sim.js'
@@ -56,7 +57,7 @@ describe('if-exists', () => {
 
   it('reuse: an image still being created is waited for', async () => {
     sim = await startSim()
-    const no = seed('INIT', { createMs: 700 })
+    const no = seed('INIT', { createMs: 3_000 })
     const run = await runAction(baseInputs(sim, { 'image-name': NAME, 'if-exists': 'reuse' }))
 
     expect(run.code).toBe(0)
@@ -147,7 +148,7 @@ describe('a create that fails or loses its reply never leaves a second image', (
   it('a resent create that answers "name in use" after a lost reply adopts the first image', async () => {
     // The list lags longer than the first round of looks, so the action resends; the service then
     // refuses the name, and the next looks find the image the first create made.
-    sim = await startSim({ listLagMs: LOOKS_END_MS + 500 })
+    sim = await startSim({ listLagMs: LOOKS_END_MS + 2_500 })
     sim.addFault({ action: CREATE, kind: 'endpoint-error', when: 'after' })
     const run = await runAction(baseInputs(sim, { 'image-name': NAME }))
 
@@ -168,6 +169,19 @@ describe('a create that fails or loses its reply never leaves a second image', (
     expect(sim.images()).toHaveLength(1)
     expect(run.stdout).toContain('NCP returnCode 1300')
     expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
+  })
+
+  it('a create answered with a 500 service error that made nothing is sent again once the looks are empty', async () => {
+    sim = await startSim()
+    sim.addFault({ action: CREATE, kind: 'service-internal', when: 'before' })
+    const run = await runAction(baseInputs(sim, { 'image-name': NAME, wait: 'false' }))
+
+    expect(run.code).toBe(0)
+    expect(count(sim, CREATE)).toBe(2)
+    expect(sim.images()).toHaveLength(1)
+    expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
+    // One look before, four after the 500, and one at the end that names every image of the name.
+    expect(count(sim, LIST)).toBe(6)
   })
 
   it('when no look finds the image a lost reply made, the error names it and says it may exist', async () => {
@@ -233,15 +247,28 @@ describe('a create that fails or loses its reply never leaves a second image', (
   })
 
   it('cancelled while looking for a lost image: logs the number and name of the image that exists', async () => {
-    // Looks at 0 and 1 s miss; the signal comes while the action pauses until the look at 3 s.
-    sim = await startSim({ listLagMs: 1_500, createMs: 60_000 })
-    sim.addFault({ action: CREATE, kind: 'drop', when: 'after' })
+    // The looks at 0 and 1 s miss. Once the look at 1 s has been answered and the lag is over, the
+    // signal comes while the action pauses until its look at 3 s.
+    const LAG_MS = 1_500
+    let child: ChildProcess | undefined
     let timer: NodeJS.Timeout | undefined
+    let lists = 0
+    sim = await startSim({
+      listLagMs: LAG_MS,
+      createMs: 60_000,
+      onRequest: request => {
+        if (request.action !== LIST || ++lists !== 3) return
+        const createdAt = sim!.images()[0].createdAt
+        timer = setTimeout(
+          () => child?.kill('SIGINT'),
+          Math.max(0, createdAt + LAG_MS + 200 - Date.now())
+        )
+      }
+    })
+    sim.addFault({ action: CREATE, kind: 'drop', when: 'after' })
     const run = await runAction(baseInputs(sim, { 'image-name': NAME, 'poll-interval': '10s' }), {
-      onOutput: (text, child) => {
-        if (!timer && text.includes('Looking for an image named')) {
-          timer = setTimeout(() => child.kill('SIGINT'), 2_200)
-        }
+      onOutput: (_text, spawned) => {
+        child = spawned
       },
       limitMs: 8_000
     })

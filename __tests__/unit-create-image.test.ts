@@ -76,18 +76,20 @@ function fakeApi(
   clock: FakeClock,
   finds: Step<ImageRecord | undefined>[],
   creates: Step<ImageRecord>[],
-  allByName: (name: string) => ImageRecord[] = () => []
+  allByName?: (name: string) => ImageRecord[]
 ): Fake {
   const calls: string[] = []
   const start = clock.now()
   let findIndex = 0
   let createIndex = 0
-  const findByName = jest.fn(async (_name: string) => {
+  const nextFind = (): ImageRecord | undefined => {
     calls.push(`find@${clock.now() - start}`)
     const step = finds[Math.min(findIndex++, finds.length - 1)]
     if (step instanceof Error) throw step
     return step
-  })
+  }
+  // Both lookups read the same script, one step a call.
+  const findByName = jest.fn(async (_name: string) => nextFind())
   const create = jest.fn(async (_request: CreateRequest) => {
     calls.push(`create@${clock.now() - start}`)
     const step = creates[Math.min(createIndex++, creates.length - 1)]
@@ -95,8 +97,12 @@ function fakeApi(
     return step
   })
   const findAllByName = jest.fn(async (name: string) => {
-    calls.push(`findAll@${clock.now() - start}`)
-    return allByName(name)
+    if (allByName) {
+      calls.push(`find@${clock.now() - start}`)
+      return allByName(name)
+    }
+    const step = nextFind()
+    return step ? [step] : []
   })
   return {
     api: { kind: MEMBER_IMAGE, findByName, findAllByName, create } as unknown as ImageApi,
@@ -190,7 +196,7 @@ describe('ensureImage: creating', () => {
     const made = record('INIT', '1001')
     const fake = fakeApi(clock, [undefined], [made])
     const progress: CreateProgress = { createSent: false }
-    await expect(ensureImage(fake.api, REQUEST, options, progress)).resolves.toEqual({
+    await expect(ensureImage(fake.api, REQUEST, options, progress)).resolves.toMatchObject({
       image: made,
       provenance: 'created'
     })
@@ -206,7 +212,7 @@ describe('ensureImage: creating', () => {
     const made = record('INIT', '1002')
     const fake = fakeApi(clock, [undefined], [throttled(), made])
     const result = await ensureImage(fake.api, REQUEST, options)
-    expect(result).toEqual({ image: made, provenance: 'created' })
+    expect(result).toEqual({ image: made, provenance: 'created', resentAfterLostReply: false })
     expect(fake.create).toHaveBeenCalledTimes(2)
     expect(fake.calls).toEqual(['find@0', 'create@0', 'create@50'])
     expect(clock.delays).toEqual([50])
@@ -286,27 +292,88 @@ describe('ensureImage: creating', () => {
     const fake = fakeApi(clock, [undefined], [retryLater(), made])
     await expect(ensureImage(fake.api, REQUEST, options)).resolves.toEqual({
       image: made,
-      provenance: 'created'
+      provenance: 'created',
+      resentAfterLostReply: true
     })
     expect(fake.create).toHaveBeenCalledTimes(2)
-    expect(fake.findByName).toHaveBeenCalledTimes(1 + 1 + CONFIRM_DELAYS.length)
-    expect(fake.findAllByName).toHaveBeenCalledTimes(1)
+    expect(fake.findByName).toHaveBeenCalledTimes(1)
+    expect(fake.findAllByName).toHaveBeenCalledTimes(1 + CONFIRM_DELAYS.length)
   })
 
-  it('after a resend, names every image of the name when the lost create shows up late', async () => {
+  it('when a look finds two images of the name, adopts one and names both', async () => {
     const { clock, options, warn } = setup()
-    const late = record('INIT', '1005')
-    const made = record('INIT', '1006')
-    const fake = fakeApi(clock, [undefined], [retryLater(), made], () => [late, made])
-    await expect(ensureImage(fake.api, REQUEST, options)).resolves.toEqual({
-      image: made,
-      provenance: 'created'
+    const first = record('INIT', '1005')
+    const second = record('INIT', '1006')
+    const fake = fakeApi(clock, [undefined], [retryLater()], () => [first, second])
+    await expect(ensureImage(fake.api, REQUEST, options)).resolves.toMatchObject({
+      image: second,
+      provenance: 'adopted'
     })
     const line = warn.mock.calls
       .map(([text]) => text)
       .find(text => text.includes('NCP holds 2 images'))
     expect(line).toContain('1005, 1006')
     expect(line).toContain('this run uses 1006')
+  })
+
+  it('never adopts an image of the name made from another server', async () => {
+    const { clock, options } = setup({ retry: { ...RETRY, maxAttempts: 1 } })
+    const theirs = { ...record('INIT', '3005'), sourceServerNo: '999' }
+    const fake = fakeApi(clock, [undefined], [retryLater()], () => [theirs])
+    const error = (await ensureImage(fake.api, REQUEST, options).catch(e => e)) as Error
+    expect(error).toBeInstanceOf(CreateUncertainError)
+    expect(fake.findAllByName).toHaveBeenCalledTimes(1 + CONFIRM_DELAYS.length)
+  })
+
+  it('sends the create again after a service 5xx once the looks show nothing', async () => {
+    const { clock, options } = setup()
+    const made = record('INIT', '1007')
+    const internal = answered(500, {
+      responseError: { returnCode: '1300', returnMessage: 'Unknown error.' }
+    })
+    const fake = fakeApi(clock, [undefined], [internal, made])
+    await expect(ensureImage(fake.api, REQUEST, options)).resolves.toMatchObject({
+      image: made,
+      provenance: 'created'
+    })
+    expect(fake.create).toHaveBeenCalledTimes(2)
+  })
+
+  it('runs out of attempts on transient failures after a lost reply with CreateUncertainError', async () => {
+    const { clock, options } = setup()
+    const fake = fakeApi(clock, [undefined], [retryLater(), retryLater(), retryLater()])
+    const error = (await ensureImage(fake.api, REQUEST, options).catch(e => e)) as Error
+    expect(error).toBeInstanceOf(CreateUncertainError)
+    expect(error.message).toContain('A createMemberServerImageInstance of this run may have made')
+    expect(fake.create).toHaveBeenCalledTimes(RETRY.maxAttempts)
+  })
+
+  it('looks again after a throttled resend that followed a lost reply', async () => {
+    const { clock, options } = setup()
+    const made = record('INIT', '1008')
+    const fake = fakeApi(clock, [undefined], [connectionReset(), throttled(), made])
+    await expect(ensureImage(fake.api, REQUEST, options)).resolves.toMatchObject({ image: made })
+    // The first look, four after the reset, four more after the throttled resend.
+    expect(fake.calls.filter(call => call.startsWith('find'))).toHaveLength(
+      1 + 2 * (1 + CONFIRM_DELAYS.length)
+    )
+  })
+
+  it('a refused create whose lookup fails throws the refusal', async () => {
+    const { clock, options } = setup()
+    const refusal = nameInUse()
+    const fake = fakeApi(clock, [undefined, new Error('lookup down')], [refusal])
+    await expect(ensureImage(fake.api, REQUEST, options)).rejects.toBe(refusal)
+  })
+
+  it('a refused create for a name taken meanwhile reuses that image with if-exists: reuse', async () => {
+    const { clock, options } = setup({ ifExists: 'reuse' })
+    const theirs = { ...record('CREAT', '2002'), sourceServerNo: REQUEST.serverInstanceNo }
+    const fake = fakeApi(clock, [undefined, theirs], [nameInUse()])
+    await expect(ensureImage(fake.api, REQUEST, options)).resolves.toEqual({
+      image: theirs,
+      provenance: 'reused'
+    })
   })
 
   it('after a lost reply and no image in the looks, the final error says an image may exist', async () => {
@@ -438,8 +505,7 @@ describe('ensureImage: creating', () => {
     const { clock, options } = setup({ signal: controller.signal })
     const reason = new Error('cancelled')
     const fake = fakeApi(clock, [undefined], [connectionReset()])
-    fake.findByName.mockImplementationOnce(async () => undefined)
-    fake.findByName.mockImplementationOnce(async () => {
+    fake.findAllByName.mockImplementationOnce(async () => {
       controller.abort(reason)
       throw new Error('request abandoned')
     })
@@ -455,6 +521,8 @@ describe('ensureImage: creating', () => {
     const fake = fakeApi(clock, [undefined], [connectionReset(), record('INIT')])
     await expect(ensureImage(fake.api, REQUEST, options)).rejects.toBe(reason)
     expect(fake.create).toHaveBeenCalledTimes(1)
-    expect(fake.findByName).toHaveBeenCalledTimes(2)
+    // The first look (findByName) and the one right after the lost reply (findAllByName).
+    expect(fake.findByName).toHaveBeenCalledTimes(1)
+    expect(fake.findAllByName).toHaveBeenCalledTimes(1)
   })
 })

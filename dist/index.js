@@ -3734,9 +3734,7 @@ async function ensureImage(api, request, options, progress = { createSent: false
         try {
             progress.createSent = true;
             const image = await api.create(request);
-            if (maybeCreated)
-                await warnOfDuplicates(api, image, options);
-            return { image, provenance: 'created' };
+            return { image, provenance: 'created', resentAfterLostReply: maybeCreated };
         }
         catch (caught) {
             if (options.signal?.aborted)
@@ -3744,11 +3742,11 @@ async function ensureImage(api, request, options, progress = { createSent: false
             error = caught;
         }
         const ncloud = error instanceof NcloudError ? error : undefined;
-        if (ncloud?.reached !== 'no' && ncloud?.reached !== 'yes')
-            maybeCreated = true;
+        const thisMayHaveCreated = ncloud?.reached !== 'no' && ncloud?.reached !== 'yes';
+        maybeCreated ||= thisMayHaveCreated;
         if (maybeCreated) {
             options.info(`The create may have been carried out: ${describeError(error)} Looking for an image named "${request.name}".`);
-            const found = await lookAgain(api, request.name, options, error);
+            const found = await lookAgain(api, request, options, error);
             if (found) {
                 options.info(`The reply was lost, but image ${found.no} named "${found.name}" now exists: using it.`);
                 return { image: found, provenance: 'adopted' };
@@ -3756,14 +3754,21 @@ async function ensureImage(api, request, options, progress = { createSent: false
         }
         else if (ncloud?.reached === 'yes') {
             // Refused by the service: perhaps because the name was taken after the first look.
-            const taken = await api.findByName(request.name).catch(() => undefined);
+            const taken = await api.findByName(request.name).catch(() => {
+                if (options.signal?.aborted)
+                    throw options.signal.reason;
+                return undefined;
+            });
             if (taken)
                 return { image: checkExisting(taken, request, options), provenance: 'reused' };
         }
-        if (!ncloud?.transient || attempt >= options.retry.maxAttempts) {
+        // A create that may have been carried out is sent again once the looks show it made nothing.
+        const again = ncloud !== undefined &&
+            (ncloud.transient || (thisMayHaveCreated && ncloud.reached === 'maybe'));
+        if (!again || attempt >= options.retry.maxAttempts) {
             if (!maybeCreated)
                 throw error;
-            throw new CreateUncertainError(`${describeError(error)} An earlier ${create} of this run may have made an image named "${request.name}" ` +
+            throw new CreateUncertainError(`${describeError(error)} A ${create} of this run may have made an image named "${request.name}" ` +
                 `although none shows in region ${options.region} yet. Look for it in the NCP console; ` +
                 're-run with if-exists: reuse to use it.');
         }
@@ -3791,34 +3796,39 @@ function checkExisting(image, request, options) {
     options.info(`${where} if-exists: reuse, so no image is created and this one is used.`);
     return image;
 }
-/** Looks the name up a few times, since a new image may show in the list only a moment later. */
-async function lookAgain(api, name, options, cause) {
+/**
+ * Looks the name up a few times, since a new image may show in the list only a moment later.
+ * Only an image made from this run's server can be this run's.
+ */
+async function lookAgain(api, request, options, cause) {
     for (const delay of [0, ...options.confirmDelaysMs]) {
         if (delay > 0)
             await options.clock.sleep(delay, options.signal);
         let found;
         try {
-            found = await api.findByName(name);
+            found = await api.findAllByName(request.name);
         }
         catch (error) {
             if (options.signal?.aborted)
                 throw options.signal.reason;
             throw new CreateUncertainError(`${api.kind.actions.create} may have created an image (${describeError(cause)}), and looking it up failed (${describeError(error)}). ` +
-                `Look for an image named "${name}" in region ${options.region} before running again; re-run with if-exists: reuse to use it.`);
+                `Look for an image named "${request.name}" in region ${options.region} before running again; re-run with if-exists: reuse to use it.`);
         }
-        if (found)
-            return found;
+        const ours = found.filter(image => !image.sourceServerNo || image.sourceServerNo === request.serverInstanceNo);
+        if (ours.length > 1)
+            warnOfDuplicates(ours, ours[ours.length - 1], options);
+        if (ours.length > 0)
+            return ours[ours.length - 1];
     }
     return undefined;
 }
-/** After a resend, an earlier create may still show up: every image of the name must be named. */
-async function warnOfDuplicates(api, image, options) {
-    const all = await api.findAllByName(image.name).catch(() => [image]);
-    const others = all.filter(other => other.no !== image.no);
+/** Every image of the name must be named in the log, so that none is lost. */
+function warnOfDuplicates(images, used, options) {
+    const others = images.filter(image => image.no !== used.no);
     if (others.length === 0)
         return;
-    options.warn(`NCP holds ${all.length} images named "${image.name}": ${all.map(other => other.no).join(', ')}. ` +
-        `An earlier create whose reply was lost made ${others.map(other => other.no).join(', ')}; this run uses ${image.no}. Delete the others.`);
+    options.warn(`NCP holds ${images.length} images named "${used.name}": ${images.map(image => image.no).join(', ')}. ` +
+        `A create whose reply was lost made ${others.map(image => image.no).join(', ')}; this run uses ${used.no}. Delete the others.`);
 }
 
 ;// CONCATENATED MODULE: ./src/image-name.ts
@@ -4448,12 +4458,27 @@ class ImageRun {
         this.logPlan(kind, server, request);
         if (settings.dryRun)
             return this.dryRun(api, request);
-        const image = await this.createOrFind(api, request);
-        if (!settings.wait || imageOutcome(image.status) !== 'pending') {
-            return this.finish(image, false);
+        const { image, resentAfterLostReply } = await this.createOrFind(api, request);
+        try {
+            if (!settings.wait || imageOutcome(image.status) !== 'pending') {
+                return this.finish(image, false);
+            }
+            const result = await this.waitFor(api, image);
+            this.finish(result.image, result.state === 'timed-out');
         }
-        const result = await this.waitFor(api, image);
-        this.finish(result.image, result.state === 'timed-out');
+        finally {
+            if (resentAfterLostReply)
+                await this.nameEveryImage(api, image);
+        }
+    }
+    /** After a resend, the image a lost reply made may show up late: name every image of the name. */
+    async nameEveryImage(api, image) {
+        try {
+            warnOfDuplicates(await api.findAllByName(image.name), image, { warn: warning });
+        }
+        catch (error) {
+            warning(`Could not check for other images named "${image.name}" (${describeError(error)}); a create whose reply was lost may have made one.`);
+        }
     }
     async waitFor(api, image) {
         const { settings } = this;
@@ -4515,7 +4540,7 @@ class ImageRun {
     async createOrFind(api, request) {
         const progress = { createSent: false };
         try {
-            const { image, provenance } = await ensureImage(api, request, {
+            const result = await ensureImage(api, request, {
                 ...this.ingredients(),
                 retry: DEFAULT_RETRY,
                 confirmDelaysMs: CONFIRM_DELAYS_MS,
@@ -4523,15 +4548,18 @@ class ImageRun {
                 signal: this.signal,
                 warn: warning
             }, progress);
+            const { image, provenance } = result;
             this.report.provenance = PROVENANCE[provenance];
-            if (provenance === 'created')
+            if (provenance === 'created') {
                 info(`Image ${image.no} ("${image.name}") is being created (${image.status}).`);
+            }
             this.record(image);
-            return image;
+            return result;
         }
         catch (error) {
-            if (error instanceof CancelledError && progress.createSent)
+            if (error instanceof CancelledError && progress.createSent) {
                 await this.lookForImageAfterCancel(api.kind, request.name);
+            }
             throw error;
         }
     }
@@ -4545,10 +4573,12 @@ class ImageRun {
             requestTimeoutMs: CANCEL_LOOKUP_TIMEOUT_MS
         });
         try {
-            const image = await new ImageApi(client, kind).findByName(name);
+            const images = await new ImageApi(client, kind).findAllByName(name);
+            const image = images[images.length - 1];
             if (image) {
                 this.record(image);
                 warning(`Cancelled after the create was sent: image ${image.no} named "${image.name}" exists (${image.status}).`);
+                warnOfDuplicates(images, image, { warn: warning });
             }
             else {
                 warning(`Cancelled after the create was sent: no image named "${name}" shows yet; look for it in region ${this.settings.region}.`);

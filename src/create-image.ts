@@ -10,6 +10,8 @@ export type Provenance = 'created' | 'adopted' | 'reused'
 export interface EnsureResult {
   image: ImageRecord
   provenance: Provenance
+  /** The create was sent again after a reply was lost: an earlier image may still show up. */
+  resentAfterLostReply?: boolean
 }
 
 /**
@@ -75,19 +77,19 @@ export async function ensureImage(
     try {
       progress.createSent = true
       const image = await api.create(request)
-      if (maybeCreated) await warnOfDuplicates(api, image, options)
-      return { image, provenance: 'created' }
+      return { image, provenance: 'created', resentAfterLostReply: maybeCreated }
     } catch (caught) {
       if (options.signal?.aborted) throw options.signal.reason
       error = caught
     }
     const ncloud = error instanceof NcloudError ? error : undefined
-    if (ncloud?.reached !== 'no' && ncloud?.reached !== 'yes') maybeCreated = true
+    const thisMayHaveCreated = ncloud?.reached !== 'no' && ncloud?.reached !== 'yes'
+    maybeCreated ||= thisMayHaveCreated
     if (maybeCreated) {
       options.info(
         `The create may have been carried out: ${describeError(error)} Looking for an image named "${request.name}".`
       )
-      const found = await lookAgain(api, request.name, options, error)
+      const found = await lookAgain(api, request, options, error)
       if (found) {
         options.info(
           `The reply was lost, but image ${found.no} named "${found.name}" now exists: using it.`
@@ -96,13 +98,20 @@ export async function ensureImage(
       }
     } else if (ncloud?.reached === 'yes') {
       // Refused by the service: perhaps because the name was taken after the first look.
-      const taken = await api.findByName(request.name).catch(() => undefined)
+      const taken = await api.findByName(request.name).catch(() => {
+        if (options.signal?.aborted) throw options.signal.reason
+        return undefined
+      })
       if (taken) return { image: checkExisting(taken, request, options), provenance: 'reused' }
     }
-    if (!ncloud?.transient || attempt >= options.retry.maxAttempts) {
+    // A create that may have been carried out is sent again once the looks show it made nothing.
+    const again =
+      ncloud !== undefined &&
+      (ncloud.transient || (thisMayHaveCreated && ncloud.reached === 'maybe'))
+    if (!again || attempt >= options.retry.maxAttempts) {
       if (!maybeCreated) throw error
       throw new CreateUncertainError(
-        `${describeError(error)} An earlier ${create} of this run may have made an image named "${request.name}" ` +
+        `${describeError(error)} A ${create} of this run may have made an image named "${request.name}" ` +
           `although none shows in region ${options.region} yet. Look for it in the NCP console; ` +
           're-run with if-exists: reuse to use it.'
       )
@@ -153,10 +162,13 @@ export function checkExisting(
   return image
 }
 
-/** Looks the name up a few times, since a new image may show in the list only a moment later. */
+/**
+ * Looks the name up a few times, since a new image may show in the list only a moment later.
+ * Only an image made from this run's server can be this run's.
+ */
 async function lookAgain(
   api: ImageApi,
-  name: string,
+  request: CreateRequest,
   options: EnsureOptions,
   cause: unknown
 ): Promise<ImageRecord | undefined> {
@@ -164,30 +176,33 @@ async function lookAgain(
     if (delay > 0) await options.clock.sleep(delay, options.signal)
     let found
     try {
-      found = await api.findByName(name)
+      found = await api.findAllByName(request.name)
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason
       throw new CreateUncertainError(
         `${api.kind.actions.create} may have created an image (${describeError(cause)}), and looking it up failed (${describeError(error)}). ` +
-          `Look for an image named "${name}" in region ${options.region} before running again; re-run with if-exists: reuse to use it.`
+          `Look for an image named "${request.name}" in region ${options.region} before running again; re-run with if-exists: reuse to use it.`
       )
     }
-    if (found) return found
+    const ours = found.filter(
+      image => !image.sourceServerNo || image.sourceServerNo === request.serverInstanceNo
+    )
+    if (ours.length > 1) warnOfDuplicates(ours, ours[ours.length - 1], options)
+    if (ours.length > 0) return ours[ours.length - 1]
   }
   return undefined
 }
 
-/** After a resend, an earlier create may still show up: every image of the name must be named. */
-async function warnOfDuplicates(
-  api: ImageApi,
-  image: ImageRecord,
-  options: EnsureOptions
-): Promise<void> {
-  const all = await api.findAllByName(image.name).catch(() => [image])
-  const others = all.filter(other => other.no !== image.no)
+/** Every image of the name must be named in the log, so that none is lost. */
+export function warnOfDuplicates(
+  images: readonly ImageRecord[],
+  used: ImageRecord,
+  options: Pick<EnsureOptions, 'warn'>
+): void {
+  const others = images.filter(image => image.no !== used.no)
   if (others.length === 0) return
   options.warn(
-    `NCP holds ${all.length} images named "${image.name}": ${all.map(other => other.no).join(', ')}. ` +
-      `An earlier create whose reply was lost made ${others.map(other => other.no).join(', ')}; this run uses ${image.no}. Delete the others.`
+    `NCP holds ${images.length} images named "${used.name}": ${images.map(image => image.no).join(', ')}. ` +
+      `A create whose reply was lost made ${others.map(image => image.no).join(', ')}; this run uses ${used.no}. Delete the others.`
   )
 }

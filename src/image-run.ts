@@ -5,7 +5,9 @@ import {
   CONFIRM_DELAYS_MS,
   checkExisting,
   ensureImage,
+  warnOfDuplicates,
   type CreateProgress,
+  type EnsureResult,
   type Provenance
 } from './create-image.js'
 import { formatDuration } from './duration.js'
@@ -94,12 +96,27 @@ export class ImageRun {
     this.logPlan(kind, server, request)
     if (settings.dryRun) return this.dryRun(api, request)
 
-    const image = await this.createOrFind(api, request)
-    if (!settings.wait || imageOutcome(image.status) !== 'pending') {
-      return this.finish(image, false)
+    const { image, resentAfterLostReply } = await this.createOrFind(api, request)
+    try {
+      if (!settings.wait || imageOutcome(image.status) !== 'pending') {
+        return this.finish(image, false)
+      }
+      const result = await this.waitFor(api, image)
+      this.finish(result.image, result.state === 'timed-out')
+    } finally {
+      if (resentAfterLostReply) await this.nameEveryImage(api, image)
     }
-    const result = await this.waitFor(api, image)
-    this.finish(result.image, result.state === 'timed-out')
+  }
+
+  /** After a resend, the image a lost reply made may show up late: name every image of the name. */
+  private async nameEveryImage(api: ImageApi, image: ImageRecord): Promise<void> {
+    try {
+      warnOfDuplicates(await api.findAllByName(image.name), image, { warn: core.warning })
+    } catch (error) {
+      core.warning(
+        `Could not check for other images named "${image.name}" (${describeError(error)}); a create whose reply was lost may have made one.`
+      )
+    }
   }
 
   private async waitFor(api: ImageApi, image: ImageRecord): Promise<WaitResult<ImageRecord>> {
@@ -171,10 +188,10 @@ export class ImageRun {
     })
   }
 
-  private async createOrFind(api: ImageApi, request: CreateRequest): Promise<ImageRecord> {
+  private async createOrFind(api: ImageApi, request: CreateRequest): Promise<EnsureResult> {
     const progress: CreateProgress = { createSent: false }
     try {
-      const { image, provenance } = await ensureImage(
+      const result = await ensureImage(
         api,
         request,
         {
@@ -187,14 +204,17 @@ export class ImageRun {
         },
         progress
       )
+      const { image, provenance } = result
       this.report.provenance = PROVENANCE[provenance]
-      if (provenance === 'created')
+      if (provenance === 'created') {
         core.info(`Image ${image.no} ("${image.name}") is being created (${image.status}).`)
+      }
       this.record(image)
-      return image
+      return result
     } catch (error) {
-      if (error instanceof CancelledError && progress.createSent)
+      if (error instanceof CancelledError && progress.createSent) {
         await this.lookForImageAfterCancel(api.kind, request.name)
+      }
       throw error
     }
   }
@@ -214,12 +234,14 @@ export class ImageRun {
       requestTimeoutMs: CANCEL_LOOKUP_TIMEOUT_MS
     })
     try {
-      const image = await new ImageApi(client, kind).findByName(name)
+      const images = await new ImageApi(client, kind).findAllByName(name)
+      const image = images[images.length - 1]
       if (image) {
         this.record(image)
         core.warning(
           `Cancelled after the create was sent: image ${image.no} named "${image.name}" exists (${image.status}).`
         )
+        warnOfDuplicates(images, image, { warn: core.warning })
       } else {
         core.warning(
           `Cancelled after the create was sent: no image named "${name}" shows yet; look for it in region ${this.settings.region}.`

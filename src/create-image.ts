@@ -105,9 +105,7 @@ export async function ensureImage(
       if (taken) return { image: checkExisting(taken, request, options), provenance: 'reused' }
     }
     // A create that may have been carried out is sent again once the looks show it made nothing.
-    const again =
-      ncloud !== undefined &&
-      (ncloud.transient || (thisMayHaveCreated && ncloud.reached === 'maybe'))
+    const again = ncloud !== undefined && (ncloud.transient || ncloud.reached === 'maybe')
     if (!again || attempt >= options.retry.maxAttempts) {
       if (!maybeCreated) throw error
       throw new CreateUncertainError(

@@ -2,12 +2,14 @@
 // simulator must agree with the reference test vectors, not with the action's own signer.
 import { spawn } from 'node:child_process'
 import { createHmac } from 'node:crypto'
+import { connect } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals'
 import {
   RETURN_CODES,
   demoFixture,
   startSimulator,
+  type Clock,
   type Simulator,
   type SimulatorOptions
 } from '../simulator/ncp-simulator.mjs'
@@ -124,16 +126,142 @@ async function withSimulator(options: SimulatorOptions, body: (sim: Simulator) =
   }
 }
 
-const createMember = (sim: Pick<Simulator, 'url'>, params: Record<string, string | undefined>) =>
-  call(sim, 'createMemberServerImageInstance', { serverInstanceNo: '1001', ...params })
+const createMember = (
+  sim: Pick<Simulator, 'url'>,
+  params: Record<string, string | undefined>,
+  options?: CallOptions
+) => call(sim, 'createMemberServerImageInstance', { serverInstanceNo: '1001', ...params }, options)
 const memberOf = (reply: Reply) =>
   first(reply, 'createMemberServerImageInstance', 'memberServerImageInstanceList')
-const memberDetail = async (sim: Pick<Simulator, 'url'>, no: string) =>
+const memberDetail = async (sim: Pick<Simulator, 'url'>, no: string, options?: CallOptions) =>
   first(
-    await call(sim, 'getMemberServerImageInstanceDetail', { memberServerImageInstanceNo: no }),
+    await call(
+      sim,
+      'getMemberServerImageInstanceDetail',
+      { memberServerImageInstanceNo: no },
+      options
+    ),
     'getMemberServerImageInstanceDetail',
     'memberServerImageInstanceList'
   )
+
+/** A clock that moves only when told to. */
+function fakeClock(start = Date.UTC(2030, 0, 1)) {
+  let now = start
+  return {
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms
+    }
+  }
+}
+
+/** Signs with the simulator's (fake) clock instead of Date.now(). */
+const at = (clock: Clock): CallOptions => ({ timestamp: String(clock.now()) })
+
+interface RawExchange {
+  /** Every byte received so far, headers included. */
+  received(): Buffer
+  /** How many separate reads that took. */
+  reads(): number
+  /** Resolves when the socket closes, for whatever reason. */
+  closed: Promise<void>
+  isClosed(): boolean
+}
+
+/** Sends one signed POST over a plain socket (no HTTP client in between) and collects the bytes. */
+function rawRequest(
+  sim: Simulator,
+  action: string,
+  params: Record<string, string> = {}
+): RawExchange {
+  const form = new URLSearchParams({ responseFormatType: 'json', regionCode: 'KR', ...params })
+  const body = form.toString()
+  const path = `/vserver/v2/${action}`
+  const timestamp = String(Date.now())
+  const head = [
+    `POST ${path} HTTP/1.1`,
+    `host: 127.0.0.1:${sim.port}`,
+    'connection: close',
+    'content-type: application/x-www-form-urlencoded',
+    `content-length: ${Buffer.byteLength(body)}`,
+    `x-ncp-apigw-timestamp: ${timestamp}`,
+    `x-ncp-iam-access-key: ${ACCESS_KEY}`,
+    `x-ncp-apigw-signature-v2: ${signV2(SECRET_KEY, `POST ${path}`, timestamp, ACCESS_KEY)}`
+  ]
+  const chunks: Buffer[] = []
+  let closed = false
+  const socket = connect(sim.port, '127.0.0.1')
+  socket.on('data', chunk => chunks.push(chunk))
+  socket.on('error', () => undefined)
+  socket.write(`${head.join('\r\n')}\r\n\r\n${body}`)
+  return {
+    received: () => Buffer.concat(chunks),
+    reads: () => chunks.length,
+    closed: new Promise(resolve =>
+      socket.on('close', () => {
+        closed = true
+        resolve()
+      })
+    ),
+    isClosed: () => closed
+  }
+}
+
+interface RawReply {
+  status: number
+  headers: Record<string, string>
+  body: Buffer
+}
+
+function parseRaw(bytes: Buffer): RawReply {
+  const end = bytes.indexOf('\r\n\r\n')
+  expect(end).toBeGreaterThan(0)
+  const [statusLine, ...lines] = bytes.subarray(0, end).toString('latin1').split('\r\n')
+  const headers = Object.fromEntries(
+    lines.map(line => {
+      const colon = line.indexOf(':')
+      return [line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()]
+    })
+  )
+  const body = bytes.subarray(end + 4)
+  return {
+    status: Number(statusLine.split(' ')[1]),
+    headers,
+    body: headers['transfer-encoding'] === 'chunked' ? unchunk(body) : body
+  }
+}
+
+/** Decodes a complete chunked body. */
+function unchunk(bytes: Buffer): Buffer {
+  const parts: Buffer[] = []
+  let at = 0
+  for (;;) {
+    const lineEnd = bytes.indexOf('\r\n', at)
+    const size = parseInt(bytes.subarray(at, lineEnd).toString('latin1'), 16)
+    if (!(size > 0)) return Buffer.concat(parts)
+    parts.push(bytes.subarray(lineEnd + 2, lineEnd + 2 + size))
+    at = lineEnd + 2 + size + 2
+  }
+}
+
+/** The whole exchange, for replies that end with the socket closing. */
+async function rawCall(sim: Simulator, action: string, params: Record<string, string> = {}) {
+  const exchange = rawRequest(sim, action, params)
+  await exchange.closed
+  return parseRaw(exchange.received())
+}
+
+/** Waits (at most about a second) until the headers and at least `bodyBytes` bytes of body are in. */
+async function receivedAtLeast(exchange: RawExchange, bodyBytes: number): Promise<RawReply> {
+  for (let i = 0; i < 200; i++) {
+    const bytes = exchange.received()
+    const end = bytes.indexOf('\r\n\r\n')
+    if (end > 0 && bytes.length - end - 4 >= bodyBytes) return parseRaw(bytes)
+    await sleep(5)
+  }
+  throw new Error(`only ${exchange.received().length} bytes arrived`)
+}
 
 describe('signature v2', () => {
   let sim: Simulator
@@ -982,5 +1110,851 @@ describe('cli', () => {
       child.kill('SIGTERM')
     }
     expect(await exited).toBe(0)
+  })
+})
+
+describe('shared clock', () => {
+  it('drives image completion, createDate, the signature rule and the request log', async () => {
+    const clock = fakeClock(Date.UTC(2030, 0, 1))
+    await withSimulator({ clock, createMs: 10 * MINUTE }, async sim => {
+      const realTime = await call(sim, 'getServerInstanceDetail', { serverInstanceNo: '1001' })
+      expectGatewayError(realTime, 401, '200')
+
+      const image = memberOf(
+        await createMember(sim, { memberServerImageName: 'virtual-1' }, at(clock))
+      )
+      expect(image.createDate).toBe('2030-01-01T09:00:00+0900')
+      expect(sim.requests.at(-1)?.at).toBe(clock.now())
+      const no = image.memberServerImageInstanceNo
+      expect(sim.images()[0]).toMatchObject({
+        status: 'INIT',
+        createdAt: clock.now(),
+        completedAt: clock.now() + 10 * MINUTE
+      })
+
+      clock.advance(10 * MINUTE - 1)
+      const status = async () =>
+        (await memberDetail(sim, no, at(clock))).memberServerImageInstanceStatus.code
+      expect(await status()).toBe('INIT')
+      clock.advance(1)
+      expect(await status()).toBe('CREAT')
+      expect(sim.images()[0].status).toBe('CREAT')
+      expect(
+        sim.addImage({ kind: 'member', name: 'seeded', serverInstanceNo: '1001', status: 'CREAT' })
+          .createdAt
+      ).toBe(clock.now())
+    })
+  })
+
+  it('applies list lag in clock time', async () => {
+    const clock = fakeClock()
+    await withSimulator({ clock, listLagMs: MINUTE }, async sim => {
+      await createMember(sim, { memberServerImageName: 'lag-1' }, at(clock))
+      const listed = async () =>
+        (await call(sim, 'getMemberServerImageInstanceList', {}, at(clock))).json
+          .getMemberServerImageInstanceListResponse.totalRows
+      expect(await listed()).toBe(0)
+      clock.advance(MINUTE)
+      expect(await listed()).toBe(1)
+    })
+  })
+})
+
+describe('hostile faults', () => {
+  let sim: Simulator
+  beforeAll(async () => {
+    sim = await startSimulator({ ...demoFixture(), createMs: 50 })
+  })
+  afterAll(() => sim.close())
+
+  const detailParams = { serverInstanceNo: '1001' }
+  const normalLength = async () =>
+    Buffer.byteLength((await call(sim, 'getServerInstanceDetail', detailParams)).text)
+
+  it('cut: announces the whole body, sends half of it and closes', async () => {
+    const full = await normalLength()
+    sim.addFault({ action: 'getServerInstanceDetail', kind: 'cut' })
+    const reply = await rawCall(sim, 'getServerInstanceDetail', detailParams)
+    expect(reply.status).toBe(200)
+    expect(Number(reply.headers['content-length'])).toBe(full)
+    expect(reply.body.length).toBe(Math.floor(full / 2))
+    expect(reply.body.toString()).toMatch(/^\{"getServerInstanceDetailResponse"/)
+    expect(sim.requests.at(-1)).toMatchObject({ fault: 'cut', status: 200 })
+  })
+
+  it("cut 'after' creates the image; cut 'before' leaves no trace", async () => {
+    const count = sim.images().length
+    sim.addFault({ action: 'createMemberServerImageInstance', kind: 'cut' })
+    const before = await rawCall(sim, 'createMemberServerImageInstance', {
+      serverInstanceNo: '1001',
+      memberServerImageName: 'cut-before'
+    })
+    expect(Number(before.headers['content-length'])).toBeGreaterThan(before.body.length)
+    expect(sim.images()).toHaveLength(count)
+    expect((await createMember(sim, { memberServerImageName: 'cut-before' })).status).toBe(200)
+
+    sim.addFault({ action: 'createMemberServerImageInstance', kind: 'cut', when: 'after' })
+    await rawCall(sim, 'createMemberServerImageInstance', {
+      serverInstanceNo: '1001',
+      memberServerImageName: 'cut-after'
+    })
+    expect(sim.images().filter(i => i.name === 'cut-after')).toHaveLength(1)
+  })
+
+  it('redirect: 307 with a Location elsewhere, or the status and location given', async () => {
+    sim.addFault({ action: 'getServerInstanceDetail', kind: 'redirect' })
+    const reply = await rawCall(sim, 'getServerInstanceDetail', detailParams)
+    expect(reply.status).toBe(307)
+    expect(reply.headers.location).toBe(
+      'https://elsewhere.example.com/vserver/v2/getServerInstanceDetail'
+    )
+    expect(reply.body.length).toBeGreaterThan(0)
+
+    sim.addFault({
+      action: 'getServerInstanceDetail',
+      kind: 'redirect',
+      status: 302,
+      location: 'http://127.0.0.1:1/trap'
+    })
+    const custom = await rawCall(sim, 'getServerInstanceDetail', detailParams)
+    expect(custom.status).toBe(302)
+    expect(custom.headers.location).toBe('http://127.0.0.1:1/trap')
+  })
+
+  it("redirect honours when: 'before' skips the create, 'after' performs it", async () => {
+    const create = (name: string) =>
+      rawCall(sim, 'createMemberServerImageInstance', {
+        serverInstanceNo: '1001',
+        memberServerImageName: name
+      })
+    sim.addFault({ action: 'createMemberServerImageInstance', kind: 'redirect' })
+    expect((await create('moved-before')).status).toBe(307)
+    sim.addFault({ action: 'createMemberServerImageInstance', kind: 'redirect', when: 'after' })
+    expect((await create('moved-after')).status).toBe(307)
+    expect(sim.images().map(i => i.name)).not.toContain('moved-before')
+    expect(sim.images().map(i => i.name)).toContain('moved-after')
+  })
+
+  it('not-json: HTTP 200 with an HTML page', async () => {
+    sim.addFault({ action: 'getServerInstanceDetail', kind: 'not-json' })
+    const reply = await rawCall(sim, 'getServerInstanceDetail', detailParams)
+    expect(reply.status).toBe(200)
+    expect(reply.headers['content-type']).toMatch(/^text\/html/)
+    expect(reply.body.toString()).toMatch(/^<html>.*<\/html>$/s)
+  })
+
+  it('no-list: a success response without the list key', async () => {
+    sim.addFault({ action: 'getServerInstanceDetail', kind: 'no-list' })
+    const reply = await rawCall(sim, 'getServerInstanceDetail', detailParams)
+    expect(reply.status).toBe(200)
+    const body = JSON.parse(reply.body.toString()).getServerInstanceDetailResponse
+    expect(body).toMatchObject({ returnCode: '0', returnMessage: 'success' })
+    expect(body).not.toHaveProperty('serverInstanceList')
+  })
+
+  it('huge: a 5 MiB gateway error by default, or the size and status given', async () => {
+    sim.addFault({ action: 'getServerInstanceDetail', kind: 'huge' })
+    const reply = await rawCall(sim, 'getServerInstanceDetail', detailParams)
+    expect(reply.status).toBe(503)
+    expect(reply.body.length).toBe(5 * 1024 * 1024)
+    const { error } = JSON.parse(reply.body.toString())
+    expect(error).toMatchObject({ errorCode: '500', message: 'Endpoint Error' })
+    expect(error.details.length).toBeGreaterThan(5_000_000)
+
+    sim.addFault({ action: 'getServerInstanceDetail', kind: 'huge', bytes: 2000, status: 500 })
+    const small = await rawCall(sim, 'getServerInstanceDetail', detailParams)
+    expect(small.status).toBe(500)
+    expect(small.body.length).toBe(2000)
+    expect(JSON.parse(small.body.toString()).error.errorCode).toBe('900')
+  })
+
+  it('trickle: sends the body one byte at a time until it is complete', async () => {
+    // A service error keeps the body (and so the test) short.
+    sim.addFault({ action: 'getServerInstanceDetail', kind: 'trickle', intervalMs: 1 })
+    const exchange = rawRequest(sim, 'getServerInstanceDetail')
+    await exchange.closed
+    const reply = parseRaw(exchange.received())
+    expect(reply.status).toBe(400)
+    expect(reply.body.length).toBe(Number(reply.headers['content-length']))
+    expect(JSON.parse(reply.body.toString()).responseError.returnCode).toBe(
+      RETURN_CODES.parameterRequired
+    )
+    expect(reply.body.length).toBeGreaterThan(50)
+    expect(exchange.reads()).toBeGreaterThan(reply.body.length / 2)
+  })
+
+  it('puts the injected message text into gateway and service errors', async () => {
+    const workflowCommand = '::set-output name=image-instance-no::666'
+    sim.addFault({ action: 'getServerInstanceDetail', kind: 'throttle', message: workflowCommand })
+    const gateway = await call(sim, 'getServerInstanceDetail', detailParams)
+    expectGatewayError(gateway, 429, '410')
+    expect(gateway.json.error.message).toBe(workflowCommand)
+
+    const markdown = '![x](https://example.com/t.png)'
+    for (const kind of ['service-retry', 'service-internal'] as const) {
+      sim.addFault({ action: 'getServerInstanceDetail', kind, message: markdown })
+      const service = await call(sim, 'getServerInstanceDetail', detailParams)
+      expect(service.status).toBe(500)
+      expect(service.json.responseError.returnMessage).toBe(markdown)
+    }
+    sim.addFault({ action: 'getServerInstanceDetail', kind: 'permission', message: markdown })
+    expect((await call(sim, 'getServerInstanceDetail', detailParams)).json.error.message).toBe(
+      markdown
+    )
+  })
+
+  it('refuses a negative fault option', () => {
+    expect(() => sim.addFault({ action: 'x', kind: 'trickle', intervalMs: -1 })).toThrow(
+      /intervalMs/
+    )
+  })
+})
+
+describe('stalled and trickling replies at close()', () => {
+  it('stall: sends half the body, then nothing, until close() ends it promptly', async () => {
+    const sim = await startSimulator(demoFixture())
+    try {
+      const full = Buffer.byteLength(
+        (await call(sim, 'getServerInstanceDetail', { serverInstanceNo: '1001' })).text
+      )
+      sim.addFault({ action: 'getServerInstanceDetail', kind: 'stall' })
+      sim.addFault({ action: 'getServerImageList', kind: 'trickle' })
+      const stalled = rawRequest(sim, 'getServerInstanceDetail', { serverInstanceNo: '1001' })
+      const trickling = rawRequest(sim, 'getServerImageList')
+      const reply = await receivedAtLeast(stalled, Math.floor(full / 2))
+      expect(reply.status).toBe(200)
+      expect(Number(reply.headers['content-length'])).toBe(full)
+      const slow = await receivedAtLeast(trickling, 0)
+      expect(slow.status).toBe(200)
+
+      await sleep(60)
+      expect(stalled.isClosed()).toBe(false)
+      expect(parseRaw(stalled.received()).body.length).toBe(Math.floor(full / 2))
+      expect(parseRaw(trickling.received()).body.length).toBe(0) // default 2 s between bytes
+
+      const started = Date.now()
+      await sim.close()
+      await Promise.all([stalled.closed, trickling.closed])
+      expect(Date.now() - started).toBeLessThan(1000)
+    } finally {
+      await sim.close()
+    }
+  })
+})
+
+describe('image status the action does not know', () => {
+  const clock = fakeClock()
+  let sim: Simulator
+  beforeAll(async () => {
+    sim = await startSimulator({
+      clock,
+      createMs: 1000,
+      imageFinalStatus: 'DELETING',
+      servers: [
+        { serverInstanceNo: '1001' },
+        { serverInstanceNo: '1002', imageFinalStatus: null },
+        { serverInstanceNo: '1003', imageFinalStatus: 'CREAT' },
+        { serverInstanceNo: '2001', hypervisor: 'KVM', imageFinalStatus: null }
+      ]
+    })
+  })
+  afterAll(() => sim.close())
+
+  const create = async (serverInstanceNo: string, name: string) =>
+    memberOf(await createMember(sim, { serverInstanceNo, memberServerImageName: name }, at(clock)))
+      .memberServerImageInstanceNo
+
+  it('ends images in the simulator-wide final status', async () => {
+    const no = await create('1001', 'deleting-1')
+    clock.advance(1000)
+    expect(await memberDetail(sim, no, at(clock))).toMatchObject({
+      memberServerImageInstanceStatus: { code: 'DELETING' },
+      memberServerImageInstanceOperation: { code: 'NULL' },
+      memberServerImageInstanceStatusName: 'deleting'
+    })
+    expect(sim.images().find(i => i.no === no)?.status).toBe('DELETING')
+  })
+
+  it('lets a server fixture win, null meaning no status object at all', async () => {
+    const absent = await create('1002', 'absent-1')
+    const normal = await create('1003', 'normal-1')
+    expect((await memberDetail(sim, absent, at(clock))).memberServerImageInstanceStatus.code).toBe(
+      'INIT'
+    )
+    clock.advance(1000)
+    const record = await memberDetail(sim, absent, at(clock))
+    expect(record).not.toHaveProperty('memberServerImageInstanceStatus')
+    expect(record).not.toHaveProperty('memberServerImageInstanceStatusName')
+    expect(record.memberServerImageName).toBe('absent-1')
+    expect(sim.images().find(i => i.no === absent)?.status).toBeNull()
+    expect((await memberDetail(sim, normal, at(clock))).memberServerImageInstanceStatus.code).toBe(
+      'CREAT'
+    )
+
+    const kvm = first(
+      await call(
+        sim,
+        'createServerImage',
+        { serverInstanceNo: '2001', serverImageName: 'kvm-absent' },
+        at(clock)
+      ),
+      'createServerImage',
+      'serverImageList'
+    ).serverImageNo
+    clock.advance(1000)
+    const kvmRecord = first(
+      await call(sim, 'getServerImageDetail', { serverImageNo: kvm }, at(clock)),
+      'getServerImageDetail',
+      'serverImageList'
+    )
+    expect(kvmRecord).not.toHaveProperty('serverImageStatus')
+    expect(kvmRecord.serverImageOperation.code).toBe('NULL')
+  })
+
+  it('keeps any status given to a seed', async () => {
+    const seed = sim.addImage({
+      kind: 'member',
+      name: 'seed-deleting',
+      serverInstanceNo: '1001',
+      status: 'TERMINATING'
+    })
+    expect(seed.status).toBe('TERMINATING')
+    expect((await memberDetail(sim, seed.no, at(clock))).memberServerImageInstanceStatus.code).toBe(
+      'TERMINATING'
+    )
+    const none = sim.addImage({
+      kind: 'member',
+      name: 'seed-none',
+      serverInstanceNo: '1001',
+      status: null
+    })
+    expect(await memberDetail(sim, none.no, at(clock))).not.toHaveProperty(
+      'memberServerImageInstanceStatus'
+    )
+  })
+})
+
+describe('gateway without unique names', () => {
+  it('makes another image under a name already in use', async () => {
+    await withSimulator({ uniqueNames: false }, async sim => {
+      const a = memberOf(await createMember(sim, { memberServerImageName: 'twin-1' }))
+      const b = memberOf(await createMember(sim, { memberServerImageName: 'twin-1' }))
+      expect(b.memberServerImageInstanceNo).not.toBe(a.memberServerImageInstanceNo)
+      const list = await call(sim, 'getMemberServerImageInstanceList', {
+        memberServerImageName: 'twin-1'
+      })
+      expect(list.json.getMemberServerImageInstanceListResponse.totalRows).toBe(2)
+    })
+  })
+})
+
+describe('paging', () => {
+  let sim: Simulator
+  beforeAll(async () => {
+    sim = await startSimulator({
+      ...demoFixture(),
+      maxPageSize: 2,
+      // Seeded out of number order: lists come back sorted by number.
+      images: ['900005', '900003', '900001', '900004', '900002'].map(no => ({
+        kind: 'member' as const,
+        no,
+        name: `paged-${no}`,
+        serverInstanceNo: '1001',
+        status: 'CREAT'
+      }))
+    })
+  })
+  afterAll(() => sim.close())
+
+  const memberPage = async (params: Record<string, string>) => {
+    const reply = await call(sim, 'getMemberServerImageInstanceList', params)
+    expect(reply.status).toBe(200)
+    const body = reply.json.getMemberServerImageInstanceListResponse
+    return {
+      totalRows: body.totalRows,
+      nos: body.memberServerImageInstanceList.map((i: Json) => i.memberServerImageInstanceNo)
+    }
+  }
+
+  it('returns every row, sorted by number, when no paging is asked for', async () => {
+    expect(await memberPage({})).toEqual({
+      totalRows: 5,
+      nos: ['900001', '900002', '900003', '900004', '900005']
+    })
+  })
+
+  it('pages with pageNo/pageSize, counting all rows in totalRows', async () => {
+    const pages = []
+    for (const pageNo of ['1', '2', '3', '4'])
+      pages.push(await memberPage({ pageNo, pageSize: '2' }))
+    expect(pages).toEqual([
+      { totalRows: 5, nos: ['900001', '900002'] },
+      { totalRows: 5, nos: ['900003', '900004'] },
+      { totalRows: 5, nos: ['900005'] },
+      { totalRows: 5, nos: [] }
+    ])
+  })
+
+  it('treats pageNo 0 as the first page, caps pageSize and defaults it to 1', async () => {
+    expect(await memberPage({ pageNo: '0', pageSize: '2' })).toEqual(
+      await memberPage({ pageNo: '1', pageSize: '2' })
+    )
+    expect((await memberPage({ pageNo: '1', pageSize: '1000' })).nos).toEqual(['900001', '900002'])
+    expect(await memberPage({ pageNo: '2' })).toEqual({ totalRows: 5, nos: ['900002'] })
+    expect(await memberPage({ pageSize: '1' })).toEqual({ totalRows: 5, nos: ['900001'] })
+  })
+
+  it('counts filtered rows in totalRows', async () => {
+    expect(
+      await memberPage({ memberServerImageName: 'paged-900004', pageNo: '1', pageSize: '2' })
+    ).toEqual({
+      totalRows: 1,
+      nos: ['900004']
+    })
+  })
+
+  it.each([
+    ['pageSize', '0'],
+    ['pageSize', 'ten'],
+    ['pageNo', '-1']
+  ])('refuses %s=%s', async (name, value) => {
+    const reply = await call(sim, 'getMemberServerImageInstanceList', {
+      pageNo: '1',
+      pageSize: '2',
+      [name]: value
+    })
+    expectServiceError(reply, RETURN_CODES.invalidParameter)
+  })
+
+  it('pages getServerImageList too', async () => {
+    for (const name of ['kvm-page-1', 'kvm-page-2', 'kvm-page-3']) {
+      sim.addImage({ kind: 'server', name, serverInstanceNo: '2001', status: 'CREAT' })
+    }
+    const reply = await call(sim, 'getServerImageList', { pageNo: '2', pageSize: '2' })
+    const body = reply.json.getServerImageListResponse
+    expect(body.totalRows).toBe(3)
+    expect(body.serverImageList.map((i: Json) => i.serverImageName)).toEqual(['kvm-page-3'])
+  })
+})
+
+describe('getServerInstanceList', () => {
+  let sim: Simulator
+  beforeAll(async () => {
+    sim = await startSimulator({
+      ...demoFixture(),
+      maxPageSize: 2,
+      servers: [
+        ...demoFixture().servers,
+        { serverInstanceNo: '5001', serverName: 'web-xen-1', regionCode: 'JPN' },
+        { serverInstanceNo: '6001', serverName: 'gone-1', status: 'TERMT' }
+      ]
+    })
+  })
+  afterAll(() => sim.close())
+
+  const servers = async (params: Record<string, string>) => {
+    const reply = await call(sim, 'getServerInstanceList', params)
+    expect(reply.status).toBe(200)
+    return reply.json.getServerInstanceListResponse
+  }
+  const numbers = (body: Json) => body.serverInstanceList.map((s: Json) => s.serverInstanceNo)
+
+  it('filters by exact serverName within the region', async () => {
+    const body = await servers({ serverName: 'web-xen-1' })
+    expect(body.totalRows).toBe(1)
+    expect(body.serverInstanceList[0]).toMatchObject({
+      serverInstanceNo: '1001',
+      serverInstanceStatus: { code: 'RUN' },
+      hypervisorType: { code: 'XEN' }
+    })
+    expect((await servers({ serverName: 'web' })).totalRows).toBe(0)
+    expect(numbers(await servers({ serverName: 'web-xen-1', regionCode: 'JPN' }))).toEqual(['5001'])
+  })
+
+  it('filters by serverInstanceNoList.N and status, and lists terminated servers', async () => {
+    const body = await servers({
+      'serverInstanceNoList.1': '3001',
+      'serverInstanceNoList.2': '2001'
+    })
+    expect(numbers(body)).toEqual(['2001', '3001'])
+    const gone = await servers({ serverName: 'gone-1' })
+    expect(gone.serverInstanceList[0].serverInstanceStatus.code).toBe('TERMT')
+    expect(numbers(await servers({ serverInstanceStatusCode: 'NSTOP' }))).toEqual(['3001', '4001'])
+  })
+
+  it('pages, with totalRows counting every server of the region', async () => {
+    const page2 = await servers({ pageNo: '2', pageSize: '2' })
+    expect(page2.totalRows).toBe(5)
+    expect(numbers(page2)).toEqual(['3001', '4001'])
+    expect(numbers(await servers({}))).toEqual(['1001', '2001', '3001', '4001', '6001'])
+  })
+
+  it('refuses to image a terminated server', async () => {
+    const reply = await createMember(sim, {
+      serverInstanceNo: '6001',
+      memberServerImageName: 'gone-img'
+    })
+    expectServiceError(reply, RETURN_CODES.serverState)
+  })
+})
+
+describe('sharing', () => {
+  const clock = fakeClock()
+  let sim: Simulator
+  beforeAll(async () => {
+    sim = await startSimulator({
+      ...demoFixture(),
+      clock,
+      createMs: 1000,
+      knownLoginIds: ['a@example.com', 'b@example.com', 'c@example.com']
+    })
+  })
+  afterAll(() => sim.close())
+
+  const api = (action: string, params: Record<string, string>) =>
+    call(sim, action, params, at(clock))
+  const share = (no: string, ids: string[], action = 'addMemberServerImageSharingPermission') =>
+    api(action, {
+      memberServerImageInstanceNo: no,
+      ...Object.fromEntries(ids.map((id, i) => [`targetLoginIdList.${i + 1}`, id]))
+    })
+  const sharedWith = (reply: Reply, action: string) =>
+    first(reply, action, 'memberServerImageInstanceList').sharedLoginIdList
+
+  it('refuses to share an image that is not CREAT yet, then shares it', async () => {
+    const no = memberOf(
+      await createMember(sim, { memberServerImageName: 'share-1' }, at(clock))
+    ).memberServerImageInstanceNo
+    const early = await share(no, ['a@example.com'])
+    expectServiceError(early, RETURN_CODES.imageState)
+    expect(early.json.responseError.returnMessage).toMatch(/INIT/)
+
+    clock.advance(1000)
+    const add = 'addMemberServerImageSharingPermission'
+    expect(sharedWith(await share(no, ['a@example.com', 'b@example.com']), add)).toEqual([
+      'a@example.com',
+      'b@example.com'
+    ])
+    expect(sharedWith(await share(no, ['b@example.com', 'c@example.com']), add)).toEqual([
+      'a@example.com',
+      'b@example.com',
+      'c@example.com'
+    ])
+    const remove = 'removeMemberServerImageSharingPermission'
+    expect(sharedWith(await share(no, ['b@example.com', 'z@example.com'], remove), remove)).toEqual(
+      ['a@example.com', 'c@example.com']
+    )
+    expect((await memberDetail(sim, no, at(clock))).sharedLoginIdList).toEqual([
+      'a@example.com',
+      'c@example.com'
+    ])
+    expect(sim.images().find(i => i.no === no)?.sharedLoginIdList).toEqual([
+      'a@example.com',
+      'c@example.com'
+    ])
+  })
+
+  it('refuses unknown login IDs, a missing list and images of another kind', async () => {
+    const image = sim.addImage({
+      kind: 'member',
+      name: 'share-2',
+      serverInstanceNo: '1001',
+      status: 'CREAT'
+    })
+    const unknown = await share(image.no, ['a@example.com', 'nobody@example.com'])
+    expectServiceError(unknown, RETURN_CODES.unknownLoginId)
+    expect(unknown.json.responseError.returnMessage).toMatch(/nobody@example\.com/)
+    expect(sim.images().find(i => i.no === image.no)?.sharedLoginIdList).toEqual([])
+    expectServiceError(await share(image.no, []), RETURN_CODES.parameterRequired)
+
+    const kvm = sim.addImage({
+      kind: 'server',
+      name: 'share-kvm',
+      serverInstanceNo: '2001',
+      status: 'CREAT'
+    })
+    expectServiceError(await share(kvm.no, ['a@example.com']), RETURN_CODES.imageNotFound)
+  })
+
+  it('refuses to share an image in a status it does not know', async () => {
+    const image = sim.addImage({
+      kind: 'member',
+      name: 'share-3',
+      serverInstanceNo: '1001',
+      status: 'DELETING'
+    })
+    expectServiceError(await share(image.no, ['a@example.com']), RETURN_CODES.imageState)
+  })
+
+  it('shares KVM server images with addServerImageSharingPermission', async () => {
+    const image = sim.addImage({
+      kind: 'server',
+      name: 'share-kvm-2',
+      serverInstanceNo: '2001',
+      status: 'CREAT'
+    })
+    const params = { serverImageNo: image.no, 'targetLoginIdList.1': 'a@example.com' }
+    const added = await api('addServerImageSharingPermission', params)
+    expect(
+      first(added, 'addServerImageSharingPermission', 'serverImageList').sharedLoginIdList
+    ).toEqual(['a@example.com'])
+    const removed = await api('removeServerImageSharingPermission', params)
+    expect(
+      first(removed, 'removeServerImageSharingPermission', 'serverImageList').sharedLoginIdList
+    ).toEqual([])
+  })
+
+  it('applies faults to sharing actions', async () => {
+    const image = sim.addImage({
+      kind: 'member',
+      name: 'share-4',
+      serverInstanceNo: '1001',
+      status: 'CREAT'
+    })
+    sim.addFault({
+      action: 'addMemberServerImageSharingPermission',
+      kind: 'endpoint-timeout',
+      when: 'after'
+    })
+    expectGatewayError(await share(image.no, ['a@example.com']), 504, '510')
+    expect(sim.images().find(i => i.no === image.no)?.sharedLoginIdList).toEqual(['a@example.com'])
+  })
+})
+
+describe('deletion', () => {
+  const clock = fakeClock()
+  let sim: Simulator
+  beforeAll(async () => {
+    sim = await startSimulator({ ...demoFixture(), clock, createMs: 1000 })
+  })
+  afterAll(() => sim.close())
+
+  const api = (action: string, params: Record<string, string>) =>
+    call(sim, action, params, at(clock))
+  const seed = (name: string, kind: 'member' | 'server' = 'member') =>
+    sim.addImage({
+      kind,
+      name,
+      serverInstanceNo: kind === 'member' ? '1001' : '2001',
+      status: 'CREAT'
+    }).no
+
+  it('deletes member images and answers them; the name is free again', async () => {
+    const a = seed('delete-a')
+    const b = seed('delete-b')
+    const reply = await api('deleteMemberServerImageInstances', {
+      'memberServerImageInstanceNoList.1': a,
+      'memberServerImageInstanceNoList.2': b
+    })
+    expect(reply.status).toBe(200)
+    const body = reply.json.deleteMemberServerImageInstancesResponse
+    expect(body.totalRows).toBe(2)
+    expect(
+      body.memberServerImageInstanceList.map((i: Json) => i.memberServerImageInstanceNo)
+    ).toEqual([a, b])
+    expect(sim.images().map(i => i.no)).not.toContain(a)
+    expectServiceError(
+      await api('getMemberServerImageInstanceDetail', { memberServerImageInstanceNo: a }),
+      RETURN_CODES.imageNotFound
+    )
+    expect((await createMember(sim, { memberServerImageName: 'delete-a' }, at(clock))).status).toBe(
+      200
+    )
+  })
+
+  it('refuses an INIT image or an unknown number, deleting nothing', async () => {
+    const kept = seed('delete-kept')
+    const creating = memberOf(
+      await createMember(sim, { memberServerImageName: 'delete-init' }, at(clock))
+    ).memberServerImageInstanceNo
+    const busy = await api('deleteMemberServerImageInstances', {
+      'memberServerImageInstanceNoList.1': kept,
+      'memberServerImageInstanceNoList.2': creating
+    })
+    expectServiceError(busy, RETURN_CODES.imageState)
+    const unknown = await api('deleteMemberServerImageInstances', {
+      'memberServerImageInstanceNoList.1': kept,
+      'memberServerImageInstanceNoList.2': '123'
+    })
+    expectServiceError(unknown, RETURN_CODES.imageNotFound)
+    expect(sim.images().map(i => i.no)).toEqual(expect.arrayContaining([kept, creating]))
+    expectServiceError(
+      await api('deleteMemberServerImageInstances', {}),
+      RETURN_CODES.parameterRequired
+    )
+
+    clock.advance(1000)
+    const done = await api('deleteMemberServerImageInstances', {
+      'memberServerImageInstanceNoList.1': creating
+    })
+    expect(done.status).toBe(200)
+  })
+
+  it('deletes KVM server images with deleteServerImage', async () => {
+    const kvm = seed('delete-kvm', 'server')
+    const member = seed('delete-member-2')
+    expectServiceError(
+      await api('deleteServerImage', { 'serverImageNoList.1': member }),
+      RETURN_CODES.imageNotFound
+    )
+    const reply = await api('deleteServerImage', { 'serverImageNoList.1': kvm })
+    expect(first(reply, 'deleteServerImage', 'serverImageList').serverImageNo).toBe(kvm)
+    expect(sim.images().map(i => i.no)).not.toContain(kvm)
+  })
+
+  it('applies faults per action, so one delete can fail', async () => {
+    const a = seed('delete-fault-a')
+    const b = seed('delete-fault-b')
+    sim.addFault({ action: 'deleteMemberServerImageInstances', kind: 'endpoint-error' })
+    const del = (no: string) =>
+      api('deleteMemberServerImageInstances', { 'memberServerImageInstanceNoList.1': no })
+    expectGatewayError(await del(a), 503, '500')
+    expect((await del(b)).status).toBe(200)
+    expect(sim.images().map(i => i.no)).toContain(a)
+    expect(sim.images().map(i => i.no)).not.toContain(b)
+  })
+})
+
+describe('stopping and starting servers', () => {
+  const stateOf = (sim: Simulator, no: string) => {
+    const server = sim.servers().find(s => s.serverInstanceNo === no)!
+    return [server.status, server.operation, server.statusName]
+  }
+
+  it('stops RUN → SHTDN → NSTOP and starts NSTOP → START → RUN in clock time', async () => {
+    const clock = fakeClock()
+    await withSimulator({ clock, stopMs: 30_000, startMs: 60_000 }, async sim => {
+      const power = (action: string, no = '1001') =>
+        call(sim, action, { 'serverInstanceNoList.1': no }, at(clock))
+      const stop = await power('stopServerInstances')
+      expect(first(stop, 'stopServerInstances', 'serverInstanceList')).toMatchObject({
+        serverInstanceNo: '1001',
+        serverInstanceStatus: { code: 'RUN' },
+        serverInstanceOperation: { code: 'SHTDN' },
+        serverInstanceStatusName: 'shutting down'
+      })
+      expect(stateOf(sim, '1001')).toEqual(['RUN', 'SHTDN', 'shutting down'])
+      expectServiceError(await power('stopServerInstances'), RETURN_CODES.serverState)
+      expectServiceError(
+        await createMember(sim, { memberServerImageName: 'mid-stop' }, at(clock)),
+        RETURN_CODES.serverState
+      )
+
+      clock.advance(30_000)
+      expect(stateOf(sim, '1001')).toEqual(['NSTOP', 'NULL', 'stopped'])
+      const detail = first(
+        await call(sim, 'getServerInstanceDetail', { serverInstanceNo: '1001' }, at(clock)),
+        'getServerInstanceDetail',
+        'serverInstanceList'
+      )
+      expect(detail.serverInstanceStatus.code).toBe('NSTOP')
+      expectServiceError(await power('stopServerInstances'), RETURN_CODES.serverState)
+
+      const start = await power('startServerInstances')
+      expect(first(start, 'startServerInstances', 'serverInstanceList')).toMatchObject({
+        serverInstanceStatus: { code: 'NSTOP' },
+        serverInstanceOperation: { code: 'START' },
+        serverInstanceStatusName: 'booting'
+      })
+      clock.advance(59_999)
+      expect(stateOf(sim, '1001')).toEqual(['NSTOP', 'START', 'booting'])
+      clock.advance(1)
+      expect(stateOf(sim, '1001')).toEqual(['RUN', 'NULL', 'running'])
+      expectServiceError(await power('startServerInstances'), RETURN_CODES.serverState)
+      expectServiceError(await power('startServerInstances', '4001'), RETURN_CODES.serverState)
+    })
+  })
+
+  it('changes several servers at once, or none if one is wrong', async () => {
+    const clock = fakeClock()
+    await withSimulator({ clock }, async sim => {
+      const both = { 'serverInstanceNoList.1': '1001', 'serverInstanceNoList.2': '3001' }
+      expectServiceError(
+        await call(sim, 'stopServerInstances', both, at(clock)),
+        RETURN_CODES.serverState
+      )
+      expect(stateOf(sim, '1001')[1]).toBe('NULL')
+      const unknown = { 'serverInstanceNoList.1': '1001', 'serverInstanceNoList.2': '9999' }
+      expectServiceError(
+        await call(sim, 'stopServerInstances', unknown, at(clock)),
+        RETURN_CODES.serverNotFound
+      )
+      expectServiceError(
+        await call(sim, 'stopServerInstances', {}, at(clock)),
+        RETURN_CODES.parameterRequired
+      )
+      const two = { 'serverInstanceNoList.1': '1001', 'serverInstanceNoList.2': '2001' }
+      const reply = await call(sim, 'stopServerInstances', two, at(clock))
+      expect(reply.json.stopServerInstancesResponse.totalRows).toBe(2)
+      expect(stateOf(sim, '2001')[1]).toBe('SHTDN')
+    })
+  })
+
+  it('lets an image finish while its server stops, and images a stopped server', async () => {
+    const clock = fakeClock()
+    await withSimulator({ clock, createMs: 5000, stopMs: 1000 }, async sim => {
+      const no = memberOf(
+        await createMember(sim, { memberServerImageName: 'while-stopping' }, at(clock))
+      ).memberServerImageInstanceNo
+      await call(sim, 'stopServerInstances', { 'serverInstanceNoList.1': '1001' }, at(clock))
+      clock.advance(1000)
+      const stopped = memberOf(
+        await createMember(sim, { memberServerImageName: 'while-stopped' }, at(clock))
+      ).memberServerImageInstanceNo
+      clock.advance(5000)
+      for (const image of [no, stopped]) {
+        expect(
+          (await memberDetail(sim, image, at(clock))).memberServerImageInstanceStatus.code
+        ).toBe('CREAT')
+      }
+    })
+  })
+
+  it('refuses a start while imaging when asked to', async () => {
+    const clock = fakeClock()
+    await withSimulator({ clock, createMs: 5000, refuseStartWhileImaging: true }, async sim => {
+      await createMember(
+        sim,
+        { serverInstanceNo: '3001', memberServerImageName: 'rhv-img' },
+        at(clock)
+      )
+      const start = () =>
+        call(sim, 'startServerInstances', { 'serverInstanceNoList.1': '3001' }, at(clock))
+      const refused = await start()
+      expectServiceError(refused, RETURN_CODES.startRefused)
+      expect(refused.json.responseError.returnMessage).toMatch(
+        /while an image of it is being created/
+      )
+      expect(stateOf(sim, '3001')).toEqual(['NSTOP', 'NULL', 'stopped'])
+      clock.advance(5000)
+      expect((await start()).status).toBe(200)
+    })
+  })
+
+  it('refuses every start with failStart; server fixtures override the simulator', async () => {
+    const clock = fakeClock()
+    const servers = [
+      { serverInstanceNo: '1', status: 'NSTOP' },
+      { serverInstanceNo: '2', status: 'NSTOP', failStart: false, startMs: 10 },
+      { serverInstanceNo: '3', status: 'NSTOP', refuseStartWhileImaging: true }
+    ]
+    await withSimulator({ clock, servers, failStart: true }, async sim => {
+      const start = (no: string) =>
+        call(sim, 'startServerInstances', { 'serverInstanceNoList.1': no }, at(clock))
+      expectServiceError(await start('1'), RETURN_CODES.startRefused)
+      expect((await start('2')).status).toBe(200)
+      clock.advance(10)
+      expect(stateOf(sim, '2')).toEqual(['RUN', 'NULL', 'running'])
+    })
+  })
+
+  it('forgets a stop under way when setServer replaces the server', async () => {
+    const clock = fakeClock()
+    await withSimulator({ clock }, async sim => {
+      await call(sim, 'stopServerInstances', { 'serverInstanceNoList.1': '1001' }, at(clock))
+      sim.setServer({ serverInstanceNo: '1001', serverName: 'web-xen-1' })
+      clock.advance(5000)
+      expect(stateOf(sim, '1001')).toEqual(['RUN', 'NULL', 'running'])
+    })
   })
 })

@@ -1,9 +1,25 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  it,
+  jest
+} from '@jest/globals'
 import { createHmac } from 'node:crypto'
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse
+} from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
 import { NcloudClient, type ClientOptions } from '../src/ncloud/client.js'
 import { NcloudError } from '../src/ncloud/errors.js'
+import { MAX_BODY_BYTES } from '../src/ncloud/transport.js'
 import type { RetryPolicy } from '../src/retry.js'
 import { FakeClock } from './helpers/fake-clock.js'
 
@@ -23,37 +39,83 @@ interface Received {
   body: string
 }
 
-/** What the test server does with one request: answer it, drop the connection, or keep it waiting. */
+/**
+ * What the test server does with one request: answer it, drop the connection, keep it waiting
+ * (no headers), send the headers and then nothing (stall), send half the body and cut the
+ * connection (cut), send the body a byte at a time (trickle), or send a body of `bytes` bytes.
+ */
 type Reply =
   | { status: number; body: unknown; headers?: Record<string, string> }
   | { drop: true }
   | { hang: true }
+  | { stall: true }
+  | { cut: true }
+  | { trickle: true }
+  | { bytes: number }
 
 let server: Server
 let origin: string
 let received: Received[]
 let replies: Reply[]
 let hanging: ServerResponse[]
+/** The server side of each connection, to see when the client closes it. */
+let sockets: Socket[]
+let timers: NodeJS.Timeout[]
+
+function handler(request: IncomingMessage, response: ServerResponse): void {
+  sockets.push(request.socket)
+  const chunks: Buffer[] = []
+  request.on('data', chunk => chunks.push(chunk as Buffer))
+  request.on('end', () => {
+    received.push({
+      method: request.method ?? '',
+      url: request.url ?? '',
+      headers: request.headers,
+      body: Buffer.concat(chunks).toString('utf8')
+    })
+    const reply = replies.shift() ?? { status: 500, body: 'no reply scripted' }
+    if ('drop' in reply) return void request.socket.destroy()
+    if ('hang' in reply) return void hanging.push(response)
+    if ('stall' in reply) {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' })
+      response.flushHeaders()
+      return void hanging.push(response)
+    }
+    if ('cut' in reply) {
+      const whole = JSON.stringify({ getServerImageListResponse: { serverImageList: [] } })
+      response.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': String(whole.length)
+      })
+      response.write(whole.slice(0, whole.length / 2), () => request.socket.destroy())
+      return
+    }
+    if ('trickle' in reply) {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '100000' })
+      response.flushHeaders()
+      const timer = setInterval(() => {
+        if (response.destroyed || response.writableEnded) return clearInterval(timer)
+        response.write(' ')
+      }, 10)
+      timers.push(timer)
+      return
+    }
+    if ('bytes' in reply) {
+      response.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': String(reply.bytes)
+      })
+      response.end(Buffer.alloc(reply.bytes, 0x20))
+      return
+    }
+    const body = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body)
+    response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers })
+    response.end(body)
+  })
+}
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    const chunks: Buffer[] = []
-    request.on('data', chunk => chunks.push(chunk as Buffer))
-    request.on('end', () => {
-      received.push({
-        method: request.method ?? '',
-        url: request.url ?? '',
-        headers: request.headers,
-        body: Buffer.concat(chunks).toString('utf8')
-      })
-      const reply = replies.shift() ?? { status: 500, body: 'no reply scripted' }
-      if ('drop' in reply) return request.socket.destroy()
-      if ('hang' in reply) return void hanging.push(response)
-      const body = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body)
-      response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers })
-      response.end(body)
-    })
-  })
+  server = createServer(handler)
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 })
@@ -67,6 +129,13 @@ beforeEach(() => {
   received = []
   replies = []
   hanging = []
+  sockets = []
+  timers = []
+})
+
+afterEach(() => {
+  for (const timer of timers) clearInterval(timer)
+  for (const response of hanging) response.destroy()
 })
 
 function makeClient(extra: Partial<ClientOptions> = {}) {
@@ -75,6 +144,7 @@ function makeClient(extra: Partial<ClientOptions> = {}) {
   const warn = jest.fn<(line: string) => void>()
   const client = new NcloudClient({
     origin,
+    gatewaySetting: 'api-url',
     accessKey: ACCESS_KEY,
     secretKey: SECRET_KEY,
     region: 'KR',
@@ -122,11 +192,11 @@ function expectedSignature(action: string, timestamp: string): string {
     .digest('base64')
 }
 
-describe('NcloudClient.send: the request', () => {
+describe('NcloudClient.sendOnce: the request', () => {
   it('POSTs to /vserver/v2/<action> with the three signature headers', async () => {
     const { client, clock } = makeClient()
     replies.push(ok('getServerInstanceDetail'))
-    await client.send('getServerInstanceDetail', { serverInstanceNo: '1234567' })
+    await client.sendOnce('getServerInstanceDetail', { serverInstanceNo: '1234567' })
     expect(received).toHaveLength(1)
     const [request] = received
     expect(request.method).toBe('POST')
@@ -145,7 +215,7 @@ describe('NcloudClient.send: the request', () => {
     const { client } = makeClient()
     const description = 'nightly build & more = a+b / 100% ? #1 테스트  end'
     replies.push(ok('createMemberServerImageInstance'))
-    await client.send('createMemberServerImageInstance', {
+    await client.sendOnce('createMemberServerImageInstance', {
       serverInstanceNo: '1234567',
       memberServerImageName: 'my-image-01',
       memberServerImageDescription: description
@@ -176,8 +246,8 @@ describe('NcloudClient.send: the request', () => {
   it('signs the path only, so the signature does not depend on the body', async () => {
     const { client, clock } = makeClient()
     replies.push(ok('getServerImageList'), ok('getServerImageList'))
-    await client.send('getServerImageList', { serverImageName: 'a' })
-    await client.send('getServerImageList', { serverImageName: 'completely different & long' })
+    await client.sendOnce('getServerImageList', { serverImageName: 'a' })
+    await client.sendOnce('getServerImageList', { serverImageName: 'completely different & long' })
     expect(received[0].headers['x-ncp-apigw-signature-v2']).toBe(
       received[1].headers['x-ncp-apigw-signature-v2']
     )
@@ -190,7 +260,7 @@ describe('NcloudClient.send: the request', () => {
   it('returns the <action>Response object of a success', async () => {
     const { client } = makeClient()
     replies.push(ok('getServerImageDetail', { serverImageList: [{ serverImageNo: '9' }] }))
-    await expect(client.send('getServerImageDetail', { serverImageNo: '9' })).resolves.toEqual({
+    await expect(client.sendOnce('getServerImageDetail', { serverImageNo: '9' })).resolves.toEqual({
       requestId: 'r',
       returnCode: '0',
       returnMessage: 'success',
@@ -202,7 +272,7 @@ describe('NcloudClient.send: the request', () => {
   it('never logs the secret key', async () => {
     const { client, debug, warn } = makeClient()
     replies.push(gatewayError(503, '500', 'Endpoint Error'), ok('getServerImageList'))
-    await client.call('getServerImageList', { serverImageName: 'x' })
+    await client.read('getServerImageList', { serverImageName: 'x' })
     const logged = [...debug.mock.calls, ...warn.mock.calls].map(([line]) => line).join('\n')
     expect(debug).toHaveBeenCalled()
     expect(logged).not.toContain(SECRET_KEY)
@@ -212,7 +282,7 @@ describe('NcloudClient.send: the request', () => {
   it('does not retry, even a transient error', async () => {
     const { client } = makeClient()
     replies.push(gatewayError(503, '500', 'Endpoint Error'), ok('createServerImage'))
-    const error = await client.send('createServerImage', {}).catch((e: unknown) => e)
+    const error = await client.sendOnce('createServerImage', {}).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(NcloudError)
     expect((error as NcloudError).fields).toMatchObject({
       httpStatus: 503,
@@ -228,13 +298,15 @@ describe('NcloudClient.send: the request', () => {
     replies.push(
       gatewayError(401, '200', 'Authentication Failed', { 'x-ncp-apigw-request-id': 'gw-123' })
     )
-    const error = (await client.send('getServerImageList').catch((e: unknown) => e)) as NcloudError
+    const error = (await client
+      .sendOnce('getServerImageList')
+      .catch((e: unknown) => e)) as NcloudError
     expect(error.message).toContain('request id gw-123')
     client.dispose()
   })
 })
 
-describe('NcloudClient.call: retries', () => {
+describe('NcloudClient.read: retries', () => {
   it.each<[string, Reply]>([
     ['429 gateway 410', gatewayError(429, '410', 'Throttle Limited')],
     ['503 gateway 500', gatewayError(503, '500', 'Endpoint Error')],
@@ -244,7 +316,7 @@ describe('NcloudClient.call: retries', () => {
     async (_label, failure) => {
       const { client, clock, warn } = makeClient()
       replies.push(failure, failure, ok('getServerImageDetail', { totalRows: 1 }))
-      const result = await client.call('getServerImageDetail', { serverImageNo: '9' })
+      const result = await client.read('getServerImageDetail', { serverImageNo: '9' })
       expect(result.totalRows).toBe(1)
       expect(received).toHaveLength(3)
       expect(clock.sleeps).toHaveLength(2)
@@ -269,7 +341,7 @@ describe('NcloudClient.call: retries', () => {
   ])('does not retry %s', async (_label, failure, source) => {
     const { client, clock } = makeClient()
     replies.push(failure, ok('getServerImageDetail'))
-    const error = await client.call('getServerImageDetail').catch((e: unknown) => e)
+    const error = await client.read('getServerImageDetail').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(NcloudError)
     expect((error as NcloudError).fields.source).toBe(source)
     expect((error as NcloudError).transient).toBe(false)
@@ -287,7 +359,7 @@ describe('NcloudClient.call: retries', () => {
       ok('getServerImageDetail')
     )
     const error = (await client
-      .call('getServerImageDetail')
+      .read('getServerImageDetail')
       .catch((e: unknown) => e)) as NcloudError
     expect(error).toBeInstanceOf(NcloudError)
     expect(error.fields.code).toBe('900')
@@ -301,7 +373,7 @@ describe('NcloudClient.call: retries', () => {
       gatewayError(429, '410', 'Throttle Limited', { 'retry-after': '1' }),
       ok('getServerImageList')
     )
-    await client.call('getServerImageList')
+    await client.read('getServerImageList')
     // Without Retry-After the tiny policy would sleep 0 ms; 1 s is capped at 50 ms.
     expect(clock.delays).toEqual([50])
     client.dispose()
@@ -313,7 +385,7 @@ describe('NcloudClient.call: retries', () => {
       gatewayError(503, '500', 'Endpoint Error', { 'retry-after': '2' }),
       ok('getServerImageList')
     )
-    await client.call('getServerImageList')
+    await client.read('getServerImageList')
     expect(clock.delays).toEqual([2_000])
     client.dispose()
   })
@@ -326,7 +398,9 @@ describe('NcloudClient: no answer', () => {
     const port = (closed.address() as AddressInfo).port
     await new Promise<void>(resolve => closed.close(() => resolve()))
     const { client } = makeClient({ origin: `http://127.0.0.1:${port}` })
-    const error = (await client.send('getServerImageList').catch((e: unknown) => e)) as NcloudError
+    const error = (await client
+      .sendOnce('getServerImageList')
+      .catch((e: unknown) => e)) as NcloudError
     expect(error).toBeInstanceOf(NcloudError)
     expect(error.fields).toMatchObject({
       source: 'network',
@@ -340,7 +414,9 @@ describe('NcloudClient: no answer', () => {
   it('turns a dropped connection into a network error that may have reached the service', async () => {
     const { client } = makeClient()
     replies.push({ drop: true })
-    const error = (await client.send('createServerImage').catch((e: unknown) => e)) as NcloudError
+    const error = (await client
+      .sendOnce('createServerImage')
+      .catch((e: unknown) => e)) as NcloudError
     expect(error).toBeInstanceOf(NcloudError)
     expect(error.fields).toMatchObject({ source: 'network', reached: 'maybe', transient: true })
     expect(received).toHaveLength(1)
@@ -350,7 +426,7 @@ describe('NcloudClient: no answer', () => {
   it('gives up on an answer that does not come within requestTimeoutMs, as a retryable timeout', async () => {
     const { client } = makeClient({ requestTimeoutMs: 200 })
     replies.push({ hang: true }, ok('getServerImageList', { totalRows: 0 }))
-    await expect(client.call('getServerImageList')).resolves.toMatchObject({ totalRows: 0 })
+    await expect(client.read('getServerImageList')).resolves.toMatchObject({ totalRows: 0 })
     expect(received).toHaveLength(2)
     client.dispose()
   })
@@ -358,7 +434,9 @@ describe('NcloudClient: no answer', () => {
   it('reports a timed-out request as ETIMEDOUT that may have reached the service', async () => {
     const { client } = makeClient({ requestTimeoutMs: 200 })
     replies.push({ hang: true })
-    const error = (await client.send('createServerImage').catch((e: unknown) => e)) as NcloudError
+    const error = (await client
+      .sendOnce('createServerImage')
+      .catch((e: unknown) => e)) as NcloudError
     expect(error.fields).toMatchObject({
       source: 'network',
       code: 'ETIMEDOUT',
@@ -368,11 +446,189 @@ describe('NcloudClient: no answer', () => {
     client.dispose()
   })
 
-  it('retries a dropped connection in call', async () => {
+  it('retries a dropped connection in read', async () => {
     const { client } = makeClient()
     replies.push({ drop: true }, ok('getServerImageList', { totalRows: 0 }))
-    await expect(client.call('getServerImageList')).resolves.toMatchObject({ totalRows: 0 })
+    await expect(client.read('getServerImageList')).resolves.toMatchObject({ totalRows: 0 })
     expect(received).toHaveLength(2)
+    client.dispose()
+  })
+})
+
+/** Fails the test unless the promise rejects with an NcloudError; returns it with how long it took. */
+async function timedFailure(
+  promise: Promise<unknown>
+): Promise<{ error: NcloudError; ms: number }> {
+  const started = performance.now()
+  const error = await promise.then(
+    () => new Error('expected a failure'),
+    (e: unknown) => e
+  )
+  const ms = performance.now() - started
+  expect(error).toBeInstanceOf(NcloudError)
+  return { error: error as NcloudError, ms }
+}
+
+describe('NcloudClient: answers that do not end well', () => {
+  it('a body cut off midway is a network error that may have reached the service', async () => {
+    const { client } = makeClient()
+    replies.push({ cut: true })
+    const { error } = await timedFailure(client.sendOnce('createServerImage'))
+    expect(error.fields).toMatchObject({
+      source: 'network',
+      code: 'ECONNRESET',
+      reached: 'maybe',
+      transient: true
+    })
+    expect(error.summary).toContain('cut off')
+    expect(received).toHaveLength(1)
+    client.dispose()
+  })
+
+  it('a body that stalls after the headers fails within the deadline', async () => {
+    const { client } = makeClient({ requestTimeoutMs: 200 })
+    replies.push({ stall: true })
+    const { error, ms } = await timedFailure(client.sendOnce('createServerImage'))
+    expect(error.fields).toMatchObject({ source: 'network', code: 'ETIMEDOUT', reached: 'maybe' })
+    expect(error.summary).toContain('within 200 ms')
+    expect(ms).toBeGreaterThanOrEqual(150)
+    expect(ms).toBeLessThan(2_000)
+    client.dispose()
+  })
+
+  it('a body that trickles in fails at the deadline, although bytes keep coming', async () => {
+    const { client } = makeClient({ requestTimeoutMs: 200 })
+    replies.push({ trickle: true })
+    const { error, ms } = await timedFailure(client.sendOnce('getServerImageList'))
+    expect(error.fields).toMatchObject({ source: 'network', code: 'ETIMEDOUT', reached: 'maybe' })
+    expect(ms).toBeGreaterThanOrEqual(150)
+    expect(ms).toBeLessThan(2_000)
+    client.dispose()
+  })
+
+  it('a redirect is not followed: a permanent error naming the Location host, that never reached the service', async () => {
+    const { client, clock } = makeClient()
+    replies.push({
+      status: 307,
+      body: '',
+      headers: { location: 'https://captive.example.net/login?from=ncloud' }
+    })
+    const { error } = await timedFailure(client.read('getServerImageList'))
+    expect(error.fields).toMatchObject({
+      source: 'redirect',
+      httpStatus: 307,
+      location: 'captive.example.net',
+      transient: false,
+      reached: 'no'
+    })
+    expect(error.message).toContain('captive.example.net')
+    expect(received).toHaveLength(1)
+    expect(clock.sleeps).toEqual([])
+    client.dispose()
+  })
+
+  it('an answer larger than MAX_BODY_BYTES is not read to its end', async () => {
+    const { client } = makeClient()
+    replies.push({ bytes: MAX_BODY_BYTES + 64 * 1024 })
+    const { error } = await timedFailure(client.sendOnce('getServerImageList'))
+    expect(error.fields).toMatchObject({
+      source: 'network',
+      code: 'ERESPONSETOOLARGE',
+      reached: 'maybe'
+    })
+    client.dispose()
+  })
+
+  it('an answer of exactly MAX_BODY_BYTES is read (and, not being NCP JSON, refused as such)', async () => {
+    const { client } = makeClient()
+    replies.push({ bytes: MAX_BODY_BYTES })
+    const { error } = await timedFailure(client.sendOnce('getServerImageList'))
+    expect(error.fields.source).toBe('response')
+    client.dispose()
+  })
+})
+
+describe('NcloudClient: api-url on IPv6 loopback', () => {
+  it('talks to http://[::1]:port when the server listens on ::1', async () => {
+    const v6 = createServer(handler)
+    const listening = await new Promise<boolean>(resolve => {
+      v6.once('error', () => resolve(false))
+      v6.listen(0, '::1', () => resolve(true))
+    })
+    if (!listening) {
+      // This machine has no IPv6 loopback: nothing to test here.
+      console.warn('skipped: ::1 is not available on this machine')
+      return
+    }
+    try {
+      const port = (v6.address() as AddressInfo).port
+      const { client } = makeClient({ origin: `http://[::1]:${port}` })
+      replies.push(ok('getServerImageList', { totalRows: 0 }))
+      await expect(client.sendOnce('getServerImageList')).resolves.toMatchObject({ totalRows: 0 })
+      expect(received).toHaveLength(1)
+      expect(received[0].headers.host).toBe(`[::1]:${port}`)
+      client.dispose()
+    } finally {
+      v6.closeAllConnections()
+      await new Promise<void>(resolve => v6.close(() => resolve()))
+    }
+  })
+})
+
+describe('NcloudClient.read: the deadline', () => {
+  it('starts no retry whose pause would end past the deadline, and throws the last error', async () => {
+    const { client, clock } = makeClient()
+    replies.push(
+      gatewayError(429, '410', 'Throttle Limited', { 'retry-after': '1' }),
+      ok('getServerImageList')
+    )
+    // The Retry-After (capped at 50 ms) would end after the deadline.
+    const { error } = await timedFailure(client.read('getServerImageList', {}, clock.now() + 10))
+    expect(error.fields.code).toBe('410')
+    expect(received).toHaveLength(1)
+    expect(clock.sleeps).toEqual([])
+    client.dispose()
+  })
+
+  it('retries as usual when the pause ends before the deadline', async () => {
+    const { client, clock } = makeClient()
+    replies.push(
+      gatewayError(429, '410', 'Throttle Limited', { 'retry-after': '1' }),
+      ok('getServerImageList', { totalRows: 3 })
+    )
+    await expect(client.read('getServerImageList', {}, clock.now() + 1_000)).resolves.toMatchObject(
+      { totalRows: 3 }
+    )
+    expect(clock.delays).toEqual([50])
+    client.dispose()
+  })
+})
+
+describe('NcloudClient.afterCancel', () => {
+  it('sends despite the aborted signal, once, with its own short deadline', async () => {
+    const controller = new AbortController()
+    controller.abort(new Error('cancelled'))
+    const { client } = makeClient({ signal: controller.signal })
+    const late = client.afterCancel(100)
+    replies.push(gatewayError(503, '500', 'Endpoint Error'), ok('getServerImageList'))
+    const { error } = await timedFailure(late.read('getServerImageList'))
+    expect(error.fields.code).toBe('500')
+    expect(received).toHaveLength(1)
+    replies.length = 0
+    replies.push({ hang: true })
+    const { error: slow, ms } = await timedFailure(late.read('getServerImageList'))
+    expect(slow.fields.code).toBe('ETIMEDOUT')
+    expect(ms).toBeLessThan(1_000)
+    // The original client is still cancelled.
+    await expect(client.sendOnce('getServerImageList')).rejects.toThrow('cancelled')
+    client.dispose()
+  })
+
+  it('keeps the region and the gateway setting', () => {
+    const { client } = makeClient({ region: 'SGN', gatewaySetting: 'NCLOUD_API_GW' })
+    const late = client.afterCancel(100)
+    expect(late.region).toBe('SGN')
+    expect(late.gatewaySetting).toBe('NCLOUD_API_GW')
     client.dispose()
   })
 })
@@ -383,20 +639,23 @@ describe('NcloudClient: cancellation', () => {
     const reason = new Error('cancelled')
     controller.abort(reason)
     const { client } = makeClient({ signal: controller.signal })
-    await expect(client.send('getServerImageList')).rejects.toBe(reason)
-    await expect(client.call('getServerImageList')).rejects.toBe(reason)
+    await expect(client.sendOnce('getServerImageList')).rejects.toBe(reason)
+    await expect(client.read('getServerImageList')).rejects.toBe(reason)
     expect(received).toHaveLength(0)
     client.dispose()
   })
 
-  it('rejects with the abort reason while a request is waiting for its answer', async () => {
+  it('rejects with the abort reason while a request is waiting for its answer, and closes the connection', async () => {
     const controller = new AbortController()
     const reason = new Error('cancelled')
     const { client } = makeClient({ signal: controller.signal })
     replies.push({ hang: true })
-    const outcome = client.send('createServerImage')
+    const outcome = client.sendOnce('createServerImage')
     for (let turn = 0; turn < 200 && received.length === 0; turn++) await turns(1)
     expect(received).toHaveLength(1)
+    const [socket] = sockets
+    let closed = false
+    socket.once('close', () => (closed = true))
     controller.abort(reason)
     // Settled while the server still holds the answer back: the abort did not wait for the socket.
     const settled = await Promise.race([
@@ -408,7 +667,24 @@ describe('NcloudClient: cancellation', () => {
     ])
     expect(settled).toBe('aborted')
     expect(hanging).toHaveLength(1)
-    for (const response of hanging) response.end()
+    // And the request was destroyed: the server sees its connection close, with no answer sent.
+    for (let turn = 0; turn < 200 && !closed; turn++) await turns(1)
+    expect(closed).toBe(true)
+    expect(hanging[0].headersSent).toBe(false)
+    client.dispose()
+  })
+
+  it('rejects with the abort reason while the body is stalled', async () => {
+    const controller = new AbortController()
+    const reason = new Error('cancelled')
+    const { client } = makeClient({ signal: controller.signal })
+    replies.push({ stall: true })
+    const outcome = client.sendOnce('getServerImageList')
+    for (let turn = 0; turn < 200 && hanging.length === 0; turn++) await turns(1)
+    const started = performance.now()
+    controller.abort(reason)
+    await expect(outcome).rejects.toBe(reason)
+    expect(performance.now() - started).toBeLessThan(100)
     client.dispose()
   })
 })

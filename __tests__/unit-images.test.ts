@@ -1,72 +1,48 @@
 import { describe, expect, it, jest } from '@jest/globals'
-import { MEMBER_IMAGE_NAME_RULE, SERVER_IMAGE_NAME_RULE } from '../src/image-name.js'
 import type { ApiResult, NcloudClient, Params } from '../src/ncloud/client.js'
+import { NcloudError } from '../src/ncloud/errors.js'
 import {
+  IMAGE_KINDS,
   ImageApi,
   ImageNotFoundError,
   MEMBER_IMAGE,
   SERVER_IMAGE,
+  imageState,
   selectImageKind,
+  toImageRecord,
   type ImageKind
 } from '../src/ncloud/images.js'
 
-describe('image kind descriptors', () => {
-  it('describes the XEN/RHV member image API', () => {
-    expect(MEMBER_IMAGE).toMatchObject({
-      hypervisors: ['XEN', 'RHV'],
-      nameRule: MEMBER_IMAGE_NAME_RULE,
-      actions: {
-        create: 'createMemberServerImageInstance',
-        detail: 'getMemberServerImageInstanceDetail',
-        list: 'getMemberServerImageInstanceList'
-      },
-      params: {
-        name: 'memberServerImageName',
-        description: 'memberServerImageDescription',
-        number: 'memberServerImageInstanceNo'
-      },
-      listFilter: {},
-      listKey: 'memberServerImageInstanceList',
-      fields: {
-        number: 'memberServerImageInstanceNo',
-        name: 'memberServerImageName',
-        status: 'memberServerImageInstanceStatus',
-        statusName: 'memberServerImageInstanceStatusName',
-        sourceServer: 'originalServerInstanceNo'
-      }
-    })
-  })
-
-  it('describes the KVM server image API', () => {
-    expect(SERVER_IMAGE).toMatchObject({
-      hypervisors: ['KVM'],
-      nameRule: SERVER_IMAGE_NAME_RULE,
-      actions: {
-        create: 'createServerImage',
-        detail: 'getServerImageDetail',
-        list: 'getServerImageList'
-      },
-      params: {
-        name: 'serverImageName',
-        description: 'serverImageDescription',
-        number: 'serverImageNo'
-      },
-      listFilter: { 'serverImageTypeCodeList.1': 'SELF' },
-      listKey: 'serverImageList',
-      fields: {
-        number: 'serverImageNo',
-        name: 'serverImageName',
-        status: 'serverImageStatus',
-        statusName: 'serverImageStatusName'
-      }
-    })
-  })
-
+describe('image kinds', () => {
   it('freezes both kinds', () => {
     expect(Object.isFrozen(MEMBER_IMAGE)).toBe(true)
     expect(Object.isFrozen(SERVER_IMAGE)).toBe(true)
   })
+
+  it('has one kind for each hypervisor', () => {
+    const hypervisors = IMAGE_KINDS.flatMap(kind => kind.hypervisors)
+    expect(new Set(hypervisors).size).toBe(hypervisors.length)
+    expect([...hypervisors].sort()).toEqual(['KVM', 'RHV', 'XEN'])
+  })
 })
+
+describe.each(IMAGE_KINDS.map(kind => [kind.label, kind] as const))(
+  'imageState for the %s',
+  (_label, kind) => {
+    it('maps CREAT to created, CREFL to failed and INIT to pending', () => {
+      expect(imageState(kind, 'CREAT')).toBe('created')
+      expect(imageState(kind, 'CREFL')).toBe('failed')
+      expect(imageState(kind, 'INIT')).toBe('pending')
+    })
+
+    it.each(['', 'UNKNOWN', 'creat', 'DELETING', ' CREAT'])(
+      'calls %j a status it does not know',
+      status => {
+        expect(imageState(kind, status)).toBe('unknown')
+      }
+    )
+  }
+)
 
 /** Raw NCP records as the two APIs return them. */
 function memberRaw(
@@ -99,27 +75,34 @@ function serverRaw(no: string, name: string, status = 'CREAT'): Record<string, u
 }
 
 interface Sent {
-  via: 'send' | 'call'
+  via: 'sendOnce' | 'read'
   action: string
   params: Params
+  deadline?: number
 }
 
 /** A fake NcloudClient: records what is sent and answers from a function of the action. */
 function fakeClient(answer: (action: string, params: Params) => ApiResult) {
   const sent: Sent[] = []
-  const respond = (via: Sent['via']) =>
-    jest.fn(async (action: string, params: Params = {}) => {
-      sent.push({ via, action, params })
+  const client = {
+    sendOnce: jest.fn(async (action: string, params: Params = {}) => {
+      sent.push({ via: 'sendOnce', action, params })
       return answer(action, params)
-    })
-  const client = { send: respond('send'), call: respond('call'), region: 'KR' }
+    }),
+    read: jest.fn(async (action: string, params: Params = {}, deadline?: number) => {
+      sent.push({ via: 'read', action, params, ...(deadline === undefined ? {} : { deadline }) })
+      return answer(action, params)
+    }),
+    region: 'KR',
+    gatewaySetting: 'api-url'
+  }
   return { client: client as unknown as NcloudClient, sent }
 }
 
-describe('ImageApi.toRecord', () => {
+describe('toImageRecord', () => {
   it('reads a member image record', () => {
     const raw = memberRaw('555', 'my-image')
-    expect(new ImageApi(fakeClient(() => ({})).client, MEMBER_IMAGE).toRecord(raw)).toEqual({
+    expect(toImageRecord(MEMBER_IMAGE, raw)).toEqual({
       no: '555',
       name: 'my-image',
       status: 'INIT',
@@ -131,7 +114,7 @@ describe('ImageApi.toRecord', () => {
 
   it('reads a server image record', () => {
     const raw = serverRaw('777', 'my_image')
-    expect(new ImageApi(fakeClient(() => ({})).client, SERVER_IMAGE).toRecord(raw)).toEqual({
+    expect(toImageRecord(SERVER_IMAGE, raw)).toEqual({
       no: '777',
       name: 'my_image',
       status: 'CREAT',
@@ -141,19 +124,29 @@ describe('ImageApi.toRecord', () => {
   })
 
   it('does not read one kind’s fields as the other’s', () => {
-    const record = new ImageApi(fakeClient(() => ({})).client, SERVER_IMAGE).toRecord(
-      memberRaw('555', 'x')
-    )
-    expect(record).toMatchObject({ no: '', name: '', status: 'UNKNOWN', statusName: undefined })
+    const record = toImageRecord(SERVER_IMAGE, memberRaw('555', 'x'))
+    expect(record).toMatchObject({ no: '', name: '', status: '', statusName: undefined })
   })
 
-  it('turns a numeric number into a string and a missing status into UNKNOWN', () => {
-    const record = new ImageApi(fakeClient(() => ({})).client, MEMBER_IMAGE).toRecord({
+  it('turns a numeric number into a string and a missing or non-text status into ""', () => {
+    const record = toImageRecord(MEMBER_IMAGE, {
       memberServerImageInstanceNo: 42,
       memberServerImageName: 'n',
       memberServerImageInstanceStatus: { code: 7 }
     })
-    expect(record).toMatchObject({ no: '42', status: 'UNKNOWN', statusName: undefined })
+    expect(record).toMatchObject({ no: '42', status: '', statusName: undefined })
+    expect(toImageRecord(MEMBER_IMAGE, {}).status).toBe('')
+  })
+
+  it('clips what a hostile answer makes too long, and keeps the raw record whole', () => {
+    const raw = {
+      ...memberRaw('555', 'n'.repeat(5_000), 'S'.repeat(5_000), 'c'.repeat(5_000))
+    }
+    const record = toImageRecord(MEMBER_IMAGE, raw)
+    expect(record.name).toHaveLength(300)
+    expect(record.status).toHaveLength(300)
+    expect(record.statusName).toHaveLength(300)
+    expect(record.raw).toBe(raw)
   })
 })
 
@@ -165,14 +158,14 @@ describe.each<
 ])('ImageApi for the %s', (_label, kind, raw) => {
   const request = { serverInstanceNo: '1234567', name: 'my-image', description: 'nightly & 테스트' }
 
-  it('create sends the create action once (send, not call) with the kind’s parameter names', async () => {
+  it('create sends the create action once (sendOnce, not read) with the kind’s parameter names', async () => {
     const { client, sent } = fakeClient(() => ({
       [kind.listKey]: [raw('900', 'my-image', 'INIT')]
     }))
     const image = await new ImageApi(client, kind).create(request)
     expect(sent).toEqual([
       {
-        via: 'send',
+        via: 'sendOnce',
         action: kind.actions.create,
         params: {
           serverInstanceNo: '1234567',
@@ -193,22 +186,54 @@ describe.each<
     expect(Object.keys(sent[0].params)).not.toContain(kind.params.description)
   })
 
-  it('create throws, naming the image, when the success answer holds no image', async () => {
+  it('create throws a response error, naming the action, when the success answer holds no image', async () => {
     const { client } = fakeClient(() => ({ [kind.listKey]: [] }))
-    await expect(new ImageApi(client, kind).create(request)).rejects.toThrow(
-      /returned no image.*"my-image"/
-    )
+    const error = await new ImageApi(client, kind).create(request).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(NcloudError)
+    expect((error as NcloudError).fields).toMatchObject({
+      action: kind.actions.create,
+      source: 'response',
+      transient: false,
+      reached: 'maybe'
+    })
+    expect((error as NcloudError).message).toContain('holds no image')
   })
 
-  it('get calls the detail action with the number and returns that image', async () => {
+  it('create throws a response error when the success answer has no list at all', async () => {
+    const { client } = fakeClient(() => ({ totalRows: 0 }))
+    const error = await new ImageApi(client, kind).create(request).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(NcloudError)
+    expect((error as NcloudError).fields.source).toBe('response')
+    expect((error as NcloudError).message).toContain(kind.listKey)
+  })
+
+  it('get reads the detail action with the number and returns that image', async () => {
     const { client, sent } = fakeClient(() => ({
       [kind.listKey]: [raw('901', 'my-image', 'CREAT')]
     }))
     const image = await new ImageApi(client, kind).get('901')
     expect(sent).toEqual([
-      { via: 'call', action: kind.actions.detail, params: { [kind.params.number]: '901' } }
+      { via: 'read', action: kind.actions.detail, params: { [kind.params.number]: '901' } }
     ])
     expect(image).toMatchObject({ no: '901', status: 'CREAT' })
+  })
+
+  it('get passes the deadline on to the read, so its retries end with the wait', async () => {
+    const { client, sent } = fakeClient(() => ({
+      [kind.listKey]: [raw('901', 'my-image', 'CREAT')]
+    }))
+    await new ImageApi(client, kind).get('901', 1_234_567)
+    expect(sent[0].deadline).toBe(1_234_567)
+  })
+
+  it('get throws a response error when the success answer has no list at all', async () => {
+    const { client } = fakeClient(() => ({ totalRows: 0 }))
+    const error = await new ImageApi(client, kind).get('901').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(NcloudError)
+    expect((error as NcloudError).fields).toMatchObject({
+      action: kind.actions.detail,
+      source: 'response'
+    })
   })
 
   it('get throws ImageNotFoundError when the answer has no image of that number', async () => {
@@ -219,7 +244,7 @@ describe.each<
     expect((error as Error).message).toContain(kind.actions.detail)
   })
 
-  it('findByName lists by name and returns only the exact match', async () => {
+  it('findAllByName lists by name and returns every exact match, in NCP’s order', async () => {
     const { client, sent } = fakeClient(() => ({
       [kind.listKey]: [
         raw('1', 'my-image-2'),
@@ -228,24 +253,56 @@ describe.each<
         raw('4', 'my-image')
       ]
     }))
-    const image = await new ImageApi(client, kind).findByName('my-image')
-    expect(sent).toEqual([
-      {
-        via: 'call',
-        action: kind.actions.list,
-        params: { ...kind.listFilter, [kind.params.name]: 'my-image' }
-      }
-    ])
-    expect(image?.no).toBe('3')
+    const images = await new ImageApi(client, kind).findAllByName('my-image')
+    expect(sent).toHaveLength(1)
+    expect(sent[0]).toMatchObject({ via: 'read', action: kind.actions.list })
+    expect(sent[0].params[kind.params.name]).toBe('my-image')
+    expect(images.map(image => image.no)).toEqual(['3', '4'])
   })
 
-  it('findByName returns undefined when only similar names come back, or no list at all', async () => {
+  it('findAllByName returns none when only similar names come back', async () => {
     const similar = fakeClient(() => ({
       [kind.listKey]: [raw('1', 'my-image-2'), raw('2', 'MY-IMAGE')]
     }))
-    await expect(new ImageApi(similar.client, kind).findByName('my-image')).resolves.toBeUndefined()
+    await expect(new ImageApi(similar.client, kind).findAllByName('my-image')).resolves.toEqual([])
+  })
+
+  it('findAllByName throws a response error when the success answer has no list at all', async () => {
     const empty = fakeClient(() => ({ totalRows: 0 }))
-    await expect(new ImageApi(empty.client, kind).findByName('my-image')).resolves.toBeUndefined()
+    const error = await new ImageApi(empty.client, kind)
+      .findAllByName('my-image')
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(NcloudError)
+    expect((error as NcloudError).fields).toMatchObject({
+      action: kind.actions.list,
+      source: 'response',
+      transient: false
+    })
+  })
+
+  it('findAllByName skips list entries that are not records', async () => {
+    const { client } = fakeClient(() => ({
+      [kind.listKey]: [null, 'my-image', 7, raw('5', 'my-image')]
+    }))
+    const images = await new ImageApi(client, kind).findAllByName('my-image')
+    expect(images.map(image => image.no)).toEqual(['5'])
+  })
+})
+
+describe('name lookups ask only for the account’s own images', () => {
+  it('the KVM list filter keeps NCP’s public images out', async () => {
+    const { client, sent } = fakeClient(() => ({ serverImageList: [] }))
+    await new ImageApi(client, SERVER_IMAGE).findAllByName('my-image')
+    expect(sent[0].params).toEqual({
+      'serverImageTypeCodeList.1': 'SELF',
+      serverImageName: 'my-image'
+    })
+  })
+
+  it('the member image list holds only member images, so it sends no type filter', async () => {
+    const { client, sent } = fakeClient(() => ({ memberServerImageInstanceList: [] }))
+    await new ImageApi(client, MEMBER_IMAGE).findAllByName('my-image')
+    expect(sent[0].params).toEqual({ memberServerImageName: 'my-image' })
   })
 })
 

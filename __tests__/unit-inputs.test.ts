@@ -77,6 +77,7 @@ describe('readSettings: defaults', () => {
       wait: true,
       waitTimeoutMs: 60 * 60_000,
       pollIntervalMs: 10_000,
+      requestTimeoutMs: 30_000,
       dryRun: false
     })
     expect(Object.isFrozen(settings)).toBe(true)
@@ -102,7 +103,8 @@ describe('readSettings: defaults', () => {
         wait: 'False',
         'dry-run': 'TRUE',
         'wait-timeout': '2h',
-        'poll-interval': '500ms'
+        'poll-interval': '500ms',
+        'request-timeout': ' 1m '
       })
     )
     expect(settings).toMatchObject({
@@ -113,14 +115,18 @@ describe('readSettings: defaults', () => {
       wait: false,
       dryRun: true,
       waitTimeoutMs: 7_200_000,
-      pollIntervalMs: 500
+      pollIntervalMs: 500,
+      requestTimeoutMs: 60_000
     })
   })
 
-  it('reads a plain number of seconds for wait-timeout and poll-interval', () => {
-    const settings = readSettings(source({ ...VALID, 'wait-timeout': '120', 'poll-interval': '5' }))
+  it('reads a plain number of seconds for wait-timeout, poll-interval and request-timeout', () => {
+    const settings = readSettings(
+      source({ ...VALID, 'wait-timeout': '120', 'poll-interval': '5', 'request-timeout': '0.5' })
+    )
     expect(settings.waitTimeoutMs).toBe(120_000)
     expect(settings.pollIntervalMs).toBe(5_000)
+    expect(settings.requestTimeoutMs).toBe(500)
   })
 
   it('keeps the description byte for byte, whitespace and all', () => {
@@ -284,7 +290,8 @@ describe('readSettings: one bad input names itself', () => {
     ['wait-timeout', 'soon'],
     ['wait-timeout', '1h 30m'],
     ['poll-interval', '-5s'],
-    ['poll-interval', '10x']
+    ['poll-interval', '10x'],
+    ['request-timeout', 'forever']
   ])('%s %j is not a duration', (name, value) => {
     const problem = onlyProblem({ ...VALID, [name]: value })
     expect(problem).toContain(`"${name}"`)
@@ -295,7 +302,8 @@ describe('readSettings: one bad input names itself', () => {
   it.each([
     ['wait-timeout', '500ms', 'at least 1s'],
     ['poll-interval', '50ms', 'at least 100ms'],
-    ['poll-interval', '0', 'at least 100ms']
+    ['poll-interval', '0', 'at least 100ms'],
+    ['request-timeout', '50ms', 'at least 100ms']
   ])('%s %j is too short', (name, value, minimum) => {
     const problem = onlyProblem({ ...VALID, [name]: value })
     expect(problem).toContain(`"${name}"`)

@@ -1,5 +1,11 @@
 import { describe, expect, it, jest } from '@jest/globals'
-import { DEFAULT_RETRY, backoffDelay, withRetry, type RetryPolicy } from '../src/retry.js'
+import {
+  DEFAULT_RETRY,
+  backoffDelay,
+  retrying,
+  type RetryOptions,
+  type RetryPolicy
+} from '../src/retry.js'
 import { FakeClock, untilSleeps } from './helpers/fake-clock.js'
 
 const POLICY: RetryPolicy = {
@@ -61,43 +67,94 @@ describe('backoffDelay', () => {
   })
 })
 
-describe('withRetry', () => {
-  const options = (clock: FakeClock, extra: Partial<Parameters<typeof withRetry>[1]> = {}) => ({
+describe('retrying', () => {
+  /** Retries a Retryable (with its Retry-After), stops on anything else. */
+  const options = (
+    clock: FakeClock,
+    extra: Partial<RetryOptions<string>> = {}
+  ): RetryOptions<string> => ({
+    label: 'getThing',
     policy: POLICY,
     clock,
     random: () => ALMOST_ONE,
-    isRetryable: (error: unknown) => error instanceof Retryable,
-    retryAfterMs: (error: unknown) => (error instanceof Retryable ? error.retryAfterMs : undefined),
+    decide: error =>
+      error instanceof Retryable
+        ? { verdict: 'again', why: 'Retrying', retryAfterMs: error.retryAfterMs }
+        : { verdict: 'stop' },
+    log: () => undefined,
     ...extra
   })
 
   it('returns the first success without sleeping', async () => {
     const clock = new FakeClock()
     const operation = jest.fn(async (attempt: number) => `ok ${attempt}`)
-    await expect(withRetry(operation, options(clock))).resolves.toBe('ok 1')
+    await expect(retrying(operation, options(clock))).resolves.toBe('ok 1')
     expect(operation).toHaveBeenCalledTimes(1)
     expect(clock.sleeps).toEqual([])
   })
 
-  it('retries retryable errors on the backoff schedule and returns the later success', async () => {
+  it('retries on the backoff schedule, logging each retry, and returns the later success', async () => {
     const clock = new FakeClock()
-    const onRetry = jest.fn()
+    const log = jest.fn<(line: string) => void>()
     const attempts: number[] = []
-    const result = await withRetry(
-      async attempt => {
+    const result = await retrying(
+      async (attempt: number) => {
         attempts.push(attempt)
         if (attempt < 3) throw new Retryable()
         return 'done'
       },
-      options(clock, { onRetry })
+      options(clock, { log })
     )
     expect(result).toBe('done')
     expect(attempts).toEqual([1, 2, 3])
     expect(clock.delays).toEqual([99, 199])
-    expect(onRetry.mock.calls.map(([, failed, delay]) => [failed, delay])).toEqual([
-      [1, 99],
-      [2, 199]
+    expect(log.mock.calls.map(([line]) => line)).toEqual([
+      'getThing: attempt 1 of 4 failed: try again Retrying in 99 ms.',
+      'getThing: attempt 2 of 4 failed: try again Retrying in 199 ms.'
     ])
+  })
+
+  it('asks decide about each failure with its attempt number', async () => {
+    const clock = new FakeClock()
+    const seen: [unknown, number][] = []
+    const errors = [new Retryable(), new Retryable()]
+    await retrying(
+      async (attempt: number) => {
+        if (attempt <= errors.length) throw errors[attempt - 1]
+        return 'ok'
+      },
+      options(clock, {
+        decide: (error, attempt) => {
+          seen.push([error, attempt])
+          return { verdict: 'again', why: 'Retrying' }
+        }
+      })
+    )
+    expect(seen).toEqual([
+      [errors[0], 1],
+      [errors[1], 2]
+    ])
+  })
+
+  it('puts the why of the verdict into the log line', async () => {
+    const clock = new FakeClock()
+    const log = jest.fn<(line: string) => void>()
+    await retrying(
+      async (attempt: number) => {
+        if (attempt === 1) throw new Error('HTTP 429')
+        return 'ok'
+      },
+      options(clock, {
+        log,
+        decide: () => ({
+          verdict: 'again',
+          why: 'It never reached the service, so it is sent again'
+        })
+      })
+    )
+    expect(log.mock.calls[0][0]).toBe(
+      'getThing: attempt 1 of 4 failed: HTTP 429 It never reached the service, so it is sent again in 99 ms.'
+    )
   })
 
   it('gives up after maxAttempts and throws the last error', async () => {
@@ -108,48 +165,114 @@ describe('withRetry', () => {
       errors.push(error)
       throw error
     })
-    const thrown = await withRetry(operation, options(clock)).catch((error: unknown) => error)
+    const thrown = await retrying(operation, options(clock)).catch((error: unknown) => error)
     expect(errors).toHaveLength(POLICY.maxAttempts)
     expect(thrown).toBe(errors[POLICY.maxAttempts - 1])
     expect(operation).toHaveBeenCalledTimes(POLICY.maxAttempts)
     expect(clock.delays).toEqual([99, 199, 399])
   })
 
-  it('stops at once on an error that is not retryable', async () => {
+  it('stops at once when decide says stop', async () => {
     const clock = new FakeClock()
+    const log = jest.fn<(line: string) => void>()
     const fatal = new Error('no')
     const operation = jest.fn(async () => {
       throw fatal
     })
-    await expect(withRetry(operation, options(clock))).rejects.toBe(fatal)
+    await expect(retrying(operation, options(clock, { log }))).rejects.toBe(fatal)
     expect(operation).toHaveBeenCalledTimes(1)
     expect(clock.sleeps).toEqual([])
+    expect(log).not.toHaveBeenCalled()
   })
 
-  it('stops on a non-retryable error after retryable ones', async () => {
+  it('stops on a failure decide stops on after ones it retried', async () => {
     const clock = new FakeClock()
     const fatal = new Error('no')
     const operation = jest.fn(async (attempt: number) => {
       throw attempt === 1 ? new Retryable() : fatal
     })
-    await expect(withRetry(operation, options(clock))).rejects.toBe(fatal)
+    await expect(retrying(operation, options(clock))).rejects.toBe(fatal)
     expect(operation).toHaveBeenCalledTimes(2)
   })
 
-  it('sleeps for the Retry-After the error carries, capped', async () => {
+  it('ends with the value of a settled verdict, without another attempt', async () => {
+    const clock = new FakeClock()
+    const operation = jest.fn(async () => {
+      throw new Error('lost reply')
+    })
+    const result = await retrying(
+      operation,
+      options(clock, { decide: async () => ({ verdict: 'settled', value: 'found it' }) })
+    )
+    expect(result).toBe('found it')
+    expect(operation).toHaveBeenCalledTimes(1)
+    expect(clock.sleeps).toEqual([])
+  })
+
+  it('throws what an asynchronous decide throws', async () => {
+    const clock = new FakeClock()
+    const fromDecide = new Error('lookup failed')
+    await expect(
+      retrying(
+        async () => {
+          throw new Retryable()
+        },
+        options(clock, {
+          decide: async () => {
+            throw fromDecide
+          }
+        })
+      )
+    ).rejects.toBe(fromDecide)
+  })
+
+  it('sleeps for the Retry-After the verdict carries, capped', async () => {
     const clock = new FakeClock()
     const retryAfters = [2_000, 60_000]
-    await withRetry(async attempt => {
+    await retrying(async (attempt: number) => {
       if (attempt <= retryAfters.length) throw new Retryable(retryAfters[attempt - 1])
       return 'ok'
     }, options(clock))
     expect(clock.delays).toEqual([2_000, 5_000])
   })
 
+  it('starts no pause that would end at or after the deadline, and throws the last error', async () => {
+    const clock = new FakeClock()
+    const log = jest.fn<(line: string) => void>()
+    const errors: Retryable[] = []
+    const operation = jest.fn(async () => {
+      const error = new Retryable()
+      errors.push(error)
+      throw error
+    })
+    // The pauses are 99 and 199 ms: the first ends before the deadline, the second would not.
+    const deadline = clock.now() + 99 + 150
+    const thrown = await retrying(operation, options(clock, { deadline, log })).catch(
+      (error: unknown) => error
+    )
+    expect(operation).toHaveBeenCalledTimes(2)
+    expect(thrown).toBe(errors[1])
+    expect(clock.delays).toEqual([99])
+    expect(log).toHaveBeenCalledTimes(1)
+    expect(clock.now()).toBeLessThan(deadline)
+  })
+
+  it('makes no second attempt once the deadline has passed', async () => {
+    const clock = new FakeClock()
+    const operation = jest.fn(async () => {
+      throw new Retryable()
+    })
+    await expect(
+      retrying(operation, options(clock, { deadline: clock.now(), random: () => 0 }))
+    ).rejects.toBeInstanceOf(Retryable)
+    expect(operation).toHaveBeenCalledTimes(1)
+    expect(clock.sleeps).toEqual([])
+  })
+
   it('uses Math.random when no random is given, within the jitter bounds', async () => {
     const clock = new FakeClock()
-    await withRetry(
-      async attempt => {
+    await retrying(
+      async (attempt: number) => {
         if (attempt < 4) throw new Retryable()
         return 'ok'
       },
@@ -171,7 +294,7 @@ describe('withRetry', () => {
     const operation = jest.fn(async () => {
       throw new Retryable()
     })
-    const outcome = withRetry(operation, options(clock, { signal: controller.signal }))
+    const outcome = retrying(operation, options(clock, { signal: controller.signal }))
     await untilSleeps(clock, 1)
     controller.abort(reason)
     await expect(outcome).rejects.toBe(reason)
@@ -188,16 +311,21 @@ describe('withRetry', () => {
       const clock = new FakeClock()
       const controller = new AbortController()
       const reason = new Error('cancelled')
-      const onRetry = jest.fn()
+      const log = jest.fn<(line: string) => void>()
+      const decide = jest.fn<RetryOptions<string>['decide']>(() => ({
+        verdict: 'again',
+        why: 'Retrying'
+      }))
       const operation = jest.fn(async () => {
         controller.abort(reason)
         throw failure()
       })
       await expect(
-        withRetry(operation, options(clock, { signal: controller.signal, onRetry }))
+        retrying(operation, options(clock, { signal: controller.signal, log, decide }))
       ).rejects.toBe(reason)
       expect(operation).toHaveBeenCalledTimes(1)
-      expect(onRetry).not.toHaveBeenCalled()
+      expect(decide).not.toHaveBeenCalled()
+      expect(log).not.toHaveBeenCalled()
       expect(clock.sleeps).toEqual([])
     }
   )

@@ -1,7 +1,11 @@
 import { describe, expect, it, jest } from '@jest/globals'
 import type { NcloudClient, Params } from '../src/ncloud/client.js'
-import { NcloudError, networkError, readAnswer } from '../src/ncloud/errors.js'
-import { ServerError, readServer, serverProblem, type ServerRecord } from '../src/ncloud/servers.js'
+import { RunFailure } from '../src/failure.js'
+import { answerError, networkError } from '../src/ncloud/errors.js'
+import { parseAnswer } from '../src/ncloud/response.js'
+import { readServer, serverProblem, type ServerRecord } from '../src/ncloud/servers.js'
+import { TransportError } from '../src/ncloud/transport.js'
+import { NEXT } from '../src/next-steps.js'
 
 const server = (status: string, operation = 'NULL', statusName = ''): ServerRecord => ({
   no: '1234567',
@@ -46,18 +50,21 @@ describe('serverProblem', () => {
   })
 })
 
-/** A fake NcloudClient whose call answers with the result given, or throws the error given. */
+/** A fake NcloudClient whose read answers with the result given, or throws the error given. */
 function clientAnswering(answer: Record<string, unknown> | Error) {
-  const call = jest.fn(async (_action: string, _params?: Params) => {
+  const read = jest.fn(async (_action: string, _params?: Params, _deadline?: number) => {
     if (answer instanceof Error) throw answer
     return answer
   })
-  return { client: { call, region: 'SGN' } as unknown as NcloudClient, call }
+  return {
+    client: { read, region: 'SGN', gatewaySetting: 'site' } as unknown as NcloudClient,
+    read
+  }
 }
 
 describe('readServer', () => {
   it('calls getServerInstanceDetail with the number and reads the record', async () => {
-    const { client, call } = clientAnswering({
+    const { client, read } = clientAnswering({
       serverInstanceList: [
         {
           serverInstanceNo: '1234567',
@@ -77,7 +84,11 @@ describe('readServer', () => {
       statusName: 'stopped',
       hypervisor: 'KVM'
     })
-    expect(call).toHaveBeenCalledWith('getServerInstanceDetail', { serverInstanceNo: '1234567' })
+    expect(read).toHaveBeenCalledTimes(1)
+    expect(read.mock.calls[0].slice(0, 2)).toEqual([
+      'getServerInstanceDetail',
+      { serverInstanceNo: '1234567' }
+    ])
   })
 
   it('fills what the record leaves out', async () => {
@@ -92,18 +103,37 @@ describe('readServer', () => {
     })
   })
 
+  it('clips what a hostile answer makes too long', async () => {
+    const { client } = clientAnswering({
+      serverInstanceList: [
+        {
+          serverName: 'n'.repeat(5_000),
+          serverInstanceStatus: { code: 'R'.repeat(5_000) },
+          serverInstanceStatusName: 's'.repeat(5_000)
+        }
+      ]
+    })
+    const server = await readServer(client, '42')
+    expect(server.name).toHaveLength(300)
+    expect(server.statusName).toHaveLength(300)
+    expect(server.status).toHaveLength(100)
+  })
+
   it.each([{ serverInstanceList: [] }, { totalRows: 0 }])(
     'says the server was not found in the region when the answer has none (%j)',
     async answer => {
       const { client } = clientAnswering(answer)
       const error = await readServer(client, '42').catch((e: unknown) => e)
-      expect(error).toBeInstanceOf(ServerError)
-      expect((error as Error).message).toContain('Server 42 was not found in region SGN')
+      expect(error).toBeInstanceOf(RunFailure)
+      expect((error as RunFailure).message).toContain('Server 42 was not found in region SGN')
+      expect((error as RunFailure).outcome).toBe('error')
+      expect((error as RunFailure).nextStep).toBe(NEXT.checkServer)
+      expect((error as RunFailure).nextStep).toContain('server-instance-no and region')
     }
   )
 
-  it('turns a service error into a ServerError that keeps NCP’s code and message', async () => {
-    const refusal = readAnswer(
+  it('turns a service error into a failure that keeps NCP’s code and message', async () => {
+    const { facts, answer } = parseAnswer(
       'getServerInstanceDetail',
       {
         status: 400,
@@ -113,10 +143,14 @@ describe('readServer', () => {
         })
       },
       0
-    ) as NcloudError
+    )
+    if (answer.shape === 'success') throw new Error('expected a refusal')
+    const refusal = answerError('getServerInstanceDetail', facts, answer, 'site')
     const { client } = clientAnswering(refusal)
     const error = await readServer(client, '42').catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(ServerError)
+    expect(error).toBeInstanceOf(RunFailure)
+    expect((error as RunFailure).outcome).toBe('error')
+    expect((error as RunFailure).nextStep).toBe(NEXT.checkServer)
     expect((error as Error).message).toContain('Server 42 could not be read in region SGN')
     expect((error as Error).message).toContain('returnCode 10712')
     expect((error as Error).message).toContain('"Not found."')
@@ -125,7 +159,8 @@ describe('readServer', () => {
   it('passes other errors through unchanged', async () => {
     const failure = networkError(
       'getServerInstanceDetail',
-      Object.assign(new Error('x'), { code: 'ECONNREFUSED' })
+      new TransportError('x', 'ECONNREFUSED', false),
+      'site'
     )
     const { client } = clientAnswering(failure)
     await expect(readServer(client, '42')).rejects.toBe(failure)

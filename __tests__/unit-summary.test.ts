@@ -1,22 +1,66 @@
 import { describe, expect, it } from '@jest/globals'
-import { renderSummary, type Outcome, type RunReport } from '../src/summary.js'
+import type { Outcome } from '../src/failure.js'
+import { MEMBER_IMAGE, type ImageRecord } from '../src/ncloud/images.js'
+import type { ServerRecord } from '../src/ncloud/servers.js'
+import type { RunResult } from '../src/result.js'
+import { inert, renderSummary } from '../src/summary.js'
 
-const FULL: RunReport = {
-  serverInstanceNo: '1234567',
-  serverName: 'web-1',
-  region: 'KR',
-  hypervisor: 'XEN',
-  api: 'createMemberServerImageInstance',
-  imageNo: '555',
-  imageName: 'my-image',
-  imageStatus: 'CREAT',
-  provenance: 'created',
+const SERVER: ServerRecord = {
+  no: '1234567',
+  name: 'web-1',
+  status: 'RUN',
+  operation: 'NULL',
+  statusName: 'running',
+  hypervisor: 'XEN'
+}
+
+const image = (no: string, status = 'CREAT', name = 'my-image'): ImageRecord => ({
+  no,
+  name,
+  status,
+  raw: { memberServerImageInstanceNo: no }
+})
+
+const FULL: RunResult = {
   outcome: 'created',
+  failed: false,
+  serverInstanceNo: '1234567',
+  server: SERVER,
+  region: 'KR',
+  imageName: 'my-image',
+  kind: MEMBER_IMAGE,
+  image: image('555'),
+  provenance: 'created',
+  duplicates: [],
+  dryRun: false,
   elapsedMs: 185_000
 }
 
+/** A result that knows nothing but how it ended. */
+const bare = (outcome: Outcome, extra: Partial<RunResult> = {}): RunResult => ({
+  outcome,
+  failed: false,
+  duplicates: [],
+  dryRun: false,
+  elapsedMs: 0,
+  ...extra
+})
+
 const rows = (markdown: string): string[] =>
   markdown.split('\n').filter(line => /^\| [^| ]/.test(line))
+
+const ALL_OUTCOMES: Outcome[] = [
+  'created',
+  'reused',
+  'creating',
+  'dry-run',
+  'failed',
+  'timed-out',
+  'wait-failed',
+  'cancelled',
+  'uncertain',
+  'error'
+]
 
 describe('renderSummary', () => {
   it('writes a row for each field given, in order', () => {
@@ -25,7 +69,7 @@ describe('renderSummary', () => {
       '| Image number | 555 |',
       '| Image name | my-image |',
       '| Status | CREAT |',
-      '| Image | created |',
+      '| Image | created by this run |',
       '| Region | KR |',
       '| Hypervisor | XEN (createMemberServerImageInstance) |',
       '| Time taken | 3m05s |'
@@ -39,15 +83,16 @@ describe('renderSummary', () => {
   })
 
   it('writes no row for a field that is missing, and only the time when nothing is known', () => {
-    expect(rows(renderSummary({ outcome: 'error', elapsedMs: 850 }))).toEqual([
+    expect(rows(renderSummary(bare('error', { failed: true, elapsedMs: 850 })))).toEqual([
       '| Time taken | 850ms |'
     ])
-    const partial = renderSummary({
-      outcome: 'error',
-      elapsedMs: 0,
-      serverInstanceNo: '1',
-      hypervisor: 'KVM'
-    })
+    const partial = renderSummary(
+      bare('error', {
+        failed: true,
+        serverInstanceNo: '1',
+        server: { ...SERVER, no: '1', name: '', hypervisor: 'KVM' }
+      })
+    )
     expect(rows(partial)).toEqual([
       '| Server | 1 |',
       '| Hypervisor | KVM |',
@@ -57,58 +102,126 @@ describe('renderSummary', () => {
     expect(partial).not.toContain('Region')
   })
 
+  it('shows the server number from the inputs when the server was never read', () => {
+    expect(rows(renderSummary(bare('error', { serverInstanceNo: '42' })))).toContain(
+      '| Server | 42 |'
+    )
+  })
+
+  it('says when the server did not report its hypervisor', () => {
+    const markdown = renderSummary({ ...FULL, server: { ...SERVER, hypervisor: undefined } })
+    expect(rows(markdown)).toContain(
+      '| Hypervisor | not reported (createMemberServerImageInstance) |'
+    )
+  })
+
+  it('shows the requested name when no image is known', () => {
+    expect(rows(renderSummary(bare('error', { imageName: 'wanted-name' })))).toContain(
+      '| Image name | wanted-name |'
+    )
+  })
+
+  it.each<[RunResult['provenance'], string]>([
+    ['created', 'created by this run'],
+    ['adopted', 'created by this run (the reply was lost; found by name)'],
+    ['reused', 'already existed (if-exists: reuse)']
+  ])('says where a %s image came from', (provenance, words) => {
+    expect(rows(renderSummary({ ...FULL, provenance }))).toContain(`| Image | ${words} |`)
+  })
+
+  it('names the other images of the run’s name, so that none is lost', () => {
+    const markdown = renderSummary({ ...FULL, duplicates: [image('556'), image('557')] })
+    expect(rows(markdown)).toContain('| Other images of this name | 556, 557 |')
+    expect(rows(renderSummary(FULL)).join('\n')).not.toContain('Other images')
+  })
+
   it.each<[Outcome, string]>([
     ['created', 'created'],
+    ['reused', 'Existing'],
     ['creating', 'being created'],
     ['failed', 'failed'],
     ['timed-out', 'timed out'],
+    ['wait-failed', 'Stopped waiting'],
     ['cancelled', 'Cancelled'],
+    ['uncertain', 'may have been created'],
     ['dry-run', 'Dry run'],
     ['error', 'not created']
   ])('has a heading for the outcome %s', (outcome, words) => {
-    const heading = renderSummary({ outcome, elapsedMs: 0 }).split('\n')[0]
+    const heading = renderSummary(bare(outcome)).split('\n')[0]
     expect(heading.startsWith('### ')).toBe(true)
     expect(heading).toContain(words)
   })
 
   it('gives each outcome its own heading', () => {
-    const outcomes: Outcome[] = [
-      'created',
-      'creating',
-      'failed',
-      'timed-out',
-      'cancelled',
-      'dry-run',
-      'error'
-    ]
-    const headings = outcomes.map(
-      outcome => renderSummary({ outcome, elapsedMs: 0 }).split('\n')[0]
-    )
-    expect(new Set(headings).size).toBe(outcomes.length)
+    const headings = ALL_OUTCOMES.map(outcome => renderSummary(bare(outcome)).split('\n')[0])
+    expect(new Set(headings).size).toBe(ALL_OUTCOMES.length)
   })
 
   it('escapes pipes, newlines and < in the problem and the next step', () => {
-    const markdown = renderSummary({
-      outcome: 'error',
-      elapsedMs: 0,
-      problem: 'HTTP 400 | "bad"\nsecond line\r\nthird <script>',
-      nextStep: 'Fix a|b'
-    })
+    const markdown = renderSummary(
+      bare('error', {
+        failed: true,
+        problem: 'HTTP 400 | "bad"\nsecond line\r\nthird <script>',
+        nextStep: 'Fix a|b'
+      })
+    )
     expect(markdown).toContain(
-      '**What happened:** HTTP 400 \\| "bad"<br>second line<br>third &lt;script>'
+      '**What happened:** HTTP 400 \\| "bad"<br>second line<br>third &lt;script&gt;'
     )
     expect(markdown).toContain('**Next:** Fix a\\|b')
     expect(markdown).not.toContain('<script>')
   })
 
   it('escapes a pipe inside a table cell so the row keeps two columns', () => {
-    const markdown = renderSummary({ outcome: 'created', elapsedMs: 0, imageName: 'a|b' })
+    const markdown = renderSummary(bare('created', { imageName: 'a|b' }))
     expect(rows(markdown)).toContain('| Image name | a\\|b |')
+  })
+
+  it('shows a server name from NCP as text, not as markup', () => {
+    const markdown = renderSummary({
+      ...FULL,
+      server: { ...SERVER, name: '[click](https://evil.example) <img src=x onerror=alert(1)>' }
+    })
+    expect(markdown).toContain('\\[click\\](https://evil.example)')
+    expect(markdown).not.toMatch(/[^\\]\]\(/)
+    expect(markdown).not.toContain('<img')
   })
 
   it('writes no problem or next-step paragraph when there is none', () => {
     const markdown = renderSummary(FULL)
     expect(markdown).not.toContain('What happened')
     expect(markdown).not.toContain('**Next:**')
+  })
+})
+
+describe('inert', () => {
+  it('leaves ordinary text as it is', () => {
+    expect(inert('Image 555 (my-image) is CREAT after 3m05s.')).toBe(
+      'Image 555 (my-image) is CREAT after 3m05s.'
+    )
+  })
+
+  it('turns HTML into text', () => {
+    expect(inert('<b>x</b> & <a href="y">')).toBe('&lt;b&gt;x&lt;/b&gt; &amp; &lt;a href="y"&gt;')
+  })
+
+  it('keeps an entity from being read as one', () => {
+    expect(inert('&lt;script&gt;')).toBe('&amp;lt;script&amp;gt;')
+  })
+
+  it.each([
+    ['a link', '[x](https://e.example)', '\\[x\\](https://e.example)'],
+    ['an image', '![x](https://e.example/p.png)', '!\\[x\\](https://e.example/p.png)'],
+    ['emphasis', '*a* _b_ **c**', '\\*a\\* \\_b\\_ \\*\\*c\\*\\*'],
+    ['code', '`rm -rf`', '\\`rm -rf\\`'],
+    ['strikethrough', '~~gone~~', '\\~\\~gone\\~\\~'],
+    ['a table break', 'a | b', 'a \\| b'],
+    ['a backslash', 'C:\\temp', 'C:\\\\temp']
+  ])('escapes %s', (_label, text, shown) => {
+    expect(inert(text)).toBe(shown)
+  })
+
+  it('turns every kind of line break into <br>, so a value stays in its cell', () => {
+    expect(inert('a\nb\r\nc\rd')).toBe('a<br>b<br>c<br>d')
   })
 })

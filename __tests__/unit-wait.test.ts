@@ -1,16 +1,29 @@
 import { describe, expect, it, jest } from '@jest/globals'
 import { formatDuration } from '../src/duration.js'
-import { imageOutcome, waitForImage, type PolledImage, type WaitOptions } from '../src/wait.js'
+import { MEMBER_IMAGE, imageState, type ImageRecord } from '../src/ncloud/images.js'
+import {
+  DOUBTFUL_REPEATS,
+  describeStatus,
+  waitForImage,
+  type PollFailure,
+  type WaitOptions
+} from '../src/wait.js'
 import { FakeClock, untilSleeps } from './helpers/fake-clock.js'
 
 class Transient extends Error {}
+/** An answer that is not what a read expects, e.g. a 200 that is not NCP's JSON. */
+class Doubtful extends Error {}
 
-const image = (status: string, statusName?: string): PolledImage => ({
+const image = (status: string, statusName?: string): ImageRecord => ({
   no: '77',
   name: 'my-image',
   status,
-  statusName
+  statusName,
+  raw: { memberServerImageInstanceNo: '77' }
 })
+
+const classify = (error: unknown): PollFailure =>
+  error instanceof Transient ? 'transient' : error instanceof Doubtful ? 'doubtful' : 'fatal'
 
 interface Harness {
   clock: FakeClock
@@ -36,9 +49,9 @@ function harness(extra: Partial<WaitOptions> = {}): Harness {
       timeoutMs: 60_000,
       intervalMs: 10_000,
       clock,
-      info,
-      warn,
-      isTransient: error => error instanceof Transient,
+      log: { info, warning: warn, debug: () => undefined },
+      stateOf: polled => imageState(MEMBER_IMAGE, polled.status),
+      classify,
       ...extra
     }
   }
@@ -49,9 +62,9 @@ function reader(
   h: Harness,
   script: (string | Error)[],
   readMs = 0
-): jest.Mock<() => Promise<PolledImage>> {
+): jest.Mock<(deadline: number) => Promise<ImageRecord>> {
   let index = 0
-  return jest.fn(async () => {
+  return jest.fn(async (_deadline: number) => {
     h.readsAt.push(h.clock.now() - h.start)
     const step = script[Math.min(index++, script.length - 1)]
     h.clock.advance(readMs)
@@ -60,13 +73,22 @@ function reader(
   })
 }
 
-describe('imageOutcome', () => {
-  it('maps CREAT to created, CREFL to failed and everything else to pending', () => {
-    expect(imageOutcome('CREAT')).toBe('created')
-    expect(imageOutcome('CREFL')).toBe('failed')
-    expect(imageOutcome('INIT')).toBe('pending')
-    expect(imageOutcome('UNKNOWN')).toBe('pending')
-    expect(imageOutcome('creat')).toBe('pending')
+describe('describeStatus', () => {
+  it('shows a known status with its name', () => {
+    expect(describeStatus(image('INIT', 'creating'), 'pending')).toBe('INIT (creating)')
+    expect(describeStatus(image('CREAT'), 'created')).toBe('CREAT')
+  })
+
+  it('names a status the action does not know as such', () => {
+    expect(describeStatus(image('DELETING', 'deleting'), 'unknown')).toBe(
+      'status DELETING (deleting), which this action does not know'
+    )
+  })
+
+  it('says when there is no status code at all', () => {
+    expect(describeStatus(image(''), 'unknown')).toBe(
+      'status no status code, which this action does not know'
+    )
   })
 })
 
@@ -88,6 +110,16 @@ describe('waitForImage', () => {
     expect(result.image.status).toBe('CREAT')
     expect(read).toHaveBeenCalledTimes(4)
     expect(h.readsAt).toEqual([10_000, 20_000, 30_000, 40_000])
+  })
+
+  it('gives every read the wait’s deadline, so the read’s retries end with the wait', async () => {
+    const h = harness({ timeoutMs: 60_000 })
+    const read = reader(h, ['INIT', 'CREAT'])
+    await waitForImage(read, image('INIT'), h.options)
+    expect(read.mock.calls.map(([deadline]) => deadline)).toEqual([
+      h.start + 60_000,
+      h.start + 60_000
+    ])
   })
 
   it('keeps to the schedule from the start when each read takes time', async () => {
@@ -121,8 +153,12 @@ describe('waitForImage', () => {
       return image('INIT', `poll ${h.readsAt.length}`)
     })
     const result = await waitForImage(read, image('INIT'), h.options)
-    expect(result.state).toBe('timed-out')
-    expect(result.image.statusName).toBe('poll 3')
+    expect(result).toEqual({
+      state: 'timed-out',
+      image: image('INIT', 'poll 3'),
+      lastReadAt: h.start + 60_000,
+      lastError: undefined
+    })
     expect(h.readsAt).toEqual([25_000, 50_000, 60_000])
     expect(h.clock.now() - h.start).toBe(60_000)
   })
@@ -155,8 +191,107 @@ describe('waitForImage', () => {
       return image('INIT', 'creating')
     })
     const result = await waitForImage(read, image('INIT'), h.options)
-    expect(result).toEqual({ state: 'timed-out', image: image('INIT', 'creating') })
+    expect(result.state).toBe('timed-out')
+    expect(result).toMatchObject({
+      image: image('INIT', 'creating'),
+      lastReadAt: h.start + 10_000
+    })
+    expect(result.state === 'timed-out' && result.lastError).toBeInstanceOf(Transient)
     expect(h.readsAt).toEqual([10_000, 20_000])
+  })
+
+  it('says when a timed-out wait last read the image: at the start when no poll succeeded', async () => {
+    const h = harness({ timeoutMs: 30_000, intervalMs: 10_000 })
+    const blip = new Transient('HTTP 503')
+    const read = reader(h, [blip])
+    const result = await waitForImage(read, image('INIT'), h.options)
+    expect(result).toEqual({
+      state: 'timed-out',
+      image: image('INIT'),
+      lastReadAt: h.start,
+      lastError: blip
+    })
+    expect(read).toHaveBeenCalledTimes(3)
+  })
+
+  it('forgets the last error once a later poll succeeds', async () => {
+    const h = harness({ timeoutMs: 30_000, intervalMs: 10_000 })
+    const read = reader(h, ['INIT', new Transient('blip'), 'INIT'])
+    const result = await waitForImage(read, image('INIT'), h.options)
+    expect(result).toEqual({
+      state: 'timed-out',
+      image: image('INIT'),
+      lastReadAt: h.start + 30_000,
+      lastError: undefined
+    })
+  })
+
+  it('goes on after a doubtful answer, and ends the wait when DOUBTFUL_REPEATS of them come in a row', async () => {
+    const h = harness({ timeoutMs: 600_000 })
+    const doubts = [
+      new Doubtful('not NCP JSON 1'),
+      new Doubtful('not NCP JSON 2'),
+      new Doubtful('not NCP JSON 3')
+    ]
+    const read = reader(h, ['INIT', ...doubts, 'CREAT'])
+    await expect(waitForImage(read, image('INIT'), h.options)).rejects.toBe(doubts[2])
+    expect(read).toHaveBeenCalledTimes(1 + DOUBTFUL_REPEATS)
+    expect(h.warn.mock.calls.map(([line]) => line)).toEqual([
+      `Could not read image 77 this time (1 of ${DOUBTFUL_REPEATS} such answers): not NCP JSON 1 Still waiting.`,
+      `Could not read image 77 this time (2 of ${DOUBTFUL_REPEATS} such answers): not NCP JSON 2 Still waiting.`
+    ])
+  })
+
+  it('counts only doubtful answers in a row: a good read starts the count again', async () => {
+    const h = harness({ timeoutMs: 600_000 })
+    const read = reader(h, [
+      new Doubtful('a'),
+      new Doubtful('b'),
+      'INIT',
+      new Doubtful('c'),
+      new Doubtful('d'),
+      'CREAT'
+    ])
+    const result = await waitForImage(read, image('INIT'), h.options)
+    expect(result.state).toBe('created')
+    expect(read).toHaveBeenCalledTimes(6)
+  })
+
+  it('does not count transient failures between doubtful answers as a good read', async () => {
+    const h = harness({ timeoutMs: 600_000 })
+    const last = new Doubtful('c')
+    const read = reader(h, [
+      new Doubtful('a'),
+      new Doubtful('b'),
+      new Transient('503'),
+      last,
+      'CREAT'
+    ])
+    await expect(waitForImage(read, image('INIT'), h.options)).rejects.toBe(last)
+    expect(read).toHaveBeenCalledTimes(4)
+  })
+
+  it('warns once of a status it does not know, naming it, and goes on waiting', async () => {
+    const h = harness()
+    const read = reader(h, ['BUSY', 'BUSY', 'INIT', 'CREAT'])
+    const result = await waitForImage(read, image('INIT'), h.options)
+    expect(result.state).toBe('created')
+    expect(read).toHaveBeenCalledTimes(4)
+    expect(h.warn).toHaveBeenCalledTimes(1)
+    expect(h.warn.mock.calls[0][0]).toBe(
+      'Image 77 reports status BUSY, which this action does not know; the action goes on waiting for CREAT or CREFL.'
+    )
+  })
+
+  it('warns of an image that starts with no status code, and times out on it', async () => {
+    const h = harness({ timeoutMs: 20_000 })
+    const read = reader(h, [''])
+    const result = await waitForImage(read, image(''), h.options)
+    expect(result.state).toBe('timed-out')
+    expect(h.warn).toHaveBeenCalledTimes(1)
+    expect(h.warn.mock.calls[0][0]).toContain(
+      'status no status code, which this action does not know'
+    )
   })
 
   it('throws an error that is not transient, reading no more', async () => {
@@ -198,7 +333,7 @@ describe('waitForImage', () => {
     const controller = new AbortController()
     const h = harness({ signal: controller.signal })
     const reason = new Error('cancelled')
-    const read = jest.fn(async (): Promise<PolledImage> => {
+    const read = jest.fn(async (): Promise<ImageRecord> => {
       controller.abort(reason)
       throw new Transient('aborted read')
     })

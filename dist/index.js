@@ -281,26 +281,1956 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
+/***/ 833:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   c: () => (/* binding */ CancelledError),
+/* harmony export */   d: () => (/* binding */ cancelOnSignals)
+/* harmony export */ });
+/** The runner sends SIGINT when a workflow is cancelled (then SIGTERM, then SIGKILL). */
+class CancelledError extends Error {
+    signalName;
+    constructor(signalName) {
+        super(`Cancelled (${signalName}).`);
+        this.signalName = signalName;
+        this.name = 'CancelledError';
+    }
+}
+function cancelOnSignals(signals = ['SIGINT', 'SIGTERM']) {
+    const controller = new AbortController();
+    const handlers = signals.map(name => {
+        const handler = () => controller.abort(new CancelledError(name));
+        process.on(name, handler);
+        return [name, handler];
+    });
+    return {
+        signal: controller.signal,
+        dispose: () => handlers.forEach(([name, handler]) => process.off(name, handler))
+    };
+}
+
+
+/***/ }),
+
+/***/ 607:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ parseDuration),
+/* harmony export */   a: () => (/* binding */ formatDuration)
+/* harmony export */ });
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|h|m|s))+$/;
+const PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
+/**
+ * Parses `90s`, `45m`, `1h30m`, `500ms` or a plain number of seconds into milliseconds.
+ * Returns undefined when the text is not a duration.
+ */
+function parseDuration(text) {
+    const value = text.trim().toLowerCase();
+    if (/^\d+(?:\.\d+)?$/.test(value))
+        return Math.round(Number(value) * 1000);
+    if (!DURATION.test(value))
+        return undefined;
+    let total = 0;
+    for (const [, amount, unit] of value.matchAll(PART))
+        total += Number(amount) * UNIT_MS[unit];
+    return Math.round(total);
+}
+/** Formats milliseconds for people: `850ms`, `42s`, `3m05s`, `1h02m`. */
+function formatDuration(ms) {
+    const clamped = Math.max(0, Math.round(ms));
+    if (clamped < 1000)
+        return `${clamped}ms`;
+    const seconds = Math.floor(clamped / 1000);
+    if (seconds < 60)
+        return `${seconds}s`;
+    const minutes = Math.floor(seconds / 60);
+    if (minutes < 60)
+        return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
+    return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+
+/***/ }),
+
+/***/ 663:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K: () => (/* binding */ guardExit)
+/* harmony export */ });
+/**
+ * The last line of defence: should the run ever end without settling (an exception outside it,
+ * or an event loop that empties while it waits), the step still fails with a reason and a summary.
+ * Image outputs are written the moment an image is known, so they are already in place.
+ */
+function guardExit(port) {
+    let reported = false;
+    const report = (why) => {
+        if (reported)
+            return;
+        reported = true;
+        port.fail(`The action stopped before it finished: ${why} Any image it knew of is in the outputs; re-run the job, and report this with the log if it happens again.`);
+        void port.writeSummary(`### ❌ The action stopped before it finished\n\n${why}\n`);
+    };
+    const onBeforeExit = () => report('nothing was left running (an answer that never ended?).');
+    const onError = (error) => {
+        report(`unexpected error: ${error instanceof Error ? error.message : String(error)}.`);
+        process.exitCode = 1;
+    };
+    process.on('beforeExit', onBeforeExit);
+    process.on('uncaughtException', onError);
+    process.on('unhandledRejection', onError);
+    return {
+        dispose: () => {
+            process.off('beforeExit', onBeforeExit);
+            process.off('uncaughtException', onError);
+            process.off('unhandledRejection', onError);
+        }
+    };
+}
+
+
+/***/ }),
+
 /***/ 407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(546);
+/* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(833);
+/* harmony import */ var _exit_guard_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(663);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(551);
+/* harmony import */ var _toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(44);
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+
+
+// The signal handlers stay until the process exits: a second signal after the run has reported
+// must not kill it before its output is flushed.
+const port = (0,_toolkit_js__WEBPACK_IMPORTED_MODULE_2__/* .actionsPort */ .B)();
+const { signal } = (0,_cancel_js__WEBPACK_IMPORTED_MODULE_0__/* .cancelOnSignals */ .d)();
+const guard = (0,_exit_guard_js__WEBPACK_IMPORTED_MODULE_3__/* .guardExit */ .K)(port);
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)({ port, signal });
+guard.dispose();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 546:
+/***/ 551:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
+});
+
+;// CONCATENATED MODULE: ./src/clock.ts
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(signal.reason);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
+    })
+};
+
+// EXTERNAL MODULE: ./src/cancel.ts
+var cancel = __nccwpck_require__(833);
+// EXTERNAL MODULE: ./src/duration.ts
+var duration = __nccwpck_require__(607);
+;// CONCATENATED MODULE: ./src/image-name.ts
+const MEMBER_IMAGE_NAME_RULE = {
+    label: 'createMemberServerImageInstance (XEN/RHV)',
+    text: '3-30 characters: lowercase letters, digits and "-", starting with a lowercase letter and ending with a lowercase letter or digit',
+    pattern: /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/,
+    middle: /^[a-z0-9-]$/
+};
+const SERVER_IMAGE_NAME_RULE = {
+    label: 'createServerImage (KVM)',
+    text: '3-30 characters: letters, digits, "-" and "_", starting with a lowercase letter and ending with a lowercase letter or digit',
+    pattern: /^[a-z][A-Za-z0-9_-]{1,28}[a-z0-9]$/,
+    middle: /^[A-Za-z0-9_-]$/
+};
+/** Says which part of a name breaks the rule, or returns undefined when it is valid. */
+function nameProblem(name, rule) {
+    if (rule.pattern.test(name))
+        return undefined;
+    const chars = [...name];
+    if (chars.length < 3 || chars.length > 30)
+        return `it has ${chars.length} characters`;
+    if (!/^[a-z]$/.test(chars[0]))
+        return `it starts with "${chars[0]}"`;
+    if (!/^[a-z0-9]$/.test(chars[chars.length - 1]))
+        return `it ends with "${chars[chars.length - 1]}"`;
+    const bad = [...new Set(chars.slice(1, -1).filter(c => !rule.middle.test(c)))];
+    return `it contains ${bad.map(c => `"${c}"`).join(', ')}`;
+}
+/**
+ * A name valid under both rules, unique per server and second: `img-<server>-<yyyymmdd>-<hhmmss>`.
+ * Long server numbers keep their last digits so the name stays within 30 characters.
+ */
+function generateImageName(serverInstanceNo, now) {
+    const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+    const server = serverInstanceNo.slice(-(30 - 'img--'.length - stamp.length));
+    return `img-${server}-${stamp}`;
+}
+const MAX_DESCRIPTION_BYTES = 1000;
+function descriptionBytes(description) {
+    return Buffer.byteLength(description, 'utf8');
+}
+
+;// CONCATENATED MODULE: ./src/ncloud/endpoints.ts
+const SITES = {
+    public: 'https://ncloud.apigw.ntruss.com',
+    gov: 'https://ncloud.apigw.gov-ntruss.com',
+    fin: 'https://fin-ncloud.apigw.fin-ntruss.com'
+};
+/** Every VPC Server API action lives under this prefix, on every site. */
+const SERVER_API_PATH = '/vserver/v2';
+function isSite(value) {
+    return Object.hasOwn(SITES, value);
+}
+function isLoopbackHost(hostname) {
+    const host = hostname.toLowerCase();
+    if (host === 'localhost' || host === '[::1]')
+        return true;
+    const octets = host.split('.');
+    return (octets.length === 4 &&
+        octets[0] === '127' &&
+        octets.every(octet => /^\d{1,3}$/.test(octet) && Number(octet) <= 255));
+}
+/**
+ * Checks an API gateway override and returns its origin, or a sentence saying what is wrong.
+ * Plain http is refused except on loopback, because every request carries the signed credentials.
+ */
+function parseGatewayOrigin(text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        return { problem: 'is not a URL' };
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        return { problem: `uses the scheme "${url.protocol.replace(/:$/, '')}"` };
+    }
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+        return {
+            problem: 'uses plain http:// for a host that is not loopback, which would send the signed credentials in clear'
+        };
+    }
+    if (url.username || url.password)
+        return { problem: 'contains a user name or password' };
+    if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
+        return { problem: `has a path, query or fragment ("${url.pathname}${url.search}${url.hash}")` };
+    }
+    return { origin: url.origin };
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(problems.length === 1
+            ? problems[0]
+            : `${problems.length} inputs are invalid:\n${problems.map(p => `- ${p}`).join('\n')}`);
+        this.problems = problems;
+        this.name = 'InputError';
+    }
+}
+const MIN_POLL_INTERVAL_MS = 100;
+const MIN_REQUEST_TIMEOUT_MS = 100;
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+/** Reads and checks every input; returns complete, valid settings or throws InputError naming each bad input. */
+function readSettings(source) {
+    const problems = [];
+    const input = (name) => source.getInput(name).trim();
+    const credential = (name, envName) => {
+        const value = input(name) || (source.env[envName] ?? '').trim();
+        if (value)
+            source.mask(value);
+        else
+            problems.push(`Input "${name}" is empty and the environment variable ${envName} is not set: pass the key from a secret, e.g. ${name}: \${{ secrets.${envName} }}.`);
+        return value;
+    };
+    const accessKey = credential('access-key', 'NCLOUD_ACCESS_KEY');
+    const secretKey = credential('secret-key', 'NCLOUD_SECRET_KEY');
+    const serverInstanceNo = input('server-instance-no');
+    if (!serverInstanceNo)
+        problems.push('Input "server-instance-no" is required: the number of the server to image, e.g. 1234567.');
+    else if (!/^\d{1,20}$/.test(serverInstanceNo)) {
+        problems.push(`Input "server-instance-no" must be the server's instance number (digits only), got "${serverInstanceNo}".`);
+    }
+    const hypervisor = oneOf(input('hypervisor') || 'auto', 'hypervisor', ['auto', 'xen', 'kvm'], problems);
+    const givenName = input('image-name');
+    const imageName = givenName || generateImageName(serverInstanceNo || '0', source.now);
+    if (givenName) {
+        const problem = imageNameProblem(givenName, hypervisor ?? 'auto');
+        if (problem)
+            problems.push(problem);
+    }
+    const imageDescription = source.getInput('image-description');
+    const bytes = descriptionBytes(imageDescription);
+    if (bytes > MAX_DESCRIPTION_BYTES) {
+        problems.push(`Input "image-description" has ${bytes} bytes of UTF-8; NCP accepts at most ${MAX_DESCRIPTION_BYTES}.`);
+    }
+    const region = (input('region') || 'KR').toUpperCase();
+    if (!/^[A-Z]{2,10}$/.test(region)) {
+        problems.push(`Input "region" must be an NCP region code such as KR, SGN or JPN, got "${input('region')}".`);
+    }
+    const siteText = (input('site') || 'public').toLowerCase();
+    const site = isSite(siteText) ? siteText : 'public';
+    if (!isSite(siteText)) {
+        problems.push(`Input "site" must be one of ${Object.keys(SITES).join(', ')}, got "${input('site')}".`);
+    }
+    const { origin, originSource } = gatewayOrigin(input('api-url'), source.env.NCLOUD_API_GW?.trim() ?? '', site, problems);
+    const ifExists = oneOf(input('if-exists') || 'fail', 'if-exists', ['fail', 'reuse'], problems);
+    const wait = bool(input('wait') || 'true', 'wait', problems);
+    const dryRun = bool(input('dry-run') || 'false', 'dry-run', problems);
+    const waitTimeoutMs = inputs_duration(input('wait-timeout') || '60m', 'wait-timeout', 1000, problems);
+    const pollIntervalMs = inputs_duration(input('poll-interval') || '10s', 'poll-interval', MIN_POLL_INTERVAL_MS, problems);
+    const requestTimeoutMs = inputs_duration(input('request-timeout') || '30s', 'request-timeout', MIN_REQUEST_TIMEOUT_MS, problems);
+    if (waitTimeoutMs !== undefined &&
+        pollIntervalMs !== undefined &&
+        pollIntervalMs > waitTimeoutMs) {
+        problems.push(`Input "poll-interval" (${(0,duration/* formatDuration */.a)(pollIntervalMs)}) must not be longer than "wait-timeout" (${(0,duration/* formatDuration */.a)(waitTimeoutMs)}).`);
+    }
+    if (problems.length > 0)
+        throw new InputError(problems);
+    return Object.freeze({
+        accessKey,
+        secretKey,
+        serverInstanceNo,
+        imageName,
+        imageNameGenerated: !givenName,
+        imageDescription,
+        region,
+        origin,
+        originSource,
+        hypervisor: hypervisor,
+        ifExists: ifExists,
+        wait: wait,
+        waitTimeoutMs: waitTimeoutMs,
+        pollIntervalMs: pollIntervalMs,
+        requestTimeoutMs: requestTimeoutMs,
+        dryRun: dryRun
+    });
+}
+/**
+ * With an explicit hypervisor the name is checked against that API's rule; with `auto` the kind is
+ * known only after the server is read, so here it must at least pass the looser (KVM) rule.
+ */
+function imageNameProblem(name, hypervisor) {
+    const rule = hypervisor === 'xen' ? MEMBER_IMAGE_NAME_RULE : SERVER_IMAGE_NAME_RULE;
+    const problem = nameProblem(name, rule);
+    return problem ? imageNameMessage(name, problem, rule) : undefined;
+}
+function imageNameMessage(name, problem, rule) {
+    return `Input "image-name" "${name}" breaks the ${rule.label} naming rule: ${problem}. The rule: ${rule.text}.`;
+}
+function gatewayOrigin(apiUrl, envUrl, site, problems) {
+    const [text, originSource, name] = apiUrl
+        ? [apiUrl, 'api-url', 'Input "api-url"']
+        : envUrl
+            ? [
+                envUrl,
+                'NCLOUD_API_GW',
+                'The environment variable NCLOUD_API_GW (used because api-url is empty)'
+            ]
+            : [SITES[site], 'site', ''];
+    const parsed = parseGatewayOrigin(text);
+    if ('problem' in parsed) {
+        problems.push(`${name} "${withoutUserInfo(text)}" ${parsed.problem}. Give the gateway origin only, as https://host[:port] (http:// only for localhost, 127.x.x.x or [::1]).`);
+        return { origin: SITES[site], originSource };
+    }
+    return { origin: parsed.origin, originSource };
+}
+/** A URL as it may be shown: a user name or password in it becomes `***`. */
+function withoutUserInfo(url) {
+    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
+}
+function oneOf(value, name, allowed, problems) {
+    const lower = value.toLowerCase();
+    if (allowed.includes(lower))
+        return lower;
+    problems.push(`Input "${name}" must be one of ${allowed.join(', ')}, got "${value}".`);
+    return undefined;
+}
+function bool(value, name, problems) {
+    if (TRUE.includes(value))
+        return true;
+    if (FALSE.includes(value))
+        return false;
+    problems.push(`Input "${name}" must be true or false, got "${value}".`);
+    return undefined;
+}
+function inputs_duration(value, name, minimumMs, problems) {
+    const ms = (0,duration/* parseDuration */.E)(value);
+    if (ms === undefined) {
+        problems.push(`Input "${name}" must be a duration such as 500ms, 90s, 45m or 1h30m, or a number of seconds, got "${value}".`);
+        return undefined;
+    }
+    if (ms < minimumMs) {
+        problems.push(`Input "${name}" must be at least ${(0,duration/* formatDuration */.a)(minimumMs)}, got "${value}".`);
+        return undefined;
+    }
+    return ms;
+}
+
+;// CONCATENATED MODULE: ./src/ncloud/errors.ts
+
+/** Every failed NCP request: what failed, NCP's own words, whether to retry, what to do. */
+class NcloudError extends Error {
+    fields;
+    constructor(fields) {
+        super(`${summarize(fields)} ${hintFor(fields)}`);
+        this.fields = fields;
+        this.name = 'NcloudError';
+    }
+    /** What failed, without the hint. */
+    get summary() {
+        return summarize(this.fields);
+    }
+    get transient() {
+        return this.fields.transient;
+    }
+    get reached() {
+        return this.fields.reached;
+    }
+    get hint() {
+        return hintFor(this.fields);
+    }
+}
+/** Gateway error codes (HTTP 429) for requests the gateway throttled before they reached the service. */
+const THROTTLE_CODES = new Set(['400', '410', '420']);
+/** Gateway error codes for trouble between the gateway and the service: worth another try. */
+const GATEWAY_TRANSIENT_CODES = new Set(['500', '510', '900']);
+const SERVICE_RETRY_LATER = '1000';
+/** TLS failures: the certificate will not change on a retry. */
+const TLS_FAILURE = /CERT|UNABLE_TO_VERIFY|^ERR_TLS_|^ERR_SSL_/;
+const TOO_LARGE = 'ERESPONSETOOLARGE';
+/** Connection errors raised before anything was sent. */
+const NOT_CONNECTED = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH'
+]);
+/** Turns an answer that is not a success into the error the run reports. */
+function answerError(action, facts, answer, gatewaySetting) {
+    const common = { action, gatewaySetting, ...facts };
+    const status = facts.httpStatus;
+    switch (answer.shape) {
+        case 'gateway':
+            return new NcloudError({
+                ...common,
+                source: 'gateway',
+                code: answer.code,
+                ncpMessage: answer.message,
+                details: answer.details,
+                ...gatewayNature(answer.code, status)
+            });
+        case 'service':
+            return new NcloudError({
+                ...common,
+                source: 'service',
+                code: answer.code,
+                ncpMessage: answer.message,
+                requestId: answer.requestId ?? facts.requestId,
+                ...serviceNature(answer.code, status)
+            });
+        case 'redirect':
+            // A redirect is the gateway's (or a proxy's) answer, never the service's: nothing was done.
+            return new NcloudError({
+                ...common,
+                source: 'redirect',
+                location: hostOf(answer.location),
+                transient: false,
+                reached: 'no'
+            });
+        case 'unreadable':
+            return new NcloudError({
+                ...common,
+                source: 'response',
+                details: answer.snippet,
+                transient: status === 429 || status >= 500,
+                reached: status === 429 ? 'no' : 'maybe'
+            });
+    }
+}
+/** A success whose content is not what the action needs (no list, no record). */
+function contentError(action, problem, gatewaySetting, requestId) {
+    return new NcloudError({
+        action,
+        gatewaySetting,
+        source: 'response',
+        httpStatus: 200,
+        details: problem,
+        incomplete: true,
+        requestId,
+        transient: false,
+        reached: 'maybe'
+    });
+}
+/** An exchange that ended without a complete answer: refused, reset, cut off, timed out. */
+function networkError(action, error, gatewaySetting) {
+    const tls = TLS_FAILURE.test(error.code);
+    return new NcloudError({
+        action,
+        gatewaySetting,
+        source: 'network',
+        code: error.code,
+        details: error.message,
+        // A certificate or an oversized answer will be the same on the next try.
+        transient: !tls && error.code !== TOO_LARGE,
+        reached: tls || NOT_CONNECTED.has(error.code) || !error.sent ? 'no' : 'maybe'
+    });
+}
+/** What went wrong, in one line: an NcloudError's summary (without its hint) or an error's message. */
+function describeError(error) {
+    if (error instanceof NcloudError)
+        return error.summary;
+    return error instanceof Error ? error.message : String(error);
+}
+/** A service that failed on its own side (5xx) may have done the work before it failed. */
+function serviceNature(code, status) {
+    if (code === SERVICE_RETRY_LATER)
+        return { transient: true, reached: 'maybe' };
+    return { transient: false, reached: status >= 500 ? 'maybe' : 'yes' };
+}
+function gatewayNature(code, status) {
+    if (code && THROTTLE_CODES.has(code))
+        return { transient: true, reached: 'no' };
+    if (code && GATEWAY_TRANSIENT_CODES.has(code))
+        return { transient: true, reached: 'maybe' };
+    if (status >= 500)
+        return { transient: true, reached: 'maybe' };
+    if (status === 429)
+        return { transient: true, reached: 'no' };
+    return { transient: false, reached: 'no' };
+}
+function hostOf(location) {
+    if (!location)
+        return undefined;
+    try {
+        return new URL(location).host;
+    }
+    catch {
+        return location.slice(0, 100);
+    }
+}
+function summarize(f) {
+    const parts = [];
+    if (f.source === 'network') {
+        const what = f.code && TLS_FAILURE.test(f.code) ? 'TLS failed' : 'no answer';
+        parts.push(`${what} (${f.code ?? 'connection error'}${f.details ? `: ${f.details}` : ''})`);
+    }
+    else {
+        if (f.httpStatus !== undefined)
+            parts.push(`HTTP ${f.httpStatus}`);
+        if (f.source === 'redirect')
+            parts.push(`a redirect to ${f.location ?? 'no Location'}`);
+        if (f.code !== undefined)
+            parts.push(`NCP ${f.source === 'gateway' ? 'gateway error' : 'returnCode'} ${f.code}`);
+        if (f.ncpMessage)
+            parts.push(`"${f.ncpMessage}"`);
+        if (f.details)
+            parts.push(`(${f.details})`);
+        if (f.source === 'response' && !f.incomplete)
+            parts.push('the answer is not NCP API JSON');
+    }
+    if (f.requestId)
+        parts.push(`request id ${f.requestId}`);
+    return `${f.action} failed: ${parts.join(', ')}.`;
+}
+function hintFor(f) {
+    const gateway = f.gatewaySetting;
+    if (f.source === 'network') {
+        if (f.code && TLS_FAILURE.test(f.code)) {
+            return `The gateway's TLS certificate was not accepted: check ${gateway}; if a proxy re-signs HTTPS, give Node its CA with NODE_EXTRA_CA_CERTS.`;
+        }
+        return `Check the runner's network and ${gateway}; behind a proxy, set HTTPS_PROXY (and NO_PROXY).`;
+    }
+    if (f.source === 'redirect') {
+        const from = gateway === 'api-url' ? '' : ` (the gateway now comes from ${gateway})`;
+        return `The NCP API gateway does not redirect, so the request did not reach it and nothing was done: set api-url to the gateway origin, e.g. https://ncloud.apigw.ntruss.com${from}.`;
+    }
+    if (f.source === 'service') {
+        if (f.code === SERVICE_RETRY_LATER) {
+            return 'NCP asked to try again later; re-run the job in a few minutes.';
+        }
+        if ((f.httpStatus ?? 0) >= 500)
+            return "NCP's Server API failed on its side: re-run the job later.";
+        return "This is NCP's own answer: its message says which value it did not accept.";
+    }
+    if (f.source === 'response' && f.incomplete) {
+        return "NCP answered success without the record the action needs; it is looked up again where that is safe. If it persists, check NCP's status.";
+    }
+    if (f.source === 'response') {
+        return `Check that ${gateway} points at the NCP API gateway and that no proxy rewrites the answer.`;
+    }
+    switch (f.code) {
+        case '200': {
+            const skew = f.clockSkewMs !== undefined && Math.abs(f.clockSkewMs) > 60_000
+                ? ` The gateway's clock differs from the runner's by ${(0,duration/* formatDuration */.a)(Math.abs(f.clockSkewMs))}.`
+                : '';
+            return ('Check access-key and secret-key (an active API key pair of this account or sub account), and the ' +
+                `runner's clock: NCP refuses requests more than 5 minutes off.${skew}`);
+        }
+        case '210':
+            return 'The key may not call this API: give the sub account a policy that allows server management (for example NCP_SERVER_MANAGER).';
+        case '230':
+            return "The gateway refused the key: check the sub account's access settings (allowed source IPs, API access).";
+        case '300':
+            return `The gateway does not know this API: check site, and that ${gateway} is only the gateway origin.`;
+        case '400':
+            return "The account's API quota is used up: wait for it to reset or ask NCP to raise it.";
+        case '410':
+        case '420':
+            return 'NCP is throttling requests: run fewer jobs against NCP at once, or raise poll-interval.';
+        case '430':
+            return 'The request is too large: shorten image-description.';
+        case '100':
+            return `The gateway could not read the request: check ${gateway} and that the inputs are valid UTF-8.`;
+        default:
+            if ((f.httpStatus ?? 0) >= 500) {
+                return "NCP's gateway could not get an answer from the Server API, usually for a short time: re-run the job later.";
+            }
+            return "See NCP's message; check the inputs it names.";
+    }
+}
+
+;// CONCATENATED MODULE: ./src/next-steps.ts
+
+/** Every "what to do next" the action gives, each written once. */
+const NEXT = {
+    useOutput: "Later steps read the number from this step's image-instance-no output.",
+    fixInputs: 'Fix the inputs named above; no image was created.',
+    dryRunDone: 'Set dry-run: false (or remove it) to create the image.',
+    notUsableYet: (image) => `Image ${image.no} is not usable until its status is CREAT.`,
+    deleteFailed: 'Delete the failed image (NCP console: Server > My Server Image), check that the server and its disks are healthy, and re-run.',
+    waitAgain: (image) => `To wait for image ${image.no} again, re-run with if-exists: reuse.`,
+    raiseTimeout: (image, timeoutMs) => `Raise wait-timeout (now ${(0,duration/* formatDuration */.a)(timeoutMs)}), or re-run with if-exists: reuse to wait for image ${image.no} again.`,
+    lookInConsole: (image) => `Look image ${image.no} up in the NCP console; to wait for it again, re-run with if-exists: reuse.`,
+    findUncertain: (name, region) => `Look for an image named "${name}" in region ${region} in the NCP console; re-run with if-exists: reuse to use it.`,
+    nameTaken: 'Choose another image-name, delete that image, or set if-exists: reuse to use it.',
+    otherServersImage: 'Choose another image-name.',
+    failedExisting: 'Delete it (NCP console: Server > My Server Image) or choose another image-name, then re-run.',
+    serverBusy: 'Wait until the server is running (RUN) or stopped (NSTOP) with no operation in progress, then re-run.',
+    checkServer: 'Check server-instance-no and region (the server must be a VPC server in that region).',
+    reportBug: 'This is a fault of the action, not of the inputs: re-run the job, and report it with this log if it happens again.'
+};
+
+;// CONCATENATED MODULE: ./src/failure.ts
+
+
+
+
+/** The one failure the run reports: what happened, how the run ended, and what to do next. */
+class RunFailure extends Error {
+    outcome;
+    nextStep;
+    image;
+    constructor(message, outcome, nextStep, 
+    /** The image the failure concerns, when there is one: it stays in the outputs. */
+    image) {
+        super(message);
+        this.outcome = outcome;
+        this.nextStep = nextStep;
+        this.image = image;
+        this.name = 'RunFailure';
+    }
+}
+/** Any error as the failure the user sees. */
+function asRunFailure(error) {
+    if (error instanceof RunFailure)
+        return error;
+    if (error instanceof InputError)
+        return new RunFailure(error.message, 'error', NEXT.fixInputs);
+    if (error instanceof cancel/* CancelledError */.c) {
+        return new RunFailure(`${error.message} No image was created.`, 'cancelled', '');
+    }
+    if (error instanceof NcloudError)
+        return new RunFailure(error.summary, 'error', error.hint);
+    const message = error instanceof Error ? error.message : String(error);
+    return new RunFailure(`Unexpected error: ${message}`, 'error', NEXT.reportBug);
+}
+
+;// CONCATENATED MODULE: ./src/ncloud/images.ts
+
+
+const IMAGE_STATUSES = Object.freeze({ pending: 'INIT', created: 'CREAT', failed: 'CREFL' });
+const MEMBER_IMAGE = Object.freeze({
+    label: 'member server image (XEN/RHV)',
+    hypervisors: ['XEN', 'RHV'],
+    nameRule: MEMBER_IMAGE_NAME_RULE,
+    actions: {
+        create: 'createMemberServerImageInstance',
+        detail: 'getMemberServerImageInstanceDetail',
+        list: 'getMemberServerImageInstanceList'
+    },
+    params: {
+        name: 'memberServerImageName',
+        description: 'memberServerImageDescription',
+        number: 'memberServerImageInstanceNo'
+    },
+    listFilter: {},
+    listKey: 'memberServerImageInstanceList',
+    fields: {
+        number: 'memberServerImageInstanceNo',
+        name: 'memberServerImageName',
+        status: 'memberServerImageInstanceStatus',
+        statusName: 'memberServerImageInstanceStatusName',
+        sourceServer: 'originalServerInstanceNo'
+    },
+    statuses: IMAGE_STATUSES
+});
+const SERVER_IMAGE = Object.freeze({
+    label: 'server image (KVM)',
+    hypervisors: ['KVM'],
+    nameRule: SERVER_IMAGE_NAME_RULE,
+    actions: {
+        create: 'createServerImage',
+        detail: 'getServerImageDetail',
+        list: 'getServerImageList'
+    },
+    params: {
+        name: 'serverImageName',
+        description: 'serverImageDescription',
+        number: 'serverImageNo'
+    },
+    listFilter: { 'serverImageTypeCodeList.1': 'SELF' },
+    listKey: 'serverImageList',
+    fields: {
+        number: 'serverImageNo',
+        name: 'serverImageName',
+        status: 'serverImageStatus',
+        statusName: 'serverImageStatusName'
+    },
+    statuses: IMAGE_STATUSES
+});
+const IMAGE_KINDS = [MEMBER_IMAGE, SERVER_IMAGE];
+function imageState(kind, status) {
+    const { pending, created, failed } = kind.statuses;
+    if (status === created)
+        return 'created';
+    if (status === failed)
+        return 'failed';
+    if (status === pending)
+        return 'pending';
+    return 'unknown';
+}
+/** The detail call answered, and the image was not in it. */
+class ImageNotFoundError extends Error {
+    kind;
+    imageNo;
+    constructor(kind, imageNo) {
+        super(`NCP returned no ${kind.label} with number ${imageNo} (${kind.actions.detail}); it may have been deleted.`);
+        this.kind = kind;
+        this.imageNo = imageNo;
+        this.name = 'ImageNotFoundError';
+    }
+}
+/** create / get / find over one image kind. */
+class ImageApi {
+    client;
+    kind;
+    constructor(client, kind) {
+        this.client = client;
+        this.kind = kind;
+    }
+    /** Sends the create request once. The caller decides whether another try is safe. */
+    async create(request) {
+        const { params, actions } = this.kind;
+        const body = { serverInstanceNo: request.serverInstanceNo, [params.name]: request.name };
+        if (request.description)
+            body[params.description] = request.description;
+        const images = this.records(actions.create, await this.client.sendOnce(actions.create, body));
+        if (images.length === 0) {
+            throw this.contentError(actions.create, `the success answer holds no image; one named "${request.name}" may exist`);
+        }
+        return images[0];
+    }
+    async get(imageNo, deadline) {
+        const { detail } = this.kind.actions;
+        const result = await this.client.read(detail, { [this.kind.params.number]: imageNo }, deadline);
+        const image = this.records(detail, result).find(record => record.no === imageNo);
+        if (!image)
+            throw new ImageNotFoundError(this.kind, imageNo);
+        return image;
+    }
+    /** Every image with exactly this name: NCP's name filter is not documented as exact. */
+    async findAllByName(name) {
+        const { actions, params, listFilter } = this.kind;
+        const result = await this.client.read(actions.list, { ...listFilter, [params.name]: name });
+        return this.records(actions.list, result).filter(record => record.name === name);
+    }
+    records(action, result) {
+        const list = result[this.kind.listKey];
+        if (!Array.isArray(list)) {
+            throw this.contentError(action, `the success answer has no ${this.kind.listKey}`);
+        }
+        return list
+            .filter(item => typeof item === 'object' && item !== null)
+            .map(item => toImageRecord(this.kind, item));
+    }
+    contentError(action, problem) {
+        return contentError(action, problem, this.client.gatewaySetting);
+    }
+}
+const MAX_FIELD = 300;
+function toImageRecord(kind, raw) {
+    const { fields } = kind;
+    const status = raw[fields.status];
+    return {
+        no: images_text(raw[fields.number]),
+        name: images_text(raw[fields.name]),
+        status: typeof status?.code === 'string' ? status.code.slice(0, MAX_FIELD) : '',
+        statusName: typeof raw[fields.statusName] === 'string' ? images_text(raw[fields.statusName]) : undefined,
+        sourceServerNo: fields.sourceServer && raw[fields.sourceServer] !== undefined
+            ? images_text(raw[fields.sourceServer])
+            : undefined,
+        raw
+    };
+}
+function images_text(value) {
+    return typeof value === 'string' || typeof value === 'number'
+        ? String(value).slice(0, MAX_FIELD)
+        : '';
+}
+/** Picks the image kind for a server, or explains why the requested one does not fit. */
+function selectImageKind(requested, hypervisor) {
+    const actual = hypervisor?.toUpperCase();
+    const fitting = IMAGE_KINDS.find(kind => actual && kind.hypervisors.includes(actual)) ?? MEMBER_IMAGE;
+    if (requested === 'auto')
+        return { kind: fitting };
+    const wanted = requested === 'kvm' ? SERVER_IMAGE : MEMBER_IMAGE;
+    if (actual === undefined || wanted === fitting)
+        return { kind: wanted };
+    const instead = fitting === SERVER_IMAGE ? 'kvm' : 'xen';
+    return {
+        problem: `is "${requested}", but the server's hypervisor is ${actual}: ${wanted.actions.create} ` +
+            `does not image ${actual} servers. Use hypervisor: ${instead} (or auto).`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/retry.ts
+
+const DEFAULT_RETRY = Object.freeze({
+    maxAttempts: 5,
+    baseDelayMs: 500,
+    maxDelayMs: 15_000,
+    maxRetryAfterMs: 60_000
+});
+/**
+ * Capped exponential backoff with full jitter: a random delay in [0, min(cap, base * 2^(n-1)))
+ * after the n-th failed attempt. A Retry-After from the server replaces the jitter.
+ */
+function backoffDelay(failedAttempts, policy, random, retryAfterMs) {
+    if (retryAfterMs !== undefined)
+        return Math.min(retryAfterMs, policy.maxRetryAfterMs);
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failedAttempts - 1));
+    return Math.floor(random() * ceiling);
+}
+/**
+ * The one retry loop: runs the operation, asks `decide` after each failure, backs off, and never
+ * sleeps past the deadline or the attempt limit. A cancelled run stops at once.
+ */
+async function retrying(operation, options) {
+    const { policy, clock, signal } = options;
+    for (let attempt = 1;; attempt++) {
+        let error;
+        try {
+            return await operation(attempt);
+        }
+        catch (caught) {
+            error = caught;
+        }
+        signal?.throwIfAborted();
+        const next = await options.decide(error, attempt);
+        if (next.verdict === 'settled')
+            return next.value;
+        if (next.verdict === 'stop' || attempt >= policy.maxAttempts)
+            throw error;
+        const delay = backoffDelay(attempt, policy, options.random ?? Math.random, next.retryAfterMs);
+        if (options.deadline !== undefined && clock.now() + delay >= options.deadline)
+            throw error;
+        options.log(`${options.label}: attempt ${attempt} of ${policy.maxAttempts} failed: ${describeError(error)} ${next.why} in ${delay} ms.`);
+        await clock.sleep(delay, signal);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/create-image.ts
+
+
+
+
+
+
+/**
+ * Pauses between the looks for a name after an uncertain create. A new image may show in the list
+ * a moment after the create; how long is not documented, so the looks span several seconds.
+ */
+const CONFIRM_DELAYS_MS = [1_000, 2_000, 4_000];
+/** A cancelled run gets a few seconds from the runner; the look for a lost image must fit in them. */
+const CANCEL_LOOKUP_TIMEOUT_MS = 3_000;
+/**
+ * Owns the whole life of a create: the first look by name, the sends, the looks after a lost
+ * reply, the resend, and the look after a cancel. Returns the one image this run uses. A create
+ * is sent again only when the gateway says the last one never reached the service, or the looks
+ * show it made nothing.
+ */
+async function obtainImage(api, request, options) {
+    const existing = await api.findAllByName(request.name);
+    if (existing.length > 0) {
+        return { image: applyIfExists(api, newest(existing), request, options), provenance: 'reused' };
+    }
+    const create = api.kind.actions.create;
+    let maybeCreated = false;
+    const decide = async (error) => {
+        const ncloud = error instanceof NcloudError ? error : undefined;
+        // Refused before the service (a redirect, bad credentials): nothing was done, and a repeat
+        // would be refused the same way.
+        if (ncloud?.reached === 'no' && !ncloud.transient)
+            return { verdict: 'stop' };
+        if (!maybeCreated && ncloud?.reached === 'no') {
+            return {
+                verdict: 'again',
+                why: 'It never reached the service, so it is sent again',
+                retryAfterMs: ncloud.fields.retryAfterMs
+            };
+        }
+        if (!maybeCreated && ncloud?.reached === 'yes') {
+            // Refused by the service: perhaps because the name was taken after the first look.
+            const taken = await lookOnce(api, request.name, options.signal);
+            if (taken.length === 0)
+                return { verdict: 'stop' };
+            return {
+                verdict: 'settled',
+                value: { image: applyIfExists(api, newest(taken), request, options), provenance: 'reused' }
+            };
+        }
+        // This create, or an earlier one whose reply was lost, may have made the image; it may show
+        // in the list only now.
+        maybeCreated = true;
+        options.log.info(`The create may have been carried out: ${describeError(error)} Looking for an image named "${request.name}".`);
+        const found = await lookAgain(api, request, options, error);
+        if (found)
+            return adopt(found);
+        return ncloud && (ncloud.transient || ncloud.reached === 'maybe')
+            ? {
+                verdict: 'again',
+                why: `No image named "${request.name}" exists, so it is sent again`,
+                retryAfterMs: ncloud.fields.retryAfterMs
+            }
+            : { verdict: 'stop' };
+    };
+    const adopt = (image) => {
+        options.log.info(`The reply was lost, but image ${image.no} named "${image.name}" now exists: using it.`);
+        return { verdict: 'settled', value: { image, provenance: 'adopted' } };
+    };
+    try {
+        const obtained = await retrying(async () => ({ image: await api.create(request), provenance: 'created' }), { label: create, ...options, decide, log: options.log.warning });
+        options.onImage(obtained.image);
+        return obtained;
+    }
+    catch (error) {
+        if (error instanceof cancel/* CancelledError */.c)
+            throw await lookAfterCancel(options, request, error);
+        if (!maybeCreated || error instanceof RunFailure)
+            throw error;
+        throw new RunFailure(`${describeError(error)} A ${create} of this run may have made an image named "${request.name}" ` +
+            `although none shows in region ${options.region} yet.`, 'uncertain', NEXT.findUncertain(request.name, options.region));
+    }
+}
+/**
+ * Names every image of the run's name, so that none is lost: a create whose reply was lost, or a
+ * concurrent run on a gateway that allows one name twice, may have made another.
+ */
+async function sweepForDuplicates(api, used, log) {
+    let images;
+    try {
+        images = await api.findAllByName(used.name);
+    }
+    catch (error) {
+        log.warning(`Could not check for other images named "${used.name}" (${describeError(error)}); a create whose reply was lost may have made one.`);
+        return [];
+    }
+    const others = images.filter(image => image.no !== used.no);
+    if (others.length > 0) {
+        log.warning(`NCP holds ${others.length + 1} images named "${used.name}": ${[used, ...others].map(image => image.no).join(', ')}. ` +
+            `This run uses ${used.no}; ${others.map(image => image.no).join(', ')} ${others.length === 1 ? 'was' : 'were'} made by a lost reply or another run. Delete what you do not need.`);
+    }
+    return others;
+}
+/** Applies if-exists to an image that already has the name: uses it, or throws why not. */
+function applyIfExists(api, image, request, options) {
+    const verdict = judgeExisting(api, image, request, options);
+    if (verdict instanceof RunFailure)
+        throw verdict;
+    options.log.info(verdict);
+    options.onImage(image);
+    return image;
+}
+/**
+ * Whether an image that already has the name may be used: the line that says so, or the failure
+ * that says why not. An image made from another server, or a failed one, is never reused.
+ */
+function judgeExisting(api, image, request, options) {
+    const where = `An image named "${image.name}" already exists in region ${options.region}: number ${image.no}, status ${image.status}${image.statusName ? ` (${image.statusName})` : ''}${image.sourceServerNo ? `, made from server ${image.sourceServerNo}` : ''}.`;
+    if (options.ifExists === 'fail') {
+        return new RunFailure(`${where} With if-exists: fail nothing was created.`, 'error', NEXT.nameTaken);
+    }
+    if (!madeFrom(image, request)) {
+        return new RunFailure(`${where} It was not made from server ${request.serverInstanceNo}, so it is not reused.`, 'error', NEXT.otherServersImage);
+    }
+    if (imageState(api.kind, image.status) === 'failed') {
+        return new RunFailure(`${where} Its creation failed, so it cannot be reused.`, 'error', NEXT.failedExisting);
+    }
+    return `${where} if-exists: reuse, so no image is created and this one is used.`;
+}
+/** Only an image made from this run's server can be this run's (KVM images do not say). */
+function madeFrom(image, request) {
+    return !image.sourceServerNo || image.sourceServerNo === request.serverInstanceNo;
+}
+function newest(images) {
+    return images[images.length - 1];
+}
+async function lookOnce(api, name, signal) {
+    try {
+        return await api.findAllByName(name);
+    }
+    catch {
+        signal?.throwIfAborted();
+        return [];
+    }
+}
+/** Looks the name up a few times, since a new image may show in the list only a moment later. */
+async function lookAgain(api, request, options, cause) {
+    for (const delay of [0, ...options.confirmDelaysMs]) {
+        if (delay > 0)
+            await options.clock.sleep(delay, options.signal);
+        let found;
+        try {
+            found = await api.findAllByName(request.name);
+        }
+        catch (error) {
+            options.signal?.throwIfAborted();
+            throw new RunFailure(`${api.kind.actions.create} may have created an image (${describeError(cause)}), and looking it up failed (${describeError(error)}).`, 'uncertain', NEXT.findUncertain(request.name, options.region));
+        }
+        const ours = found.filter(image => madeFrom(image, request));
+        if (ours.length > 0)
+            return newest(ours);
+    }
+    return undefined;
+}
+/** A cancel while a create was under way: say whether an image was made, so nothing is lost. */
+async function lookAfterCancel(options, request, cancel) {
+    const where = `in region ${options.region}`;
+    try {
+        const images = await options.afterCancel().findAllByName(request.name);
+        const image = images.find(found => madeFrom(found, request));
+        if (image) {
+            options.onImage(image);
+            return new RunFailure(`${cancel.message} The create had been sent: image ${image.no} named "${image.name}" exists (${image.status}).`, 'cancelled', NEXT.waitAgain(image), image);
+        }
+        return new RunFailure(`${cancel.message} The create had been sent, and no image named "${request.name}" shows yet ${where}.`, 'cancelled', NEXT.findUncertain(request.name, options.region));
+    }
+    catch (error) {
+        return new RunFailure(`${cancel.message} The create had been sent; an image named "${request.name}" may exist ${where} (the look failed: ${describeError(error)}).`, 'cancelled', NEXT.findUncertain(request.name, options.region));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/outputs.ts
+/** GitHub allows 1 MB per job output; NCP's record is a few kB, so anything near this is not. */
+const MAX_IMAGE_OUTPUT = 64 * 1024;
+const MAX_FIELD_OUTPUT = 2 * 1024;
+/** The image outputs; written the moment an image is known and again at the end. */
+function writeImageOutputs(port, image) {
+    port.setOutput('image-instance-no', image.no);
+    port.setOutput('image-name', image.name);
+    port.setOutput('image-status', image.status);
+    port.setOutput('image', imageJson(image.raw));
+}
+/** Every output, from the run's result. */
+function writeOutputs(port, result) {
+    if (result.server?.hypervisor)
+        port.setOutput('hypervisor', result.server.hypervisor);
+    if (result.image && !result.dryRun)
+        writeImageOutputs(port, result.image);
+}
+/** NCP's record as JSON, or, when it is oversized, the record without its oversized fields. */
+function imageJson(raw) {
+    const whole = JSON.stringify(raw);
+    if (whole.length <= MAX_IMAGE_OUTPUT)
+        return whole;
+    const kept = {};
+    const dropped = [];
+    for (const [key, value] of Object.entries(raw)) {
+        if ((JSON.stringify(value) ?? '').length <= MAX_FIELD_OUTPUT)
+            kept[key] = value;
+        else
+            dropped.push(key);
+    }
+    const reduced = JSON.stringify({ ...kept, droppedOversizedFields: dropped });
+    return reduced.length <= MAX_IMAGE_OUTPUT
+        ? reduced
+        : JSON.stringify({ droppedOversizedFields: Object.keys(raw) });
+}
+
+;// CONCATENATED MODULE: ./src/ncloud/response.ts
+/** Reads an HTTP answer into its shape and the facts every error message carries. Pure. */
+function parseAnswer(action, answer, nowMs) {
+    const facts = {
+        httpStatus: answer.status,
+        requestId: header(answer, 'x-ncp-apigw-request-id') ?? header(answer, 'x-ncp-trace-id') ?? undefined,
+        retryAfterMs: parseRetryAfter(header(answer, 'retry-after'), nowMs),
+        clockSkewMs: clockSkew(header(answer, 'date'), nowMs)
+    };
+    return { facts, answer: shapeOf(action, answer) };
+}
+function shapeOf(action, answer) {
+    if (answer.status >= 300 && answer.status < 400) {
+        return { shape: 'redirect', location: header(answer, 'location') };
+    }
+    const json = parseJson(answer.body);
+    const gateway = objectAt(json, 'error');
+    if (gateway) {
+        return {
+            shape: 'gateway',
+            code: stringOf(gateway.errorCode),
+            message: stringOf(gateway.message),
+            details: stringOf(gateway.details)
+        };
+    }
+    const service = objectAt(json, 'responseError');
+    if (service) {
+        return {
+            shape: 'service',
+            code: stringOf(service.returnCode),
+            message: stringOf(service.returnMessage)
+        };
+    }
+    const result = objectAt(json, `${action}Response`);
+    if (answer.status >= 200 && answer.status < 300 && result) {
+        const returnCode = stringOf(result.returnCode);
+        if (returnCode === undefined || returnCode === '0')
+            return { shape: 'success', result };
+        return {
+            shape: 'service',
+            code: returnCode,
+            message: stringOf(result.returnMessage),
+            requestId: stringOf(result.requestId)
+        };
+    }
+    return { shape: 'unreadable', snippet: snippet(answer.body) };
+}
+/** Retry-After as whole seconds or an HTTP date (RFC 9110); anything else is ignored. */
+function parseRetryAfter(value, nowMs) {
+    const text = value?.trim() ?? '';
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    if (!/GMT$/.test(text))
+        return undefined;
+    const at = Date.parse(text);
+    return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+function clockSkew(date, nowMs) {
+    if (!date)
+        return undefined;
+    const at = Date.parse(date);
+    return Number.isNaN(at) ? undefined : at - nowMs;
+}
+function header(answer, name) {
+    const value = answer.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+}
+function parseJson(body) {
+    try {
+        return JSON.parse(body);
+    }
+    catch {
+        return undefined;
+    }
+}
+function objectAt(value, key) {
+    if (typeof value !== 'object' || value === null)
+        return undefined;
+    const inner = value[key];
+    return typeof inner === 'object' && inner !== null
+        ? inner
+        : undefined;
+}
+/** NCP's own texts are short; anything longer is cut so a hostile answer cannot flood the log. */
+const MAX_TEXT = 300;
+function stringOf(value) {
+    if (typeof value === 'string')
+        return clip(value);
+    if (typeof value === 'number')
+        return String(value);
+    return undefined;
+}
+function clip(text) {
+    return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
+}
+function snippet(body) {
+    const text = body
+        .slice(0, 4 * MAX_TEXT)
+        .replace(/<[^>]*>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+    if (!text)
+        return undefined;
+    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/ncloud/signer.ts
+
+/** NCP API Gateway signature v2: METHOD SP target LF timestamp LF accessKey, HMAC-SHA256, Base64. */
+function stringToSign({ method, target, timestamp, accessKey }) {
+    return `${method.toUpperCase()} ${target}\n${timestamp}\n${accessKey}`;
+}
+function sign(input, secretKey) {
+    return (0,external_node_crypto_namespaceObject.createHmac)('sha256', secretKey).update(stringToSign(input), 'utf8').digest('base64');
+}
+
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 2 modules
+var lib = __nccwpck_require__(313);
+;// CONCATENATED MODULE: external "node:http"
+const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: ./src/ncloud/transport.ts
+
+
+
+/** Why an exchange ended without a complete answer. Codes follow Node's where one exists. */
+class TransportError extends Error {
+    code;
+    sent;
+    constructor(message, code, 
+    /** Whether any byte of the request left: false only when no connection was made. */
+    sent) {
+        super(message);
+        this.code = code;
+        this.sent = sent;
+        this.name = 'TransportError';
+    }
+}
+/** An NCP answer is a few kB; a bigger one is not NCP's and is not read further. */
+const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * POSTs one request and reads the whole answer, within one overall deadline. Never follows a
+ * redirect. The agent comes from @actions/http-client, so HTTPS_PROXY and NO_PROXY work as in
+ * other actions; the exchange itself is done here because the library's readBody() waits forever
+ * on a body that stalls, and hangs on one that is cut off.
+ */
+class Transport {
+    agents = new lib/* HttpClient */.Qq('ncloud-server-image-action', [], { keepAlive: false });
+    post(exchange) {
+        const url = new URL(exchange.url);
+        const agent = this.agents.getAgent(exchange.url);
+        const deadline = AbortSignal.timeout(exchange.deadlineMs);
+        const signal = exchange.signal ? AbortSignal.any([exchange.signal, deadline]) : deadline;
+        const send = url.protocol === 'https:' ? external_node_https_namespaceObject.request : external_node_http_namespaceObject.request;
+        return new Promise((resolve, reject) => {
+            let connected = false;
+            let settled = false;
+            // Keeps the event loop alive until the exchange settles, whatever the socket does.
+            const keepAlive = setInterval(() => undefined, 60_000);
+            const settle = (error, answer) => {
+                if (settled)
+                    return;
+                settled = true;
+                clearInterval(keepAlive);
+                signal.removeEventListener('abort', onAbort);
+                if (error) {
+                    req.destroy();
+                    reject(error);
+                }
+                else
+                    resolve(answer);
+            };
+            const onAbort = () => {
+                if (exchange.signal?.aborted)
+                    return settle(exchange.signal.reason);
+                settle(new TransportError(`no complete answer within ${exchange.deadlineMs} ms`, 'ETIMEDOUT', connected));
+            };
+            const req = send({
+                protocol: url.protocol,
+                // Node wants an IPv6 literal without its brackets.
+                hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+                port: url.port,
+                path: `${url.pathname}${url.search}`,
+                method: 'POST',
+                agent,
+                headers: {
+                    ...exchange.headers,
+                    'content-length': String(Buffer.byteLength(exchange.body))
+                }
+            }, response => {
+                const chunks = [];
+                let bytes = 0;
+                let ended = false;
+                response.on('data', (chunk) => {
+                    bytes += chunk.length;
+                    if (bytes > MAX_BODY_BYTES) {
+                        return settle(new TransportError(`the answer is larger than ${MAX_BODY_BYTES} bytes`, 'ERESPONSETOOLARGE', true));
+                    }
+                    chunks.push(chunk);
+                });
+                response.on('end', () => {
+                    ended = true;
+                    settle(undefined, {
+                        status: response.statusCode ?? 0,
+                        headers: response.headers,
+                        body: Buffer.concat(chunks).toString('utf8')
+                    });
+                });
+                const cutOff = (why) => settle(new TransportError(`the answer was cut off after ${bytes} bytes of the body (${why})`, 'ECONNRESET', true));
+                response.on('error', error => cutOff(error.message));
+                response.on('close', () => {
+                    if (!ended)
+                        cutOff('connection closed');
+                });
+            });
+            req.on('socket', socket => {
+                socket.once('connect', () => (connected = true));
+                socket.once('secureConnect', () => (connected = true));
+            });
+            req.on('error', error => settle(asTransportError(error, connected)));
+            if (signal.aborted)
+                return onAbort();
+            signal.addEventListener('abort', onAbort, { once: true });
+            req.end(exchange.body);
+        });
+    }
+    dispose() {
+        this.agents.dispose();
+    }
+}
+function asTransportError(error, sent) {
+    if (error instanceof TransportError)
+        return error;
+    const code = error.code;
+    return new TransportError(error.message, typeof code === 'string' ? code : 'ECONNRESET', sent);
+}
+
+;// CONCATENATED MODULE: ./src/ncloud/client.ts
+
+
+
+
+
+
+/** The one way to talk to the NCP Server API: signs, sends, reads, classifies every failure. */
+class NcloudClient {
+    options;
+    transport;
+    constructor(options, transport = new Transport()) {
+        this.options = options;
+        this.transport = transport;
+    }
+    get region() {
+        return this.options.region;
+    }
+    get gatewaySetting() {
+        return this.options.gatewaySetting;
+    }
+    /** Reads with a read-only action, retrying transient failures; no retry starts after `deadline`. */
+    read(action, params = {}, deadline) {
+        return retrying(() => this.sendOnce(action, params), {
+            label: action,
+            policy: this.options.retry,
+            clock: this.options.clock,
+            signal: this.options.signal,
+            random: this.options.random,
+            deadline,
+            decide: error => error instanceof NcloudError && error.transient
+                ? { verdict: 'again', why: 'Retrying', retryAfterMs: error.fields.retryAfterMs }
+                : { verdict: 'stop' },
+            log: this.options.onRetry
+        });
+    }
+    /** Sends one signed request and never retries. Throws NcloudError for every failure. */
+    async sendOnce(action, params = {}) {
+        const { origin, accessKey, secretKey, region, clock, signal, gatewaySetting } = this.options;
+        signal?.throwIfAborted();
+        const path = `${SERVER_API_PATH}/${action}`;
+        const body = new URLSearchParams({
+            regionCode: region,
+            ...params,
+            responseFormatType: 'json'
+        }).toString();
+        const timestamp = String(clock.now());
+        const headers = {
+            'user-agent': this.options.userAgent,
+            'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+            accept: 'application/json',
+            'x-ncp-apigw-timestamp': timestamp,
+            'x-ncp-iam-access-key': accessKey,
+            'x-ncp-apigw-signature-v2': sign({ method: 'POST', target: path, timestamp, accessKey }, secretKey)
+        };
+        this.options.debug(`POST ${path} ${describeParams(params)}`);
+        let answer;
+        try {
+            answer = await this.transport.post({
+                url: `${origin}${path}`,
+                headers,
+                body,
+                deadlineMs: this.options.requestTimeoutMs,
+                signal
+            });
+        }
+        catch (error) {
+            signal?.throwIfAborted();
+            if (error instanceof TransportError)
+                throw networkError(action, error, gatewaySetting);
+            throw error;
+        }
+        const { facts, answer: shape } = parseAnswer(action, answer, clock.now());
+        this.options.debug(`${action}: HTTP ${answer.status} (${shape.shape})`);
+        if (shape.shape !== 'success')
+            throw answerError(action, facts, shape, gatewaySetting);
+        return shape.result;
+    }
+    /**
+     * The same client for a last request after a cancel: no abort signal, one attempt, a short
+     * deadline, so the runner's few seconds between SIGINT and SIGKILL are enough.
+     */
+    afterCancel(requestTimeoutMs) {
+        return new NcloudClient({
+            ...this.options,
+            signal: undefined,
+            requestTimeoutMs,
+            retry: { ...this.options.retry, maxAttempts: 1 }
+        }, this.transport);
+    }
+    dispose() {
+        this.transport.dispose();
+    }
+}
+function describeParams(params) {
+    return Object.entries(params)
+        .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+        .join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/ncloud/servers.ts
+
+
+
+const IMAGEABLE_STATUSES = new Set(['RUN', 'NSTOP']);
+async function readServer(client, serverInstanceNo) {
+    let result;
+    try {
+        result = await client.read('getServerInstanceDetail', { serverInstanceNo });
+    }
+    catch (error) {
+        const refused = error instanceof NcloudError && error.fields.source === 'service' && error.reached === 'yes';
+        if (refused) {
+            throw new RunFailure(`Server ${serverInstanceNo} could not be read in region ${client.region}: ${error.summary}`, 'error', NEXT.checkServer);
+        }
+        throw error;
+    }
+    const list = result.serverInstanceList;
+    const raw = Array.isArray(list) ? list[0] : undefined;
+    if (!raw) {
+        throw new RunFailure(`Server ${serverInstanceNo} was not found in region ${client.region}.`, 'error', NEXT.checkServer);
+    }
+    return {
+        no: String(raw.serverInstanceNo ?? serverInstanceNo),
+        name: servers_text(raw.serverName),
+        status: codeOf(raw.serverInstanceStatus) ?? 'UNKNOWN',
+        operation: codeOf(raw.serverInstanceOperation) ?? 'NULL',
+        statusName: servers_text(raw.serverInstanceStatusName),
+        hypervisor: codeOf(raw.hypervisorType)
+    };
+}
+/** Why the server cannot be imaged now, or undefined when it is running or stopped and idle. */
+function serverProblem(server) {
+    const state = `${server.status}${server.statusName ? ` (${server.statusName})` : ''}`;
+    if (!IMAGEABLE_STATUSES.has(server.status)) {
+        return `Server ${server.no} is ${state}; an image can be made only of a server that is running (RUN) or stopped (NSTOP).`;
+    }
+    if (server.operation !== 'NULL') {
+        return `Server ${server.no} is ${state} with the operation ${server.operation} in progress.`;
+    }
+    return undefined;
+}
+function servers_text(value) {
+    return typeof value === 'string' || typeof value === 'number' ? String(value).slice(0, 300) : '';
+}
+function codeOf(value) {
+    const code = value?.code;
+    return typeof code === 'string' ? code.slice(0, 100) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/plan.ts
+
+
+
+
+
+
+
+/** From the settings and the server, what to create and how; or the failure that says why not. Pure. */
+function planImage(settings, server) {
+    const problem = serverProblem(server);
+    if (problem)
+        return new RunFailure(problem, 'error', NEXT.serverBusy);
+    const selected = selectImageKind(settings.hypervisor, server.hypervisor);
+    if ('problem' in selected) {
+        return new RunFailure(`Input "hypervisor" ${selected.problem}`, 'error', NEXT.fixInputs);
+    }
+    const { kind } = selected;
+    const nameRule = kind.nameRule;
+    const broken = nameProblem(settings.imageName, nameRule);
+    if (broken) {
+        return new RunFailure(imageNameMessage(settings.imageName, broken, nameRule), 'error', NEXT.fixInputs);
+    }
+    const request = {
+        serverInstanceNo: server.no,
+        name: settings.imageName,
+        description: settings.imageDescription
+    };
+    const lines = [
+        `${settings.dryRun ? 'Dry run: would create' : 'Plan: create'} a ${kind.label} with ${kind.actions.create}:`,
+        `  server:      ${describeServer(server)}`,
+        `  name:        ${request.name}${settings.imageNameGenerated ? ' (generated; set image-name to choose one)' : ''}`,
+        `  description: ${request.description ? JSON.stringify(request.description) : '(none)'}`,
+        `  region:      ${settings.region}`,
+        `  endpoint:    POST ${settings.origin}${SERVER_API_PATH}/${kind.actions.create}`,
+        `  disks:       the server's disks as they are (no storage list is sent)`,
+        `  if-exists:   ${settings.ifExists}`
+    ];
+    return { kind, request, nameRule, lines };
+}
+function describeServer(server) {
+    return `${server.no} (${server.name || 'no name'}), ${server.status}, hypervisor ${server.hypervisor ?? 'not reported'}`;
+}
+
+;// CONCATENATED MODULE: ./src/wait.ts
+
+/** A doubtful answer (a 200 that is not NCP's JSON, or that lacks the image) ends the wait on this repeat. */
+const DOUBTFUL_REPEATS = 3;
+/**
+ * Polls `read` every interval, on a fixed schedule from the start, until the image is created or
+ * failed, or the timeout passes. Each read gets the wait's deadline, so its retries end with it.
+ * Knows nothing of HTTP: the reader and the clock are given.
+ */
+async function waitForImage(read, initial, options) {
+    const { clock, signal, intervalMs, timeoutMs, log } = options;
+    const heartbeatMs = options.heartbeatMs ?? 60_000;
+    const start = clock.now();
+    const deadline = start + timeoutMs;
+    let image = initial;
+    let lastReadAt = start;
+    let lastError;
+    let doubtful = 0;
+    let lastStatus;
+    let lastLine = -Infinity;
+    const report = (force) => {
+        const now = clock.now();
+        if (!force && now - lastLine < heartbeatMs)
+            return;
+        lastLine = now;
+        log.info(`Image ${image.no} (${image.name}): ${describeStatus(image, options.stateOf(image))}, ${(0,duration/* formatDuration */.a)(now - start)} elapsed, ${(0,duration/* formatDuration */.a)(deadline - now)} left.`);
+    };
+    for (;;) {
+        const state = options.stateOf(image);
+        if (image.status !== lastStatus && state === 'unknown') {
+            log.warning(`Image ${image.no} reports ${describeStatus(image, state)}; the action goes on waiting for CREAT or CREFL.`);
+        }
+        report(image.status !== lastStatus);
+        lastStatus = image.status;
+        if (state === 'created' || state === 'failed')
+            return { state, image };
+        const now = clock.now();
+        if (now >= deadline)
+            return { state: 'timed-out', image, lastReadAt, lastError };
+        const nextSlot = start + (Math.floor((now - start) / intervalMs) + 1) * intervalMs;
+        const pollAt = Math.min(nextSlot, deadline);
+        // Long poll intervals still get a line at least every heartbeat.
+        while (clock.now() < pollAt) {
+            await clock.sleep(Math.min(pollAt, lastLine + heartbeatMs) - clock.now(), signal);
+            if (clock.now() < pollAt)
+                report(false);
+        }
+        try {
+            image = await read(deadline);
+            lastReadAt = clock.now();
+            lastError = undefined;
+            doubtful = 0;
+        }
+        catch (error) {
+            signal?.throwIfAborted();
+            const kind = options.classify(error);
+            if (kind === 'fatal')
+                throw error;
+            if (kind === 'doubtful' && ++doubtful >= DOUBTFUL_REPEATS)
+                throw error;
+            lastError = error;
+            const repeat = kind === 'doubtful' ? ` (${doubtful} of ${DOUBTFUL_REPEATS} such answers)` : '';
+            log.warning(`Could not read image ${image.no} this time${repeat}: ${error instanceof Error ? error.message : String(error)} Still waiting.`);
+        }
+    }
+}
+/** `INIT (creating)`, or a code the action does not know, named as such. */
+function describeStatus(image, state) {
+    const code = image.status || 'no status code';
+    const shown = image.statusName ? `${code} (${image.statusName})` : code;
+    return state === 'unknown' ? `status ${shown}, which this action does not know` : shown;
+}
+
+;// CONCATENATED MODULE: ./src/run.ts
+
+
+
+
+
+
+
+
+
+
+
+const USER_AGENT = 'ncloud-server-image-action/1';
+/** One run's steps: read the server, plan, create or find the image, wait, sweep. */
+async function runImage(settings, deps) {
+    const started = deps.clock.now();
+    const client = makeClient(settings, deps);
+    const known = { duplicates: [] };
+    const onImage = (image) => {
+        known.image = image;
+        deps.onImage(image);
+    };
+    const base = () => ({
+        serverInstanceNo: settings.serverInstanceNo,
+        region: settings.region,
+        imageName: settings.imageName,
+        dryRun: settings.dryRun,
+        ...known,
+        elapsedMs: deps.clock.now() - started
+    });
+    try {
+        const ending = await steps(settings, client, { ...deps, onImage }, known);
+        return { ...base(), ...ending, failed: false };
+    }
+    catch (error) {
+        const failure = asRunFailure(error);
+        if (failure.image)
+            known.image = failure.image;
+        return {
+            ...base(),
+            outcome: failure.outcome,
+            failed: true,
+            problem: failure.message,
+            nextStep: failure.nextStep || undefined
+        };
+    }
+    finally {
+        client.dispose();
+    }
+}
+async function steps(settings, client, deps, known) {
+    const { log } = deps;
+    log.info(`NCP API ${settings.origin} (from ${settings.originSource}), region ${settings.region}.`);
+    const server = await readServer(client, settings.serverInstanceNo);
+    known.server = server;
+    log.info(`Server ${server.no} (${server.name || 'no name'}): ${server.status}${server.statusName ? ` (${server.statusName})` : ''}, hypervisor ${server.hypervisor ?? 'not reported'}.`);
+    const plan = planImage(settings, server);
+    if (plan instanceof RunFailure)
+        throw plan;
+    known.kind = plan.kind;
+    log.info(plan.lines.join('\n'));
+    const api = new ImageApi(client, plan.kind);
+    if (settings.dryRun)
+        return dryRun(api, plan, settings, log);
+    const obtained = await obtainImage(api, plan.request, {
+        ...deps,
+        ifExists: settings.ifExists,
+        region: settings.region,
+        policy: deps.retry,
+        afterCancel: () => new ImageApi(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), plan.kind)
+    });
+    known.provenance = obtained.provenance;
+    if (obtained.provenance === 'created') {
+        log.info(`Image ${obtained.image.no} ("${obtained.image.name}") is being created (${obtained.image.status}).`);
+    }
+    try {
+        return await finish(api, obtained, settings, deps);
+    }
+    finally {
+        if (obtained.provenance !== 'reused') {
+            const sweeper = deps.signal.aborted
+                ? new ImageApi(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), plan.kind)
+                : api;
+            known.duplicates = await sweepForDuplicates(sweeper, known.image ?? obtained.image, log);
+        }
+    }
+}
+async function dryRun(api, plan, settings, log) {
+    const existing = await api.findAllByName(plan.request.name);
+    let verdict = `the name "${plan.request.name}" is free in region ${settings.region}`;
+    if (existing.length > 0) {
+        const image = existing[existing.length - 1];
+        const judged = judgeExisting(api, image, plan.request, settings);
+        if (judged instanceof RunFailure)
+            throw judged;
+        verdict = `would use the existing image ${image.no}`;
+    }
+    log.info(`Dry run: credentials, server and name checked; ${verdict}. Nothing was created.`);
+    return { outcome: 'dry-run', nextStep: NEXT.dryRunDone };
+}
+/** Waits when asked to, and turns the image's last status into how the run ends. */
+async function finish(api, { image: first, provenance }, settings, deps) {
+    let image = first;
+    const state = imageState(api.kind, image.status);
+    if (settings.wait && state !== 'created' && state !== 'failed') {
+        image = await waitFor(api, image, settings, deps);
+    }
+    const label = `Image ${image.no} ("${image.name}")`;
+    const finalState = imageState(api.kind, image.status);
+    if (finalState === 'created') {
+        deps.log.info(`${label} is created.`);
+        return { outcome: provenance === 'reused' ? 'reused' : 'created', nextStep: NEXT.useOutput };
+    }
+    if (finalState === 'failed') {
+        throw new RunFailure(`NCP could not create ${label.toLowerCase()}: status CREFL${image.statusName ? ` (${image.statusName})` : ''}.`, 'failed', NEXT.deleteFailed, image);
+    }
+    deps.log.info(`${label} is ${describeStatus(image, finalState)}; wait is false, so the step ends here.`);
+    return { outcome: 'creating', nextStep: NEXT.notUsableYet(image) };
+}
+async function waitFor(api, image, settings, deps) {
+    const { log, clock } = deps;
+    const label = `image ${image.no} ("${image.name}")`;
+    log.info(`Waiting up to ${(0,duration/* formatDuration */.a)(settings.waitTimeoutMs)} for ${label}, checking every ${(0,duration/* formatDuration */.a)(settings.pollIntervalMs)}.`);
+    const started = clock.now();
+    let result;
+    try {
+        result = await waitForImage(deadline => api.get(image.no, deadline), image, {
+            timeoutMs: settings.waitTimeoutMs,
+            intervalMs: settings.pollIntervalMs,
+            clock,
+            signal: deps.signal,
+            log,
+            stateOf: polled => imageState(api.kind, polled.status),
+            classify: pollFailure
+        });
+    }
+    catch (error) {
+        if (error instanceof cancel/* CancelledError */.c) {
+            throw new RunFailure(`${error.message} Stopped waiting for ${label}, which NCP is still creating.`, 'cancelled', NEXT.waitAgain(image), image);
+        }
+        throw new RunFailure(`Stopped waiting for ${label}: ${describeError(error)}`, 'wait-failed', `${error instanceof NcloudError ? `${error.hint} ` : ''}${NEXT.lookInConsole(image)}`, image);
+    }
+    deps.onImage(result.image);
+    if (result.state !== 'timed-out')
+        return result.image;
+    const waited = (0,duration/* formatDuration */.a)(clock.now() - started);
+    const last = result.image;
+    const lastState = imageState(api.kind, last.status);
+    const status = lastState === 'pending'
+        ? `still being created (status ${last.status})`
+        : `in ${describeStatus(last, lastState)}`;
+    const sinceRead = clock.now() - result.lastReadAt;
+    const stale = result.lastError !== undefined && sinceRead >= settings.pollIntervalMs;
+    const what = stale
+        ? `was ${status} when last read, ${(0,duration/* formatDuration */.a)(sinceRead)} before the wait ended${result.lastReadAt === started ? ' (by the answer that found or created it)' : ''}; no poll since could read it (last: ${describeError(result.lastError)}). The action stopped waiting after ${waited}`
+        : `is ${status} after waiting ${waited}`;
+    throw new RunFailure(`Image ${last.no} ("${last.name}") ${what}; NCP goes on creating it.`, 'timed-out', NEXT.raiseTimeout(last, settings.waitTimeoutMs), last);
+}
+/** A poll that failed: worth another poll, worth one unless it repeats, or the end of the wait. */
+function pollFailure(error) {
+    if (error instanceof NcloudError) {
+        if (error.transient)
+            return 'transient';
+        const unreadable = error.fields.source === 'response' || error.fields.code === 'ERESPONSETOOLARGE';
+        return unreadable ? 'doubtful' : 'fatal';
+    }
+    return error instanceof ImageNotFoundError ? 'doubtful' : 'fatal';
+}
+function makeClient(settings, deps) {
+    return new NcloudClient({
+        origin: settings.origin,
+        gatewaySetting: settings.originSource,
+        accessKey: settings.accessKey,
+        secretKey: settings.secretKey,
+        region: settings.region,
+        clock: deps.clock,
+        retry: deps.retry,
+        requestTimeoutMs: settings.requestTimeoutMs,
+        signal: deps.signal,
+        random: deps.random,
+        userAgent: USER_AGENT,
+        debug: deps.log.debug,
+        onRetry: deps.log.info
+    });
+}
+
+// EXTERNAL MODULE: ./src/summary.ts
+var summary = __nccwpck_require__(855);
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+/** settings → run → outputs + summary; the one place that ends the step as failed. */
+async function run(options) {
+    const { port, signal } = options;
+    const clock = options.clock ?? systemClock;
+    const started = clock.now();
+    let result;
+    try {
+        const settings = readSettings({
+            getInput: port.getInput,
+            env: port.env,
+            mask: port.mask,
+            now: new Date(clock.now())
+        });
+        result = await runImage(settings, {
+            log: port,
+            clock,
+            signal,
+            random: options.random,
+            retry: options.retry ?? DEFAULT_RETRY,
+            confirmDelaysMs: options.confirmDelaysMs ?? CONFIRM_DELAYS_MS,
+            onImage: image => writeImageOutputs(port, image)
+        });
+    }
+    catch (error) {
+        const failure = asRunFailure(error);
+        result = {
+            outcome: failure.outcome,
+            failed: true,
+            problem: failure.message,
+            nextStep: failure.nextStep,
+            duplicates: [],
+            dryRun: false,
+            elapsedMs: clock.now() - started
+        };
+    }
+    writeOutputs(port, result);
+    await port.writeSummary((0,summary/* renderSummary */.B)(result));
+    if (result.failed)
+        port.fail([result.problem, result.nextStep].filter(Boolean).join(' '));
+    return result;
+}
+
+
+/***/ }),
+
+/***/ 855:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ renderSummary),
+/* harmony export */   t: () => (/* binding */ inert)
+/* harmony export */ });
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(607);
+
+const HEADINGS = {
+    created: '✅ Server image created',
+    reused: '✅ Existing server image used (if-exists: reuse)',
+    creating: '⏳ Server image is being created',
+    failed: '❌ Server image creation failed',
+    'timed-out': '⏳ Server image still being created (wait timed out)',
+    'wait-failed': '❌ Stopped waiting for the server image',
+    cancelled: '⚠️ Cancelled',
+    uncertain: '⚠️ An image may have been created: see below',
+    'dry-run': '🧪 Dry run: nothing was created',
+    error: '❌ Server image was not created'
+};
+const PROVENANCE = {
+    created: 'created by this run',
+    adopted: 'created by this run (the reply was lost; found by name)',
+    reused: 'already existed (if-exists: reuse)'
+};
+/** Renders the job summary as GitHub-flavoured Markdown; every value is shown as plain text. */
+function renderSummary(result) {
+    const { server, image } = result;
+    const serverNo = server?.no ?? result.serverInstanceNo;
+    const rows = [
+        ['Server', serverNo && `${serverNo}${server?.name ? ` (${server.name})` : ''}`],
+        ['Image number', image?.no],
+        ['Image name', image?.name ?? result.imageName],
+        ['Status', image?.status],
+        ['Image', result.provenance && PROVENANCE[result.provenance]],
+        [
+            'Other images of this name',
+            result.duplicates.length > 0 ? result.duplicates.map(d => d.no).join(', ') : undefined
+        ],
+        ['Region', result.region],
+        [
+            'Hypervisor',
+            server &&
+                `${server.hypervisor ?? 'not reported'}${result.kind ? ` (${result.kind.actions.create})` : ''}`
+        ],
+        ['Time taken', (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(result.elapsedMs)]
+    ];
+    const lines = [
+        `### ${HEADINGS[result.outcome]}`,
+        '',
+        '| | |',
+        '|---|---|',
+        ...rows
+            .filter(([, value]) => value)
+            .map(([label, value]) => `| ${label} | ${inert(value)} |`)
+    ];
+    if (result.problem)
+        lines.push('', `**What happened:** ${inert(result.problem)}`);
+    if (result.nextStep)
+        lines.push('', `**Next:** ${inert(result.nextStep)}`);
+    return `${lines.join('\n')}\n`;
+}
+/**
+ * Text that GitHub renders as itself: no HTML, no Markdown (links, images, emphasis, code), no
+ * table breaks. Server messages end up here, so none of them may become markup.
+ */
+function inert(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/([\\`*_[\]|~])/g, '\\$1')
+        .replace(/\r\n|\r|\n/g, '<br>');
+}
+
+
+/***/ }),
+
+/***/ 44:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  B: () => (/* binding */ actionsPort)
 });
 
 ;// CONCATENATED MODULE: external "os"
@@ -474,820 +2404,10 @@ function file_command_prepareKeyValueMessage(key, value) {
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-// EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(611);
-var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
-// EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(692);
-var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
-;// CONCATENATED MODULE: ./stubs/undici/index.js
-// @actions/http-client imports undici only for getAgentDispatcher(), the proxy dispatcher it hands
-// to fetch() users. This action never calls it, yet bundling undici tripled the action's start-up
-// time (it is 85% of the bundle and is evaluated on load). Requests go through http-client's
-// node:http/https agents, which keep HTTPS_PROXY/NO_PROXY support. See README "Benchmark".
-// The override in package.json names http-client's exact version (npm refuses a range there for a
-// direct dependency): when http-client is updated, update that key too. If it is forgotten, the
-// real undici comes back and the benchmark's bundle-size target fails in CI.
-class ProxyAgent {
-  constructor() {
-    throw new Error(
-      'undici is not bundled with this action: HttpClient.getAgentDispatcher() is unavailable'
-    )
-  }
-}
-
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
-/* eslint-disable @typescript-eslint/no-explicit-any */
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-var HttpCodes;
-(function (HttpCodes) {
-    HttpCodes[HttpCodes["OK"] = 200] = "OK";
-    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
-    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
-    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
-    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
-    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
-    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
-    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
-    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
-    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
-    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
-    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
-    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
-    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
-    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
-    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
-    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
-    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
-    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
-    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
-    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
-    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
-    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function (Headers) {
-    Headers["Accept"] = "accept";
-    Headers["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
-var MediaTypes;
-(function (MediaTypes) {
-    MediaTypes["ApplicationJson"] = "application/json";
-})(MediaTypes || (MediaTypes = {}));
-/**
- * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
- * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
- */
-function lib_getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
-    return proxyUrl ? proxyUrl.href : '';
-}
-const HttpRedirectCodes = [
-    HttpCodes.MovedPermanently,
-    HttpCodes.ResourceMoved,
-    HttpCodes.SeeOther,
-    HttpCodes.TemporaryRedirect,
-    HttpCodes.PermanentRedirect
-];
-const HttpResponseRetryCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
-];
-const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
-const ExponentialBackoffCeiling = 10;
-const ExponentialBackoffTimeSlice = 5;
-class HttpClientError extends Error {
-    constructor(message, statusCode) {
-        super(message);
-        this.name = 'HttpClientError';
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, HttpClientError.prototype);
-    }
-}
-class HttpClientResponse {
-    constructor(message) {
-        this.message = message;
-    }
-    readBody() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                let output = Buffer.alloc(0);
-                this.message.on('data', (chunk) => {
-                    output = Buffer.concat([output, chunk]);
-                });
-                this.message.on('end', () => {
-                    resolve(output.toString());
-                });
-            }));
-        });
-    }
-    readBodyBuffer() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                const chunks = [];
-                this.message.on('data', (chunk) => {
-                    chunks.push(chunk);
-                });
-                this.message.on('end', () => {
-                    resolve(Buffer.concat(chunks));
-                });
-            }));
-        });
-    }
-}
-function isHttps(requestUrl) {
-    const parsedUrl = new URL(requestUrl);
-    return parsedUrl.protocol === 'https:';
-}
-class lib_HttpClient {
-    constructor(userAgent, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-            if (requestOptions.ignoreSslError != null) {
-                this._ignoreSslError = requestOptions.ignoreSslError;
-            }
-            this._socketTimeout = requestOptions.socketTimeout;
-            if (requestOptions.allowRedirects != null) {
-                this._allowRedirects = requestOptions.allowRedirects;
-            }
-            if (requestOptions.allowRedirectDowngrade != null) {
-                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-            }
-            if (requestOptions.maxRedirects != null) {
-                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-            }
-            if (requestOptions.keepAlive != null) {
-                this._keepAlive = requestOptions.keepAlive;
-            }
-            if (requestOptions.allowRetries != null) {
-                this._allowRetries = requestOptions.allowRetries;
-            }
-            if (requestOptions.maxRetries != null) {
-                this._maxRetries = requestOptions.maxRetries;
-            }
-        }
-    }
-    options(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    get(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('GET', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    del(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    post(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('POST', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    patch(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    put(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PUT', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    head(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request(verb, requestUrl, stream, additionalHeaders);
-        });
-    }
-    /**
-     * Gets a typed object from an endpoint
-     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-     */
-    getJson(requestUrl_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            const res = yield this.get(requestUrl, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    postJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.post(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    putJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.put(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    patchJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.patch(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    /**
-     * Makes a raw http request.
-     * All other methods such as get, post, patch, and request ultimately call this.
-     * Prefer get, del, post and patch
-     */
-    request(verb, requestUrl, data, headers) {
-        return __awaiter(this, void 0, void 0, function* () {
-            if (this._disposed) {
-                throw new Error('Client has already been disposed.');
-            }
-            const parsedUrl = new URL(requestUrl);
-            let info = this._prepareRequest(verb, parsedUrl, headers);
-            // Only perform retries on reads since writes may not be idempotent.
-            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
-                ? this._maxRetries + 1
-                : 1;
-            let numTries = 0;
-            let response;
-            do {
-                response = yield this.requestRaw(info, data);
-                // Check if it's an authentication challenge
-                if (response &&
-                    response.message &&
-                    response.message.statusCode === HttpCodes.Unauthorized) {
-                    let authenticationHandler;
-                    for (const handler of this.handlers) {
-                        if (handler.canHandleAuthentication(response)) {
-                            authenticationHandler = handler;
-                            break;
-                        }
-                    }
-                    if (authenticationHandler) {
-                        return authenticationHandler.handleAuthentication(this, info, data);
-                    }
-                    else {
-                        // We have received an unauthorized response but have no handlers to handle it.
-                        // Let the response return to the caller.
-                        return response;
-                    }
-                }
-                let redirectsRemaining = this._maxRedirects;
-                while (response.message.statusCode &&
-                    HttpRedirectCodes.includes(response.message.statusCode) &&
-                    this._allowRedirects &&
-                    redirectsRemaining > 0) {
-                    const redirectUrl = response.message.headers['location'];
-                    if (!redirectUrl) {
-                        // if there's no location to redirect to, we won't
-                        break;
-                    }
-                    const parsedRedirectUrl = new URL(redirectUrl);
-                    if (parsedUrl.protocol === 'https:' &&
-                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
-                        !this._allowRedirectDowngrade) {
-                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
-                    }
-                    // we need to finish reading the response before reassigning response
-                    // which will leak the open socket.
-                    yield response.readBody();
-                    // strip authorization header if redirected to a different hostname
-                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                        for (const header in headers) {
-                            // header names are case insensitive
-                            if (header.toLowerCase() === 'authorization') {
-                                delete headers[header];
-                            }
-                        }
-                    }
-                    // let's make the request with the new redirectUrl
-                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
-                    response = yield this.requestRaw(info, data);
-                    redirectsRemaining--;
-                }
-                if (!response.message.statusCode ||
-                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
-                    // If not a retry code, return immediately instead of retrying
-                    return response;
-                }
-                numTries += 1;
-                if (numTries < maxTries) {
-                    yield response.readBody();
-                    yield this._performExponentialBackoff(numTries);
-                }
-            } while (numTries < maxTries);
-            return response;
-        });
-    }
-    /**
-     * Needs to be called if keepAlive is set to true in request options.
-     */
-    dispose() {
-        if (this._agent) {
-            this._agent.destroy();
-        }
-        this._disposed = true;
-    }
-    /**
-     * Raw request.
-     * @param info
-     * @param data
-     */
-    requestRaw(info, data) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => {
-                function callbackForResult(err, res) {
-                    if (err) {
-                        reject(err);
-                    }
-                    else if (!res) {
-                        // If `err` is not passed, then `res` must be passed.
-                        reject(new Error('Unknown error'));
-                    }
-                    else {
-                        resolve(res);
-                    }
-                }
-                this.requestRawWithCallback(info, data, callbackForResult);
-            });
-        });
-    }
-    /**
-     * Raw request with callback.
-     * @param info
-     * @param data
-     * @param onResult
-     */
-    requestRawWithCallback(info, data, onResult) {
-        if (typeof data === 'string') {
-            if (!info.options.headers) {
-                info.options.headers = {};
-            }
-            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-            if (!callbackCalled) {
-                callbackCalled = true;
-                onResult(err, res);
-            }
-        }
-        const req = info.httpModule.request(info.options, (msg) => {
-            const res = new HttpClientResponse(msg);
-            handleResult(undefined, res);
-        });
-        let socket;
-        req.on('socket', sock => {
-            socket = sock;
-        });
-        // If we ever get disconnected, we want the socket to timeout eventually
-        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
-            if (socket) {
-                socket.end();
-            }
-            handleResult(new Error(`Request timeout: ${info.options.path}`));
-        });
-        req.on('error', function (err) {
-            // err has statusCode property
-            // res should have headers
-            handleResult(err);
-        });
-        if (data && typeof data === 'string') {
-            req.write(data, 'utf8');
-        }
-        if (data && typeof data !== 'string') {
-            data.on('close', function () {
-                req.end();
-            });
-            data.pipe(req);
-        }
-        else {
-            req.end();
-        }
-    }
-    /**
-     * Gets an http agent. This function is useful when you need an http agent that handles
-     * routing through a proxy server - depending upon the url and proxy environment variables.
-     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-     */
-    getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-    }
-    getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-            return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-    }
-    _prepareRequest(method, requestUrl, headers) {
-        const info = {};
-        info.parsedUrl = requestUrl;
-        const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
-        const defaultPort = usingSsl ? 443 : 80;
-        info.options = {};
-        info.options.host = info.parsedUrl.hostname;
-        info.options.port = info.parsedUrl.port
-            ? parseInt(info.parsedUrl.port)
-            : defaultPort;
-        info.options.path =
-            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
-        info.options.method = method;
-        info.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-            info.options.headers['user-agent'] = this.userAgent;
-        }
-        info.options.agent = this._getAgent(info.parsedUrl);
-        // gives handlers an opportunity to participate
-        if (this.handlers) {
-            for (const handler of this.handlers) {
-                handler.prepareRequest(info.options);
-            }
-        }
-        return info;
-    }
-    _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
-        }
-        return lowercaseKeys(headers || {});
-    }
-    /**
-     * Gets an existing header value or returns a default.
-     * Handles converting number header values to strings since HTTP headers must be strings.
-     * Note: This returns string | string[] since some headers can have multiple values.
-     * For headers that must always be a single string (like Content-Type), use the
-     * specialized _getExistingOrDefaultContentTypeHeader method instead.
-     */
-    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
-            if (headerValue) {
-                clientHeader =
-                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
-            }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== undefined) {
-            return typeof additionalValue === 'number'
-                ? additionalValue.toString()
-                : additionalValue;
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    /**
-     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-     * Always returns a single string (not an array) since Content-Type should be a single value.
-     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-     */
-    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
-            if (headerValue) {
-                if (typeof headerValue === 'number') {
-                    clientHeader = String(headerValue);
-                }
-                else if (Array.isArray(headerValue)) {
-                    clientHeader = headerValue.join(', ');
-                }
-                else {
-                    clientHeader = headerValue;
-                }
-            }
-        }
-        const additionalValue = additionalHeaders[Headers.ContentType];
-        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
-        if (additionalValue !== undefined) {
-            if (typeof additionalValue === 'number') {
-                return String(additionalValue);
-            }
-            else if (Array.isArray(additionalValue)) {
-                return additionalValue.join(', ');
-            }
-            else {
-                return additionalValue;
-            }
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-            agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-            agent = this._agent;
-        }
-        // if agent is already assigned use that agent.
-        if (agent) {
-            return agent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        let maxSockets = 100;
-        if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
-        }
-        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
-        if (proxyUrl && proxyUrl.hostname) {
-            const agentOptions = {
-                maxSockets,
-                keepAlive: this._keepAlive,
-                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
-                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-                })), { host: proxyUrl.hostname, port: proxyUrl.port })
-            };
-            let tunnelAgent;
-            const overHttps = proxyUrl.protocol === 'https:';
-            if (usingSsl) {
-                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
-            }
-            else {
-                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
-            }
-            agent = tunnelAgent(agentOptions);
-            this._proxyAgent = agent;
-        }
-        // if tunneling agent isn't assigned create a new agent
-        if (!agent) {
-            const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
-            this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            agent.options = Object.assign(agent.options || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return agent;
-    }
-    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-            proxyAgent = this._proxyAgentDispatcher;
-        }
-        // if agent is already assigned use that agent.
-        if (proxyAgent) {
-            return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
-            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
-        })));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return proxyAgent;
-    }
-    _getUserAgentWithOrchestrationId(userAgent) {
-        const baseUserAgent = userAgent || 'actions/http-client';
-        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
-        if (orchId) {
-            // Sanitize the orchestration ID to ensure it contains only valid characters
-            // Valid characters: 0-9, a-z, _, -, .
-            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-    }
-    _performExponentialBackoff(retryNumber) {
-        return __awaiter(this, void 0, void 0, function* () {
-            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-            return new Promise(resolve => setTimeout(() => resolve(), ms));
-        });
-    }
-    _processResponse(res, options) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                const statusCode = res.message.statusCode || 0;
-                const response = {
-                    statusCode,
-                    result: null,
-                    headers: {}
-                };
-                // not found leads to null obj returned
-                if (statusCode === HttpCodes.NotFound) {
-                    resolve(response);
-                }
-                // get the result from the body
-                function dateTimeDeserializer(key, value) {
-                    if (typeof value === 'string') {
-                        const a = new Date(value);
-                        if (!isNaN(a.valueOf())) {
-                            return a;
-                        }
-                    }
-                    return value;
-                }
-                let obj;
-                let contents;
-                try {
-                    contents = yield res.readBody();
-                    if (contents && contents.length > 0) {
-                        if (options && options.deserializeDates) {
-                            obj = JSON.parse(contents, dateTimeDeserializer);
-                        }
-                        else {
-                            obj = JSON.parse(contents);
-                        }
-                        response.result = obj;
-                    }
-                    response.headers = res.message.headers;
-                }
-                catch (err) {
-                    // Invalid resource (contents not json);  leaving result obj null
-                }
-                // note that 3xx redirects are handled by the http layer.
-                if (statusCode > 299) {
-                    let msg;
-                    // if exception/error in body, attempt to get better error
-                    if (obj && obj.message) {
-                        msg = obj.message;
-                    }
-                    else if (contents && contents.length > 0) {
-                        // it may be the case that the exception is in the body message as string
-                        msg = contents;
-                    }
-                    else {
-                        msg = `Failed request: (${statusCode})`;
-                    }
-                    const err = new HttpClientError(msg, statusCode);
-                    err.result = response.result;
-                    reject(err);
-                }
-                else {
-                    resolve(response);
-                }
-            }));
-        });
-    }
-}
-const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
-//# sourceMappingURL=index.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 2 modules
+var lib = __nccwpck_require__(313);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -1312,7 +2432,7 @@ class BasicCredentialHandler {
         return false;
     }
     handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             throw new Error('not implemented');
         });
     }
@@ -1334,7 +2454,7 @@ class auth_BearerCredentialHandler {
         return false;
     }
     handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             throw new Error('not implemented');
         });
     }
@@ -1356,7 +2476,7 @@ class PersonalAccessTokenCredentialHandler {
         return false;
     }
     handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             throw new Error('not implemented');
         });
     }
@@ -3264,1507 +4384,69 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/cancel.ts
-/** The runner sends SIGINT when a workflow is cancelled (then SIGTERM, then SIGKILL). */
-class CancelledError extends Error {
-    signalName;
-    constructor(signalName) {
-        super(`Cancelled (${signalName}).`);
-        this.signalName = signalName;
-        this.name = 'CancelledError';
-    }
+// EXTERNAL MODULE: ./src/summary.ts
+var src_summary = __nccwpck_require__(855);
+;// CONCATENATED MODULE: ./src/port.ts
+
+/**
+ * Makes text safe to print: no line of it can start a workflow command (`::name …::`, or the old
+ * `##[name …]` form), because the runner reads commands from any line of the step's output. A
+ * line that would is shown behind a `> `; a carriage return starts a line of its own.
+ */
+function neutralise(text) {
+    return text
+        .split(/\r\n|\r|\n/)
+        .map(line => (/^\s*::/.test(line) ? `> ${line}` : line).replace(/##\[/g, '#\u200b#['))
+        .join('\n');
 }
-function cancelOnSignals(signals = ['SIGINT', 'SIGTERM']) {
-    const controller = new AbortController();
-    const handlers = signals.map(name => {
-        const handler = () => controller.abort(new CancelledError(name));
-        process.on(name, handler);
-        return [name, handler];
-    });
+/**
+ * The port the run uses: every log line neutralised, every masked secret also kept out of the job
+ * summary (which GitHub renders from a file, without the log's masking).
+ */
+function guardedPort(sink) {
+    const secrets = [];
+    const redact = (text) => secrets.reduce((out, secret) => out.split(secret).join('***'), text);
     return {
-        signal: controller.signal,
-        dispose: () => handlers.forEach(([name, handler]) => process.off(name, handler))
+        env: sink.env,
+        getInput: name => sink.getInput(name),
+        info: line => sink.info(neutralise(line)),
+        warning: line => sink.warning(neutralise(line)),
+        debug: line => sink.debug(neutralise(line)),
+        fail: message => sink.fail(neutralise(message)),
+        mask: secret => {
+            // The summary holds text already made inert, so a secret is looked for in that form too.
+            if (secret)
+                secrets.push((0,src_summary/* inert */.t)(secret), secret);
+            sink.mask(secret);
+        },
+        setOutput: (name, value) => sink.setOutput(name, value),
+        writeSummary: markdown => sink.writeSummary(redact(markdown))
     };
 }
 
-;// CONCATENATED MODULE: ./src/clock.ts
-const systemClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(signal.reason);
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(signal?.reason);
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        signal?.addEventListener('abort', onAbort, { once: true });
-    })
-};
-
-;// CONCATENATED MODULE: ./src/duration.ts
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|h|m|s))+$/;
-const PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
-/**
- * Parses `90s`, `45m`, `1h30m`, `500ms` or a plain number of seconds into milliseconds.
- * Returns undefined when the text is not a duration.
- */
-function parseDuration(text) {
-    const value = text.trim().toLowerCase();
-    if (/^\d+(?:\.\d+)?$/.test(value))
-        return Math.round(Number(value) * 1000);
-    if (!DURATION.test(value))
-        return undefined;
-    let total = 0;
-    for (const [, amount, unit] of value.matchAll(PART))
-        total += Number(amount) * UNIT_MS[unit];
-    return Math.round(total);
-}
-/** Formats milliseconds for people: `850ms`, `42s`, `3m05s`, `1h02m`. */
-function formatDuration(ms) {
-    const clamped = Math.max(0, Math.round(ms));
-    if (clamped < 1000)
-        return `${clamped}ms`;
-    const seconds = Math.floor(clamped / 1000);
-    if (seconds < 60)
-        return `${seconds}s`;
-    const minutes = Math.floor(seconds / 60);
-    if (minutes < 60)
-        return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
-    return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
-}
-
-;// CONCATENATED MODULE: ./src/ncloud/errors.ts
-
-class NcloudError extends Error {
-    fields;
-    constructor(fields) {
-        super(`${summarize(fields)} ${hintFor(fields)}`);
-        this.name = 'NcloudError';
-        this.fields = fields;
-    }
-    /** What failed, without the hint. */
-    get summary() {
-        return summarize(this.fields);
-    }
-    get transient() {
-        return this.fields.transient;
-    }
-    get reached() {
-        return this.fields.reached;
-    }
-    get hint() {
-        return hintFor(this.fields);
-    }
-}
-/** Gateway error codes (HTTP 429) for requests the gateway throttled before they reached the service. */
-const THROTTLE_CODES = new Set(['400', '410', '420']);
-/** Gateway error codes for trouble between the gateway and the service: worth another try. */
-const GATEWAY_TRANSIENT_CODES = new Set(['500', '510', '900']);
-const SERVICE_RETRY_LATER = '1000';
-/** TLS failures: the certificate will not change on a retry. */
-const TLS_FAILURE = /CERT|UNABLE_TO_VERIFY|^ERR_TLS_|^ERR_SSL_/;
-/** Connection errors raised before anything was sent. */
-const NOT_CONNECTED = new Set([
-    'ECONNREFUSED',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'EHOSTUNREACH',
-    'ENETUNREACH'
-]);
-/**
- * Reads an HTTP answer: the `<action>Response` object of a success, or an NcloudError for
- * anything else (gateway error, service error, or a body that is not NCP's JSON).
- */
-function readAnswer(action, answer, nowMs) {
-    const requestId = header(answer.headers, 'x-ncp-apigw-request-id') ?? header(answer.headers, 'x-ncp-trace-id');
-    const common = {
-        action,
-        httpStatus: answer.status,
-        requestId,
-        retryAfterMs: parseRetryAfter(header(answer.headers, 'retry-after'), nowMs),
-        clockSkewMs: clockSkew(header(answer.headers, 'date'), nowMs)
-    };
-    const json = parseJson(answer.body);
-    const gateway = objectAt(json, 'error');
-    if (gateway) {
-        const code = stringOf(gateway.errorCode);
-        return new NcloudError({
-            ...common,
-            source: 'gateway',
-            code,
-            ncpMessage: stringOf(gateway.message),
-            details: stringOf(gateway.details),
-            ...gatewayNature(code, answer.status)
-        });
-    }
-    const service = objectAt(json, 'responseError');
-    if (service) {
-        const code = stringOf(service.returnCode);
-        return new NcloudError({
-            ...common,
-            source: 'service',
-            code,
-            ncpMessage: stringOf(service.returnMessage),
-            ...serviceNature(code, answer.status)
-        });
-    }
-    const result = objectAt(json, `${action}Response`);
-    if (answer.status >= 200 && answer.status < 300 && result) {
-        const returnCode = stringOf(result.returnCode);
-        if (returnCode === undefined || returnCode === '0')
-            return result;
-        return new NcloudError({
-            ...common,
-            source: 'service',
-            code: returnCode,
-            ncpMessage: stringOf(result.returnMessage),
-            requestId: stringOf(result.requestId) ?? requestId,
-            ...serviceNature(returnCode, answer.status)
-        });
-    }
-    return new NcloudError({
-        ...common,
-        source: 'response',
-        details: snippet(answer.body),
-        transient: answer.status === 429 || answer.status >= 500,
-        reached: answer.status === 429 ? 'no' : 'maybe'
-    });
-}
-/** What went wrong, in one line: an NcloudError's summary (without its hint) or an error's message. */
-function describeError(error) {
-    if (error instanceof NcloudError)
-        return error.summary;
-    return error instanceof Error ? error.message : String(error);
-}
-/** An error from the socket: refused, reset, timed out, ... */
-function networkError(action, error) {
-    const code = error?.code;
-    const details = error instanceof Error ? error.message : String(error);
-    const codeText = typeof code === 'string' ? code : /timeout/i.test(details) ? 'ETIMEDOUT' : undefined;
-    const tls = codeText !== undefined && TLS_FAILURE.test(codeText);
-    return new NcloudError({
-        action,
-        source: 'network',
-        code: codeText,
-        details,
-        transient: !tls,
-        reached: tls || (codeText && NOT_CONNECTED.has(codeText)) ? 'no' : 'maybe'
-    });
-}
-/** A service that failed on its own side (5xx) may have done the work before it failed. */
-function serviceNature(code, status) {
-    if (code === SERVICE_RETRY_LATER)
-        return { transient: true, reached: 'maybe' };
-    return { transient: false, reached: status >= 500 ? 'maybe' : 'yes' };
-}
-function gatewayNature(code, status) {
-    if (code && THROTTLE_CODES.has(code))
-        return { transient: true, reached: 'no' };
-    if (code && GATEWAY_TRANSIENT_CODES.has(code))
-        return { transient: true, reached: 'maybe' };
-    if (status >= 500)
-        return { transient: true, reached: 'maybe' };
-    if (status === 429)
-        return { transient: true, reached: 'no' };
-    return { transient: false, reached: 'no' };
-}
-function summarize(f) {
-    const parts = [];
-    if (f.source === 'network') {
-        const what = f.code && TLS_FAILURE.test(f.code) ? 'TLS failed' : 'no answer';
-        parts.push(`${what} (${f.code ?? 'connection error'}${f.details ? `: ${f.details}` : ''})`);
-    }
-    else {
-        if (f.httpStatus !== undefined)
-            parts.push(`HTTP ${f.httpStatus}`);
-        if (f.code !== undefined)
-            parts.push(`NCP ${f.source === 'gateway' ? 'gateway error' : 'returnCode'} ${f.code}`);
-        if (f.ncpMessage)
-            parts.push(`"${f.ncpMessage}"`);
-        if (f.details)
-            parts.push(`(${f.details})`);
-        if (f.source === 'response')
-            parts.push('the answer is not NCP API JSON');
-    }
-    if (f.requestId)
-        parts.push(`request id ${f.requestId}`);
-    return `${f.action} failed: ${parts.join(', ')}.`;
-}
-function hintFor(f) {
-    if (f.source === 'network') {
-        if (f.code && TLS_FAILURE.test(f.code)) {
-            return "The gateway's TLS certificate was not accepted: check api-url; if a proxy re-signs HTTPS, give Node its CA with NODE_EXTRA_CA_CERTS.";
-        }
-        return "Check the runner's network and api-url; behind a proxy, set HTTPS_PROXY (and NO_PROXY).";
-    }
-    if (f.source === 'service') {
-        if (f.code === SERVICE_RETRY_LATER) {
-            return 'NCP asked to try again later; re-run the job in a few minutes.';
-        }
-        if ((f.httpStatus ?? 0) >= 500)
-            return "NCP's Server API failed on its side: re-run the job later.";
-        return "This is NCP's own answer: its message says which value it did not accept.";
-    }
-    if (f.source === 'response') {
-        return 'Check that api-url (or NCLOUD_API_GW) points at the NCP API gateway and that no proxy rewrites the answer.';
-    }
-    switch (f.code) {
-        case '200': {
-            const skew = f.clockSkewMs !== undefined && Math.abs(f.clockSkewMs) > 60_000
-                ? ` The gateway's clock differs from the runner's by ${formatDuration(Math.abs(f.clockSkewMs))}.`
-                : '';
-            return ('Check access-key and secret-key (an active API key pair of this account or sub account), and the ' +
-                `runner's clock: NCP refuses requests more than 5 minutes off.${skew}`);
-        }
-        case '210':
-            return 'The key may not call this API: give the sub account a policy that allows server management (for example NCP_SERVER_MANAGER).';
-        case '230':
-            return "The gateway refused the key: check the sub account's access settings (allowed source IPs, API access).";
-        case '300':
-            return 'The gateway does not know this API: check site, and that api-url is only the gateway origin.';
-        case '400':
-            return "The account's API quota is used up: wait for it to reset or ask NCP to raise it.";
-        case '410':
-        case '420':
-            return 'NCP is throttling requests: run fewer jobs against NCP at once, or raise poll-interval.';
-        case '430':
-            return 'The request is too large: shorten image-description.';
-        case '100':
-            return 'The gateway could not read the request: check api-url and that the inputs are valid UTF-8.';
-        default:
-            if ((f.httpStatus ?? 0) >= 500) {
-                return "NCP's gateway could not get an answer from the Server API, usually for a short time: re-run the job later.";
-            }
-            return "See NCP's message; check the inputs it names.";
-    }
-}
-/** Retry-After as whole seconds or an HTTP date (RFC 9110); anything else is ignored. */
-function parseRetryAfter(value, nowMs) {
-    const text = value?.trim() ?? '';
-    if (/^\d+$/.test(text))
-        return Number(text) * 1000;
-    if (!/GMT$/.test(text))
-        return undefined;
-    const at = Date.parse(text);
-    return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
-}
-function clockSkew(date, nowMs) {
-    if (!date)
-        return undefined;
-    const at = Date.parse(date);
-    return Number.isNaN(at) ? undefined : at - nowMs;
-}
-function header(headers, name) {
-    const value = headers[name];
-    return Array.isArray(value) ? value[0] : value;
-}
-function parseJson(body) {
-    try {
-        return JSON.parse(body);
-    }
-    catch {
-        return undefined;
-    }
-}
-function objectAt(value, key) {
-    if (typeof value !== 'object' || value === null)
-        return undefined;
-    const inner = value[key];
-    return typeof inner === 'object' && inner !== null
-        ? inner
-        : undefined;
-}
-function stringOf(value) {
-    if (typeof value === 'string')
-        return value;
-    if (typeof value === 'number')
-        return String(value);
-    return undefined;
-}
-function snippet(body) {
-    const text = body
-        .replace(/<[^>]*>/g, ' ')
-        .replace(/\s+/g, ' ')
-        .trim();
-    if (!text)
-        return undefined;
-    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-}
-
-;// CONCATENATED MODULE: ./src/retry.ts
-const DEFAULT_RETRY = Object.freeze({
-    maxAttempts: 5,
-    baseDelayMs: 500,
-    maxDelayMs: 15_000,
-    maxRetryAfterMs: 60_000
-});
-/**
- * Capped exponential backoff with full jitter: a random delay in [0, min(cap, base * 2^(n-1)))
- * after the n-th failed attempt. A Retry-After from the server replaces the jitter.
- */
-function backoffDelay(failedAttempts, policy, random, retryAfterMs) {
-    if (retryAfterMs !== undefined)
-        return Math.min(retryAfterMs, policy.maxRetryAfterMs);
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failedAttempts - 1));
-    return Math.floor(random() * ceiling);
-}
-async function withRetry(operation, options) {
-    const random = options.random ?? Math.random;
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await operation(attempt);
-        }
-        catch (error) {
-            if (options.signal?.aborted)
-                throw options.signal.reason;
-            if (attempt >= options.policy.maxAttempts || !options.isRetryable(error))
-                throw error;
-            const delay = backoffDelay(attempt, options.policy, random, options.retryAfterMs?.(error));
-            options.onRetry?.(error, attempt, delay);
-            await options.clock.sleep(delay, options.signal);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/wait.ts
-
-const CREATED = 'CREAT';
-const CREATE_FAILED = 'CREFL';
-/** Where an image's status leaves the wait: done, failed, or still going. */
-function imageOutcome(status) {
-    if (status === CREATED)
-        return 'created';
-    if (status === CREATE_FAILED)
-        return 'failed';
-    return 'pending';
-}
-/**
- * Polls `read` every interval, on a fixed schedule from the start, until the image is created or
- * failed, or the timeout passes. Knows nothing of HTTP: the reader and the clock are given.
- */
-async function waitForImage(read, initial, options) {
-    const { clock, signal, intervalMs, timeoutMs } = options;
-    const heartbeatMs = options.heartbeatMs ?? 60_000;
-    const start = clock.now();
-    const deadline = start + timeoutMs;
-    let image = initial;
-    let lastStatus = '';
-    let lastLine = -Infinity;
-    const report = (force) => {
-        const now = clock.now();
-        if (!force && now - lastLine < heartbeatMs)
-            return;
-        lastLine = now;
-        const state = image.statusName ? `${image.status} (${image.statusName})` : image.status;
-        options.info(`Image ${image.no} (${image.name}): ${state}, ${formatDuration(now - start)} elapsed, ${formatDuration(deadline - now)} left.`);
-    };
-    for (;;) {
-        const outcome = imageOutcome(image.status);
-        report(image.status !== lastStatus);
-        lastStatus = image.status;
-        if (outcome !== 'pending')
-            return { state: outcome, image };
-        const now = clock.now();
-        if (now >= deadline)
-            return { state: 'timed-out', image };
-        const nextSlot = start + (Math.floor((now - start) / intervalMs) + 1) * intervalMs;
-        const pollAt = Math.min(nextSlot, deadline);
-        // Long poll intervals still get a line at least every heartbeat.
-        while (clock.now() < pollAt) {
-            await clock.sleep(Math.min(pollAt, lastLine + heartbeatMs) - clock.now(), signal);
-            if (clock.now() < pollAt)
-                report(false);
-        }
-        try {
-            image = await read();
-        }
-        catch (error) {
-            if (signal?.aborted)
-                throw signal.reason;
-            if (!options.isTransient(error))
-                throw error;
-            options.warn(`Could not read image ${image.no} this time (${error instanceof Error ? error.message : String(error)}); still waiting.`);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/create-image.ts
+;// CONCATENATED MODULE: ./src/toolkit.ts
 
 
-
-/**
- * Pauses between the looks for a name after an uncertain create. A new image may show in the list
- * a moment after the create; how long is not documented, so the looks span several seconds.
- */
-const CONFIRM_DELAYS_MS = [1_000, 2_000, 4_000];
-/** The name is taken and if-exists does not allow using it; nothing was created. */
-class ImageExistsError extends Error {
-    image;
-    constructor(message, image) {
-        super(message);
-        this.image = image;
-        this.name = 'ImageExistsError';
-    }
-}
-/** A create may have made an image, and it could not be settled whether it did. */
-class CreateUncertainError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'CreateUncertainError';
-    }
-}
-/**
- * Makes sure exactly one image of the requested name exists and returns it: the one already there
- * (if-exists), the one created, or the one a lost reply created. A create is sent again only when
- * the gateway says the last one never reached the service, or a lookup shows it made nothing.
- */
-async function ensureImage(api, request, options, progress = { createSent: false }) {
-    const existing = await api.findByName(request.name);
-    if (existing)
-        return { image: checkExisting(existing, request, options), provenance: 'reused' };
-    const create = api.kind.actions.create;
-    let maybeCreated = false;
-    for (let attempt = 1;; attempt++) {
-        let error;
-        try {
-            progress.createSent = true;
-            const image = await api.create(request);
-            return { image, provenance: 'created', resentAfterLostReply: maybeCreated };
-        }
-        catch (caught) {
-            if (options.signal?.aborted)
-                throw options.signal.reason;
-            error = caught;
-        }
-        const ncloud = error instanceof NcloudError ? error : undefined;
-        const thisMayHaveCreated = ncloud?.reached !== 'no' && ncloud?.reached !== 'yes';
-        maybeCreated ||= thisMayHaveCreated;
-        if (maybeCreated) {
-            options.info(`The create may have been carried out: ${describeError(error)} Looking for an image named "${request.name}".`);
-            const found = await lookAgain(api, request, options, error);
-            if (found) {
-                options.info(`The reply was lost, but image ${found.no} named "${found.name}" now exists: using it.`);
-                return { image: found, provenance: 'adopted' };
-            }
-        }
-        else if (ncloud?.reached === 'yes') {
-            // Refused by the service: perhaps because the name was taken after the first look.
-            const taken = await api.findByName(request.name).catch(() => {
-                if (options.signal?.aborted)
-                    throw options.signal.reason;
-                return undefined;
-            });
-            if (taken)
-                return { image: checkExisting(taken, request, options), provenance: 'reused' };
-        }
-        // A create that may have been carried out is sent again once the looks show it made nothing.
-        const again = ncloud !== undefined && (ncloud.transient || ncloud.reached === 'maybe');
-        if (!again || attempt >= options.retry.maxAttempts) {
-            if (!maybeCreated)
-                throw error;
-            throw new CreateUncertainError(`${describeError(error)} A ${create} of this run may have made an image named "${request.name}" ` +
-                `although none shows in region ${options.region} yet. Look for it in the NCP console; ` +
-                're-run with if-exists: reuse to use it.');
-        }
-        const delay = backoffDelay(attempt, options.retry, options.random ?? Math.random, ncloud.fields.retryAfterMs);
-        options.warn(`${create}: attempt ${attempt} of ${options.retry.maxAttempts} failed: ${ncloud.summary} ` +
-            `${maybeCreated ? `No image named "${request.name}" exists, so it is` : 'It never reached the service, so it is'} sent again in ${delay} ms.`);
-        await options.clock.sleep(delay, options.signal);
-    }
-}
-/**
- * Applies if-exists to an image that already has the name: returns it to use, or throws.
- * An image made from another server is never reused.
- */
-function checkExisting(image, request, options) {
-    const where = `An image named "${image.name}" already exists in region ${options.region}: number ${image.no}, status ${image.status}${image.statusName ? ` (${image.statusName})` : ''}${image.sourceServerNo ? `, made from server ${image.sourceServerNo}` : ''}.`;
-    if (options.ifExists === 'fail') {
-        throw new ImageExistsError(`${where} With if-exists: fail nothing was created. Choose another image-name, delete that image, or set if-exists: reuse to use it.`, image);
-    }
-    if (image.sourceServerNo && image.sourceServerNo !== request.serverInstanceNo) {
-        throw new ImageExistsError(`${where} It was not made from server ${request.serverInstanceNo}, so it is not reused. Choose another image-name.`, image);
-    }
-    if (imageOutcome(image.status) === 'failed') {
-        throw new ImageExistsError(`${where} Its creation failed, so it cannot be reused. Delete it (NCP console: Server > My Server Image) or choose another image-name, then re-run.`, image);
-    }
-    options.info(`${where} if-exists: reuse, so no image is created and this one is used.`);
-    return image;
-}
-/**
- * Looks the name up a few times, since a new image may show in the list only a moment later.
- * Only an image made from this run's server can be this run's.
- */
-async function lookAgain(api, request, options, cause) {
-    for (const delay of [0, ...options.confirmDelaysMs]) {
-        if (delay > 0)
-            await options.clock.sleep(delay, options.signal);
-        let found;
-        try {
-            found = await api.findAllByName(request.name);
-        }
-        catch (error) {
-            if (options.signal?.aborted)
-                throw options.signal.reason;
-            throw new CreateUncertainError(`${api.kind.actions.create} may have created an image (${describeError(cause)}), and looking it up failed (${describeError(error)}). ` +
-                `Look for an image named "${request.name}" in region ${options.region} before running again; re-run with if-exists: reuse to use it.`);
-        }
-        const ours = found.filter(image => !image.sourceServerNo || image.sourceServerNo === request.serverInstanceNo);
-        if (ours.length > 1)
-            warnOfDuplicates(ours, ours[ours.length - 1], options);
-        if (ours.length > 0)
-            return ours[ours.length - 1];
-    }
-    return undefined;
-}
-/** Every image of the name must be named in the log, so that none is lost. */
-function warnOfDuplicates(images, used, options) {
-    const others = images.filter(image => image.no !== used.no);
-    if (others.length === 0)
-        return;
-    options.warn(`NCP holds ${images.length} images named "${used.name}": ${images.map(image => image.no).join(', ')}. ` +
-        `A create whose reply was lost made ${others.map(image => image.no).join(', ')}; this run uses ${used.no}. Delete the others.`);
-}
-
-;// CONCATENATED MODULE: ./src/image-name.ts
-const MEMBER_IMAGE_NAME_RULE = {
-    label: 'createMemberServerImageInstance (XEN/RHV)',
-    text: '3-30 characters: lowercase letters, digits and "-", starting with a lowercase letter and ending with a lowercase letter or digit',
-    pattern: /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/,
-    middle: /^[a-z0-9-]$/
-};
-const SERVER_IMAGE_NAME_RULE = {
-    label: 'createServerImage (KVM)',
-    text: '3-30 characters: letters, digits, "-" and "_", starting with a lowercase letter and ending with a lowercase letter or digit',
-    pattern: /^[a-z][A-Za-z0-9_-]{1,28}[a-z0-9]$/,
-    middle: /^[A-Za-z0-9_-]$/
-};
-/** Says which part of a name breaks the rule, or returns undefined when it is valid. */
-function nameProblem(name, rule) {
-    if (rule.pattern.test(name))
-        return undefined;
-    const chars = [...name];
-    if (chars.length < 3 || chars.length > 30)
-        return `it has ${chars.length} characters`;
-    if (!/^[a-z]$/.test(chars[0]))
-        return `it starts with "${chars[0]}"`;
-    if (!/^[a-z0-9]$/.test(chars[chars.length - 1]))
-        return `it ends with "${chars[chars.length - 1]}"`;
-    const bad = [...new Set(chars.slice(1, -1).filter(c => !rule.middle.test(c)))];
-    return `it contains ${bad.map(c => `"${c}"`).join(', ')}`;
-}
-/**
- * A name valid under both rules, unique per server and second: `img-<server>-<yyyymmdd>-<hhmmss>`.
- * Long server numbers keep their last digits so the name stays within 30 characters.
- */
-function generateImageName(serverInstanceNo, now) {
-    const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-    const server = serverInstanceNo.slice(-(30 - 'img--'.length - stamp.length));
-    return `img-${server}-${stamp}`;
-}
-const MAX_DESCRIPTION_BYTES = 1000;
-function descriptionBytes(description) {
-    return Buffer.byteLength(description, 'utf8');
-}
-
-;// CONCATENATED MODULE: ./src/ncloud/endpoints.ts
-const SITES = {
-    public: 'https://ncloud.apigw.ntruss.com',
-    gov: 'https://ncloud.apigw.gov-ntruss.com',
-    fin: 'https://fin-ncloud.apigw.fin-ntruss.com'
-};
-/** Every VPC Server API action lives under this prefix, on every site. */
-const SERVER_API_PATH = '/vserver/v2';
-function isSite(value) {
-    return Object.hasOwn(SITES, value);
-}
-function isLoopbackHost(hostname) {
-    const host = hostname.toLowerCase();
-    if (host === 'localhost' || host === '[::1]')
-        return true;
-    const octets = host.split('.');
-    return (octets.length === 4 &&
-        octets[0] === '127' &&
-        octets.every(octet => /^\d{1,3}$/.test(octet) && Number(octet) <= 255));
-}
-/**
- * Checks an API gateway override and returns its origin, or a sentence saying what is wrong.
- * Plain http is refused except on loopback, because every request carries the signed credentials.
- */
-function parseGatewayOrigin(text) {
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        return { problem: 'is not a URL' };
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        return { problem: `uses the scheme "${url.protocol.replace(/:$/, '')}"` };
-    }
-    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-        return {
-            problem: 'uses plain http:// for a host that is not loopback, which would send the signed credentials in clear'
-        };
-    }
-    if (url.username || url.password)
-        return { problem: 'contains a user name or password' };
-    if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
-        return { problem: `has a path, query or fragment ("${url.pathname}${url.search}${url.hash}")` };
-    }
-    return { origin: url.origin };
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(problems.length === 1
-            ? problems[0]
-            : `${problems.length} inputs are invalid:\n${problems.map(p => `- ${p}`).join('\n')}`);
-        this.problems = problems;
-        this.name = 'InputError';
-    }
-}
-const MIN_POLL_INTERVAL_MS = 100;
-const TRUE = ['true', 'True', 'TRUE'];
-const FALSE = ['false', 'False', 'FALSE'];
-/** Reads and checks every input; returns complete, valid settings or throws InputError naming each bad input. */
-function readSettings(source) {
-    const problems = [];
-    const input = (name) => source.getInput(name).trim();
-    const credential = (name, envName) => {
-        const value = input(name) || (source.env[envName] ?? '').trim();
-        if (value)
-            source.mask(value);
-        else
-            problems.push(`Input "${name}" is empty and the environment variable ${envName} is not set: pass the key from a secret, e.g. ${name}: \${{ secrets.${envName} }}.`);
-        return value;
-    };
-    const accessKey = credential('access-key', 'NCLOUD_ACCESS_KEY');
-    const secretKey = credential('secret-key', 'NCLOUD_SECRET_KEY');
-    const serverInstanceNo = input('server-instance-no');
-    if (!serverInstanceNo)
-        problems.push('Input "server-instance-no" is required: the number of the server to image, e.g. 1234567.');
-    else if (!/^\d{1,20}$/.test(serverInstanceNo)) {
-        problems.push(`Input "server-instance-no" must be the server's instance number (digits only), got "${serverInstanceNo}".`);
-    }
-    const hypervisor = oneOf(input('hypervisor') || 'auto', 'hypervisor', ['auto', 'xen', 'kvm'], problems);
-    const givenName = input('image-name');
-    const imageName = givenName || generateImageName(serverInstanceNo || '0', source.now);
-    if (givenName) {
-        const problem = imageNameProblem(givenName, hypervisor ?? 'auto');
-        if (problem)
-            problems.push(problem);
-    }
-    const imageDescription = source.getInput('image-description');
-    const bytes = descriptionBytes(imageDescription);
-    if (bytes > MAX_DESCRIPTION_BYTES) {
-        problems.push(`Input "image-description" has ${bytes} bytes of UTF-8; NCP accepts at most ${MAX_DESCRIPTION_BYTES}.`);
-    }
-    const region = (input('region') || 'KR').toUpperCase();
-    if (!/^[A-Z]{2,10}$/.test(region)) {
-        problems.push(`Input "region" must be an NCP region code such as KR, SGN or JPN, got "${input('region')}".`);
-    }
-    const siteText = (input('site') || 'public').toLowerCase();
-    const site = isSite(siteText) ? siteText : 'public';
-    if (!isSite(siteText)) {
-        problems.push(`Input "site" must be one of ${Object.keys(SITES).join(', ')}, got "${input('site')}".`);
-    }
-    const { origin, originSource } = gatewayOrigin(input('api-url'), source.env.NCLOUD_API_GW?.trim() ?? '', site, problems);
-    const ifExists = oneOf(input('if-exists') || 'fail', 'if-exists', ['fail', 'reuse'], problems);
-    const wait = bool(input('wait') || 'true', 'wait', problems);
-    const dryRun = bool(input('dry-run') || 'false', 'dry-run', problems);
-    const waitTimeoutMs = duration(input('wait-timeout') || '60m', 'wait-timeout', 1000, problems);
-    const pollIntervalMs = duration(input('poll-interval') || '10s', 'poll-interval', MIN_POLL_INTERVAL_MS, problems);
-    if (waitTimeoutMs !== undefined &&
-        pollIntervalMs !== undefined &&
-        pollIntervalMs > waitTimeoutMs) {
-        problems.push(`Input "poll-interval" (${formatDuration(pollIntervalMs)}) must not be longer than "wait-timeout" (${formatDuration(waitTimeoutMs)}).`);
-    }
-    if (problems.length > 0)
-        throw new InputError(problems);
-    return Object.freeze({
-        accessKey,
-        secretKey,
-        serverInstanceNo,
-        imageName,
-        imageNameGenerated: !givenName,
-        imageDescription,
-        region,
-        origin,
-        originSource,
-        hypervisor: hypervisor,
-        ifExists: ifExists,
-        wait: wait,
-        waitTimeoutMs: waitTimeoutMs,
-        pollIntervalMs: pollIntervalMs,
-        dryRun: dryRun
-    });
-}
-/**
- * With an explicit hypervisor the name is checked against that API's rule; with `auto` the kind is
- * known only after the server is read, so here it must at least pass the looser (KVM) rule.
- */
-function imageNameProblem(name, hypervisor) {
-    const rule = hypervisor === 'xen' ? MEMBER_IMAGE_NAME_RULE : SERVER_IMAGE_NAME_RULE;
-    const problem = nameProblem(name, rule);
-    return problem ? imageNameMessage(name, problem, rule) : undefined;
-}
-function imageNameMessage(name, problem, rule) {
-    return `Input "image-name" "${name}" breaks the ${rule.label} naming rule: ${problem}. The rule: ${rule.text}.`;
-}
-function gatewayOrigin(apiUrl, envUrl, site, problems) {
-    const [text, originSource, name] = apiUrl
-        ? [apiUrl, 'api-url', 'Input "api-url"']
-        : envUrl
-            ? [
-                envUrl,
-                'NCLOUD_API_GW',
-                'The environment variable NCLOUD_API_GW (used because api-url is empty)'
-            ]
-            : [SITES[site], 'site', ''];
-    const parsed = parseGatewayOrigin(text);
-    if ('problem' in parsed) {
-        problems.push(`${name} "${withoutUserInfo(text)}" ${parsed.problem}. Give the gateway origin only, as https://host[:port] (http:// only for localhost, 127.x.x.x or [::1]).`);
-        return { origin: SITES[site], originSource };
-    }
-    return { origin: parsed.origin, originSource };
-}
-/** A URL as it may be shown: a user name or password in it becomes `***`. */
-function withoutUserInfo(url) {
-    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
-}
-function oneOf(value, name, allowed, problems) {
-    const lower = value.toLowerCase();
-    if (allowed.includes(lower))
-        return lower;
-    problems.push(`Input "${name}" must be one of ${allowed.join(', ')}, got "${value}".`);
-    return undefined;
-}
-function bool(value, name, problems) {
-    if (TRUE.includes(value))
-        return true;
-    if (FALSE.includes(value))
-        return false;
-    problems.push(`Input "${name}" must be true or false, got "${value}".`);
-    return undefined;
-}
-function duration(value, name, minimumMs, problems) {
-    const ms = parseDuration(value);
-    if (ms === undefined) {
-        problems.push(`Input "${name}" must be a duration such as 500ms, 90s, 45m or 1h30m, or a number of seconds, got "${value}".`);
-        return undefined;
-    }
-    if (ms < minimumMs) {
-        problems.push(`Input "${name}" must be at least ${formatDuration(minimumMs)}, got "${value}".`);
-        return undefined;
-    }
-    return ms;
-}
-
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./src/ncloud/signer.ts
-
-/** NCP API Gateway signature v2: METHOD SP target LF timestamp LF accessKey, HMAC-SHA256, Base64. */
-function stringToSign({ method, target, timestamp, accessKey }) {
-    return `${method.toUpperCase()} ${target}\n${timestamp}\n${accessKey}`;
-}
-function sign(input, secretKey) {
-    return (0,external_node_crypto_namespaceObject.createHmac)('sha256', secretKey).update(stringToSign(input), 'utf8').digest('base64');
-}
-
-;// CONCATENATED MODULE: ./src/ncloud/client.ts
-
-
-
-
-
-/** The one way to talk to the NCP Server API: signs, sends, reads, and retries what is safe to retry. */
-class NcloudClient {
-    options;
-    http;
-    constructor(options) {
-        this.options = options;
-        this.http = new lib_HttpClient(options.userAgent, [], {
-            allowRedirects: false,
-            allowRetries: false,
-            keepAlive: false,
-            socketTimeout: options.requestTimeoutMs
-        });
-    }
-    get region() {
-        return this.options.region;
-    }
-    /** Calls a read-only action, retrying transient failures with backoff. */
-    call(action, params = {}) {
-        return withRetry(() => this.send(action, params), {
-            policy: this.options.retry,
-            clock: this.options.clock,
-            signal: this.options.signal,
-            isRetryable: error => error instanceof NcloudError && error.transient,
-            retryAfterMs: error => (error instanceof NcloudError ? error.fields.retryAfterMs : undefined),
-            onRetry: (error, failed, delay) => this.options.onRetry(`${action}: attempt ${failed} of ${this.options.retry.maxAttempts} failed: ${error instanceof NcloudError ? error.summary : String(error)} Retrying in ${delay} ms.`)
-        });
-    }
-    /** Sends one signed request; never retries. Throws NcloudError for every failure. */
-    async send(action, params = {}) {
-        const { origin, accessKey, secretKey, region, clock, signal } = this.options;
-        signal?.throwIfAborted();
-        const path = `${SERVER_API_PATH}/${action}`;
-        const body = new URLSearchParams({
-            regionCode: region,
-            ...params,
-            responseFormatType: 'json'
-        }).toString();
-        const timestamp = String(clock.now());
-        const headers = {
-            'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
-            accept: 'application/json',
-            'x-ncp-apigw-timestamp': timestamp,
-            'x-ncp-iam-access-key': accessKey,
-            'x-ncp-apigw-signature-v2': sign({ method: 'POST', target: path, timestamp, accessKey }, secretKey)
-        };
-        this.options.debug(`POST ${path} ${describeParams(params)}`);
-        let answer;
-        try {
-            answer = await abortable(async () => {
-                const response = await this.http.post(`${origin}${path}`, body, headers);
-                return {
-                    status: response.message.statusCode ?? 0,
-                    headers: response.message.headers,
-                    body: await response.readBody()
-                };
-            }, signal);
-        }
-        catch (error) {
-            if (signal?.aborted)
-                throw signal.reason;
-            throw networkError(action, error);
-        }
-        const result = readAnswer(action, answer, clock.now());
-        this.options.debug(`${action}: HTTP ${answer.status}${result instanceof NcloudError ? ` ${result.fields.source} error ${result.fields.code ?? ''}` : ''}`);
-        if (result instanceof NcloudError)
-            throw result;
-        return result;
-    }
-    dispose() {
-        this.http.dispose();
-    }
-}
-function describeParams(params) {
-    return Object.entries(params)
-        .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
-        .join(' ');
-}
-/** Runs a promise-returning function but gives up as soon as the signal aborts. */
-function abortable(run, signal) {
-    if (!signal)
-        return run();
-    return new Promise((resolve, reject) => {
-        const onAbort = () => reject(signal.reason);
-        signal.addEventListener('abort', onAbort, { once: true });
-        run().then(value => {
-            signal.removeEventListener('abort', onAbort);
-            resolve(value);
-        }, error => {
-            signal.removeEventListener('abort', onAbort);
-            reject(error);
-        });
-    });
-}
-
-;// CONCATENATED MODULE: ./src/ncloud/images.ts
-
-const MEMBER_IMAGE = Object.freeze({
-    label: 'member server image (XEN/RHV)',
-    hypervisors: ['XEN', 'RHV'],
-    nameRule: MEMBER_IMAGE_NAME_RULE,
-    actions: {
-        create: 'createMemberServerImageInstance',
-        detail: 'getMemberServerImageInstanceDetail',
-        list: 'getMemberServerImageInstanceList'
-    },
-    params: {
-        name: 'memberServerImageName',
-        description: 'memberServerImageDescription',
-        number: 'memberServerImageInstanceNo'
-    },
-    listFilter: {},
-    listKey: 'memberServerImageInstanceList',
-    fields: {
-        number: 'memberServerImageInstanceNo',
-        name: 'memberServerImageName',
-        status: 'memberServerImageInstanceStatus',
-        statusName: 'memberServerImageInstanceStatusName',
-        sourceServer: 'originalServerInstanceNo'
-    }
-});
-const SERVER_IMAGE = Object.freeze({
-    label: 'server image (KVM)',
-    hypervisors: ['KVM'],
-    nameRule: SERVER_IMAGE_NAME_RULE,
-    actions: {
-        create: 'createServerImage',
-        detail: 'getServerImageDetail',
-        list: 'getServerImageList'
-    },
-    params: {
-        name: 'serverImageName',
-        description: 'serverImageDescription',
-        number: 'serverImageNo'
-    },
-    listFilter: { 'serverImageTypeCodeList.1': 'SELF' },
-    listKey: 'serverImageList',
-    fields: {
-        number: 'serverImageNo',
-        name: 'serverImageName',
-        status: 'serverImageStatus',
-        statusName: 'serverImageStatusName'
-    }
-});
-class ImageNotFoundError extends Error {
-    kind;
-    imageNo;
-    constructor(kind, imageNo) {
-        super(`NCP returned no ${kind.label} with number ${imageNo} (${kind.actions.detail}); it may have been deleted.`);
-        this.kind = kind;
-        this.imageNo = imageNo;
-        this.name = 'ImageNotFoundError';
-    }
-}
-/** create / get / find over one image kind. */
-class ImageApi {
-    client;
-    kind;
-    constructor(client, kind) {
-        this.client = client;
-        this.kind = kind;
-    }
-    /** Sends the create request once. The caller decides whether another try is safe. */
-    async create(request) {
-        const { params, actions } = this.kind;
-        const body = { serverInstanceNo: request.serverInstanceNo, [params.name]: request.name };
-        if (request.description)
-            body[params.description] = request.description;
-        const images = this.records(await this.client.send(actions.create, body));
-        if (images.length === 0) {
-            throw new Error(`${actions.create} answered success but returned no image; look for an image named "${request.name}".`);
-        }
-        return images[0];
-    }
-    async get(imageNo) {
-        const result = await this.client.call(this.kind.actions.detail, {
-            [this.kind.params.number]: imageNo
-        });
-        const image = this.records(result).find(record => record.no === imageNo);
-        if (!image)
-            throw new ImageNotFoundError(this.kind, imageNo);
-        return image;
-    }
-    /** The image with exactly this name in the client's region, if there is one. */
-    async findByName(name) {
-        return (await this.findAllByName(name))[0];
-    }
-    /** Every image with exactly this name: NCP's name filter is not documented as exact. */
-    async findAllByName(name) {
-        const { actions, params, listFilter } = this.kind;
-        const result = await this.client.call(actions.list, { ...listFilter, [params.name]: name });
-        return this.records(result).filter(record => record.name === name);
-    }
-    toRecord(raw) {
-        const { fields } = this.kind;
-        const status = raw[fields.status];
-        return {
-            no: String(raw[fields.number] ?? ''),
-            name: String(raw[fields.name] ?? ''),
-            status: typeof status?.code === 'string' ? status.code : 'UNKNOWN',
-            statusName: typeof raw[fields.statusName] === 'string' ? raw[fields.statusName] : undefined,
-            sourceServerNo: fields.sourceServer && raw[fields.sourceServer] !== undefined
-                ? String(raw[fields.sourceServer])
-                : undefined,
-            raw
-        };
-    }
-    records(result) {
-        const list = result[this.kind.listKey];
-        return Array.isArray(list)
-            ? list.map(item => this.toRecord(item))
-            : [];
-    }
-}
-/** Picks the image kind for a server, or explains why the requested one does not fit. */
-function selectImageKind(requested, hypervisor) {
-    const actual = hypervisor?.toUpperCase();
-    const fitting = actual === 'KVM' ? SERVER_IMAGE : MEMBER_IMAGE;
-    if (requested === 'auto')
-        return { kind: fitting };
-    const wanted = requested === 'kvm' ? SERVER_IMAGE : MEMBER_IMAGE;
-    if (actual === undefined || wanted === fitting)
-        return { kind: wanted };
-    const instead = fitting === SERVER_IMAGE ? 'kvm' : 'xen';
-    return {
-        problem: `is "${requested}", but the server's hypervisor is ${actual}: ${wanted.actions.create} ` +
-            `does not image ${actual} servers. Use hypervisor: ${instead} (or auto).`
-    };
-}
-
-;// CONCATENATED MODULE: ./src/ncloud/servers.ts
-
-/** Raised when the server cannot be imaged as it is; nothing has been created. */
-class ServerError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'ServerError';
-    }
-}
-const IMAGEABLE_STATUSES = new Set(['RUN', 'NSTOP']);
-async function readServer(client, serverInstanceNo) {
-    let result;
-    try {
-        result = await client.call('getServerInstanceDetail', { serverInstanceNo });
-    }
-    catch (error) {
-        const refused = error instanceof NcloudError && error.fields.source === 'service' && error.reached === 'yes';
-        if (refused) {
-            throw new ServerError(`Server ${serverInstanceNo} could not be read in region ${client.region}: ${error.summary} ` +
-                'Check server-instance-no and region (the server must be a VPC server in that region).');
-        }
-        throw error;
-    }
-    const list = result.serverInstanceList;
-    const raw = Array.isArray(list) ? list[0] : undefined;
-    if (!raw) {
-        throw new ServerError(`Server ${serverInstanceNo} was not found in region ${client.region}. Check server-instance-no and region.`);
-    }
-    return {
-        no: String(raw.serverInstanceNo ?? serverInstanceNo),
-        name: String(raw.serverName ?? ''),
-        status: codeOf(raw.serverInstanceStatus) ?? 'UNKNOWN',
-        operation: codeOf(raw.serverInstanceOperation) ?? 'NULL',
-        statusName: String(raw.serverInstanceStatusName ?? ''),
-        hypervisor: codeOf(raw.hypervisorType)
-    };
-}
-/** Why the server cannot be imaged now, or undefined when it is running or stopped and idle. */
-function serverProblem(server) {
-    const state = `${server.status}${server.statusName ? ` (${server.statusName})` : ''}`;
-    if (!IMAGEABLE_STATUSES.has(server.status)) {
-        return `Server ${server.no} is ${state}; an image can be made only of a server that is running (RUN) or stopped (NSTOP). Wait until it is, then re-run.`;
-    }
-    if (server.operation !== 'NULL') {
-        return `Server ${server.no} is ${state} with the operation ${server.operation} in progress; wait until it finishes, then re-run.`;
-    }
-    return undefined;
-}
-function codeOf(value) {
-    const code = value?.code;
-    return typeof code === 'string' ? code : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/outputs.ts
-
-/** The only writer of the image outputs; called again whenever NCP tells more about the image. */
-function setImageOutputs(image) {
-    setOutput('image-instance-no', image.no);
-    setOutput('image-name', image.name);
-    setOutput('image-status', image.status);
-    setOutput('image', JSON.stringify(image.raw));
-}
-function setHypervisorOutput(hypervisor) {
-    setOutput('hypervisor', hypervisor);
-}
-
-;// CONCATENATED MODULE: ./src/image-run.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-const USER_AGENT = 'ncloud-server-image-action/1';
-const REQUEST_TIMEOUT_MS = 30_000;
-/** A cancelled run gets a few seconds from the runner; the look for a lost image must fit in them. */
-const CANCEL_LOOKUP_TIMEOUT_MS = 3_000;
-const PROVENANCE = {
-    created: 'created by this run',
-    adopted: 'created by this run (the reply was lost; found by name)',
-    reused: 'already existed (if-exists: reuse)'
-};
-/** A failure that already knows how the run ended and what the user can do. */
-class RunFailure extends Error {
-    outcome;
-    nextStep;
-    constructor(message, outcome, nextStep) {
-        super(message);
-        this.outcome = outcome;
-        this.nextStep = nextStep;
-        this.name = 'RunFailure';
-    }
-}
-/** One run's steps: read the server, pick the image kind, create or find the image, wait. */
-class ImageRun {
-    settings;
-    client;
-    report;
-    clock;
-    signal;
-    constructor(settings, client, report, clock, signal) {
-        this.settings = settings;
-        this.client = client;
-        this.report = report;
-        this.clock = clock;
-        this.signal = signal;
-    }
-    async execute() {
-        const { settings } = this;
-        info(`NCP API ${settings.origin} (from ${settings.originSource}), region ${settings.region}.`);
-        const server = await readServer(this.client, settings.serverInstanceNo);
-        this.report.serverName = server.name;
-        info(`Server ${server.no} (${server.name || 'no name'}): ${server.status}${server.statusName ? ` (${server.statusName})` : ''}, hypervisor ${server.hypervisor ?? 'not reported'}.`);
-        const problem = serverProblem(server);
-        if (problem)
-            throw new ServerError(problem);
-        const kind = this.imageKind(server);
-        Object.assign(this.report, {
-            hypervisor: server.hypervisor ?? 'not reported',
-            api: kind.actions.create
-        });
-        if (server.hypervisor)
-            setHypervisorOutput(server.hypervisor);
-        const api = new ImageApi(this.client, kind);
-        const request = {
-            serverInstanceNo: server.no,
-            name: settings.imageName,
-            description: settings.imageDescription
-        };
-        this.logPlan(kind, server, request);
-        if (settings.dryRun)
-            return this.dryRun(api, request);
-        const { image, resentAfterLostReply } = await this.createOrFind(api, request);
-        try {
-            if (!settings.wait || imageOutcome(image.status) !== 'pending') {
-                return this.finish(image, false);
-            }
-            const result = await this.waitFor(api, image);
-            this.finish(result.image, result.state === 'timed-out');
-        }
-        finally {
-            if (resentAfterLostReply)
-                await this.nameEveryImage(api, image);
-        }
-    }
-    /** After a resend, the image a lost reply made may show up late: name every image of the name. */
-    async nameEveryImage(api, image) {
-        try {
-            warnOfDuplicates(await api.findAllByName(image.name), image, { warn: warning });
-        }
-        catch (error) {
-            warning(`Could not check for other images named "${image.name}" (${describeError(error)}); a create whose reply was lost may have made one.`);
-        }
-    }
-    async waitFor(api, image) {
-        const { settings } = this;
-        info(`Waiting up to ${formatDuration(settings.waitTimeoutMs)} for image ${image.no}, checking every ${formatDuration(settings.pollIntervalMs)}.`);
-        try {
-            return await waitForImage(() => api.get(image.no), image, {
-                timeoutMs: settings.waitTimeoutMs,
-                intervalMs: settings.pollIntervalMs,
-                clock: this.clock,
-                signal: this.signal,
-                info: info,
-                warn: warning,
-                isTransient: error => error instanceof NcloudError && error.transient
-            });
-        }
-        catch (error) {
-            if (error instanceof CancelledError) {
-                throw new RunFailure(`${error.message} Stopped waiting for image ${image.no} ("${image.name}"), which NCP is still creating.`, 'cancelled', `Image ${image.no} keeps being created by NCP. To wait for it again, re-run with if-exists: reuse.`);
-            }
-            throw new RunFailure(`Stopped waiting for image ${image.no} ("${image.name}"): ${describeError(error)}`, 'wait-failed', `${error instanceof NcloudError ? `${error.hint} ` : ''}Look the image up in the NCP console; to wait for it again, re-run with if-exists: reuse.`);
-        }
-    }
-    /** The image kind that fits the server, with the name checked against that kind's rule. */
-    imageKind(server) {
-        const selected = selectImageKind(this.settings.hypervisor, server.hypervisor);
-        if ('problem' in selected)
-            throw new InputError([`Input "hypervisor" ${selected.problem}`]);
-        const { kind } = selected;
-        const problem = nameProblem(this.settings.imageName, kind.nameRule);
-        if (problem)
-            throw new InputError([imageNameMessage(this.settings.imageName, problem, kind.nameRule)]);
-        return kind;
-    }
-    logPlan(kind, server, request) {
-        const { settings } = this;
-        const lines = [
-            `${settings.dryRun ? 'Dry run: would create' : 'Plan: create'} a ${kind.label} with ${kind.actions.create}:`,
-            `  server:      ${server.no} (${server.name || 'no name'}), ${server.status}, hypervisor ${server.hypervisor ?? 'not reported'}`,
-            `  name:        ${request.name}${settings.imageNameGenerated ? ' (generated; set image-name to choose one)' : ''}`,
-            `  description: ${request.description ? JSON.stringify(request.description) : '(none)'}`,
-            `  region:      ${settings.region}`,
-            `  endpoint:    POST ${settings.origin}${SERVER_API_PATH}/${kind.actions.create}`,
-            `  disks:       the server's disks as they are (no storage list is sent)`,
-            `  if-exists:   ${settings.ifExists}`
-        ];
-        info(lines.join('\n'));
-    }
-    async dryRun(api, request) {
-        const existing = await api.findByName(request.name);
-        const verdict = existing
-            ? `would use the existing image ${checkExisting(existing, request, this.ingredients()).no}`
-            : `the name "${request.name}" is free in region ${this.settings.region}`;
-        info(`Dry run: credentials, server and name checked; ${verdict}. Nothing was created.`);
-        Object.assign(this.report, {
-            outcome: 'dry-run',
-            nextStep: 'Set dry-run: false (or remove it) to create the image.'
-        });
-    }
-    async createOrFind(api, request) {
-        const progress = { createSent: false };
-        try {
-            const result = await ensureImage(api, request, {
-                ...this.ingredients(),
-                retry: DEFAULT_RETRY,
-                confirmDelaysMs: CONFIRM_DELAYS_MS,
-                clock: this.clock,
-                signal: this.signal,
-                warn: warning
-            }, progress);
-            const { image, provenance } = result;
-            this.report.provenance = PROVENANCE[provenance];
-            if (provenance === 'created') {
-                info(`Image ${image.no} ("${image.name}") is being created (${image.status}).`);
-            }
-            this.record(image);
-            return result;
-        }
-        catch (error) {
-            if (error instanceof CancelledError && progress.createSent) {
-                await this.lookForImageAfterCancel(api.kind, request.name);
-            }
-            throw error;
-        }
-    }
-    ingredients() {
-        return { ifExists: this.settings.ifExists, region: this.settings.region, info: info };
-    }
-    /** A cancel while a create was under way: say whether an image was made, so nothing is lost. */
-    async lookForImageAfterCancel(kind, name) {
-        const client = makeClient(this.settings, this.clock, {
-            retry: { ...DEFAULT_RETRY, maxAttempts: 1 },
-            requestTimeoutMs: CANCEL_LOOKUP_TIMEOUT_MS
-        });
-        try {
-            const images = await new ImageApi(client, kind).findAllByName(name);
-            const image = images[images.length - 1];
-            if (image) {
-                this.record(image);
-                warning(`Cancelled after the create was sent: image ${image.no} named "${image.name}" exists (${image.status}).`);
-                warnOfDuplicates(images, image, { warn: warning });
-            }
-            else {
-                warning(`Cancelled after the create was sent: no image named "${name}" shows yet; look for it in region ${this.settings.region}.`);
-            }
-        }
-        catch {
-            warning(`Cancelled after the create was sent: an image named "${name}" may exist in region ${this.settings.region}.`);
-        }
-        finally {
-            client.dispose();
-        }
-    }
-    record(image) {
-        setImageOutputs(image);
-        Object.assign(this.report, {
-            imageNo: image.no,
-            imageName: image.name,
-            imageStatus: image.status
-        });
-    }
-    finish(image, timedOut) {
-        this.record(image);
-        const label = `image ${image.no} ("${image.name}")`;
-        const outcome = imageOutcome(image.status);
-        if (outcome === 'created') {
-            info(`Image ${image.no} ("${image.name}") is created.`);
-            Object.assign(this.report, {
-                outcome: this.report.provenance === PROVENANCE.reused ? 'reused' : 'created',
-                nextStep: "Later steps read the number from this step's image-instance-no output."
-            });
-            return;
-        }
-        if (outcome === 'failed') {
-            throw new RunFailure(`NCP could not create ${label}: status CREFL${image.statusName ? ` (${image.statusName})` : ''}.`, 'failed', 'Delete the failed image (NCP console: Server > My Server Image), check that the server and its disks are healthy, and re-run.');
-        }
-        if (timedOut) {
-            throw new RunFailure(`Image ${image.no} ("${image.name}") is still being created (status ${image.status}) after waiting ${formatDuration(this.settings.waitTimeoutMs)}; NCP goes on creating it.`, 'timed-out', `Raise wait-timeout (now ${formatDuration(this.settings.waitTimeoutMs)}), or re-run with if-exists: reuse to wait for image ${image.no} again.`);
-        }
-        info(`Image ${image.no} ("${image.name}") is being created (${image.status}); wait is false, so the step ends here.`);
-        Object.assign(this.report, {
-            outcome: 'creating',
-            nextStep: `Image ${image.no} is not usable until its status is CREAT.`
-        });
-    }
-}
-/** The client for these settings: the default retry policy and timeout unless told otherwise. */
-function makeClient(settings, clock, { retry = DEFAULT_RETRY, requestTimeoutMs = REQUEST_TIMEOUT_MS, signal } = {}) {
-    return new NcloudClient({
-        origin: settings.origin,
-        accessKey: settings.accessKey,
-        secretKey: settings.secretKey,
-        region: settings.region,
-        clock,
-        retry,
-        requestTimeoutMs,
-        signal,
-        userAgent: USER_AGENT,
+/** The run's port on a real runner: the only place that talks to @actions/core. */
+function actionsPort() {
+    return guardedPort({
+        env: process.env,
+        getInput: name => getInput(name, { trimWhitespace: false }),
+        info: info,
+        warning: warning,
         debug: core_debug,
-        onRetry: info
+        fail: setFailed,
+        mask: core_setSecret,
+        setOutput: setOutput,
+        writeSummary: async (markdown) => {
+            try {
+                await summary.addRaw(markdown).write();
+            }
+            catch (error) {
+                core_debug(`No job summary written: ${error.message}`);
+            }
+        }
     });
-}
-
-;// CONCATENATED MODULE: ./src/summary.ts
-
-const HEADINGS = {
-    created: '✅ Server image created',
-    reused: '✅ Existing server image used (if-exists: reuse)',
-    creating: '⏳ Server image is being created',
-    failed: '❌ Server image creation failed',
-    'timed-out': '⏳ Server image still being created (wait timed out)',
-    'wait-failed': '❌ Stopped waiting for the server image',
-    cancelled: '⚠️ Cancelled',
-    uncertain: '⚠️ An image may have been created: see below',
-    'dry-run': '🧪 Dry run: nothing was created',
-    error: '❌ Server image was not created'
-};
-/** Renders the job summary as GitHub-flavoured Markdown. */
-function renderSummary(report) {
-    const rows = [
-        [
-            'Server',
-            report.serverInstanceNo &&
-                `${report.serverInstanceNo}${report.serverName ? ` (${report.serverName})` : ''}`
-        ],
-        ['Image number', report.imageNo],
-        ['Image name', report.imageName],
-        ['Status', report.imageStatus],
-        ['Image', report.provenance],
-        ['Region', report.region],
-        [
-            'Hypervisor',
-            report.hypervisor && `${report.hypervisor}${report.api ? ` (${report.api})` : ''}`
-        ],
-        ['Time taken', formatDuration(report.elapsedMs)]
-    ];
-    const lines = [
-        `### ${HEADINGS[report.outcome]}`,
-        '',
-        '| | |',
-        '|---|---|',
-        ...rows
-            .filter(([, value]) => value)
-            .map(([label, value]) => `| ${label} | ${cell(value)} |`)
-    ];
-    if (report.problem)
-        lines.push('', `**What happened:** ${cell(report.problem)}`);
-    if (report.nextStep)
-        lines.push('', `**Next:** ${cell(report.nextStep)}`);
-    return `${lines.join('\n')}\n`;
-}
-function cell(text) {
-    return text.replace(/</g, '&lt;').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-
-;// CONCATENATED MODULE: ./src/main.ts
-
-
-
-
-
-
-
-
-async function run(clock = systemClock) {
-    const started = clock.now();
-    const cancellation = cancelOnSignals();
-    const report = { outcome: 'error', elapsedMs: 0 };
-    let client;
-    try {
-        const settings = readSettings({
-            getInput: name => getInput(name, { trimWhitespace: false }),
-            env: process.env,
-            mask: core_setSecret,
-            now: new Date(clock.now())
-        });
-        Object.assign(report, {
-            serverInstanceNo: settings.serverInstanceNo,
-            region: settings.region,
-            imageName: settings.imageName
-        });
-        client = makeClient(settings, clock, { signal: cancellation.signal });
-        await new ImageRun(settings, client, report, clock, cancellation.signal).execute();
-    }
-    catch (error) {
-        recordFailure(error, report);
-        setFailed(failureMessage(error));
-    }
-    finally {
-        report.elapsedMs = clock.now() - started;
-        await writeSummary(report);
-        client?.dispose();
-        cancellation.dispose();
-    }
-}
-function failureMessage(error) {
-    if (error instanceof RunFailure)
-        return `${error.message} ${error.nextStep}`;
-    return error instanceof Error ? error.message : String(error);
-}
-function recordFailure(error, report) {
-    report.problem = describeError(error);
-    if (error instanceof RunFailure) {
-        Object.assign(report, { outcome: error.outcome, nextStep: error.nextStep });
-    }
-    else if (error instanceof CancelledError) {
-        report.outcome = 'cancelled';
-    }
-    else if (error instanceof CreateUncertainError) {
-        Object.assign(report, {
-            outcome: 'uncertain',
-            nextStep: 'Look for the named image in the NCP console; re-run with if-exists: reuse to use it.'
-        });
-    }
-    else if (error instanceof NcloudError) {
-        report.nextStep = error.hint;
-    }
-    else if (error instanceof InputError) {
-        report.nextStep = 'Fix the inputs named above; no image was created.';
-    }
-}
-async function writeSummary(report) {
-    try {
-        await summary.addRaw(renderSummary(report)).write();
-    }
-    catch (error) {
-        core_debug(`No job summary written: ${error.message}`);
-    }
 }
 
 
@@ -4816,6 +4498,832 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 313:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qq: () => (/* binding */ HttpClient)
+});
+
+// UNUSED EXPORTS: Headers, HttpClientError, HttpClientResponse, HttpCodes, MediaTypes, getProxyUrl, isHttps
+
+// EXTERNAL MODULE: external "http"
+var external_http_ = __nccwpck_require__(611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
+// EXTERNAL MODULE: external "https"
+var external_https_ = __nccwpck_require__(692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(770);
+;// CONCATENATED MODULE: ./stubs/undici/index.js
+// @actions/http-client imports undici only for getAgentDispatcher(), the proxy dispatcher it hands
+// to fetch() users. This action never calls it, yet bundling undici tripled the action's start-up
+// time (it is 85% of the bundle and is evaluated on load). Requests go through http-client's
+// node:http/https agents, which keep HTTPS_PROXY/NO_PROXY support. See README "Benchmark".
+// The override in package.json names http-client's exact version (npm refuses a range there for a
+// direct dependency): when http-client is updated, update that key too. If it is forgotten, the
+// real undici comes back and scripts/check-bundle.mjs (npm run check:bundle) fails in CI.
+class ProxyAgent {
+  constructor() {
+    throw new Error(
+      'undici is not bundled with this action: HttpClient.getAgentDispatcher() is unavailable'
+    )
+  }
+}
+
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function lib_getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
 
 /***/ })
 

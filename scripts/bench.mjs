@@ -6,6 +6,7 @@ import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { demoFixture, startSimulator } from '../simulator/ncp-simulator.mjs'
+import { MAX_BYTES } from './check-bundle.mjs'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const bundle = join(here, '..', 'dist', 'index.js')
@@ -14,6 +15,12 @@ const reportRss = join(here, 'bench', 'report-rss.mjs')
 const RUNS = Number(process.env.BENCH_RUNS ?? 7)
 const WAIT_RUNS = Number(process.env.BENCH_WAIT_RUNS ?? 3)
 const POLL_MS = 250
+// Image creation times that are not multiples of the poll interval, so the flip to CREAT falls
+// between two polls (120 ms and 130 ms before the next one) and the latency includes that wait, as
+// it does on NCP. The latency target is one poll interval plus EXIT_MS for the action to print,
+// write its outputs and summary, and exit, with room for a busy machine.
+const CREATE_MS = [2130, 4870]
+const EXIT_MS = 300
 const [ACCESS_KEY, SECRET_KEY] = Object.entries(demoFixture().credentials)[0]
 
 const scratch = mkdtempSync(join(tmpdir(), 'ncp-bench-'))
@@ -110,7 +117,10 @@ function writeReadme(figures) {
   if (from < 0 || to < from) throw new Error('README.md has no bench-figures block')
   const day = new Date().toISOString().slice(0, 10)
   const table = [
-    `Measured on ${day}, Node ${process.version}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB:`,
+    `Measured on ${day} on Node ${process.version}, ` +
+      `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB: ${RUNS} cold starts each; ` +
+      `${WAIT_RUNS} waited runs for each image creation time ` +
+      `(${CREATE_MS.map(ms => `${ms} ms`).join(' and ')}) at a ${POLL_MS} ms poll interval.`,
     '',
     '| figure | median | min–max | target | result |',
     '|---|---|---|---|---|',
@@ -132,14 +142,15 @@ function row(figure, values, unit, target = '', pass = undefined) {
 }
 
 try {
-  // No target was set for the size; 400 kB catches a dependency such as undici coming back.
+  // No target was set for the size; the limit (scripts/check-bundle.mjs) catches a dependency such
+  // as undici coming back. npm run docs:check compares this figure in the README with dist/index.js.
   const bytes = statSync(bundle).size
   rows.push({
     figure: 'bundle size (dist/index.js)',
     median: `${bytes} B`,
     range: '',
-    target: '≤ 400000 B',
-    result: bytes <= 400_000 ? 'pass' : 'FAIL'
+    target: `≤ ${MAX_BYTES} B`,
+    result: bytes <= MAX_BYTES ? 'pass' : 'FAIL'
   })
 
   const bare = await repeat(RUNS, () =>
@@ -164,22 +175,24 @@ try {
   })
 
   const rss = []
-  for (const createMs of [2000, 5000]) {
+  for (const createMs of CREATE_MS) {
     const runs = await repeat(WAIT_RUNS, () => waitedRun(createMs))
-    const allowed = 3 + Math.ceil(createMs / POLL_MS)
+    // Server, name lookup and create, one poll per interval until the one after the flip, and the
+    // sweep that names every image of the name.
+    const allowed = 4 + Math.ceil(createMs / POLL_MS)
     row(
-      `requests per waited image (${createMs / 1000} s, ${POLL_MS} ms poll)`,
+      `requests per waited image (${createMs} ms, ${POLL_MS} ms poll)`,
       runs.map(run => run.requests),
       '',
       `≤ ${allowed}`,
       median => median <= allowed
     )
     row(
-      `detection latency (${createMs / 1000} s, ${POLL_MS} ms poll)`,
+      `detection latency (${createMs} ms, ${POLL_MS} ms poll)`,
       runs.map(run => run.latencyMs),
       ' ms',
-      `≤ ${POLL_MS + 300} ms`,
-      median => median <= POLL_MS + 300
+      `≤ ${POLL_MS + EXIT_MS} ms (1 poll + ${EXIT_MS} ms)`,
+      median => median <= POLL_MS + EXIT_MS
     )
     rss.push(...runs.map(run => run.rssMiB))
   }

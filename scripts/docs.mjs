@@ -1,7 +1,8 @@
 // Writes the README's inputs and outputs tables from action.yml, and each ```yaml block that starts
 // with `# examples/NAME.yml` from that file; with --check, fails when the README differs from what
-// it would write.
-import { readFileSync, writeFileSync } from 'node:fs'
+// it would write, or when the benchmark's bundle-size figure (written by `npm run bench -- --readme`)
+// is not the size of dist/index.js.
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parse } from 'yaml'
 
@@ -66,6 +67,17 @@ next = replaceBlock(next, 'outputs', outputsTable(action.outputs))
 checkYamlBlocks(next)
 next = withExamples(next)
 
+/** Why the README's bundle-size figure is not the size of dist/index.js, or undefined when it is. */
+function bundleSizeProblem(text) {
+  const bundle = new URL('dist/index.js', root)
+  if (!existsSync(bundle)) return undefined
+  const bytes = statSync(bundle).size
+  const figure = /^\| bundle size \(dist\/index\.js\) \| (\d+) B \|/m.exec(text)
+  if (!figure) return 'README.md has no bundle-size figure: run `npm run bench -- --readme`.'
+  if (Number(figure[1]) === bytes) return undefined
+  return `README.md's benchmark says dist/index.js is ${figure[1]} B, but it is ${bytes} B: run \`npm run bench -- --readme\` and commit README.md.`
+}
+
 if (process.argv.includes('--check')) {
   if (next !== current) {
     console.error(
@@ -73,7 +85,15 @@ if (process.argv.includes('--check')) {
     )
     process.exit(1)
   }
-  console.log('README.md inputs and outputs tables match action.yml.')
+  const sizeProblem = bundleSizeProblem(current)
+  if (sizeProblem) {
+    console.error(sizeProblem)
+    process.exit(1)
+  }
+  const sized = existsSync(new URL('dist/index.js', root))
+  console.log(
+    `README.md matches action.yml and examples/${sized ? '; its bundle size is that of dist/index.js' : ''}.`
+  )
 } else if (next !== current) {
   writeFileSync(readmePath, next)
   console.log('README.md tables updated from action.yml.')

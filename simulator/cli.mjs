@@ -14,7 +14,9 @@ const USAGE = `Usage: node simulator/cli.mjs [options]
   --permission-denied   answer every signed request with 401 / errorCode 210
   --fault SPEC          inject a fault, repeatable; SPEC = ACTION:KIND[:TIMES[:before|after]]
                         KIND = throttle | endpoint-error | endpoint-timeout | unexpected |
-                               service-retry | service-internal | drop | permission;
+                               service-retry | service-internal | drop | permission |
+                               cut | stall | trickle | redirect | not-json | no-list | huge
+                               (their options keep their defaults);
                         ACTION may be *
   --ready-file PATH     also write the ready JSON to PATH
   --log                 log one line per request to stderr

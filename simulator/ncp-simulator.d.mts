@@ -2,7 +2,8 @@
 
 export type Hypervisor = 'XEN' | 'KVM' | 'RHV'
 export type ImageKind = 'member' | 'server'
-export type ImageStatus = 'INIT' | 'CREAT' | 'CREFL'
+/** The codes NCP documents, or any other code (e.g. 'DELETING') a test wants the action to meet. */
+export type ImageStatus = 'INIT' | 'CREAT' | 'CREFL' | (string & {})
 export type FaultKind =
   | 'throttle'
   | 'endpoint-error'
@@ -12,6 +13,18 @@ export type FaultKind =
   | 'service-internal'
   | 'drop'
   | 'permission'
+  | 'cut'
+  | 'stall'
+  | 'trickle'
+  | 'redirect'
+  | 'not-json'
+  | 'no-list'
+  | 'huge'
+
+/** The simulator's idea of now, in ms epoch. Default { now: Date.now }. */
+export interface Clock {
+  now(): number
+}
 
 export interface ServerFixture {
   serverInstanceNo: string
@@ -33,20 +46,30 @@ export interface ServerFixture {
   createMs?: number
   /** Overrides SimulatorOptions.failImages for images of this server. */
   failImage?: boolean
+  /** Overrides failImage and SimulatorOptions.imageFinalStatus for images of this server. */
+  imageFinalStatus?: string | null
+  /** Overrides SimulatorOptions.stopMs for this server. */
+  stopMs?: number
+  /** Overrides SimulatorOptions.startMs for this server. */
+  startMs?: number
+  /** Overrides SimulatorOptions.refuseStartWhileImaging for this server. */
+  refuseStartWhileImaging?: boolean
+  /** Overrides SimulatorOptions.failStart for this server. */
+  failStart?: boolean
 }
 
-/** A pre-existing image. INIT seeds finish after createMs like new ones; CREAT/CREFL are final. */
+/** A pre-existing image. INIT seeds finish after createMs like new ones; any other status is final (null: the record has no status object). */
 export interface ImageSeed {
   kind: ImageKind
   name: string
   serverInstanceNo: string
-  status: ImageStatus
+  status: ImageStatus | null
   /** Default: the next free image number. */
   no?: string
   description?: string
   /** Default 'KR'. */
   regionCode?: string
-  /** ms epoch, default now. */
+  /** ms epoch, default clock.now(). */
   createdAt?: number
   /** INIT seeds only; default SimulatorOptions.createMs. */
   createMs?: number
@@ -61,15 +84,33 @@ export interface SimulatorOptions {
   credentials?: Record<string, string>
   servers?: ServerFixture[]
   images?: ImageSeed[]
-  /** Time from create to CREAT/CREFL. Default 1000. */
+  /** Drives every simulated time: image and server state, createDate, the 5-minute signature rule, RecordedRequest.at. Default { now: Date.now }. Latency and slow-reply faults use real timers. */
+  clock?: Clock
+  /** Time from create to CREAT/CREFL, in clock time. Default 1000. */
   createMs?: number
   /** New images end in CREFL. Default false. */
   failImages?: boolean
+  /** New images end in this status instead of CREAT (e.g. 'DELETING'); null: their records have no status object (nor status name). Beats failImages; ServerFixture settings beat both. */
+  imageFinalStatus?: string | null
+  /** false: a create with a name already in use succeeds and makes another image. Default true. */
+  uniqueNames?: boolean
+  /** The largest pageSize honoured by list actions; bigger ones are capped. Default 1000 (NCP's documented maximum). */
+  maxPageSize?: number
+  /** When set, sharing with a login ID not in this list is refused (RETURN_CODES.unknownLoginId). Default: every ID is known. */
+  knownLoginIds?: string[]
+  /** stopServerInstances: RUN/SHTDN for this long, then NSTOP/NULL (clock time). Default 1000. */
+  stopMs?: number
+  /** startServerInstances: NSTOP/START for this long, then RUN/NULL (clock time). Default 1000. */
+  startMs?: number
+  /** Refuse a start (RETURN_CODES.startRefused) while an image of the server is INIT. Default false. */
+  refuseStartWhileImaging?: boolean
+  /** Refuse every start (RETURN_CODES.startRefused). Default false. */
+  failStart?: boolean
   /** A new image shows up in list calls only this long after creation (detail works at once). Default 0. */
   listLagMs?: number
   /** true: every access key; string[]: only these access keys. 401 / errorCode 210 after the signature passes. */
   permissionDenied?: boolean | string[]
-  /** The clock used for the 5-minute timestamp rule is Date.now() + clockSkewMs. Default 0. */
+  /** The clock used for the 5-minute timestamp rule is clock.now() + clockSkewMs. Default 0. */
   clockSkewMs?: number
   /** Delay every response this long. Default 0. */
   latencyMs?: number
@@ -88,9 +129,9 @@ export interface RecordedRequest {
   /** As received, lower-case names. */
   headers: Record<string, string>
   authOk: boolean
-  /** HTTP status sent; 0 for a dropped connection. */
+  /** HTTP status sent (for cut/stall/trickle: the status in the headers); 0 for a dropped connection. */
   status: number
-  /** Arrival time, ms epoch. */
+  /** Arrival time, clock.now(). */
   at: number
   fault?: FaultKind
 }
@@ -106,16 +147,46 @@ export interface ImageSummary {
   description: string
   serverInstanceNo: string
   regionCode: string
-  /** Status now. */
-  status: ImageStatus
+  /** Status now (null: the record has no status object). */
+  status: ImageStatus | null
   /** ms epoch. */
   createdAt: number
   /** When the image is due to leave INIT (createdAt + createMs), ms epoch; createdAt for final seeds. */
   completedAt: number
   /** blockStorageList.N.* as sent to createServerImage ([] otherwise). */
   blockStorageList: BlockStorageEntry[]
+  /** Login IDs the image is shared with, in the order added. */
+  sharedLoginIdList: string[]
 }
 
+export interface ServerSummary {
+  serverInstanceNo: string
+  serverName: string
+  regionCode: string
+  hypervisor: Hypervisor
+  /** serverInstanceStatus.code at clock.now(). */
+  status: string
+  /** serverInstanceOperation.code at clock.now(). */
+  operation: string
+  /** serverInstanceStatusName at clock.now(). */
+  statusName: string
+}
+
+/**
+ * One injected fault. Kinds:
+ * - throttle 429/410, endpoint-error 503/500, endpoint-timeout 504/510, unexpected 500/900, permission 401/210: gateway errors.
+ * - service-retry (500, returnCode 1000), service-internal (500, returnCode 1300): service errors.
+ * - drop: the socket is destroyed without a reply.
+ * - cut: headers with the Content-Length of the whole normal reply, half the body, then the socket is destroyed.
+ * - stall: the same headers and half the body, then nothing until close().
+ * - trickle: the same headers, then the body one byte every intervalMs until done or close().
+ * - redirect: `status` (default 307) with a Location header (`location`) and a small HTML body.
+ * - not-json: HTTP 200, text/html body.
+ * - no-list: HTTP 200, `<action>Response` with returnCode '0' and totalRows 1 but no list key.
+ * - huge: a gateway error (`status`, default 503) whose JSON body is `bytes` long (default 5 MiB), mostly error.details.
+ * For cut/stall/trickle with when 'before', the body is what the action would have answered, but the
+ * action's effects are undone (e.g. no image is made and its number is handed out again).
+ */
 export interface Fault {
   /** An action name, or '*' for any action. */
   action: string
@@ -126,6 +197,16 @@ export interface Fault {
   times?: number
   /** Adds a Retry-After header. */
   retryAfterSeconds?: number
+  /** Gateway and service error kinds, and huge: replaces error.message / returnMessage. */
+  message?: string
+  /** trickle: ms between bytes (real time). Default 2000. */
+  intervalMs?: number
+  /** redirect: the Location header. Default `https://elsewhere.example.com/vserver/v2/<action>`. */
+  location?: string
+  /** redirect (default 307) and huge (default 503): the HTTP status. */
+  status?: number
+  /** huge: body size in bytes. Default 5 MiB. */
+  bytes?: number
 }
 
 export interface Simulator {
@@ -135,11 +216,13 @@ export interface Simulator {
   /** Every request received, in order of decision. */
   requests: RecordedRequest[]
   images(): ImageSummary[]
+  /** Every server with its state at clock.now(). */
+  servers(): ServerSummary[]
   addFault(fault: Fault): void
-  /** Adds or replaces (by serverInstanceNo) a server. */
+  /** Adds or replaces (by serverInstanceNo) a server; a stop or start under way is forgotten. */
   setServer(server: ServerFixture): void
   addImage(seed: ImageSeed): ImageSummary
-  /** Stops listening and destroys open sockets. */
+  /** Stops listening, destroys open sockets (stalled and trickling ones too) and stops timers. */
   close(): Promise<void>
 }
 
@@ -148,15 +231,23 @@ export declare const RETURN_CODES: Readonly<{
   retryLater: '1000'
   internalError: '1300'
   parameterRequired: '10100'
+  /** A pageNo or pageSize that is not a whole number, or pageSize 0. */
+  invalidParameter: '10101'
   serverNotFound: '10102'
   imageNotFound: '10103'
   notJson: '10110'
   kvmNotSupported: '24000'
   kvmOnly: '24001'
+  /** Image creation on a server that is busy or neither RUN nor NSTOP; a stop of a server that is not RUN/NULL, a start of one that is not NSTOP/NULL. */
   serverState: '24003'
   invalidName: '24004'
   duplicateName: '24005'
   descriptionTooLong: '24006'
+  /** Sharing an image that is not CREAT, or deleting one that is INIT. */
+  imageState: '24007'
+  unknownLoginId: '24008'
+  /** failStart, or refuseStartWhileImaging while an image of the server is INIT. */
+  startRefused: '24009'
 }>
 
 /** The CLI preset: credentials sim-access-key/sim-secret-key and servers 1001 (XEN, running), 2001 (KVM, running), 3001 (RHV, stopped), 4001 (XEN, booting). */

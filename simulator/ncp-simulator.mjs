@@ -1,5 +1,10 @@
 // In-repo simulator of the NCP VPC Server API (/vserver/v2), for end-to-end tests, the demo and
 // the benchmark. It checks signatures with its own code and never imports from src/.
+//
+// Simulated time (image and server state, createDate, the 5-minute signature rule, the request
+// log) comes from options.clock, so a test's fake clock drives it; latency and the slow-reply
+// faults use real timers.
+/* global structuredClone */
 import { createServer } from 'node:http'
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
 
@@ -7,6 +12,10 @@ const API_PREFIX = '/vserver/v2/'
 const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000
 const FIRST_IMAGE_NO = 900001
 const MAX_DESCRIPTION_BYTES = 1000
+// pageSize is documented as 1-1000 (ncloud-api-audit §3.5, §4.4).
+const MAX_PAGE_SIZE = 1000
+const DEFAULT_HUGE_BYTES = 5 * 1024 * 1024
+const DEFAULT_TRICKLE_MS = 2000
 const MEMBER_NAME_RULE = {
   pattern: /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/,
   text: "3-30 lower-case letters, digits or '-', starting with a letter and ending with a letter or digit"
@@ -24,6 +33,7 @@ export const RETURN_CODES = Object.freeze({
   retryLater: '1000',
   internalError: '1300',
   parameterRequired: '10100',
+  invalidParameter: '10101',
   serverNotFound: '10102',
   imageNotFound: '10103',
   notJson: '10110',
@@ -32,7 +42,10 @@ export const RETURN_CODES = Object.freeze({
   serverState: '24003',
   invalidName: '24004',
   duplicateName: '24005',
-  descriptionTooLong: '24006'
+  descriptionTooLong: '24006',
+  imageState: '24007',
+  unknownLoginId: '24008',
+  startRefused: '24009'
 })
 
 // API Gateway errors (reference §7.1): [HTTP status, errorCode, message].
@@ -54,8 +67,18 @@ const FAULT_KINDS = [
   'service-retry',
   'service-internal',
   'drop',
-  'permission'
+  'permission',
+  'cut',
+  'stall',
+  'trickle',
+  'redirect',
+  'not-json',
+  'no-list',
+  'huge'
 ]
+// Faults that send (part of) the body the action produces; with when 'before' the action runs on
+// a copy of the state, so the body is what it would have been but nothing changes.
+const BODY_FAULTS = ['cut', 'stall', 'trickle']
 
 const IMAGE_STATUS_NAMES = { INIT: 'creating', CREAT: 'created', CREFL: 'createFailed' }
 const MEMBER_CODE_NAMES = {
@@ -121,10 +144,11 @@ export async function startSimulator(options = {}) {
     url: `http://127.0.0.1:${port}`,
     port,
     requests: sim.requests,
-    images: () => sim.images.map(image => imageSummary(image, Date.now())),
+    images: () => sim.images.map(image => imageSummary(image, sim.clock.now())),
+    servers: () => [...sim.servers.values()].map(server => serverSummary(server, sim.clock.now())),
     addFault: fault => sim.faults.push(normalizeFault(fault)),
     setServer: fixture => setServer(sim, fixture),
-    addImage: seed => imageSummary(addImage(sim, seed), Date.now()),
+    addImage: seed => imageSummary(addImage(sim, seed), sim.clock.now()),
     close: () => closeServer(server, sim)
   }
 }
@@ -134,8 +158,17 @@ export async function startSimulator(options = {}) {
 function createState(options) {
   const sim = {
     credentials: options.credentials ?? { 'sim-access-key': 'sim-secret-key' },
+    clock: options.clock ?? { now: Date.now },
     createMs: options.createMs ?? 1000,
     failImages: options.failImages ?? false,
+    imageFinalStatus: options.imageFinalStatus,
+    uniqueNames: options.uniqueNames ?? true,
+    maxPageSize: options.maxPageSize ?? MAX_PAGE_SIZE,
+    knownLoginIds: options.knownLoginIds,
+    stopMs: options.stopMs ?? 1000,
+    startMs: options.startMs ?? 1000,
+    refuseStartWhileImaging: options.refuseStartWhileImaging ?? false,
+    failStart: options.failStart ?? false,
     listLagMs: options.listLagMs ?? 0,
     permissionDenied: options.permissionDenied ?? false,
     clockSkewMs: options.clockSkewMs ?? 0,
@@ -154,8 +187,6 @@ function createState(options) {
 }
 
 function setServer(sim, fixture) {
-  const status = fixture.status ?? 'RUN'
-  const operation = fixture.operation ?? 'NULL'
   const regionCode = fixture.regionCode ?? 'KR'
   sim.servers.set(String(fixture.serverInstanceNo), {
     serverInstanceNo: String(fixture.serverInstanceNo),
@@ -163,16 +194,49 @@ function setServer(sim, fixture) {
     regionCode,
     zoneCode: fixture.zoneCode ?? `${regionCode}-1`,
     hypervisor: fixture.hypervisor ?? 'XEN',
-    status,
-    operation,
-    statusName:
-      fixture.statusName ??
-      SERVER_OPERATION_NAMES[operation] ??
-      SERVER_STATUS_NAMES[status] ??
-      status.toLowerCase(),
+    status: fixture.status ?? 'RUN',
+    operation: fixture.operation ?? 'NULL',
+    // Only a fixture's own statusName; otherwise it is derived from the state.
+    statusName: fixture.statusName,
+    // A stop or start under way: { from, operation, to, until } in clock time.
+    transition: undefined,
     createMs: fixture.createMs,
-    failImage: fixture.failImage
+    failImage: fixture.failImage,
+    imageFinalStatus: fixture.imageFinalStatus,
+    stopMs: fixture.stopMs,
+    startMs: fixture.startMs,
+    refuseStartWhileImaging: fixture.refuseStartWhileImaging,
+    failStart: fixture.failStart
   })
+}
+
+// Server state is a function of time, like image state: a stop or start shows its operation until
+// it is due, then the new status with operation NULL.
+function serverState(server, now) {
+  const t = server.transition
+  const [status, operation] = !t
+    ? [server.status, server.operation]
+    : now < t.until
+      ? [t.from, t.operation]
+      : [t.to, 'NULL']
+  const statusName =
+    (t ? undefined : server.statusName) ??
+    SERVER_OPERATION_NAMES[operation] ??
+    SERVER_STATUS_NAMES[status] ??
+    status.toLowerCase()
+  return { status, operation, statusName }
+}
+
+function beginTransition(server, now, operation, to, ms) {
+  const { status } = serverState(server, now)
+  server.status = status
+  server.operation = 'NULL'
+  server.transition = { from: status, operation, to, until: now + ms }
+}
+
+function serverSummary(server, now) {
+  const { serverInstanceNo, serverName, regionCode, hypervisor } = server
+  return { serverInstanceNo, serverName, regionCode, hypervisor, ...serverState(server, now) }
 }
 
 function allocateImageNo(sim, wanted) {
@@ -181,9 +245,9 @@ function allocateImageNo(sim, wanted) {
   return String(wanted)
 }
 
-// A pre-existing image. INIT seeds finish like created images; CREAT/CREFL seeds are final.
+// A pre-existing image. INIT seeds finish like created images; any other status (or null) is final.
 function addImage(sim, seed) {
-  const createdAt = seed.createdAt ?? Date.now()
+  const createdAt = seed.createdAt ?? sim.clock.now()
   const final = seed.status !== 'INIT'
   const image = {
     kind: seed.kind,
@@ -197,15 +261,23 @@ function addImage(sim, seed) {
     createdAt,
     completedAt: final ? createdAt : createdAt + (seed.createMs ?? sim.createMs),
     finalStatus: final ? seed.status : seed.fail ? 'CREFL' : 'CREAT',
-    listedAt: createdAt
+    listedAt: createdAt,
+    sharedLoginIds: []
   }
   sim.images.push(image)
   return image
 }
 
+// The status an image of this server ends in: the server's settings win over the simulator's.
+function finalStatusFor(sim, server) {
+  if (server.imageFinalStatus !== undefined) return server.imageFinalStatus
+  if (server.failImage !== undefined) return server.failImage ? 'CREFL' : 'CREAT'
+  if (sim.imageFinalStatus !== undefined) return sim.imageFinalStatus
+  return sim.failImages ? 'CREFL' : 'CREAT'
+}
+
 function createImage(sim, { kind, name, description, server, blockStorageList = [] }) {
-  const createdAt = Date.now()
-  const fail = server.failImage ?? sim.failImages
+  const createdAt = sim.clock.now()
   const image = {
     kind,
     no: allocateImageNo(sim),
@@ -217,8 +289,9 @@ function createImage(sim, { kind, name, description, server, blockStorageList = 
     blockStorageList,
     createdAt,
     completedAt: createdAt + (server.createMs ?? sim.createMs),
-    finalStatus: fail ? 'CREFL' : 'CREAT',
-    listedAt: createdAt + sim.listLagMs
+    finalStatus: finalStatusFor(sim, server),
+    listedAt: createdAt + sim.listLagMs,
+    sharedLoginIds: []
   }
   sim.images.push(image)
   return image
@@ -242,7 +315,8 @@ function imageSummary(image, now) {
     status: imageStatus(image, now),
     createdAt,
     completedAt,
-    blockStorageList: image.blockStorageList
+    blockStorageList: image.blockStorageList,
+    sharedLoginIdList: [...image.sharedLoginIds]
   }
 }
 
@@ -258,6 +332,11 @@ function normalizeFault(fault) {
     throw new Error(`fault "when" must be before or after, got ${normalized.when}`)
   }
   if (!(normalized.times >= 1)) throw new Error(`fault "times" must be at least 1`)
+  for (const name of ['intervalMs', 'bytes', 'status']) {
+    if (normalized[name] !== undefined && !(normalized[name] >= 0)) {
+      throw new Error(`fault "${name}" must be a number of at least 0`)
+    }
+  }
   return normalized
 }
 
@@ -282,7 +361,7 @@ function closeServer(server, sim) {
 // ---------------------------------------------------------------- HTTP
 
 async function handleRequest(sim, req, res) {
-  const at = Date.now()
+  const at = sim.clock.now()
   const requestId = randomUUID()
   const body = await readBody(req)
   const url = new URL(req.url, 'http://simulator')
@@ -303,12 +382,13 @@ async function handleRequest(sim, req, res) {
 
   if (sim.latencyMs > 0) await delay(sim, sim.latencyMs)
   if (reply.drop) req.socket.destroy()
+  else if (reply.partial) await sendPartly(sim, res, reply, requestId)
   else send(res, reply, requestId)
 }
 
 // Decides the reply for one request, in the gateway's order: auth, permission, route, fault.
 function answer(sim, req, entry, requestId) {
-  const authFailure = checkAuth(req, sim.credentials, Date.now() + sim.clockSkewMs)
+  const authFailure = checkAuth(req, sim.credentials, sim.clock.now() + sim.clockSkewMs)
   if (authFailure) return gatewayError('auth', authFailure)
   entry.authOk = true
 
@@ -324,8 +404,25 @@ function answer(sim, req, entry, requestId) {
   if (!fault) return runAction(sim, entry, route, requestId)
 
   entry.fault = fault.kind
-  if (fault.when === 'after') runAction(sim, entry, route, requestId)
-  return faultReply(fault)
+  const run = () => runAction(sim, entry, route, requestId)
+  let normal
+  if (fault.when === 'after') normal = run()
+  else if (BODY_FAULTS.includes(fault.kind)) normal = withoutEffects(sim, run)
+  return faultReply(fault, entry.action, normal, requestId)
+}
+
+// Runs an action and then puts the state back as it was.
+function withoutEffects(sim, run) {
+  const saved = structuredClone({
+    servers: sim.servers,
+    images: sim.images,
+    nextImageNo: sim.nextImageNo
+  })
+  try {
+    return run()
+  } finally {
+    Object.assign(sim, saved)
+  }
 }
 
 function runAction(sim, entry, route, requestId) {
@@ -333,21 +430,23 @@ function runAction(sim, entry, route, requestId) {
   if (params.responseFormatType !== 'json') return notJsonReply()
   try {
     const region = required(params, 'regionCode')
-    const list = route.run(sim, params, region, Date.now())
+    // Most actions return their list; list actions return one page and the count of all rows.
+    const result = route.run(sim, params, region, sim.clock.now())
+    const { rows, totalRows } = Array.isArray(result)
+      ? { rows: result, totalRows: result.length }
+      : result
     return jsonReply(200, {
       [`${action}Response`]: {
         requestId,
         returnCode: '0',
         returnMessage: 'success',
-        totalRows: list.length,
-        [route.listKey]: list
+        totalRows,
+        [route.listKey]: rows
       }
     })
   } catch (error) {
     if (!(error instanceof ServiceError)) throw error
-    return jsonReply(error.httpStatus, {
-      responseError: { returnCode: error.returnCode, returnMessage: error.message }
-    })
+    return serviceError(error.httpStatus, error.returnCode, error.message)
   }
 }
 
@@ -397,6 +496,32 @@ function send(res, reply, requestId) {
   res.end(reply.body)
 }
 
+// The cut, stall and trickle faults: headers announce the whole body, which then arrives in part
+// (cut: half, then the socket is destroyed; stall: half, then nothing until close()) or one byte
+// per intervalMs (trickle). close() destroys such sockets and stops the trickle.
+async function sendPartly(sim, res, reply, requestId) {
+  const body = Buffer.from(reply.body)
+  res.writeHead(reply.status, {
+    'content-type': reply.contentType,
+    'content-length': body.length,
+    'x-ncp-apigw-request-id': requestId,
+    ...reply.headers
+  })
+  if (reply.partial === 'trickle') {
+    res.flushHeaders()
+    for (let i = 0; i < body.length; i++) {
+      await delay(sim, reply.intervalMs)
+      if (res.destroyed) return
+      res.write(body.subarray(i, i + 1))
+    }
+    res.end()
+    return
+  }
+  res.write(body.subarray(0, Math.floor(body.length / 2)), () => {
+    if (reply.partial === 'cut') res.destroy()
+  })
+}
+
 function jsonReply(status, body, headers = {}) {
   return {
     status,
@@ -406,9 +531,13 @@ function jsonReply(status, body, headers = {}) {
   }
 }
 
-function gatewayError(kind, details, headers) {
-  const [status, errorCode, message] = GATEWAY_ERRORS[kind]
+function gatewayError(kind, details, headers, message = GATEWAY_ERRORS[kind][2]) {
+  const [status, errorCode] = GATEWAY_ERRORS[kind]
   return jsonReply(status, { error: { errorCode, message, details } }, headers)
+}
+
+function serviceError(status, returnCode, returnMessage, headers) {
+  return jsonReply(status, { responseError: { returnCode, returnMessage } }, headers)
 }
 
 function notJsonReply() {
@@ -424,26 +553,58 @@ function notJsonReply() {
   }
 }
 
-function faultReply(fault) {
-  if (fault.kind === 'drop') return { drop: true }
+// normal: the reply the action gave (when 'after'), or would have given (body faults, 'before').
+function faultReply(fault, action, normal, requestId) {
+  const { kind, message } = fault
+  if (kind === 'drop') return { drop: true }
   const headers =
     fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) }
-  if (fault.kind === 'service-retry') {
-    const responseError = {
-      returnCode: RETURN_CODES.retryLater,
-      returnMessage: 'Please try your call again later.'
-    }
-    return jsonReply(500, { responseError }, headers)
+  if (BODY_FAULTS.includes(kind)) {
+    return { ...normal, partial: kind, intervalMs: fault.intervalMs ?? DEFAULT_TRICKLE_MS }
   }
-  if (fault.kind === 'service-internal') {
-    const responseError = {
-      returnCode: RETURN_CODES.internalError,
-      returnMessage: 'Unknown error.'
-    }
-    return jsonReply(500, { responseError }, headers)
+  if (kind === 'service-retry') {
+    const text = message ?? 'Please try your call again later.'
+    return serviceError(500, RETURN_CODES.retryLater, text, headers)
   }
-  if (fault.kind === 'permission') return gatewayError('permission', 'injected fault', headers)
-  return gatewayError(fault.kind, 'injected fault', headers)
+  if (kind === 'service-internal') {
+    return serviceError(500, RETURN_CODES.internalError, message ?? 'Unknown error.', headers)
+  }
+  if (kind === 'redirect') {
+    const location = fault.location ?? `https://elsewhere.example.com${API_PREFIX}${action}`
+    const body = `<html><body><a href="${location}">Moved</a></body></html>`
+    return htmlReply(fault.status ?? 307, body, { ...headers, location })
+  }
+  if (kind === 'not-json') {
+    const body =
+      '<html><head><title>Service Unavailable</title></head>' +
+      '<body><h1>Please try again in a few minutes.</h1></body></html>'
+    return htmlReply(200, body, headers)
+  }
+  if (kind === 'no-list') {
+    // Claims a row but carries no list.
+    const response = { requestId, returnCode: '0', returnMessage: 'success', totalRows: 1 }
+    return jsonReply(200, { [`${action}Response`]: response }, headers)
+  }
+  if (kind === 'huge') return hugeReply(fault, headers)
+  return gatewayError(kind, 'injected fault', headers, message)
+}
+
+function htmlReply(status, body, headers) {
+  return { status, contentType: 'text/html;charset=UTF-8', body, headers }
+}
+
+// A gateway error of exactly fault.bytes bytes (or the bare error, if that is longer).
+function hugeReply(fault, headers) {
+  const status = fault.status ?? 503
+  const [, errorCode, defaultMessage] =
+    Object.values(GATEWAY_ERRORS).find(([code]) => code === status) ?? GATEWAY_ERRORS.unexpected
+  const error = { errorCode, message: fault.message ?? defaultMessage, details: '' }
+  const padding = (fault.bytes ?? DEFAULT_HUGE_BYTES) - Buffer.byteLength(JSON.stringify({ error }))
+  const sentence = 'The backend answered with more detail than anyone needs. '
+  error.details = sentence
+    .repeat(Math.ceil(Math.max(0, padding) / sentence.length))
+    .slice(0, padding)
+  return jsonReply(status, { error }, headers)
 }
 
 // ---------------------------------------------------------------- auth
@@ -514,6 +675,14 @@ function listParam(params, name) {
     .map(([, value]) => value)
 }
 
+function requiredList(params, name) {
+  const values = listParam(params, name)
+  if (values.length === 0) {
+    throw new ServiceError(RETURN_CODES.parameterRequired, `${name}.N is a required parameter.`)
+  }
+  return [...new Set(values)]
+}
+
 // Collects name.N.field=value into [{ field: value }, ...] in index order.
 function objectListParam(params, name) {
   const pattern = new RegExp(`^${name}\\.(\\d+)\\.(\\w+)$`)
@@ -525,6 +694,42 @@ function objectListParam(params, name) {
     byIndex.set(index, { ...byIndex.get(index), [match[2]]: value })
   }
   return [...byIndex.entries()].sort(([a], [b]) => a - b).map(([, entry]) => entry)
+}
+
+function given(params, name) {
+  return params[name] !== undefined && params[name] !== ''
+}
+
+function integerParam(params, name, fallback) {
+  if (!given(params, name)) return fallback
+  if (!/^\d+$/.test(params[name])) {
+    throw new ServiceError(RETURN_CODES.invalidParameter, `${name} must be a whole number.`)
+  }
+  return Number(params[name])
+}
+
+// Paging as documented for the list actions (ncloud-api-audit §3.5, §4.4): pageNo is 0-N
+// (default 0) and pages 0 and 1 are both the first page; pageSize is 1-1000, "default: 1" and
+// "required when entering pageNo" (a missing pageSize is taken as 1 here). Without either
+// parameter every row comes back, which Terraform relies on (audit D4; not documented). The
+// simulator caps pageSize at maxPageSize, and totalRows counts every matching row, not the page.
+function onePage(sim, params, rows) {
+  if (!given(params, 'pageNo') && !given(params, 'pageSize')) {
+    return { rows, totalRows: rows.length }
+  }
+  const pageNo = integerParam(params, 'pageNo', 0)
+  const pageSize = integerParam(params, 'pageSize', 1)
+  if (pageSize < 1) {
+    throw new ServiceError(RETURN_CODES.invalidParameter, 'pageSize must be at least 1.')
+  }
+  const size = Math.min(pageSize, sim.maxPageSize)
+  const start = (Math.max(pageNo, 1) - 1) * size
+  return { rows: rows.slice(start, start + size), totalRows: rows.length }
+}
+
+// Lists are sorted by number, ascending (NCP's default order is not documented).
+function byNumber(a, b) {
+  return Number(a) - Number(b)
 }
 
 function findServer(sim, serverInstanceNo, region) {
@@ -549,11 +754,12 @@ function findImage(sim, kind, no, region) {
   return image
 }
 
-function checkServerState(server) {
-  if (!['RUN', 'NSTOP'].includes(server.status) || server.operation !== 'NULL') {
+function checkServerState(server, now) {
+  const { status, operation } = serverState(server, now)
+  if (!['RUN', 'NSTOP'].includes(status) || operation !== 'NULL') {
     throw new ServiceError(
       RETURN_CODES.serverState,
-      `The server is not in a state that allows image creation (status ${server.status}, operation ${server.operation}). Image creation needs a running or stopped server with no operation in progress.`
+      `The server is not in a state that allows image creation (status ${status}, operation ${operation}). Image creation needs a running or stopped server with no operation in progress.`
     )
   }
 }
@@ -562,7 +768,7 @@ function checkNewImage(sim, { name, nameParam, rule, description, descriptionPar
   if (!rule.pattern.test(name)) {
     throw new ServiceError(RETURN_CODES.invalidName, `${nameParam} must be ${rule.text}.`)
   }
-  if (sim.images.some(i => i.name === name && i.regionCode === region)) {
+  if (sim.uniqueNames && sim.images.some(i => i.name === name && i.regionCode === region)) {
     throw new ServiceError(RETURN_CODES.duplicateName, 'The image name is already in use.')
   }
   if (Buffer.byteLength(description, 'utf8') > MAX_DESCRIPTION_BYTES) {
@@ -582,14 +788,15 @@ function kstDate(ms) {
   return new Date(ms + 9 * 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, '+0900')
 }
 
-function serverRecord(server) {
+function serverRecord(server, now) {
   const kvm = server.hypervisor === 'KVM'
+  const { status, operation, statusName } = serverState(server, now)
   return {
     serverInstanceNo: server.serverInstanceNo,
     serverName: server.serverName,
-    serverInstanceStatus: { code: server.status, codeName: `Server ${server.status} state` },
-    serverInstanceOperation: { code: server.operation, codeName: `Server ${server.operation} OP` },
-    serverInstanceStatusName: server.statusName,
+    serverInstanceStatus: { code: status, codeName: `Server ${status} state` },
+    serverInstanceOperation: { code: operation, codeName: `Server ${operation} OP` },
+    serverInstanceStatusName: statusName,
     hypervisorType: { code: server.hypervisor, codeName: server.hypervisor },
     regionCode: server.regionCode,
     zoneCode: server.zoneCode,
@@ -598,48 +805,68 @@ function serverRecord(server) {
   }
 }
 
-function memberRecord(image, now) {
+// The status fields of an image record: absent when the image's status is null.
+function statusFields(
+  image,
+  now,
+  names,
+  { status: statusKey, operation: operationKey, statusName }
+) {
   const status = imageStatus(image, now)
-  const operation = status === 'INIT' ? 'CREAT' : 'NULL'
+  const operation = codeName(status === 'INIT' ? 'CREAT' : 'NULL', names.operation)
+  if (status === null) return { [operationKey]: operation }
+  return {
+    [statusKey]: codeName(status, names.status),
+    [operationKey]: operation,
+    [statusName]: IMAGE_STATUS_NAMES[status] ?? status.toLowerCase()
+  }
+}
+
+// shareStatus stays the one documented value ('NULL'); sharing shows in sharedLoginIdList.
+function memberRecord(image, now) {
   return {
     memberServerImageInstanceNo: image.no,
     memberServerImageName: image.name,
     memberServerImageDescription: image.description,
     originalServerInstanceNo: image.serverInstanceNo,
     originalServerImageProductCode: image.productCode,
-    memberServerImageInstanceStatus: codeName(status, MEMBER_CODE_NAMES.status),
-    memberServerImageInstanceOperation: codeName(operation, MEMBER_CODE_NAMES.operation),
-    memberServerImageInstanceStatusName: IMAGE_STATUS_NAMES[status],
+    ...statusFields(image, now, MEMBER_CODE_NAMES, {
+      status: 'memberServerImageInstanceStatus',
+      operation: 'memberServerImageInstanceOperation',
+      statusName: 'memberServerImageInstanceStatusName'
+    }),
     createDate: kstDate(image.createdAt),
     memberServerImageBlockStorageTotalRows: 1,
     memberServerImageBlockStorageTotalSize: 53687091200,
     shareStatus: SHARE_STATUS,
-    sharedLoginIdList: []
+    sharedLoginIdList: [...image.sharedLoginIds]
   }
 }
 
 function serverImageRecord(image, now) {
-  const status = imageStatus(image, now)
-  const operation = status === 'INIT' ? 'CREAT' : 'NULL'
   return {
     serverImageNo: image.no,
     serverImageName: image.name,
     serverImageDescription: image.description,
     serverImageType: { code: 'SELF', codeName: 'SELF' },
     hypervisorType: { code: 'KVM', codeName: 'KVM' },
-    serverImageStatus: codeName(status, SERVER_IMAGE_CODE_NAMES.status),
-    serverImageOperation: codeName(operation, SERVER_IMAGE_CODE_NAMES.operation),
-    serverImageStatusName: IMAGE_STATUS_NAMES[status],
+    ...statusFields(image, now, SERVER_IMAGE_CODE_NAMES, {
+      status: 'serverImageStatus',
+      operation: 'serverImageOperation',
+      statusName: 'serverImageStatusName'
+    }),
     createDate: kstDate(image.createdAt),
     shareStatus: SHARE_STATUS,
-    sharedLoginIdList: [],
+    sharedLoginIdList: [...image.sharedLoginIds],
     blockStorageMappingList: []
   }
 }
 
-// Images of one kind in a region that list calls can already see (list lag).
+// Images of one kind in a region that list calls can already see (list lag), by number.
 function listedImages(sim, kind, region, now) {
-  return sim.images.filter(i => i.kind === kind && i.regionCode === region && now >= i.listedAt)
+  return sim.images
+    .filter(i => i.kind === kind && i.regionCode === region && now >= i.listedAt)
+    .sort((a, b) => byNumber(a.no, b.no))
 }
 
 function matchesFilters(image, { name, nos, statusCode }, now) {
@@ -650,12 +877,129 @@ function matchesFilters(image, { name, nos, statusCode }, now) {
   )
 }
 
+// add/remove…SharingPermission. Adding needs a CREAT image and (with knownLoginIds) known IDs;
+// IDs already shared are kept once. Removing an ID that is not shared is no error.
+function changeSharing(sim, image, params, now, add) {
+  const ids = requiredList(params, 'targetLoginIdList')
+  if (add) {
+    const status = imageStatus(image, now)
+    if (status !== 'CREAT') {
+      throw new ServiceError(
+        RETURN_CODES.imageState,
+        `Only a created image can be shared; this image's status is ${status ?? 'unknown'}.`
+      )
+    }
+    const unknown = sim.knownLoginIds && ids.find(id => !sim.knownLoginIds.includes(id))
+    if (unknown) {
+      throw new ServiceError(RETURN_CODES.unknownLoginId, `The login ID ${unknown} does not exist.`)
+    }
+  }
+  image.sharedLoginIds = add
+    ? [...new Set([...image.sharedLoginIds, ...ids])]
+    : image.sharedLoginIds.filter(id => !ids.includes(id))
+  return image
+}
+
+// delete…: every number must exist, and none may be INIT (NCP does not document deleting an image
+// that is still being created; refused here). All or nothing. Answers the deleted images.
+function deleteImages(sim, kind, nos, region, now) {
+  const images = nos.map(no => findImage(sim, kind, no, region))
+  const busy = images.find(image => imageStatus(image, now) === 'INIT')
+  if (busy) {
+    throw new ServiceError(
+      RETURN_CODES.imageState,
+      `Image ${busy.no} is still being created and cannot be deleted.`
+    )
+  }
+  sim.images = sim.images.filter(image => !images.includes(image))
+  return images
+}
+
+function serversOf(sim, params, region) {
+  return requiredList(params, 'serverInstanceNoList').map(no => findServer(sim, no, region))
+}
+
+function checkPowerState(server, now, wanted, verb) {
+  const { status, operation } = serverState(server, now)
+  if (status !== wanted || operation !== 'NULL') {
+    throw new ServiceError(
+      RETURN_CODES.serverState,
+      `Server ${server.serverInstanceNo} cannot be ${verb} (status ${status}, operation ${operation}); it must be ${wanted} with no operation in progress.`
+    )
+  }
+}
+
+function checkStartAllowed(sim, server, now) {
+  checkPowerState(server, now, 'NSTOP', 'started')
+  if (server.failStart ?? sim.failStart) {
+    throw new ServiceError(
+      RETURN_CODES.startRefused,
+      `Server ${server.serverInstanceNo} could not be started.`
+    )
+  }
+  const imaging = sim.images.some(
+    image =>
+      image.serverInstanceNo === server.serverInstanceNo && imageStatus(image, now) === 'INIT'
+  )
+  if (imaging && (server.refuseStartWhileImaging ?? sim.refuseStartWhileImaging)) {
+    throw new ServiceError(
+      RETURN_CODES.startRefused,
+      `Server ${server.serverInstanceNo} cannot be started while an image of it is being created.`
+    )
+  }
+}
+
 const ACTIONS = {
   getServerInstanceDetail: {
     listKey: 'serverInstanceList',
-    run: (sim, params, region) => [
-      serverRecord(findServer(sim, required(params, 'serverInstanceNo'), region))
+    run: (sim, params, region, now) => [
+      serverRecord(findServer(sim, required(params, 'serverInstanceNo'), region), now)
     ]
+  },
+
+  // serverName: NCP does not document exact or partial matching; the simulator matches exactly.
+  // Servers of any status are listed, terminated ones (TERMT) included.
+  getServerInstanceList: {
+    listKey: 'serverInstanceList',
+    run: (sim, params, region, now) => {
+      const nos = listParam(params, 'serverInstanceNoList')
+      const statusCode = params.serverInstanceStatusCode
+      const rows = [...sim.servers.values()]
+        .filter(
+          server =>
+            server.regionCode === region &&
+            (!params.serverName || server.serverName === params.serverName) &&
+            (nos.length === 0 || nos.includes(server.serverInstanceNo)) &&
+            (!statusCode || serverState(server, now).status === statusCode)
+        )
+        .sort((a, b) => byNumber(a.serverInstanceNo, b.serverInstanceNo))
+        .map(server => serverRecord(server, now))
+      return onePage(sim, params, rows)
+    }
+  },
+
+  stopServerInstances: {
+    listKey: 'serverInstanceList',
+    run: (sim, params, region, now) => {
+      const servers = serversOf(sim, params, region)
+      for (const server of servers) checkPowerState(server, now, 'RUN', 'stopped')
+      return servers.map(server => {
+        beginTransition(server, now, 'SHTDN', 'NSTOP', server.stopMs ?? sim.stopMs)
+        return serverRecord(server, now)
+      })
+    }
+  },
+
+  startServerInstances: {
+    listKey: 'serverInstanceList',
+    run: (sim, params, region, now) => {
+      const servers = serversOf(sim, params, region)
+      for (const server of servers) checkStartAllowed(sim, server, now)
+      return servers.map(server => {
+        beginTransition(server, now, 'START', 'RUN', server.startMs ?? sim.startMs)
+        return serverRecord(server, now)
+      })
+    }
   },
 
   createMemberServerImageInstance: {
@@ -668,7 +1012,7 @@ const ACTIONS = {
           'KVM-based servers are not supported by createMemberServerImageInstance. Use createServerImage.'
         )
       }
-      checkServerState(server)
+      checkServerState(server, now)
       const name = params.memberServerImageName || `msi-${sim.nextImageNo}`
       const description = params.memberServerImageDescription ?? ''
       checkNewImage(sim, {
@@ -699,9 +1043,44 @@ const ACTIONS = {
         nos: listParam(params, 'memberServerImageInstanceNoList'),
         statusCode: params.memberServerImageInstanceStatusCode
       }
-      return listedImages(sim, 'member', region, now)
+      const rows = listedImages(sim, 'member', region, now)
         .filter(image => matchesFilters(image, filters, now))
         .map(image => memberRecord(image, now))
+      return onePage(sim, params, rows)
+    }
+  },
+
+  addMemberServerImageSharingPermission: {
+    listKey: 'memberServerImageInstanceList',
+    run: (sim, params, region, now) => {
+      const image = findImage(
+        sim,
+        'member',
+        required(params, 'memberServerImageInstanceNo'),
+        region
+      )
+      return [memberRecord(changeSharing(sim, image, params, now, true), now)]
+    }
+  },
+
+  removeMemberServerImageSharingPermission: {
+    listKey: 'memberServerImageInstanceList',
+    run: (sim, params, region, now) => {
+      const image = findImage(
+        sim,
+        'member',
+        required(params, 'memberServerImageInstanceNo'),
+        region
+      )
+      return [memberRecord(changeSharing(sim, image, params, now, false), now)]
+    }
+  },
+
+  deleteMemberServerImageInstances: {
+    listKey: 'memberServerImageInstanceList',
+    run: (sim, params, region, now) => {
+      const nos = requiredList(params, 'memberServerImageInstanceNoList')
+      return deleteImages(sim, 'member', nos, region, now).map(image => memberRecord(image, now))
     }
   },
 
@@ -715,7 +1094,7 @@ const ACTIONS = {
           `createServerImage is for KVM servers; this server is ${server.hypervisor}. Use createMemberServerImageInstance.`
         )
       }
-      checkServerState(server)
+      checkServerState(server, now)
       const name = required(params, 'serverImageName')
       const description = params.serverImageDescription ?? ''
       checkNewImage(sim, {
@@ -753,9 +1132,36 @@ const ACTIONS = {
         nos: listParam(params, 'serverImageNoList'),
         statusCode: params.serverImageStatusCode
       }
-      return listedImages(sim, 'server', region, now)
+      const rows = listedImages(sim, 'server', region, now)
         .filter(image => matchesFilters(image, filters, now))
         .map(image => serverImageRecord(image, now))
+      return onePage(sim, params, rows)
+    }
+  },
+
+  addServerImageSharingPermission: {
+    listKey: 'serverImageList',
+    run: (sim, params, region, now) => {
+      const image = findImage(sim, 'server', required(params, 'serverImageNo'), region)
+      return [serverImageRecord(changeSharing(sim, image, params, now, true), now)]
+    }
+  },
+
+  removeServerImageSharingPermission: {
+    listKey: 'serverImageList',
+    run: (sim, params, region, now) => {
+      const image = findImage(sim, 'server', required(params, 'serverImageNo'), region)
+      return [serverImageRecord(changeSharing(sim, image, params, now, false), now)]
+    }
+  },
+
+  deleteServerImage: {
+    listKey: 'serverImageList',
+    run: (sim, params, region, now) => {
+      const nos = requiredList(params, 'serverImageNoList')
+      return deleteImages(sim, 'server', nos, region, now).map(image =>
+        serverImageRecord(image, now)
+      )
     }
   }
 }

@@ -1,17 +1,19 @@
+import { CancelledError } from './cancel.js'
 import type { Clock } from './clock.js'
+import { RunFailure } from './failure.js'
 import type { IfExists } from './inputs.js'
 import { NcloudError, describeError } from './ncloud/errors.js'
-import type { CreateRequest, ImageApi, ImageRecord } from './ncloud/images.js'
-import { backoffDelay, type RetryPolicy } from './retry.js'
-import { imageOutcome } from './wait.js'
+import { imageState, type CreateRequest, type ImageApi, type ImageRecord } from './ncloud/images.js'
+import { NEXT } from './next-steps.js'
+import type { Log } from './port.js'
+import { retrying, type RetryPolicy, type Verdict } from './retry.js'
 
+/** How the run came to have its image. */
 export type Provenance = 'created' | 'adopted' | 'reused'
 
-export interface EnsureResult {
+export interface Obtained {
   image: ImageRecord
   provenance: Provenance
-  /** The create was sent again after a reply was lost: an earlier image may still show up. */
-  resentAfterLostReply?: boolean
 }
 
 /**
@@ -19,155 +21,209 @@ export interface EnsureResult {
  * a moment after the create; how long is not documented, so the looks span several seconds.
  */
 export const CONFIRM_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000]
+/** A cancelled run gets a few seconds from the runner; the look for a lost image must fit in them. */
+export const CANCEL_LOOKUP_TIMEOUT_MS = 3_000
 
-export interface EnsureOptions {
+export interface CreateOptions {
   ifExists: IfExists
   region: string
-  retry: RetryPolicy
+  policy: RetryPolicy
   confirmDelaysMs: readonly number[]
   clock: Clock
   random?: () => number
   signal?: AbortSignal
-  info(line: string): void
-  warn(line: string): void
-}
-
-/** Set once a create request has left, so that a cancelled run knows to look for the image. */
-export interface CreateProgress {
-  createSent: boolean
-}
-
-/** The name is taken and if-exists does not allow using it; nothing was created. */
-export class ImageExistsError extends Error {
-  constructor(
-    message: string,
-    readonly image: ImageRecord
-  ) {
-    super(message)
-    this.name = 'ImageExistsError'
-  }
-}
-
-/** A create may have made an image, and it could not be settled whether it did. */
-export class CreateUncertainError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'CreateUncertainError'
-  }
+  log: Log
+  /** Called the moment an image number is known, so that no exit can lose it. */
+  onImage(image: ImageRecord): void
+  /** The same API without the run's abort signal, for one quick look after a cancel. */
+  afterCancel(): ImageApi
 }
 
 /**
- * Makes sure exactly one image of the requested name exists and returns it: the one already there
- * (if-exists), the one created, or the one a lost reply created. A create is sent again only when
- * the gateway says the last one never reached the service, or a lookup shows it made nothing.
+ * Owns the whole life of a create: the first look by name, the sends, the looks after a lost
+ * reply, the resend, and the look after a cancel. Returns the one image this run uses. A create
+ * is sent again only when the gateway says the last one never reached the service, or the looks
+ * show it made nothing.
  */
-export async function ensureImage(
+export async function obtainImage(
   api: ImageApi,
   request: CreateRequest,
-  options: EnsureOptions,
-  progress: CreateProgress = { createSent: false }
-): Promise<EnsureResult> {
-  const existing = await api.findByName(request.name)
-  if (existing) return { image: checkExisting(existing, request, options), provenance: 'reused' }
+  options: CreateOptions
+): Promise<Obtained> {
+  const existing = await api.findAllByName(request.name)
+  if (existing.length > 0) {
+    return { image: applyIfExists(api, newest(existing), request, options), provenance: 'reused' }
+  }
 
   const create = api.kind.actions.create
   let maybeCreated = false
-  for (let attempt = 1; ; attempt++) {
-    let error: unknown
-    try {
-      progress.createSent = true
-      const image = await api.create(request)
-      return { image, provenance: 'created', resentAfterLostReply: maybeCreated }
-    } catch (caught) {
-      if (options.signal?.aborted) throw options.signal.reason
-      error = caught
-    }
+  const decide = async (error: unknown): Promise<Verdict<Obtained>> => {
     const ncloud = error instanceof NcloudError ? error : undefined
-    const thisMayHaveCreated = ncloud?.reached !== 'no' && ncloud?.reached !== 'yes'
-    maybeCreated ||= thisMayHaveCreated
-    if (maybeCreated) {
-      options.info(
-        `The create may have been carried out: ${describeError(error)} Looking for an image named "${request.name}".`
-      )
-      const found = await lookAgain(api, request, options, error)
-      if (found) {
-        options.info(
-          `The reply was lost, but image ${found.no} named "${found.name}" now exists: using it.`
-        )
-        return { image: found, provenance: 'adopted' }
+    // Refused before the service (a redirect, bad credentials): nothing was done, and a repeat
+    // would be refused the same way.
+    if (ncloud?.reached === 'no' && !ncloud.transient) return { verdict: 'stop' }
+    if (!maybeCreated && ncloud?.reached === 'no') {
+      return {
+        verdict: 'again',
+        why: 'It never reached the service, so it is sent again',
+        retryAfterMs: ncloud.fields.retryAfterMs
       }
-    } else if (ncloud?.reached === 'yes') {
+    }
+    if (!maybeCreated && ncloud?.reached === 'yes') {
       // Refused by the service: perhaps because the name was taken after the first look.
-      const taken = await api.findByName(request.name).catch(() => {
-        if (options.signal?.aborted) throw options.signal.reason
-        return undefined
-      })
-      if (taken) return { image: checkExisting(taken, request, options), provenance: 'reused' }
+      const taken = await lookOnce(api, request.name, options.signal)
+      if (taken.length === 0) return { verdict: 'stop' }
+      return {
+        verdict: 'settled',
+        value: { image: applyIfExists(api, newest(taken), request, options), provenance: 'reused' }
+      }
     }
-    // A create that may have been carried out is sent again once the looks show it made nothing.
-    const again = ncloud !== undefined && (ncloud.transient || ncloud.reached === 'maybe')
-    if (!again || attempt >= options.retry.maxAttempts) {
-      if (!maybeCreated) throw error
-      throw new CreateUncertainError(
-        `${describeError(error)} A ${create} of this run may have made an image named "${request.name}" ` +
-          `although none shows in region ${options.region} yet. Look for it in the NCP console; ` +
-          're-run with if-exists: reuse to use it.'
-      )
-    }
-    const delay = backoffDelay(
-      attempt,
-      options.retry,
-      options.random ?? Math.random,
-      ncloud.fields.retryAfterMs
+    // This create, or an earlier one whose reply was lost, may have made the image; it may show
+    // in the list only now.
+    maybeCreated = true
+    options.log.info(
+      `The create may have been carried out: ${describeError(error)} Looking for an image named "${request.name}".`
     )
-    options.warn(
-      `${create}: attempt ${attempt} of ${options.retry.maxAttempts} failed: ${ncloud.summary} ` +
-        `${maybeCreated ? `No image named "${request.name}" exists, so it is` : 'It never reached the service, so it is'} sent again in ${delay} ms.`
+    const found = await lookAgain(api, request, options, error)
+    if (found) return adopt(found)
+    return ncloud && (ncloud.transient || ncloud.reached === 'maybe')
+      ? {
+          verdict: 'again',
+          why: `No image named "${request.name}" exists, so it is sent again`,
+          retryAfterMs: ncloud.fields.retryAfterMs
+        }
+      : { verdict: 'stop' }
+  }
+  const adopt = (image: ImageRecord): Verdict<Obtained> => {
+    options.log.info(
+      `The reply was lost, but image ${image.no} named "${image.name}" now exists: using it.`
     )
-    await options.clock.sleep(delay, options.signal)
+    return { verdict: 'settled', value: { image, provenance: 'adopted' } }
+  }
+
+  try {
+    const obtained = await retrying(
+      async () => ({ image: await api.create(request), provenance: 'created' as const }),
+      { label: create, ...options, decide, log: options.log.warning }
+    )
+    options.onImage(obtained.image)
+    return obtained
+  } catch (error) {
+    if (error instanceof CancelledError) throw await lookAfterCancel(options, request, error)
+    if (!maybeCreated || error instanceof RunFailure) throw error
+    throw new RunFailure(
+      `${describeError(error)} A ${create} of this run may have made an image named "${request.name}" ` +
+        `although none shows in region ${options.region} yet.`,
+      'uncertain',
+      NEXT.findUncertain(request.name, options.region)
+    )
   }
 }
 
 /**
- * Applies if-exists to an image that already has the name: returns it to use, or throws.
- * An image made from another server is never reused.
+ * Names every image of the run's name, so that none is lost: a create whose reply was lost, or a
+ * concurrent run on a gateway that allows one name twice, may have made another.
  */
-export function checkExisting(
+export async function sweepForDuplicates(
+  api: ImageApi,
+  used: ImageRecord,
+  log: Log
+): Promise<ImageRecord[]> {
+  let images
+  try {
+    images = await api.findAllByName(used.name)
+  } catch (error) {
+    log.warning(
+      `Could not check for other images named "${used.name}" (${describeError(error)}); a create whose reply was lost may have made one.`
+    )
+    return []
+  }
+  const others = images.filter(image => image.no !== used.no)
+  if (others.length > 0) {
+    log.warning(
+      `NCP holds ${others.length + 1} images named "${used.name}": ${[used, ...others].map(image => image.no).join(', ')}. ` +
+        `This run uses ${used.no}; ${others.map(image => image.no).join(', ')} ${others.length === 1 ? 'was' : 'were'} made by a lost reply or another run. Delete what you do not need.`
+    )
+  }
+  return others
+}
+
+/** Applies if-exists to an image that already has the name: uses it, or throws why not. */
+function applyIfExists(
+  api: ImageApi,
   image: ImageRecord,
-  request: Pick<CreateRequest, 'serverInstanceNo'>,
-  options: Pick<EnsureOptions, 'ifExists' | 'region' | 'info'>
+  request: CreateRequest,
+  options: Pick<CreateOptions, 'ifExists' | 'region' | 'log' | 'onImage'>
 ): ImageRecord {
-  const where = `An image named "${image.name}" already exists in region ${options.region}: number ${image.no}, status ${image.status}${image.statusName ? ` (${image.statusName})` : ''}${image.sourceServerNo ? `, made from server ${image.sourceServerNo}` : ''}.`
-  if (options.ifExists === 'fail') {
-    throw new ImageExistsError(
-      `${where} With if-exists: fail nothing was created. Choose another image-name, delete that image, or set if-exists: reuse to use it.`,
-      image
-    )
-  }
-  if (image.sourceServerNo && image.sourceServerNo !== request.serverInstanceNo) {
-    throw new ImageExistsError(
-      `${where} It was not made from server ${request.serverInstanceNo}, so it is not reused. Choose another image-name.`,
-      image
-    )
-  }
-  if (imageOutcome(image.status) === 'failed') {
-    throw new ImageExistsError(
-      `${where} Its creation failed, so it cannot be reused. Delete it (NCP console: Server > My Server Image) or choose another image-name, then re-run.`,
-      image
-    )
-  }
-  options.info(`${where} if-exists: reuse, so no image is created and this one is used.`)
+  const verdict = judgeExisting(api, image, request, options)
+  if (verdict instanceof RunFailure) throw verdict
+  options.log.info(verdict)
+  options.onImage(image)
   return image
 }
 
 /**
- * Looks the name up a few times, since a new image may show in the list only a moment later.
- * Only an image made from this run's server can be this run's.
+ * Whether an image that already has the name may be used: the line that says so, or the failure
+ * that says why not. An image made from another server, or a failed one, is never reused.
  */
+export function judgeExisting(
+  api: ImageApi,
+  image: ImageRecord,
+  request: CreateRequest,
+  options: Pick<CreateOptions, 'ifExists' | 'region'>
+): string | RunFailure {
+  const where = `An image named "${image.name}" already exists in region ${options.region}: number ${image.no}, status ${image.status}${image.statusName ? ` (${image.statusName})` : ''}${image.sourceServerNo ? `, made from server ${image.sourceServerNo}` : ''}.`
+  if (options.ifExists === 'fail') {
+    return new RunFailure(
+      `${where} With if-exists: fail nothing was created.`,
+      'error',
+      NEXT.nameTaken
+    )
+  }
+  if (!madeFrom(image, request)) {
+    return new RunFailure(
+      `${where} It was not made from server ${request.serverInstanceNo}, so it is not reused.`,
+      'error',
+      NEXT.otherServersImage
+    )
+  }
+  if (imageState(api.kind, image.status) === 'failed') {
+    return new RunFailure(
+      `${where} Its creation failed, so it cannot be reused.`,
+      'error',
+      NEXT.failedExisting
+    )
+  }
+  return `${where} if-exists: reuse, so no image is created and this one is used.`
+}
+
+/** Only an image made from this run's server can be this run's (KVM images do not say). */
+function madeFrom(image: ImageRecord, request: CreateRequest): boolean {
+  return !image.sourceServerNo || image.sourceServerNo === request.serverInstanceNo
+}
+
+function newest(images: readonly ImageRecord[]): ImageRecord {
+  return images[images.length - 1]
+}
+
+async function lookOnce(
+  api: ImageApi,
+  name: string,
+  signal: AbortSignal | undefined
+): Promise<ImageRecord[]> {
+  try {
+    return await api.findAllByName(name)
+  } catch {
+    signal?.throwIfAborted()
+    return []
+  }
+}
+
+/** Looks the name up a few times, since a new image may show in the list only a moment later. */
 async function lookAgain(
   api: ImageApi,
   request: CreateRequest,
-  options: EnsureOptions,
+  options: CreateOptions,
   cause: unknown
 ): Promise<ImageRecord | undefined> {
   for (const delay of [0, ...options.confirmDelaysMs]) {
@@ -176,31 +232,48 @@ async function lookAgain(
     try {
       found = await api.findAllByName(request.name)
     } catch (error) {
-      if (options.signal?.aborted) throw options.signal.reason
-      throw new CreateUncertainError(
-        `${api.kind.actions.create} may have created an image (${describeError(cause)}), and looking it up failed (${describeError(error)}). ` +
-          `Look for an image named "${request.name}" in region ${options.region} before running again; re-run with if-exists: reuse to use it.`
+      options.signal?.throwIfAborted()
+      throw new RunFailure(
+        `${api.kind.actions.create} may have created an image (${describeError(cause)}), and looking it up failed (${describeError(error)}).`,
+        'uncertain',
+        NEXT.findUncertain(request.name, options.region)
       )
     }
-    const ours = found.filter(
-      image => !image.sourceServerNo || image.sourceServerNo === request.serverInstanceNo
-    )
-    if (ours.length > 1) warnOfDuplicates(ours, ours[ours.length - 1], options)
-    if (ours.length > 0) return ours[ours.length - 1]
+    const ours = found.filter(image => madeFrom(image, request))
+    if (ours.length > 0) return newest(ours)
   }
   return undefined
 }
 
-/** Every image of the name must be named in the log, so that none is lost. */
-export function warnOfDuplicates(
-  images: readonly ImageRecord[],
-  used: ImageRecord,
-  options: Pick<EnsureOptions, 'warn'>
-): void {
-  const others = images.filter(image => image.no !== used.no)
-  if (others.length === 0) return
-  options.warn(
-    `NCP holds ${images.length} images named "${used.name}": ${images.map(image => image.no).join(', ')}. ` +
-      `A create whose reply was lost made ${others.map(image => image.no).join(', ')}; this run uses ${used.no}. Delete the others.`
-  )
+/** A cancel while a create was under way: say whether an image was made, so nothing is lost. */
+async function lookAfterCancel(
+  options: CreateOptions,
+  request: CreateRequest,
+  cancel: CancelledError
+): Promise<RunFailure> {
+  const where = `in region ${options.region}`
+  try {
+    const images = await options.afterCancel().findAllByName(request.name)
+    const image = images.find(found => madeFrom(found, request))
+    if (image) {
+      options.onImage(image)
+      return new RunFailure(
+        `${cancel.message} The create had been sent: image ${image.no} named "${image.name}" exists (${image.status}).`,
+        'cancelled',
+        NEXT.waitAgain(image),
+        image
+      )
+    }
+    return new RunFailure(
+      `${cancel.message} The create had been sent, and no image named "${request.name}" shows yet ${where}.`,
+      'cancelled',
+      NEXT.findUncertain(request.name, options.region)
+    )
+  } catch (error) {
+    return new RunFailure(
+      `${cancel.message} The create had been sent; an image named "${request.name}" may exist ${where} (the look failed: ${describeError(error)}).`,
+      'cancelled',
+      NEXT.findUncertain(request.name, options.region)
+    )
+  }
 }

@@ -1,3 +1,12 @@
+import { cancelOnSignals } from './cancel.js'
+import { guardExit } from './exit-guard.js'
 import { run } from './main.js'
+import { actionsPort } from './toolkit.js'
 
-await run()
+// The signal handlers stay until the process exits: a second signal after the run has reported
+// must not kill it before its output is flushed.
+const port = actionsPort()
+const { signal } = cancelOnSignals()
+const guard = guardExit(port)
+await run({ port, signal })
+guard.dispose()

@@ -29,6 +29,7 @@ export interface Settings {
   readonly wait: boolean
   readonly waitTimeoutMs: number
   readonly pollIntervalMs: number
+  readonly requestTimeoutMs: number
   readonly dryRun: boolean
 }
 
@@ -52,6 +53,7 @@ export class InputError extends Error {
 }
 
 const MIN_POLL_INTERVAL_MS = 100
+const MIN_REQUEST_TIMEOUT_MS = 100
 const TRUE = ['true', 'True', 'TRUE']
 const FALSE = ['false', 'False', 'FALSE']
 
@@ -136,6 +138,12 @@ export function readSettings(source: InputSource): Settings {
     MIN_POLL_INTERVAL_MS,
     problems
   )
+  const requestTimeoutMs = duration(
+    input('request-timeout') || '30s',
+    'request-timeout',
+    MIN_REQUEST_TIMEOUT_MS,
+    problems
+  )
   if (
     waitTimeoutMs !== undefined &&
     pollIntervalMs !== undefined &&
@@ -162,6 +170,7 @@ export function readSettings(source: InputSource): Settings {
     wait: wait as boolean,
     waitTimeoutMs: waitTimeoutMs as number,
     pollIntervalMs: pollIntervalMs as number,
+    requestTimeoutMs: requestTimeoutMs as number,
     dryRun: dryRun as boolean
   })
 }

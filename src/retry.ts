@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js'
+import { describeError } from './ncloud/errors.js'
 
 export interface RetryPolicy {
   /** Attempts in all, the first one included. */
@@ -31,30 +32,55 @@ export function backoffDelay(
   return Math.floor(random() * ceiling)
 }
 
-export interface RetryOptions {
+/** What to do after a failed attempt: stop with the error, try again, or finish with a value. */
+export type Verdict<T> =
+  | { verdict: 'stop' }
+  | {
+      verdict: 'again'
+      retryAfterMs?: number
+      /** Starts the log line's second sentence: "Retrying", "It never reached the service, so it is sent again". */
+      why: string
+    }
+  | { verdict: 'settled'; value: T }
+
+export interface RetryOptions<T> {
+  /** Names the operation in the log line. */
+  label: string
   policy: RetryPolicy
   clock: Clock
-  random?: () => number
   signal?: AbortSignal
-  isRetryable(error: unknown): boolean
-  retryAfterMs?(error: unknown): number | undefined
-  onRetry?(error: unknown, failedAttempts: number, delayMs: number): void
+  random?: () => number
+  /** No attempt starts, and no pause ends, after this time (on the clock). */
+  deadline?: number
+  decide(error: unknown, attempt: number): Verdict<T> | Promise<Verdict<T>>
+  log(line: string): void
 }
 
-export async function withRetry<T>(
+/**
+ * The one retry loop: runs the operation, asks `decide` after each failure, backs off, and never
+ * sleeps past the deadline or the attempt limit. A cancelled run stops at once.
+ */
+export async function retrying<T>(
   operation: (attempt: number) => Promise<T>,
-  options: RetryOptions
+  options: RetryOptions<T>
 ): Promise<T> {
-  const random = options.random ?? Math.random
+  const { policy, clock, signal } = options
   for (let attempt = 1; ; attempt++) {
+    let error: unknown
     try {
       return await operation(attempt)
-    } catch (error) {
-      if (options.signal?.aborted) throw options.signal.reason
-      if (attempt >= options.policy.maxAttempts || !options.isRetryable(error)) throw error
-      const delay = backoffDelay(attempt, options.policy, random, options.retryAfterMs?.(error))
-      options.onRetry?.(error, attempt, delay)
-      await options.clock.sleep(delay, options.signal)
+    } catch (caught) {
+      error = caught
     }
+    signal?.throwIfAborted()
+    const next = await options.decide(error, attempt)
+    if (next.verdict === 'settled') return next.value
+    if (next.verdict === 'stop' || attempt >= policy.maxAttempts) throw error
+    const delay = backoffDelay(attempt, policy, options.random ?? Math.random, next.retryAfterMs)
+    if (options.deadline !== undefined && clock.now() + delay >= options.deadline) throw error
+    options.log(
+      `${options.label}: attempt ${attempt} of ${policy.maxAttempts} failed: ${describeError(error)} ${next.why} in ${delay} ms.`
+    )
+    await clock.sleep(delay, signal)
   }
 }

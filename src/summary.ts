@@ -1,35 +1,7 @@
+import type { Provenance } from './create-image.js'
 import { formatDuration } from './duration.js'
-
-export type Outcome =
-  | 'created'
-  | 'reused'
-  | 'creating'
-  | 'failed'
-  | 'timed-out'
-  | 'wait-failed'
-  | 'cancelled'
-  | 'uncertain'
-  | 'dry-run'
-  | 'error'
-
-/** What a run did, gathered as it goes, for the job summary. */
-export interface RunReport {
-  serverInstanceNo?: string
-  serverName?: string
-  region?: string
-  hypervisor?: string
-  api?: string
-  imageNo?: string
-  imageName?: string
-  imageStatus?: string
-  provenance?: string
-  outcome: Outcome
-  elapsedMs: number
-  /** What went wrong, for a failed run. */
-  problem?: string
-  /** What the user can do now. */
-  nextStep?: string
-}
+import type { Outcome } from './failure.js'
+import type { RunResult } from './result.js'
 
 const HEADINGS: Record<Outcome, string> = {
   created: '✅ Server image created',
@@ -44,39 +16,57 @@ const HEADINGS: Record<Outcome, string> = {
   error: '❌ Server image was not created'
 }
 
-/** Renders the job summary as GitHub-flavoured Markdown. */
-export function renderSummary(report: RunReport): string {
+const PROVENANCE: Record<Provenance, string> = {
+  created: 'created by this run',
+  adopted: 'created by this run (the reply was lost; found by name)',
+  reused: 'already existed (if-exists: reuse)'
+}
+
+/** Renders the job summary as GitHub-flavoured Markdown; every value is shown as plain text. */
+export function renderSummary(result: RunResult): string {
+  const { server, image } = result
+  const serverNo = server?.no ?? result.serverInstanceNo
   const rows: [string, string | undefined][] = [
+    ['Server', serverNo && `${serverNo}${server?.name ? ` (${server.name})` : ''}`],
+    ['Image number', image?.no],
+    ['Image name', image?.name ?? result.imageName],
+    ['Status', image?.status],
+    ['Image', result.provenance && PROVENANCE[result.provenance]],
     [
-      'Server',
-      report.serverInstanceNo &&
-        `${report.serverInstanceNo}${report.serverName ? ` (${report.serverName})` : ''}`
+      'Other images of this name',
+      result.duplicates.length > 0 ? result.duplicates.map(d => d.no).join(', ') : undefined
     ],
-    ['Image number', report.imageNo],
-    ['Image name', report.imageName],
-    ['Status', report.imageStatus],
-    ['Image', report.provenance],
-    ['Region', report.region],
+    ['Region', result.region],
     [
       'Hypervisor',
-      report.hypervisor && `${report.hypervisor}${report.api ? ` (${report.api})` : ''}`
+      server &&
+        `${server.hypervisor ?? 'not reported'}${result.kind ? ` (${result.kind.actions.create})` : ''}`
     ],
-    ['Time taken', formatDuration(report.elapsedMs)]
+    ['Time taken', formatDuration(result.elapsedMs)]
   ]
   const lines = [
-    `### ${HEADINGS[report.outcome]}`,
+    `### ${HEADINGS[result.outcome]}`,
     '',
     '| | |',
     '|---|---|',
     ...rows
       .filter(([, value]) => value)
-      .map(([label, value]) => `| ${label} | ${cell(value as string)} |`)
+      .map(([label, value]) => `| ${label} | ${inert(value as string)} |`)
   ]
-  if (report.problem) lines.push('', `**What happened:** ${cell(report.problem)}`)
-  if (report.nextStep) lines.push('', `**Next:** ${cell(report.nextStep)}`)
+  if (result.problem) lines.push('', `**What happened:** ${inert(result.problem)}`)
+  if (result.nextStep) lines.push('', `**Next:** ${inert(result.nextStep)}`)
   return `${lines.join('\n')}\n`
 }
 
-function cell(text: string): string {
-  return text.replace(/</g, '&lt;').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>')
+/**
+ * Text that GitHub renders as itself: no HTML, no Markdown (links, images, emphasis, code), no
+ * table breaks. Server messages end up here, so none of them may become markup.
+ */
+export function inert(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|~])/g, '\\$1')
+    .replace(/\r\n|\r|\n/g, '<br>')
 }

@@ -1,73 +1,80 @@
 import type { Clock } from './clock.js'
 import { formatDuration } from './duration.js'
+import type { ImageRecord, ImageState } from './ncloud/images.js'
+import type { Log } from './port.js'
 
-export interface PolledImage {
-  no: string
-  name: string
-  status: string
-  statusName?: string
-}
+export type WaitResult =
+  | { state: 'created' | 'failed'; image: ImageRecord }
+  | {
+      state: 'timed-out'
+      image: ImageRecord
+      /** When the image's status was last read (the create's answer counts). */
+      lastReadAt: number
+      /** Why the polls since then failed, if they did. */
+      lastError?: unknown
+    }
 
-export type WaitResult<T extends PolledImage> =
-  { state: 'created'; image: T } | { state: 'failed'; image: T } | { state: 'timed-out'; image: T }
+/** How the wait treats a failed poll: try again at the next poll, or end the wait. */
+export type PollFailure = 'transient' | 'doubtful' | 'fatal'
 
 export interface WaitOptions {
   timeoutMs: number
   intervalMs: number
   clock: Clock
   signal?: AbortSignal
-  info(line: string): void
-  warn(line: string): void
-  /** Errors worth another poll (the read already retried them); anything else ends the wait. */
-  isTransient(error: unknown): boolean
+  log: Log
+  stateOf(image: ImageRecord): ImageState
+  /** transient: polled again until the timeout; doubtful: polled again unless it repeats; fatal: ends the wait. */
+  classify(error: unknown): PollFailure
   /** The longest silence while waiting. */
   heartbeatMs?: number
 }
 
-export const CREATED = 'CREAT'
-export const CREATE_FAILED = 'CREFL'
-
-/** Where an image's status leaves the wait: done, failed, or still going. */
-export function imageOutcome(status: string): 'created' | 'failed' | 'pending' {
-  if (status === CREATED) return 'created'
-  if (status === CREATE_FAILED) return 'failed'
-  return 'pending'
-}
+/** A doubtful answer (a 200 that is not NCP's JSON, or that lacks the image) ends the wait on this repeat. */
+export const DOUBTFUL_REPEATS = 3
 
 /**
  * Polls `read` every interval, on a fixed schedule from the start, until the image is created or
- * failed, or the timeout passes. Knows nothing of HTTP: the reader and the clock are given.
+ * failed, or the timeout passes. Each read gets the wait's deadline, so its retries end with it.
+ * Knows nothing of HTTP: the reader and the clock are given.
  */
-export async function waitForImage<T extends PolledImage>(
-  read: () => Promise<T>,
-  initial: T,
+export async function waitForImage(
+  read: (deadline: number) => Promise<ImageRecord>,
+  initial: ImageRecord,
   options: WaitOptions
-): Promise<WaitResult<T>> {
-  const { clock, signal, intervalMs, timeoutMs } = options
+): Promise<WaitResult> {
+  const { clock, signal, intervalMs, timeoutMs, log } = options
   const heartbeatMs = options.heartbeatMs ?? 60_000
   const start = clock.now()
   const deadline = start + timeoutMs
   let image = initial
-  let lastStatus = ''
+  let lastReadAt = start
+  let lastError: unknown
+  let doubtful = 0
+  let lastStatus: string | undefined
   let lastLine = -Infinity
 
   const report = (force: boolean): void => {
     const now = clock.now()
     if (!force && now - lastLine < heartbeatMs) return
     lastLine = now
-    const state = image.statusName ? `${image.status} (${image.statusName})` : image.status
-    options.info(
-      `Image ${image.no} (${image.name}): ${state}, ${formatDuration(now - start)} elapsed, ${formatDuration(deadline - now)} left.`
+    log.info(
+      `Image ${image.no} (${image.name}): ${describeStatus(image, options.stateOf(image))}, ${formatDuration(now - start)} elapsed, ${formatDuration(deadline - now)} left.`
     )
   }
 
   for (;;) {
-    const outcome = imageOutcome(image.status)
+    const state = options.stateOf(image)
+    if (image.status !== lastStatus && state === 'unknown') {
+      log.warning(
+        `Image ${image.no} reports ${describeStatus(image, state)}; the action goes on waiting for CREAT or CREFL.`
+      )
+    }
     report(image.status !== lastStatus)
     lastStatus = image.status
-    if (outcome !== 'pending') return { state: outcome, image }
+    if (state === 'created' || state === 'failed') return { state, image }
     const now = clock.now()
-    if (now >= deadline) return { state: 'timed-out', image }
+    if (now >= deadline) return { state: 'timed-out', image, lastReadAt, lastError }
     const nextSlot = start + (Math.floor((now - start) / intervalMs) + 1) * intervalMs
     const pollAt = Math.min(nextSlot, deadline)
     // Long poll intervals still get a line at least every heartbeat.
@@ -76,13 +83,27 @@ export async function waitForImage<T extends PolledImage>(
       if (clock.now() < pollAt) report(false)
     }
     try {
-      image = await read()
+      image = await read(deadline)
+      lastReadAt = clock.now()
+      lastError = undefined
+      doubtful = 0
     } catch (error) {
-      if (signal?.aborted) throw signal.reason
-      if (!options.isTransient(error)) throw error
-      options.warn(
-        `Could not read image ${image.no} this time (${error instanceof Error ? error.message : String(error)}); still waiting.`
+      signal?.throwIfAborted()
+      const kind = options.classify(error)
+      if (kind === 'fatal') throw error
+      if (kind === 'doubtful' && ++doubtful >= DOUBTFUL_REPEATS) throw error
+      lastError = error
+      const repeat = kind === 'doubtful' ? ` (${doubtful} of ${DOUBTFUL_REPEATS} such answers)` : ''
+      log.warning(
+        `Could not read image ${image.no} this time${repeat}: ${error instanceof Error ? error.message : String(error)} Still waiting.`
       )
     }
   }
+}
+
+/** `INIT (creating)`, or a code the action does not know, named as such. */
+export function describeStatus(image: ImageRecord, state: ImageState): string {
+  const code = image.status || 'no status code'
+  const shown = image.statusName ? `${code} (${image.statusName})` : code
+  return state === 'unknown' ? `status ${shown}, which this action does not know` : shown
 }

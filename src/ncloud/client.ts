@@ -1,63 +1,68 @@
-import { HttpClient } from '@actions/http-client'
 import type { Clock } from '../clock.js'
-import { withRetry, type RetryPolicy } from '../retry.js'
+import { retrying, type RetryPolicy } from '../retry.js'
 import { SERVER_API_PATH } from './endpoints.js'
-import { NcloudError, networkError, readAnswer } from './errors.js'
+import { NcloudError, answerError, networkError } from './errors.js'
+import { parseAnswer } from './response.js'
 import { sign } from './signer.js'
+import { Transport, TransportError } from './transport.js'
 
 export type Params = Record<string, string>
 export type ApiResult = Record<string, unknown>
 
 export interface ClientOptions {
   origin: string
+  /** The setting that chose the origin, named in hints: `api-url`, `NCLOUD_API_GW` or `site`. */
+  gatewaySetting: string
   accessKey: string
   secretKey: string
   region: string
   clock: Clock
   retry: RetryPolicy
+  /** The overall deadline of one request: connect, headers and body. */
   requestTimeoutMs: number
   signal?: AbortSignal
+  random?: () => number
   userAgent: string
   debug(line: string): void
   /** Told of each retry, with what failed and how long until the next attempt. */
   onRetry(line: string): void
 }
 
-/** The one way to talk to the NCP Server API: signs, sends, reads, and retries what is safe to retry. */
+/** The one way to talk to the NCP Server API: signs, sends, reads, classifies every failure. */
 export class NcloudClient {
-  private readonly http: HttpClient
-
-  constructor(private readonly options: ClientOptions) {
-    this.http = new HttpClient(options.userAgent, [], {
-      allowRedirects: false,
-      allowRetries: false,
-      keepAlive: false,
-      socketTimeout: options.requestTimeoutMs
-    })
-  }
+  constructor(
+    private readonly options: ClientOptions,
+    private readonly transport = new Transport()
+  ) {}
 
   get region(): string {
     return this.options.region
   }
 
-  /** Calls a read-only action, retrying transient failures with backoff. */
-  call(action: string, params: Params = {}): Promise<ApiResult> {
-    return withRetry(() => this.send(action, params), {
+  get gatewaySetting(): string {
+    return this.options.gatewaySetting
+  }
+
+  /** Reads with a read-only action, retrying transient failures; no retry starts after `deadline`. */
+  read(action: string, params: Params = {}, deadline?: number): Promise<ApiResult> {
+    return retrying(() => this.sendOnce(action, params), {
+      label: action,
       policy: this.options.retry,
       clock: this.options.clock,
       signal: this.options.signal,
-      isRetryable: error => error instanceof NcloudError && error.transient,
-      retryAfterMs: error => (error instanceof NcloudError ? error.fields.retryAfterMs : undefined),
-      onRetry: (error, failed, delay) =>
-        this.options.onRetry(
-          `${action}: attempt ${failed} of ${this.options.retry.maxAttempts} failed: ${error instanceof NcloudError ? error.summary : String(error)} Retrying in ${delay} ms.`
-        )
+      random: this.options.random,
+      deadline,
+      decide: error =>
+        error instanceof NcloudError && error.transient
+          ? { verdict: 'again', why: 'Retrying', retryAfterMs: error.fields.retryAfterMs }
+          : { verdict: 'stop' },
+      log: this.options.onRetry
     })
   }
 
-  /** Sends one signed request; never retries. Throws NcloudError for every failure. */
-  async send(action: string, params: Params = {}): Promise<ApiResult> {
-    const { origin, accessKey, secretKey, region, clock, signal } = this.options
+  /** Sends one signed request and never retries. Throws NcloudError for every failure. */
+  async sendOnce(action: string, params: Params = {}): Promise<ApiResult> {
+    const { origin, accessKey, secretKey, region, clock, signal, gatewaySetting } = this.options
     signal?.throwIfAborted()
     const path = `${SERVER_API_PATH}/${action}`
     const body = new URLSearchParams({
@@ -67,6 +72,7 @@ export class NcloudClient {
     }).toString()
     const timestamp = String(clock.now())
     const headers = {
+      'user-agent': this.options.userAgent,
       'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
       accept: 'application/json',
       'x-ncp-apigw-timestamp': timestamp,
@@ -79,28 +85,42 @@ export class NcloudClient {
     this.options.debug(`POST ${path} ${describeParams(params)}`)
     let answer
     try {
-      answer = await abortable(async () => {
-        const response = await this.http.post(`${origin}${path}`, body, headers)
-        return {
-          status: response.message.statusCode ?? 0,
-          headers: response.message.headers,
-          body: await response.readBody()
-        }
-      }, signal)
+      answer = await this.transport.post({
+        url: `${origin}${path}`,
+        headers,
+        body,
+        deadlineMs: this.options.requestTimeoutMs,
+        signal
+      })
     } catch (error) {
-      if (signal?.aborted) throw signal.reason
-      throw networkError(action, error)
+      signal?.throwIfAborted()
+      if (error instanceof TransportError) throw networkError(action, error, gatewaySetting)
+      throw error
     }
-    const result = readAnswer(action, answer, clock.now())
-    this.options.debug(
-      `${action}: HTTP ${answer.status}${result instanceof NcloudError ? ` ${result.fields.source} error ${result.fields.code ?? ''}` : ''}`
+    const { facts, answer: shape } = parseAnswer(action, answer, clock.now())
+    this.options.debug(`${action}: HTTP ${answer.status} (${shape.shape})`)
+    if (shape.shape !== 'success') throw answerError(action, facts, shape, gatewaySetting)
+    return shape.result
+  }
+
+  /**
+   * The same client for a last request after a cancel: no abort signal, one attempt, a short
+   * deadline, so the runner's few seconds between SIGINT and SIGKILL are enough.
+   */
+  afterCancel(requestTimeoutMs: number): NcloudClient {
+    return new NcloudClient(
+      {
+        ...this.options,
+        signal: undefined,
+        requestTimeoutMs,
+        retry: { ...this.options.retry, maxAttempts: 1 }
+      },
+      this.transport
     )
-    if (result instanceof NcloudError) throw result
-    return result
   }
 
   dispose(): void {
-    this.http.dispose()
+    this.transport.dispose()
   }
 }
 
@@ -108,23 +128,4 @@ function describeParams(params: Params): string {
   return Object.entries(params)
     .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
     .join(' ')
-}
-
-/** Runs a promise-returning function but gives up as soon as the signal aborts. */
-function abortable<T>(run: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return run()
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    run().then(
-      value => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      error => {
-        signal.removeEventListener('abort', onAbort)
-        reject(error)
-      }
-    )
-  })
 }

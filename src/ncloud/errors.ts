@@ -1,4 +1,6 @@
 import { formatDuration } from '../duration.js'
+import type { AnswerFacts, AnswerShape } from './response.js'
+import type { TransportError } from './transport.js'
 
 /**
  * Whether a failed request may have been carried out by the Server API:
@@ -8,13 +10,13 @@ import { formatDuration } from '../duration.js'
  */
 export type Reached = 'no' | 'maybe' | 'yes'
 
-export type ErrorSource = 'gateway' | 'service' | 'network' | 'response'
+export type ErrorSource = 'gateway' | 'service' | 'network' | 'response' | 'redirect'
 
 export interface NcloudErrorFields {
   action: string
   source: ErrorSource
   httpStatus?: number
-  /** The gateway's `errorCode` or the service's `returnCode`. */
+  /** The gateway's `errorCode`, the service's `returnCode`, or the socket's error code. */
   code?: string
   ncpMessage?: string
   details?: string
@@ -22,17 +24,20 @@ export interface NcloudErrorFields {
   transient: boolean
   reached: Reached
   retryAfterMs?: number
-  /** Gateway clock minus ours, when the gateway sent a Date header. */
   clockSkewMs?: number
+  /** A success answer without what the action asked for (the list, the record). */
+  incomplete?: boolean
+  /** The host a redirect pointed at. */
+  location?: string
+  /** The setting that chose the gateway (`api-url`, `NCLOUD_API_GW`, `site`), for the hint. */
+  gatewaySetting: string
 }
 
+/** Every failed NCP request: what failed, NCP's own words, whether to retry, what to do. */
 export class NcloudError extends Error {
-  readonly fields: NcloudErrorFields
-
-  constructor(fields: NcloudErrorFields) {
+  constructor(readonly fields: NcloudErrorFields) {
     super(`${summarize(fields)} ${hintFor(fields)}`)
     this.name = 'NcloudError'
-    this.fields = fields
   }
 
   /** What failed, without the hint. */
@@ -60,6 +65,7 @@ const GATEWAY_TRANSIENT_CODES = new Set(['500', '510', '900'])
 const SERVICE_RETRY_LATER = '1000'
 /** TLS failures: the certificate will not change on a retry. */
 const TLS_FAILURE = /CERT|UNABLE_TO_VERIFY|^ERR_TLS_|^ERR_SSL_/
+const TOO_LARGE = 'ERESPONSETOOLARGE'
 /** Connection errors raised before anything was sent. */
 const NOT_CONNECTED = new Set([
   'ECONNREFUSED',
@@ -69,73 +75,90 @@ const NOT_CONNECTED = new Set([
   'ENETUNREACH'
 ])
 
-export interface HttpAnswer {
-  status: number
-  headers: Record<string, string | string[] | undefined>
-  body: string
+/** Turns an answer that is not a success into the error the run reports. */
+export function answerError(
+  action: string,
+  facts: AnswerFacts,
+  answer: Exclude<AnswerShape, { shape: 'success' }>,
+  gatewaySetting: string
+): NcloudError {
+  const common = { action, gatewaySetting, ...facts }
+  const status = facts.httpStatus
+  switch (answer.shape) {
+    case 'gateway':
+      return new NcloudError({
+        ...common,
+        source: 'gateway',
+        code: answer.code,
+        ncpMessage: answer.message,
+        details: answer.details,
+        ...gatewayNature(answer.code, status)
+      })
+    case 'service':
+      return new NcloudError({
+        ...common,
+        source: 'service',
+        code: answer.code,
+        ncpMessage: answer.message,
+        requestId: answer.requestId ?? facts.requestId,
+        ...serviceNature(answer.code, status)
+      })
+    case 'redirect':
+      // A redirect is the gateway's (or a proxy's) answer, never the service's: nothing was done.
+      return new NcloudError({
+        ...common,
+        source: 'redirect',
+        location: hostOf(answer.location),
+        transient: false,
+        reached: 'no'
+      })
+    case 'unreadable':
+      return new NcloudError({
+        ...common,
+        source: 'response',
+        details: answer.snippet,
+        transient: status === 429 || status >= 500,
+        reached: status === 429 ? 'no' : 'maybe'
+      })
+  }
 }
 
-/**
- * Reads an HTTP answer: the `<action>Response` object of a success, or an NcloudError for
- * anything else (gateway error, service error, or a body that is not NCP's JSON).
- */
-export function readAnswer(
+/** A success whose content is not what the action needs (no list, no record). */
+export function contentError(
   action: string,
-  answer: HttpAnswer,
-  nowMs: number
-): Record<string, unknown> | NcloudError {
-  const requestId =
-    header(answer.headers, 'x-ncp-apigw-request-id') ?? header(answer.headers, 'x-ncp-trace-id')
-  const common = {
-    action,
-    httpStatus: answer.status,
-    requestId,
-    retryAfterMs: parseRetryAfter(header(answer.headers, 'retry-after'), nowMs),
-    clockSkewMs: clockSkew(header(answer.headers, 'date'), nowMs)
-  }
-  const json = parseJson(answer.body)
-  const gateway = objectAt(json, 'error')
-  if (gateway) {
-    const code = stringOf(gateway.errorCode)
-    return new NcloudError({
-      ...common,
-      source: 'gateway',
-      code,
-      ncpMessage: stringOf(gateway.message),
-      details: stringOf(gateway.details),
-      ...gatewayNature(code, answer.status)
-    })
-  }
-  const service = objectAt(json, 'responseError')
-  if (service) {
-    const code = stringOf(service.returnCode)
-    return new NcloudError({
-      ...common,
-      source: 'service',
-      code,
-      ncpMessage: stringOf(service.returnMessage),
-      ...serviceNature(code, answer.status)
-    })
-  }
-  const result = objectAt(json, `${action}Response`)
-  if (answer.status >= 200 && answer.status < 300 && result) {
-    const returnCode = stringOf(result.returnCode)
-    if (returnCode === undefined || returnCode === '0') return result
-    return new NcloudError({
-      ...common,
-      source: 'service',
-      code: returnCode,
-      ncpMessage: stringOf(result.returnMessage),
-      requestId: stringOf(result.requestId) ?? requestId,
-      ...serviceNature(returnCode, answer.status)
-    })
-  }
+  problem: string,
+  gatewaySetting: string,
+  requestId?: string
+): NcloudError {
   return new NcloudError({
-    ...common,
+    action,
+    gatewaySetting,
     source: 'response',
-    details: snippet(answer.body),
-    transient: answer.status === 429 || answer.status >= 500,
-    reached: answer.status === 429 ? 'no' : 'maybe'
+    httpStatus: 200,
+    details: problem,
+    incomplete: true,
+    requestId,
+    transient: false,
+    reached: 'maybe'
+  })
+}
+
+/** An exchange that ended without a complete answer: refused, reset, cut off, timed out. */
+export function networkError(
+  action: string,
+  error: TransportError,
+  gatewaySetting: string
+): NcloudError {
+  const tls = TLS_FAILURE.test(error.code)
+  return new NcloudError({
+    action,
+    gatewaySetting,
+    source: 'network',
+    code: error.code,
+    details: error.message,
+    // A certificate or an oversized answer will be the same on the next try.
+    transient: !tls && error.code !== TOO_LARGE,
+    reached: tls || NOT_CONNECTED.has(error.code) || !error.sent ? 'no' : 'maybe'
   })
 }
 
@@ -143,23 +166,6 @@ export function readAnswer(
 export function describeError(error: unknown): string {
   if (error instanceof NcloudError) return error.summary
   return error instanceof Error ? error.message : String(error)
-}
-
-/** An error from the socket: refused, reset, timed out, ... */
-export function networkError(action: string, error: unknown): NcloudError {
-  const code = (error as { code?: unknown })?.code
-  const details = error instanceof Error ? error.message : String(error)
-  const codeText =
-    typeof code === 'string' ? code : /timeout/i.test(details) ? 'ETIMEDOUT' : undefined
-  const tls = codeText !== undefined && TLS_FAILURE.test(codeText)
-  return new NcloudError({
-    action,
-    source: 'network',
-    code: codeText,
-    details,
-    transient: !tls,
-    reached: tls || (codeText && NOT_CONNECTED.has(codeText)) ? 'no' : 'maybe'
-  })
 }
 
 /** A service that failed on its own side (5xx) may have done the work before it failed. */
@@ -182,6 +188,15 @@ function gatewayNature(
   return { transient: false, reached: 'no' }
 }
 
+function hostOf(location: string | undefined): string | undefined {
+  if (!location) return undefined
+  try {
+    return new URL(location).host
+  } catch {
+    return location.slice(0, 100)
+  }
+}
+
 function summarize(f: NcloudErrorFields): string {
   const parts: string[] = []
   if (f.source === 'network') {
@@ -189,22 +204,28 @@ function summarize(f: NcloudErrorFields): string {
     parts.push(`${what} (${f.code ?? 'connection error'}${f.details ? `: ${f.details}` : ''})`)
   } else {
     if (f.httpStatus !== undefined) parts.push(`HTTP ${f.httpStatus}`)
+    if (f.source === 'redirect') parts.push(`a redirect to ${f.location ?? 'no Location'}`)
     if (f.code !== undefined)
       parts.push(`NCP ${f.source === 'gateway' ? 'gateway error' : 'returnCode'} ${f.code}`)
     if (f.ncpMessage) parts.push(`"${f.ncpMessage}"`)
     if (f.details) parts.push(`(${f.details})`)
-    if (f.source === 'response') parts.push('the answer is not NCP API JSON')
+    if (f.source === 'response' && !f.incomplete) parts.push('the answer is not NCP API JSON')
   }
   if (f.requestId) parts.push(`request id ${f.requestId}`)
   return `${f.action} failed: ${parts.join(', ')}.`
 }
 
 function hintFor(f: NcloudErrorFields): string {
+  const gateway = f.gatewaySetting
   if (f.source === 'network') {
     if (f.code && TLS_FAILURE.test(f.code)) {
-      return "The gateway's TLS certificate was not accepted: check api-url; if a proxy re-signs HTTPS, give Node its CA with NODE_EXTRA_CA_CERTS."
+      return `The gateway's TLS certificate was not accepted: check ${gateway}; if a proxy re-signs HTTPS, give Node its CA with NODE_EXTRA_CA_CERTS.`
     }
-    return "Check the runner's network and api-url; behind a proxy, set HTTPS_PROXY (and NO_PROXY)."
+    return `Check the runner's network and ${gateway}; behind a proxy, set HTTPS_PROXY (and NO_PROXY).`
+  }
+  if (f.source === 'redirect') {
+    const from = gateway === 'api-url' ? '' : ` (the gateway now comes from ${gateway})`
+    return `The NCP API gateway does not redirect, so the request did not reach it and nothing was done: set api-url to the gateway origin, e.g. https://ncloud.apigw.ntruss.com${from}.`
   }
   if (f.source === 'service') {
     if (f.code === SERVICE_RETRY_LATER) {
@@ -214,8 +235,11 @@ function hintFor(f: NcloudErrorFields): string {
       return "NCP's Server API failed on its side: re-run the job later."
     return "This is NCP's own answer: its message says which value it did not accept."
   }
+  if (f.source === 'response' && f.incomplete) {
+    return "NCP answered success without the record the action needs; it is looked up again where that is safe. If it persists, check NCP's status."
+  }
   if (f.source === 'response') {
-    return 'Check that api-url (or NCLOUD_API_GW) points at the NCP API gateway and that no proxy rewrites the answer.'
+    return `Check that ${gateway} points at the NCP API gateway and that no proxy rewrites the answer.`
   }
   switch (f.code) {
     case '200': {
@@ -233,7 +257,7 @@ function hintFor(f: NcloudErrorFields): string {
     case '230':
       return "The gateway refused the key: check the sub account's access settings (allowed source IPs, API access)."
     case '300':
-      return 'The gateway does not know this API: check site, and that api-url is only the gateway origin.'
+      return `The gateway does not know this API: check site, and that ${gateway} is only the gateway origin.`
     case '400':
       return "The account's API quota is used up: wait for it to reset or ask NCP to raise it."
     case '410':
@@ -242,62 +266,11 @@ function hintFor(f: NcloudErrorFields): string {
     case '430':
       return 'The request is too large: shorten image-description.'
     case '100':
-      return 'The gateway could not read the request: check api-url and that the inputs are valid UTF-8.'
+      return `The gateway could not read the request: check ${gateway} and that the inputs are valid UTF-8.`
     default:
       if ((f.httpStatus ?? 0) >= 500) {
         return "NCP's gateway could not get an answer from the Server API, usually for a short time: re-run the job later."
       }
       return "See NCP's message; check the inputs it names."
   }
-}
-
-/** Retry-After as whole seconds or an HTTP date (RFC 9110); anything else is ignored. */
-export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
-  const text = value?.trim() ?? ''
-  if (/^\d+$/.test(text)) return Number(text) * 1000
-  if (!/GMT$/.test(text)) return undefined
-  const at = Date.parse(text)
-  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs)
-}
-
-function clockSkew(date: string | undefined, nowMs: number): number | undefined {
-  if (!date) return undefined
-  const at = Date.parse(date)
-  return Number.isNaN(at) ? undefined : at - nowMs
-}
-
-function header(headers: HttpAnswer['headers'], name: string): string | undefined {
-  const value = headers[name]
-  return Array.isArray(value) ? value[0] : value
-}
-
-function parseJson(body: string): unknown {
-  try {
-    return JSON.parse(body)
-  } catch {
-    return undefined
-  }
-}
-
-function objectAt(value: unknown, key: string): Record<string, unknown> | undefined {
-  if (typeof value !== 'object' || value === null) return undefined
-  const inner = (value as Record<string, unknown>)[key]
-  return typeof inner === 'object' && inner !== null
-    ? (inner as Record<string, unknown>)
-    : undefined
-}
-
-function stringOf(value: unknown): string | undefined {
-  if (typeof value === 'string') return value
-  if (typeof value === 'number') return String(value)
-  return undefined
-}
-
-function snippet(body: string): string | undefined {
-  const text = body
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-  if (!text) return undefined
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text
 }

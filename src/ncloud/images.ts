@@ -1,10 +1,15 @@
 import { MEMBER_IMAGE_NAME_RULE, SERVER_IMAGE_NAME_RULE, type NameRule } from '../image-name.js'
 import type { ApiResult, NcloudClient, Params } from './client.js'
+import { contentError } from './errors.js'
+
+/** Where an image's status leaves a run: done, failed, still going, or a code this action does not know. */
+export type ImageState = 'created' | 'failed' | 'pending' | 'unknown'
 
 /** One NCP image API, described as data so that one code path serves both. */
 export interface ImageKind {
   /** How the kind is named in messages. */
   label: string
+  /** The servers (NCP hypervisorType codes) this API images. */
   hypervisors: readonly string[]
   nameRule: NameRule
   actions: { create: string; detail: string; list: string }
@@ -20,7 +25,11 @@ export interface ImageKind {
     statusName: string
     sourceServer?: string
   }
+  /** NCP's image status codes (reference §5.3): the only ones the action acts on. */
+  statuses: { pending: string; created: string; failed: string }
 }
+
+const IMAGE_STATUSES = Object.freeze({ pending: 'INIT', created: 'CREAT', failed: 'CREFL' })
 
 export const MEMBER_IMAGE: ImageKind = Object.freeze({
   label: 'member server image (XEN/RHV)',
@@ -44,7 +53,8 @@ export const MEMBER_IMAGE: ImageKind = Object.freeze({
     status: 'memberServerImageInstanceStatus',
     statusName: 'memberServerImageInstanceStatusName',
     sourceServer: 'originalServerInstanceNo'
-  }
+  },
+  statuses: IMAGE_STATUSES
 })
 
 export const SERVER_IMAGE: ImageKind = Object.freeze({
@@ -68,14 +78,17 @@ export const SERVER_IMAGE: ImageKind = Object.freeze({
     name: 'serverImageName',
     status: 'serverImageStatus',
     statusName: 'serverImageStatusName'
-  }
+  },
+  statuses: IMAGE_STATUSES
 })
+
+export const IMAGE_KINDS: readonly ImageKind[] = [MEMBER_IMAGE, SERVER_IMAGE]
 
 /** An image as the action sees it, with NCP's record kept whole for the `image` output. */
 export interface ImageRecord {
   no: string
   name: string
-  /** NCP's status code: INIT, CREAT, CREFL (or a code this action does not know). */
+  /** NCP's status code: INIT, CREAT, CREFL, or a code this action does not know ('' when absent). */
   status: string
   statusName?: string
   /** The server it was made from, when NCP says. */
@@ -89,6 +102,15 @@ export interface CreateRequest {
   description: string
 }
 
+export function imageState(kind: ImageKind, status: string): ImageState {
+  const { pending, created, failed } = kind.statuses
+  if (status === created) return 'created'
+  if (status === failed) return 'failed'
+  if (status === pending) return 'pending'
+  return 'unknown'
+}
+
+/** The detail call answered, and the image was not in it. */
 export class ImageNotFoundError extends Error {
   constructor(
     readonly kind: ImageKind,
@@ -113,59 +135,69 @@ export class ImageApi {
     const { params, actions } = this.kind
     const body: Params = { serverInstanceNo: request.serverInstanceNo, [params.name]: request.name }
     if (request.description) body[params.description] = request.description
-    const images = this.records(await this.client.send(actions.create, body))
+    const images = this.records(actions.create, await this.client.sendOnce(actions.create, body))
     if (images.length === 0) {
-      throw new Error(
-        `${actions.create} answered success but returned no image; look for an image named "${request.name}".`
+      throw this.contentError(
+        actions.create,
+        `the success answer holds no image; one named "${request.name}" may exist`
       )
     }
     return images[0]
   }
 
-  async get(imageNo: string): Promise<ImageRecord> {
-    const result = await this.client.call(this.kind.actions.detail, {
-      [this.kind.params.number]: imageNo
-    })
-    const image = this.records(result).find(record => record.no === imageNo)
+  async get(imageNo: string, deadline?: number): Promise<ImageRecord> {
+    const { detail } = this.kind.actions
+    const result = await this.client.read(detail, { [this.kind.params.number]: imageNo }, deadline)
+    const image = this.records(detail, result).find(record => record.no === imageNo)
     if (!image) throw new ImageNotFoundError(this.kind, imageNo)
     return image
-  }
-
-  /** The image with exactly this name in the client's region, if there is one. */
-  async findByName(name: string): Promise<ImageRecord | undefined> {
-    return (await this.findAllByName(name))[0]
   }
 
   /** Every image with exactly this name: NCP's name filter is not documented as exact. */
   async findAllByName(name: string): Promise<ImageRecord[]> {
     const { actions, params, listFilter } = this.kind
-    const result = await this.client.call(actions.list, { ...listFilter, [params.name]: name })
-    return this.records(result).filter(record => record.name === name)
+    const result = await this.client.read(actions.list, { ...listFilter, [params.name]: name })
+    return this.records(actions.list, result).filter(record => record.name === name)
   }
 
-  toRecord(raw: Record<string, unknown>): ImageRecord {
-    const { fields } = this.kind
-    const status = raw[fields.status] as { code?: unknown } | undefined
-    return {
-      no: String(raw[fields.number] ?? ''),
-      name: String(raw[fields.name] ?? ''),
-      status: typeof status?.code === 'string' ? status.code : 'UNKNOWN',
-      statusName:
-        typeof raw[fields.statusName] === 'string' ? (raw[fields.statusName] as string) : undefined,
-      sourceServerNo:
-        fields.sourceServer && raw[fields.sourceServer] !== undefined
-          ? String(raw[fields.sourceServer])
-          : undefined,
-      raw
-    }
-  }
-
-  private records(result: ApiResult): ImageRecord[] {
+  private records(action: string, result: ApiResult): ImageRecord[] {
     const list = result[this.kind.listKey]
-    return Array.isArray(list)
-      ? list.map(item => this.toRecord(item as Record<string, unknown>))
-      : []
+    if (!Array.isArray(list)) {
+      throw this.contentError(action, `the success answer has no ${this.kind.listKey}`)
+    }
+    return list
+      .filter(item => typeof item === 'object' && item !== null)
+      .map(item => toImageRecord(this.kind, item as Record<string, unknown>))
   }
+
+  private contentError(action: string, problem: string): Error {
+    return contentError(action, problem, this.client.gatewaySetting)
+  }
+}
+
+const MAX_FIELD = 300
+
+export function toImageRecord(kind: ImageKind, raw: Record<string, unknown>): ImageRecord {
+  const { fields } = kind
+  const status = raw[fields.status] as { code?: unknown } | undefined
+  return {
+    no: text(raw[fields.number]),
+    name: text(raw[fields.name]),
+    status: typeof status?.code === 'string' ? status.code.slice(0, MAX_FIELD) : '',
+    statusName:
+      typeof raw[fields.statusName] === 'string' ? text(raw[fields.statusName]) : undefined,
+    sourceServerNo:
+      fields.sourceServer && raw[fields.sourceServer] !== undefined
+        ? text(raw[fields.sourceServer])
+        : undefined,
+    raw
+  }
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number'
+    ? String(value).slice(0, MAX_FIELD)
+    : ''
 }
 
 /** Picks the image kind for a server, or explains why the requested one does not fit. */
@@ -174,7 +206,8 @@ export function selectImageKind(
   hypervisor: string | undefined
 ): { kind: ImageKind } | { problem: string } {
   const actual = hypervisor?.toUpperCase()
-  const fitting = actual === 'KVM' ? SERVER_IMAGE : MEMBER_IMAGE
+  const fitting =
+    IMAGE_KINDS.find(kind => actual && kind.hypervisors.includes(actual)) ?? MEMBER_IMAGE
   if (requested === 'auto') return { kind: fitting }
   const wanted = requested === 'kvm' ? SERVER_IMAGE : MEMBER_IMAGE
   if (actual === undefined || wanted === fitting) return { kind: wanted }

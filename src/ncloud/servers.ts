@@ -1,3 +1,5 @@
+import { RunFailure } from '../failure.js'
+import { NEXT } from '../next-steps.js'
 import type { NcloudClient } from './client.js'
 import { NcloudError } from './errors.js'
 
@@ -10,14 +12,6 @@ export interface ServerRecord {
   hypervisor?: string
 }
 
-/** Raised when the server cannot be imaged as it is; nothing has been created. */
-export class ServerError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'ServerError'
-  }
-}
-
 const IMAGEABLE_STATUSES = new Set(['RUN', 'NSTOP'])
 
 export async function readServer(
@@ -26,14 +20,15 @@ export async function readServer(
 ): Promise<ServerRecord> {
   let result
   try {
-    result = await client.call('getServerInstanceDetail', { serverInstanceNo })
+    result = await client.read('getServerInstanceDetail', { serverInstanceNo })
   } catch (error) {
     const refused =
       error instanceof NcloudError && error.fields.source === 'service' && error.reached === 'yes'
     if (refused) {
-      throw new ServerError(
-        `Server ${serverInstanceNo} could not be read in region ${client.region}: ${error.summary} ` +
-          'Check server-instance-no and region (the server must be a VPC server in that region).'
+      throw new RunFailure(
+        `Server ${serverInstanceNo} could not be read in region ${client.region}: ${error.summary}`,
+        'error',
+        NEXT.checkServer
       )
     }
     throw error
@@ -41,16 +36,18 @@ export async function readServer(
   const list = result.serverInstanceList
   const raw = Array.isArray(list) ? (list[0] as Record<string, unknown> | undefined) : undefined
   if (!raw) {
-    throw new ServerError(
-      `Server ${serverInstanceNo} was not found in region ${client.region}. Check server-instance-no and region.`
+    throw new RunFailure(
+      `Server ${serverInstanceNo} was not found in region ${client.region}.`,
+      'error',
+      NEXT.checkServer
     )
   }
   return {
     no: String(raw.serverInstanceNo ?? serverInstanceNo),
-    name: String(raw.serverName ?? ''),
+    name: text(raw.serverName),
     status: codeOf(raw.serverInstanceStatus) ?? 'UNKNOWN',
     operation: codeOf(raw.serverInstanceOperation) ?? 'NULL',
-    statusName: String(raw.serverInstanceStatusName ?? ''),
+    statusName: text(raw.serverInstanceStatusName),
     hypervisor: codeOf(raw.hypervisorType)
   }
 }
@@ -59,15 +56,19 @@ export async function readServer(
 export function serverProblem(server: ServerRecord): string | undefined {
   const state = `${server.status}${server.statusName ? ` (${server.statusName})` : ''}`
   if (!IMAGEABLE_STATUSES.has(server.status)) {
-    return `Server ${server.no} is ${state}; an image can be made only of a server that is running (RUN) or stopped (NSTOP). Wait until it is, then re-run.`
+    return `Server ${server.no} is ${state}; an image can be made only of a server that is running (RUN) or stopped (NSTOP).`
   }
   if (server.operation !== 'NULL') {
-    return `Server ${server.no} is ${state} with the operation ${server.operation} in progress; wait until it finishes, then re-run.`
+    return `Server ${server.no} is ${state} with the operation ${server.operation} in progress.`
   }
   return undefined
 }
 
+function text(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value).slice(0, 300) : ''
+}
+
 function codeOf(value: unknown): string | undefined {
   const code = (value as { code?: unknown } | undefined)?.code
-  return typeof code === 'string' ? code : undefined
+  return typeof code === 'string' ? code.slice(0, 100) : undefined
 }

@@ -4,7 +4,7 @@
 // node:http/https agents, which keep HTTPS_PROXY/NO_PROXY support. See README "Benchmark".
 // The override in package.json names http-client's exact version (npm refuses a range there for a
 // direct dependency): when http-client is updated, update that key too. If it is forgotten, the
-// real undici comes back and the benchmark's bundle-size target fails in CI.
+// real undici comes back and scripts/check-bundle.mjs (npm run check:bundle) fails in CI.
 export class ProxyAgent {
   constructor() {
     throw new Error(

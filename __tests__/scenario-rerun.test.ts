@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import type { ChildProcess } from 'node:child_process'
-import type { Simulator } from '../simulator/ncp-simulator.mjs'
-import { runAction } from './helpers/run-action.js'
-import { ACCESS_KEY, SECRET_KEY, baseInputs, count, startSim } from './helpers/sim.js'
+import { CancelledError } from '../src/cancel.js'
+import { runScenario, startScenarioSim, type ScenarioSim } from './helpers/scenario.js'
+import { ACCESS_KEY, SECRET_KEY, baseInputs, count } from './helpers/sim.js'
 
 // The action looks for a name after an uncertain create at 0, 1, 3 and 7 s (CONFIRM_DELAYS_MS).
 const LOOKS_END_MS = 7_000
@@ -11,7 +10,7 @@ const CREATE = 'createMemberServerImageInstance'
 const LIST = 'getMemberServerImageInstanceList'
 const NAME = 'golden-web-1'
 
-let sim: Simulator | undefined
+let sim: ScenarioSim | undefined
 afterEach(async () => {
   await sim?.close()
   sim = undefined
@@ -24,9 +23,9 @@ function seed(status: 'INIT' | 'CREAT' | 'CREFL', extra: { createMs?: number } =
 
 describe('if-exists', () => {
   it('fail: a re-run with the same name stops before creating and names the existing image', async () => {
-    sim = await startSim()
+    sim = await startScenarioSim()
     const no = seed('CREAT')
-    const run = await runAction(baseInputs(sim, { 'image-name': NAME }))
+    const run = await runScenario(sim, baseInputs(sim, { 'image-name': NAME }))
 
     expect(run.code).toBe(1)
     expect(run.stdout).toContain(
@@ -39,9 +38,12 @@ describe('if-exists', () => {
   })
 
   it('reuse: a created image is output as is, with no create call', async () => {
-    sim = await startSim()
+    sim = await startScenarioSim()
     const no = seed('CREAT')
-    const run = await runAction(baseInputs(sim, { 'image-name': NAME, 'if-exists': 'reuse' }))
+    const run = await runScenario(
+      sim!,
+      baseInputs(sim, { 'image-name': NAME, 'if-exists': 'reuse' })
+    )
 
     expect(run.code).toBe(0)
     expect(count(sim, CREATE)).toBe(0)
@@ -56,9 +58,12 @@ describe('if-exists', () => {
   })
 
   it('reuse: an image still being created is waited for', async () => {
-    sim = await startSim()
+    sim = await startScenarioSim()
     const no = seed('INIT', { createMs: 3_000 })
-    const run = await runAction(baseInputs(sim, { 'image-name': NAME, 'if-exists': 'reuse' }))
+    const run = await runScenario(
+      sim!,
+      baseInputs(sim, { 'image-name': NAME, 'if-exists': 'reuse' })
+    )
 
     expect(run.code).toBe(0)
     expect(count(sim, CREATE)).toBe(0)
@@ -68,14 +73,17 @@ describe('if-exists', () => {
   })
 
   it('reuse: an image of that name made from another server is not reused', async () => {
-    sim = await startSim()
+    sim = await startScenarioSim()
     const other = sim.addImage({
       kind: 'member',
       name: NAME,
       serverInstanceNo: '3001',
       status: 'CREAT'
     })
-    const run = await runAction(baseInputs(sim, { 'image-name': NAME, 'if-exists': 'reuse' }))
+    const run = await runScenario(
+      sim!,
+      baseInputs(sim, { 'image-name': NAME, 'if-exists': 'reuse' })
+    )
 
     expect(run.code).toBe(1)
     expect(run.stdout).toContain(
@@ -86,9 +94,12 @@ describe('if-exists', () => {
   })
 
   it('reuse: a failed image is an error that says so', async () => {
-    sim = await startSim()
+    sim = await startScenarioSim()
     const no = seed('CREFL')
-    const run = await runAction(baseInputs(sim, { 'image-name': NAME, 'if-exists': 'reuse' }))
+    const run = await runScenario(
+      sim!,
+      baseInputs(sim, { 'image-name': NAME, 'if-exists': 'reuse' })
+    )
 
     expect(run.code).toBe(1)
     expect(run.stdout).toContain(`number ${no}, status CREFL`)
@@ -102,9 +113,9 @@ describe('a create that fails or loses its reply never leaves a second image', (
   it.each(['throttle', 'endpoint-error'] as const)(
     'a create answered %s before reaching the service is sent again: one image',
     async kind => {
-      sim = await startSim()
+      sim = await startScenarioSim()
       sim.addFault({ action: CREATE, kind, when: 'before' })
-      const run = await runAction(baseInputs(sim, { 'image-name': NAME }))
+      const run = await runScenario(sim, baseInputs(sim, { 'image-name': NAME }))
 
       expect(run.code).toBe(0)
       expect(count(sim, CREATE)).toBe(2)
@@ -115,21 +126,27 @@ describe('a create that fails or loses its reply never leaves a second image', (
   )
 
   it('a throttled create is resent without a lookup, since the gateway never passed it on', async () => {
-    sim = await startSim()
+    sim = await startScenarioSim()
     sim.addFault({ action: CREATE, kind: 'throttle', when: 'before' })
-    const run = await runAction(baseInputs(sim, { 'image-name': NAME, wait: 'false' }))
+    const run = await runScenario(sim, baseInputs(sim, { 'image-name': NAME, wait: 'false' }))
 
     expect(run.code).toBe(0)
-    expect(count(sim, LIST)).toBe(1)
+    // The first look by name, the two sends, and the sweep for other images of the name.
+    expect(sim.requests.map(r => r.action).filter(a => a === LIST || a === CREATE)).toEqual([
+      LIST,
+      CREATE,
+      CREATE,
+      LIST
+    ])
     expect(run.stdout).toContain('It never reached the service, so it is sent again')
   })
 
   it.each(['unexpected', 'endpoint-timeout', 'service-retry', 'drop'] as const)(
     'a create carried out but answered %s is found by name and adopted: one image, no second create',
     async kind => {
-      sim = await startSim({ listLagMs: 400 })
+      sim = await startScenarioSim({ listLagMs: 400 })
       sim.addFault({ action: CREATE, kind, when: 'after' })
-      const run = await runAction(baseInputs(sim, { 'image-name': NAME }))
+      const run = await runScenario(sim, baseInputs(sim, { 'image-name': NAME }))
 
       expect(run.code).toBe(0)
       expect(count(sim, CREATE)).toBe(1)
@@ -148,9 +165,9 @@ describe('a create that fails or loses its reply never leaves a second image', (
   it('a resent create that answers "name in use" after a lost reply adopts the first image', async () => {
     // The list lags longer than the first round of looks, so the action resends; the service then
     // refuses the name, and the next looks find the image the first create made.
-    sim = await startSim({ listLagMs: LOOKS_END_MS + 2_500 })
+    sim = await startScenarioSim({ listLagMs: LOOKS_END_MS + 2_500 })
     sim.addFault({ action: CREATE, kind: 'endpoint-error', when: 'after' })
-    const run = await runAction(baseInputs(sim, { 'image-name': NAME }))
+    const run = await runScenario(sim, baseInputs(sim, { 'image-name': NAME }))
 
     expect(run.code).toBe(0)
     expect(count(sim, CREATE)).toBe(2)
@@ -160,9 +177,9 @@ describe('a create that fails or loses its reply never leaves a second image', (
   })
 
   it('a create carried out but answered with a 500 service error is adopted, not reported as refused', async () => {
-    sim = await startSim()
+    sim = await startScenarioSim()
     sim.addFault({ action: CREATE, kind: 'service-internal', when: 'after' })
-    const run = await runAction(baseInputs(sim, { 'image-name': NAME, wait: 'false' }))
+    const run = await runScenario(sim, baseInputs(sim, { 'image-name': NAME, wait: 'false' }))
 
     expect(run.code).toBe(0)
     expect(count(sim, CREATE)).toBe(1)
@@ -172,9 +189,9 @@ describe('a create that fails or loses its reply never leaves a second image', (
   })
 
   it('a create answered with a 500 service error that made nothing is sent again once the looks are empty', async () => {
-    sim = await startSim()
+    sim = await startScenarioSim()
     sim.addFault({ action: CREATE, kind: 'service-internal', when: 'before' })
-    const run = await runAction(baseInputs(sim, { 'image-name': NAME, wait: 'false' }))
+    const run = await runScenario(sim, baseInputs(sim, { 'image-name': NAME, wait: 'false' }))
 
     expect(run.code).toBe(0)
     expect(count(sim, CREATE)).toBe(2)
@@ -185,9 +202,9 @@ describe('a create that fails or loses its reply never leaves a second image', (
   })
 
   it('when no look finds the image a lost reply made, the error names it and says it may exist', async () => {
-    sim = await startSim({ listLagMs: 60_000 })
+    sim = await startScenarioSim({ listLagMs: 60_000 })
     sim.addFault({ action: CREATE, kind: 'drop', when: 'after' })
-    const run = await runAction(baseInputs(sim, { 'image-name': NAME }), { limitMs: 40_000 })
+    const run = await runScenario(sim, baseInputs(sim, { 'image-name': NAME }))
 
     expect(run.code).toBe(1)
     expect(sim.images()).toHaveLength(1)
@@ -199,15 +216,19 @@ describe('a create that fails or loses its reply never leaves a second image', (
   })
 
   it('never prints a key or signature, also on failures and retries with debug on', async () => {
-    sim = await startSim()
+    sim = await startScenarioSim()
     sim.addFault({ action: CREATE, kind: 'drop', when: 'after' })
     sim.addFault({ action: LIST, kind: 'throttle', times: 2 })
-    const ok = await runAction(baseInputs(sim, { 'image-name': NAME, wait: 'false' }), {
+    const ok = await runScenario(sim, baseInputs(sim, { 'image-name': NAME, wait: 'false' }), {
       env: { RUNNER_DEBUG: '1' }
     })
-    const refused = await runAction(baseInputs(sim, { 'secret-key': `${SECRET_KEY}-wrong` }), {
-      env: { RUNNER_DEBUG: '1' }
-    })
+    const refused = await runScenario(
+      sim!,
+      baseInputs(sim, { 'secret-key': `${SECRET_KEY}-wrong` }),
+      {
+        env: { RUNNER_DEBUG: '1' }
+      }
+    )
 
     expect(ok.code).toBe(0)
     expect(refused.code).toBe(1)
@@ -226,18 +247,19 @@ describe('a create that fails or loses its reply never leaves a second image', (
   })
 
   it('a re-run after a lost reply fails on the name (if-exists: fail) or picks the image up (reuse)', async () => {
-    sim = await startSim({ createMs: 30_000 })
+    sim = await startScenarioSim({ createMs: 30_000 })
     sim.addFault({ action: CREATE, kind: 'drop', when: 'after' })
-    const first = await runAction(baseInputs(sim, { 'image-name': NAME, wait: 'false' }))
+    const first = await runScenario(sim, baseInputs(sim, { 'image-name': NAME, wait: 'false' }))
     const no = sim.images()[0].no
     expect(first.code).toBe(0)
     expect(first.outputs['image-instance-no']).toBe(no)
 
-    const again = await runAction(baseInputs(sim, { 'image-name': NAME, wait: 'false' }))
+    const again = await runScenario(sim, baseInputs(sim, { 'image-name': NAME, wait: 'false' }))
     expect(again.code).toBe(1)
     expect(again.stdout).toContain(`number ${no}, status INIT`)
 
-    const reuse = await runAction(
+    const reuse = await runScenario(
+      sim!,
       baseInputs(sim, { 'image-name': NAME, wait: 'false', 'if-exists': 'reuse' })
     )
     expect(reuse.code).toBe(0)
@@ -250,30 +272,30 @@ describe('a create that fails or loses its reply never leaves a second image', (
     // The looks at 0 and 1 s miss. Once the look at 1 s has been answered and the lag is over, the
     // signal comes while the action pauses until its look at 3 s.
     const LAG_MS = 1_500
-    let child: ChildProcess | undefined
-    let timer: NodeJS.Timeout | undefined
+    const controller = new AbortController()
     let lists = 0
-    sim = await startSim({
+    let cancelled = false
+    sim = await startScenarioSim({
       listLagMs: LAG_MS,
       createMs: 60_000,
       onRequest: request => {
-        if (request.action !== LIST || ++lists !== 3) return
-        const createdAt = sim!.images()[0].createdAt
-        timer = setTimeout(
-          () => child?.kill('SIGINT'),
-          Math.max(0, createdAt + LAG_MS + 200 - Date.now())
-        )
+        if (request.action === LIST) lists++
       }
     })
+    // The pause after the third list (the look at 1 s) is where the signal comes.
+    sim.clock.onSleep = () => {
+      if (lists !== 3 || cancelled) return
+      cancelled = true
+      controller.abort(new CancelledError('SIGINT'))
+    }
     sim.addFault({ action: CREATE, kind: 'drop', when: 'after' })
-    const run = await runAction(baseInputs(sim, { 'image-name': NAME, 'poll-interval': '10s' }), {
-      onOutput: (_text, spawned) => {
-        child = spawned
-      },
-      limitMs: 8_000
-    })
+    const run = await runScenario(
+      sim!,
+      baseInputs(sim, { 'image-name': NAME, 'poll-interval': '10s' }),
+      { controller }
+    )
 
-    expect(timer).toBeDefined()
+    expect(cancelled).toBe(true)
     expect(run.code).toBe(1)
     const [image] = sim.images()
     expect(sim.images()).toHaveLength(1)
@@ -283,21 +305,19 @@ describe('a create that fails or loses its reply never leaves a second image', (
   })
 
   it('cancelled between create retries: stops promptly and says what it found', async () => {
-    sim = await startSim()
+    sim = await startScenarioSim()
     sim.addFault({ action: CREATE, kind: 'throttle', when: 'before', retryAfterSeconds: 30 })
     let sent = false
-    const run = await runAction(baseInputs(sim, { 'image-name': NAME }), {
-      onOutput: (text, child) => {
-        if (!sent && text.includes('sent again in 30000 ms')) {
+    const run = await runScenario(sim, baseInputs(sim, { 'image-name': NAME }), {
+      onLine: (line, cancel) => {
+        if (!sent && line.includes('sent again in 30000 ms')) {
           sent = true
-          child.kill('SIGTERM')
+          cancel('SIGTERM')
         }
-      },
-      limitMs: 6_000
+      }
     })
 
     expect(sent).toBe(true)
-    expect(run.signal).toBeNull()
     expect(run.code).toBe(1)
     expect(run.stdout).toContain('Cancelled (SIGTERM)')
     expect(run.stdout).toContain(`no image named "${NAME}" shows yet`)
@@ -307,8 +327,9 @@ describe('a create that fails or loses its reply never leaves a second image', (
 
 describe('dry-run', () => {
   it('checks with read-only calls, logs the plan, creates nothing and sets no image outputs', async () => {
-    sim = await startSim()
-    const run = await runAction(
+    sim = await startScenarioSim()
+    const run = await runScenario(
+      sim!,
       baseInputs(sim, { 'image-name': NAME, 'image-description': 'release 1.2', 'dry-run': 'true' })
     )
 
@@ -332,9 +353,9 @@ describe('dry-run', () => {
   })
 
   it('fails like the real run would when the name is taken and if-exists is fail', async () => {
-    sim = await startSim()
+    sim = await startScenarioSim()
     seed('CREAT')
-    const run = await runAction(baseInputs(sim, { 'image-name': NAME, 'dry-run': 'true' }))
+    const run = await runScenario(sim, baseInputs(sim, { 'image-name': NAME, 'dry-run': 'true' }))
 
     expect(run.code).toBe(1)
     expect(run.stdout).toContain('already exists')
@@ -342,8 +363,11 @@ describe('dry-run', () => {
   })
 
   it('fails on bad credentials, since it checks them', async () => {
-    sim = await startSim()
-    const run = await runAction(baseInputs(sim, { 'secret-key': 'wrong', 'dry-run': 'true' }))
+    sim = await startScenarioSim()
+    const run = await runScenario(
+      sim!,
+      baseInputs(sim, { 'secret-key': 'wrong', 'dry-run': 'true' })
+    )
 
     expect(run.code).toBe(1)
     expect(run.stdout).toContain('Authentication Failed')

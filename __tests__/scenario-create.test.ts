@@ -1,19 +1,11 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import type { Simulator } from '../simulator/ncp-simulator.mjs'
-import { runAction } from './helpers/run-action.js'
-import {
-  ACCESS_KEY,
-  SECRET_KEY,
-  actionsCalled,
-  baseInputs,
-  count,
-  startSim
-} from './helpers/sim.js'
+import { runScenario, startScenarioSim, type ScenarioSim } from './helpers/scenario.js'
+import { ACCESS_KEY, SECRET_KEY, actionsCalled, baseInputs, count } from './helpers/sim.js'
 
 const CREATE = 'createMemberServerImageInstance'
 const DETAIL = 'getMemberServerImageInstanceDetail'
 
-let sim: Simulator | undefined
+let sim: ScenarioSim | undefined
 afterEach(async () => {
   await sim?.close()
   sim = undefined
@@ -21,8 +13,8 @@ afterEach(async () => {
 
 describe('the bundled action against the simulator', () => {
   it('creates an image, waits for it, and sets outputs and the summary', async () => {
-    sim = await startSim()
-    const run = await runAction(baseInputs(sim, { 'image-name': 'golden-web-1' }))
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, { 'image-name': 'golden-web-1' }))
 
     expect(run.code).toBe(0)
     const [image] = sim.images()
@@ -51,8 +43,8 @@ describe('the bundled action against the simulator', () => {
   })
 
   it('signs every request so the simulator accepts it, sends regionCode and json, and a fresh timestamp each time', async () => {
-    sim = await startSim()
-    const run = await runAction(baseInputs(sim, { region: 'kr' }))
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, { region: 'kr' }))
 
     expect(run.code).toBe(0)
     expect(sim.requests.length).toBeGreaterThanOrEqual(4)
@@ -66,9 +58,10 @@ describe('the bundled action against the simulator', () => {
   })
 
   it('delivers a description with reserved characters and Korean text byte for byte', async () => {
-    sim = await startSim()
+    sim = await startScenarioSim()
     const description = 'nightly build: a b&c=d+e/f%20g?h#i 테스트 100%'
-    const run = await runAction(
+    const run = await runScenario(
+      sim!,
       baseInputs(sim, { 'image-description': description, wait: 'false' })
     )
 
@@ -79,8 +72,8 @@ describe('the bundled action against the simulator', () => {
   })
 
   it('generates a valid name when image-name is empty', async () => {
-    sim = await startSim()
-    const run = await runAction(baseInputs(sim, { wait: 'false' }))
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, { wait: 'false' }))
 
     expect(run.code).toBe(0)
     const sent = sim.requests.find(request => request.action === CREATE)?.params
@@ -90,8 +83,8 @@ describe('the bundled action against the simulator', () => {
   })
 
   it('returns right after the create call with wait: false', async () => {
-    sim = await startSim({ createMs: 30_000 })
-    const run = await runAction(baseInputs(sim, { wait: 'false' }))
+    sim = await startScenarioSim({ createMs: 30_000 })
+    const run = await runScenario(sim, baseInputs(sim, { wait: 'false' }))
 
     expect(run.code).toBe(0)
     expect(count(sim, DETAIL)).toBe(0)
@@ -101,8 +94,8 @@ describe('the bundled action against the simulator', () => {
   })
 
   it('fails at once when the image ends in CREFL, with its number in the outputs', async () => {
-    sim = await startSim({ failImages: true, createMs: 400 })
-    const run = await runAction(baseInputs(sim, { 'wait-timeout': '60m' }))
+    sim = await startScenarioSim({ failImages: true, createMs: 400 })
+    const run = await runScenario(sim, baseInputs(sim, { 'wait-timeout': '60m' }))
 
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(
@@ -117,8 +110,11 @@ describe('the bundled action against the simulator', () => {
   })
 
   it('times out with the image number and a hint to wait longer', async () => {
-    sim = await startSim({ createMs: 60_000 })
-    const run = await runAction(baseInputs(sim, { 'wait-timeout': '1s', 'poll-interval': '200ms' }))
+    sim = await startScenarioSim({ createMs: 60_000 })
+    const run = await runScenario(
+      sim!,
+      baseInputs(sim, { 'wait-timeout': '1s', 'poll-interval': '200ms' })
+    )
 
     expect(run.code).toBe(1)
     const no = sim.images()[0].no
@@ -138,9 +134,9 @@ describe('the bundled action against the simulator', () => {
   ] as const)(
     'retries a %s fault (HTTP %d) while polling and still succeeds',
     async (kind, status) => {
-      sim = await startSim()
+      sim = await startScenarioSim()
       sim.addFault({ action: DETAIL, kind, times: 2 })
-      const run = await runAction(baseInputs(sim))
+      const run = await runScenario(sim, baseInputs(sim))
 
       expect(run.code).toBe(0)
       expect(run.outputs['image-status']).toBe('CREAT')
@@ -152,9 +148,9 @@ describe('the bundled action against the simulator', () => {
   )
 
   it('a permanent error while waiting stops the wait and still names the image', async () => {
-    sim = await startSim({ createMs: 30_000 })
+    sim = await startScenarioSim({ createMs: 30_000 })
     sim.addFault({ action: DETAIL, kind: 'permission' })
-    const run = await runAction(baseInputs(sim))
+    const run = await runScenario(sim, baseInputs(sim))
 
     expect(run.code).toBe(1)
     const no = sim.images()[0].no
@@ -171,9 +167,9 @@ describe('the bundled action against the simulator', () => {
   })
 
   it('honours Retry-After on a throttled read', async () => {
-    sim = await startSim()
+    sim = await startScenarioSim()
     sim.addFault({ action: 'getServerInstanceDetail', kind: 'throttle', retryAfterSeconds: 1 })
-    const run = await runAction(baseInputs(sim, { wait: 'false' }))
+    const run = await runScenario(sim, baseInputs(sim, { wait: 'false' }))
 
     expect(run.code).toBe(0)
     const [first, second] = sim.requests.filter(
@@ -184,8 +180,8 @@ describe('the bundled action against the simulator', () => {
   })
 
   it('fails at once on bad credentials, with NCP code, request id and a hint, without retrying', async () => {
-    sim = await startSim()
-    const run = await runAction(baseInputs(sim, { 'secret-key': 'not-the-secret' }))
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, { 'secret-key': 'not-the-secret' }))
 
     expect(run.code).toBe(1)
     expect(sim.requests).toHaveLength(1)
@@ -197,8 +193,8 @@ describe('the bundled action against the simulator', () => {
   })
 
   it('explains a permission error for a sub account', async () => {
-    sim = await startSim({ permissionDenied: true })
-    const run = await runAction(baseInputs(sim))
+    sim = await startScenarioSim({ permissionDenied: true })
+    const run = await runScenario(sim, baseInputs(sim))
 
     expect(run.code).toBe(1)
     expect(sim.requests).toHaveLength(1)
@@ -207,12 +203,12 @@ describe('the bundled action against the simulator', () => {
   })
 
   it('takes the keys and the gateway from NCLOUD_* environment variables', async () => {
-    sim = await startSim()
+    sim = await startScenarioSim()
     const inputs = baseInputs(sim, { wait: 'false' })
     delete inputs['access-key']
     delete inputs['secret-key']
     delete inputs['api-url']
-    const run = await runAction(inputs, {
+    const run = await runScenario(sim, inputs, {
       env: { NCLOUD_ACCESS_KEY: ACCESS_KEY, NCLOUD_SECRET_KEY: SECRET_KEY, NCLOUD_API_GW: sim.url }
     })
 
@@ -222,8 +218,8 @@ describe('the bundled action against the simulator', () => {
   })
 
   it('masks both keys first and never prints them, the signature or auth headers, even with debug on', async () => {
-    sim = await startSim()
-    const run = await runAction(baseInputs(sim), { env: { RUNNER_DEBUG: '1' } })
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim), { env: { RUNNER_DEBUG: '1' } })
 
     expect(run.code).toBe(0)
     const lines = run.stdout.split('\n')
@@ -239,20 +235,18 @@ describe('the bundled action against the simulator', () => {
   })
 
   it('stops waiting at once on SIGINT and logs the image number', async () => {
-    sim = await startSim({ createMs: 60_000 })
+    sim = await startScenarioSim({ createMs: 60_000 })
     let sent = false
-    const run = await runAction(baseInputs(sim, { 'poll-interval': '5s' }), {
-      onOutput: (text, child) => {
-        if (!sent && text.includes('Waiting up to')) {
+    const run = await runScenario(sim, baseInputs(sim, { 'poll-interval': '5s' }), {
+      onLine: (line, cancel) => {
+        if (!sent && line.includes('Waiting up to')) {
           sent = true
-          child.kill('SIGINT')
+          cancel('SIGINT')
         }
-      },
-      limitMs: 4_000
+      }
     })
 
     expect(sent).toBe(true)
-    expect(run.signal).toBeNull()
     expect(run.code).toBe(1)
     const no = sim.images()[0].no
     expect(run.stdout).toContain(`Cancelled (SIGINT). Stopped waiting for image ${no}`)
@@ -308,8 +302,8 @@ describe('inputs are checked before any request is sent', () => {
     [{ hypervisor: 'vmware' }, /Input "hypervisor" must be one of auto, xen, kvm, got "vmware"/],
     [{ 'if-exists': 'replace' }, /Input "if-exists" must be one of fail, reuse, got "replace"/]
   ])('%o is refused with a message naming the input', async (bad, message) => {
-    sim = await startSim()
-    const run = await runAction({ ...baseInputs(sim), ...bad })
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, { ...baseInputs(sim), ...bad })
 
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(message)
@@ -318,8 +312,9 @@ describe('inputs are checked before any request is sent', () => {
   })
 
   it('lists every bad input at once', async () => {
-    sim = await startSim()
-    const run = await runAction(
+    sim = await startScenarioSim()
+    const run = await runScenario(
+      sim!,
       baseInputs(sim, { 'server-instance-no': 'x', site: 'moon', wait: 'maybe' })
     )
 

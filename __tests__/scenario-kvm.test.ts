@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import type { Simulator } from '../simulator/ncp-simulator.mjs'
-import { runAction } from './helpers/run-action.js'
-import { actionsCalled, baseInputs, count, startSim } from './helpers/sim.js'
+import { runScenario, startScenarioSim, type ScenarioSim } from './helpers/scenario.js'
+import { actionsCalled, baseInputs, count } from './helpers/sim.js'
 
 const KVM_SERVER = '2001'
 
-let sim: Simulator | undefined
+let sim: ScenarioSim | undefined
 afterEach(async () => {
   await sim?.close()
   sim = undefined
@@ -13,8 +12,9 @@ afterEach(async () => {
 
 describe('KVM servers use the server image API', () => {
   it('auto: reads the server, creates with createServerImage, waits, and outputs serverImageNo', async () => {
-    sim = await startSim()
-    const run = await runAction(
+    sim = await startScenarioSim()
+    const run = await runScenario(
+      sim!,
       baseInputs(sim, { 'server-instance-no': KVM_SERVER, 'image-name': 'kvm_golden-1' })
     )
 
@@ -46,8 +46,9 @@ describe('KVM servers use the server image API', () => {
   })
 
   it('sends no storage list: the server is imaged with its disks as they are', async () => {
-    sim = await startSim()
-    const run = await runAction(
+    sim = await startScenarioSim()
+    const run = await runScenario(
+      sim!,
       baseInputs(sim, { 'server-instance-no': KVM_SERVER, wait: 'false' })
     )
 
@@ -61,7 +62,7 @@ describe('KVM servers use the server image API', () => {
   })
 
   it('a KVM image that ends in CREFL fails fast', async () => {
-    sim = await startSim()
+    sim = await startScenarioSim()
     sim.setServer({
       serverInstanceNo: KVM_SERVER,
       serverName: 'web-kvm-1',
@@ -69,7 +70,8 @@ describe('KVM servers use the server image API', () => {
       failImage: true,
       createMs: 300
     })
-    const run = await runAction(
+    const run = await runScenario(
+      sim!,
       baseInputs(sim, { 'server-instance-no': KVM_SERVER, 'wait-timeout': '10m' })
     )
 
@@ -81,9 +83,10 @@ describe('KVM servers use the server image API', () => {
   })
 
   it('a KVM create whose reply is lost is adopted, as for XEN', async () => {
-    sim = await startSim({ listLagMs: 300 })
+    sim = await startScenarioSim({ listLagMs: 300 })
     sim.addFault({ action: 'createServerImage', kind: 'drop', when: 'after' })
-    const run = await runAction(
+    const run = await runScenario(
+      sim!,
       baseInputs(sim, { 'server-instance-no': KVM_SERVER, 'image-name': 'kvm-1' })
     )
 
@@ -94,14 +97,15 @@ describe('KVM servers use the server image API', () => {
   })
 
   it('if-exists: fail finds an existing KVM image by name', async () => {
-    sim = await startSim()
+    sim = await startScenarioSim()
     const seeded = sim.addImage({
       kind: 'server',
       name: 'kvm-1',
       serverInstanceNo: KVM_SERVER,
       status: 'CREAT'
     })
-    const run = await runAction(
+    const run = await runScenario(
+      sim!,
       baseInputs(sim, { 'server-instance-no': KVM_SERVER, 'image-name': 'kvm-1' })
     )
 
@@ -111,8 +115,9 @@ describe('KVM servers use the server image API', () => {
   })
 
   it('dry-run on a KVM server shows the server image plan', async () => {
-    sim = await startSim()
-    const run = await runAction(
+    sim = await startScenarioSim()
+    const run = await runScenario(
+      sim!,
       baseInputs(sim, { 'server-instance-no': KVM_SERVER, 'dry-run': 'true' })
     )
 
@@ -127,8 +132,9 @@ describe('KVM servers use the server image API', () => {
 
 describe('the server is checked before anything is created', () => {
   it('explicit xen on a KVM server is an error that says which to use', async () => {
-    sim = await startSim()
-    const run = await runAction(
+    sim = await startScenarioSim()
+    const run = await runScenario(
+      sim!,
       baseInputs(sim, { 'server-instance-no': KVM_SERVER, hypervisor: 'xen' })
     )
 
@@ -139,8 +145,8 @@ describe('the server is checked before anything is created', () => {
   })
 
   it('explicit kvm on a XEN server is an error that says which to use', async () => {
-    sim = await startSim()
-    const run = await runAction(baseInputs(sim, { hypervisor: 'kvm' }))
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, { hypervisor: 'kvm' }))
 
     expect(run.code).toBe(1)
     expect(run.stdout).toContain('Use hypervisor: xen (or auto)')
@@ -148,8 +154,9 @@ describe('the server is checked before anything is created', () => {
   })
 
   it('explicit kvm on a KVM server works', async () => {
-    sim = await startSim()
-    const run = await runAction(
+    sim = await startScenarioSim()
+    const run = await runScenario(
+      sim!,
       baseInputs(sim, { 'server-instance-no': KVM_SERVER, hypervisor: 'kvm', wait: 'false' })
     )
 
@@ -158,8 +165,8 @@ describe('the server is checked before anything is created', () => {
   })
 
   it('a RHV server uses the member image API and reports RHV', async () => {
-    sim = await startSim()
-    const run = await runAction(baseInputs(sim, { 'server-instance-no': '3001' }))
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, { 'server-instance-no': '3001' }))
 
     expect(run.code).toBe(0)
     expect(count(sim, 'createMemberServerImageInstance')).toBe(1)
@@ -168,8 +175,8 @@ describe('the server is checked before anything is created', () => {
   })
 
   it('a name that only the KVM rule allows is refused for a XEN server, naming the rule that applied', async () => {
-    sim = await startSim()
-    const run = await runAction(baseInputs(sim, { 'image-name': 'web_golden' }))
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, { 'image-name': 'web_golden' }))
 
     expect(run.code).toBe(1)
     expect(run.stdout).toContain(
@@ -179,8 +186,8 @@ describe('the server is checked before anything is created', () => {
   })
 
   it('a booting server is refused with its status, before any create', async () => {
-    sim = await startSim()
-    const run = await runAction(baseInputs(sim, { 'server-instance-no': '4001' }))
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, { 'server-instance-no': '4001' }))
 
     expect(run.code).toBe(1)
     expect(run.stdout).toContain(
@@ -190,7 +197,7 @@ describe('the server is checked before anything is created', () => {
   })
 
   it('a server that is neither running nor stopped is refused with its status', async () => {
-    sim = await startSim()
+    sim = await startScenarioSim()
     sim.setServer({
       serverInstanceNo: '5001',
       hypervisor: 'XEN',
@@ -198,7 +205,7 @@ describe('the server is checked before anything is created', () => {
       operation: 'NULL',
       statusName: 'init'
     })
-    const run = await runAction(baseInputs(sim, { 'server-instance-no': '5001' }))
+    const run = await runScenario(sim, baseInputs(sim, { 'server-instance-no': '5001' }))
 
     expect(run.code).toBe(1)
     expect(run.stdout).toContain(
@@ -211,8 +218,8 @@ describe('the server is checked before anything is created', () => {
     ['an unknown number', { 'server-instance-no': '999999' }],
     ['the wrong region', { region: 'SGN' }]
   ])('a server not found (%s) shows NCP message and what to check', async (_case, extra) => {
-    sim = await startSim()
-    const run = await runAction(baseInputs(sim, extra))
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, extra))
 
     expect(run.code).toBe(1)
     const answer = sim.requests[0]

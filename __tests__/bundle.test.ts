@@ -1,0 +1,189 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import type { Simulator } from '../simulator/ncp-simulator.mjs'
+import { NODE24, runAction, type ActionRun } from './helpers/run-action.js'
+import { ACCESS_KEY, SECRET_KEY, baseInputs, count, startSim } from './helpers/sim.js'
+
+// dist/index.js run as the runner runs it: INPUT_* variables, output and summary files, real time
+// and real signals. Most scenarios run in-process (scenario-*.test.ts); these prove the bundle.
+const CREATE = 'createMemberServerImageInstance'
+const DETAIL = 'getMemberServerImageInstanceDetail'
+
+let sim: Simulator | undefined
+afterEach(async () => {
+  await sim?.close()
+  sim = undefined
+})
+
+/** Every exit explains itself: an error annotation and a job summary. */
+function expectExplainedFailure(run: ActionRun): void {
+  expect(run.code).toBe(1)
+  expect(run.stdout).toMatch(/^::error::/m)
+  expect(run.summary).toMatch(/^### /)
+}
+
+describe.each([
+  ['Node 20 (this machine)', process.execPath],
+  ['Node 24 (the runtime action.yml declares)', NODE24]
+])('the bundle on %s', (_name, runtime) => {
+  it('creates an image, waits, and sets the outputs and the summary', async () => {
+    sim = await startSim({ createMs: 300 })
+    const run = await runAction(baseInputs(sim, { 'image-name': 'golden-web-1' }), { runtime })
+
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    const [image] = sim.images()
+    expect(run.outputs).toMatchObject({
+      'image-instance-no': image.no,
+      'image-name': 'golden-web-1',
+      'image-status': 'CREAT',
+      hypervisor: 'XEN'
+    })
+    expect(JSON.parse(run.outputs.image).memberServerImageInstanceNo).toBe(image.no)
+    expect(run.summary).toContain('Server image created')
+  })
+
+  it('refuses a bad input before any request, naming it', async () => {
+    sim = await startSim()
+    const run = await runAction(baseInputs(sim, { 'wait-timeout': 'forever' }), { runtime })
+
+    expectExplainedFailure(run)
+    expect(run.stdout).toContain('Input "wait-timeout" must be a duration')
+    expect(sim.requests).toHaveLength(0)
+  })
+
+  it('stops waiting at once on SIGINT, naming the image it leaves in the outputs', async () => {
+    sim = await startSim({ createMs: 60_000 })
+    let sentAt = 0
+    const run = await runAction(baseInputs(sim, { 'poll-interval': '5s' }), {
+      runtime,
+      onOutput: (text, child) => {
+        if (!sentAt && text.includes('Waiting up to')) {
+          sentAt = Date.now()
+          child.kill('SIGINT')
+        }
+      },
+      limitMs: 5_000
+    })
+
+    expect(sentAt).toBeGreaterThan(0)
+    expect(run.signal).toBeNull()
+    expectExplainedFailure(run)
+    const [image] = sim.images()
+    expect(run.stdout).toContain(`Cancelled (SIGINT). Stopped waiting for image ${image.no}`)
+    expect(run.outputs['image-instance-no']).toBe(image.no)
+    expect(run.summary).toContain('Cancelled')
+  })
+
+  it('on SIGTERM during a create whose reply never comes, looks the image up and names it', async () => {
+    sim = await startSim({ createMs: 60_000 })
+    sim.addFault({ action: CREATE, kind: 'stall', when: 'after' })
+    let sent = false
+    const run = await runAction(baseInputs(sim, { 'image-name': 'golden-web-1' }), {
+      runtime,
+      onOutput: (text, child) => {
+        if (sent || !text.includes(`POST /vserver/v2/${CREATE}`)) return
+        sent = true
+        child.kill('SIGTERM')
+      },
+      env: { RUNNER_DEBUG: '1' },
+      limitMs: 5_000
+    })
+
+    expectExplainedFailure(run)
+    const [image] = sim.images()
+    expect(run.stdout).toContain('Cancelled (SIGTERM)')
+    expect(run.stdout).toContain(`image ${image.no} named "golden-web-1" exists`)
+    expect(run.outputs['image-instance-no']).toBe(image.no)
+  })
+
+  it('with RUNNER_DEBUG=1 masks both keys first and prints no key, signature or auth header', async () => {
+    sim = await startSim({ createMs: 300 })
+    sim.addFault({ action: DETAIL, kind: 'throttle' })
+    const run = await runAction(baseInputs(sim), { runtime, env: { RUNNER_DEBUG: '1' } })
+
+    expect(run.code).toBe(0)
+    const lines = run.stdout.split('\n')
+    expect(lines.slice(0, 2)).toEqual([`::add-mask::${ACCESS_KEY}`, `::add-mask::${SECRET_KEY}`])
+    const rest = lines.slice(2).join('\n') + run.stderr + run.summary
+    expect(rest).toContain('::debug::POST /vserver/v2/')
+    expect(rest).not.toContain(ACCESS_KEY)
+    expect(rest).not.toContain(SECRET_KEY)
+    for (const request of sim.requests) {
+      expect(rest).not.toContain(request.headers['x-ncp-apigw-signature-v2'])
+    }
+    expect(rest).not.toMatch(/x-ncp-(apigw-signature|iam-access-key)/i)
+  })
+})
+
+describe('the bundle under a hostile gateway', () => {
+  const quick = { 'request-timeout': '300ms', 'poll-interval': '100ms' }
+
+  it('a create whose reply is cut off mid-body: the image is found by name and output', async () => {
+    sim = await startSim({ createMs: 300 })
+    sim.addFault({ action: CREATE, kind: 'cut', when: 'after' })
+    const run = await runAction(baseInputs(sim, { 'image-name': 'golden-web-1', ...quick }))
+
+    expect(run.code).toBe(0)
+    expect(count(sim, CREATE)).toBe(1)
+    expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
+  })
+
+  it('a poll whose reply is cut off mid-body is polled again', async () => {
+    sim = await startSim({ createMs: 300 })
+    sim.addFault({ action: DETAIL, kind: 'cut' })
+    const run = await runAction(baseInputs(sim, quick))
+
+    expect(run.code).toBe(0)
+    expect(run.outputs['image-status']).toBe('CREAT')
+  })
+
+  it.each(['stall', 'trickle'] as const)(
+    'polls whose bodies %s end the step within wait-timeout plus one request deadline',
+    async kind => {
+      sim = await startSim({ createMs: 60_000 })
+      sim.addFault({ action: DETAIL, kind, times: 1000, intervalMs: 100 })
+      const started = Date.now()
+      const run = await runAction(baseInputs(sim, { ...quick, 'wait-timeout': '1s' }))
+      const took = Date.now() - started
+
+      expectExplainedFailure(run)
+      expect(took).toBeLessThan(1_000 + 300 + 1_500)
+      expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
+      expect(run.stdout).toContain('ETIMEDOUT')
+    }
+  )
+
+  it('a Retry-After longer than the wait is not slept: the step ends at wait-timeout', async () => {
+    sim = await startSim({ createMs: 60_000 })
+    sim.addFault({ action: DETAIL, kind: 'throttle', times: 1000, retryAfterSeconds: 10 })
+    const started = Date.now()
+    const run = await runAction(baseInputs(sim, { ...quick, 'wait-timeout': '1s' }))
+
+    expectExplainedFailure(run)
+    expect(Date.now() - started).toBeLessThan(1_000 + 300 + 1_500)
+    expect(run.stdout).toContain('no poll since could read it')
+  })
+
+  it('workflow commands in gateway messages are not executed', async () => {
+    sim = await startSim({ createMs: 300 })
+    const message = 'x\n::set-output name=image-instance-no::666\n::warning title=Pwned::owned'
+    sim.addFault({ action: DETAIL, kind: 'endpoint-error', message })
+    sim.addFault({ action: 'getMemberServerImageInstanceList', kind: 'endpoint-error', message })
+    const run = await runAction(baseInputs(sim, quick))
+
+    expect(run.code).toBe(0)
+    expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
+    const commands = run.stdout.split('\n').filter(line => /^\s*::/.test(line))
+    expect(commands.filter(line => !/^::(debug|warning|error|add-mask)::/.test(line))).toEqual([])
+  })
+
+  it('a redirect on the create fails at once, naming where it pointed', async () => {
+    sim = await startSim()
+    sim.addFault({ action: CREATE, kind: 'redirect', times: 10 })
+    const run = await runAction(baseInputs(sim, quick))
+
+    expectExplainedFailure(run)
+    expect(count(sim, CREATE)).toBe(1)
+    expect(run.stdout).toContain('a redirect to elsewhere.example.com')
+  })
+})

@@ -1,0 +1,86 @@
+import type { Simulator, SimulatorOptions } from '../../simulator/ncp-simulator.mjs'
+import { CancelledError } from '../../src/cancel.js'
+import { run } from '../../src/main.js'
+import { guardedPort } from '../../src/port.js'
+import type { RunResult } from '../../src/result.js'
+import { FakeClock } from './fake-clock.js'
+import { startSim } from './sim.js'
+
+/** A simulator whose time is a fake clock that the action under test shares. */
+export type ScenarioSim = Simulator & { clock: FakeClock }
+
+/** Each request takes a millisecond of the fake time, as real ones take some: timestamps differ. */
+export function startScenarioSim(options: SimulatorOptions = {}): Promise<ScenarioSim> {
+  const clock = new FakeClock()
+  return startSim({
+    clock,
+    ...options,
+    onRequest: request => {
+      clock.advance(1)
+      options.onRequest?.(request)
+    }
+  }).then(sim => Object.assign(sim, { clock }))
+}
+
+export interface ScenarioRun {
+  /** 0 on success, 1 when the step failed: what the runner would see. */
+  code: number
+  /** Nothing: the in-process run writes only through its port. Kept so assertions read as for a spawned run. */
+  stderr: string
+  /** The step's output as the runner reads it: plain lines and `::command::` lines. */
+  stdout: string
+  outputs: Record<string, string>
+  summary: string
+  result: RunResult
+}
+
+export interface ScenarioOptions {
+  env?: Record<string, string>
+  /** Called with each line the action writes; `cancel` aborts the run as a signal would. */
+  onLine?(line: string, cancel: (signal: 'SIGINT' | 'SIGTERM') => void): void
+  /** Aborting it cancels the run, as the runner's signals do (reason: a CancelledError). */
+  controller?: AbortController
+}
+
+/** Escapes a command's data as @actions/core does, so the recorded log reads like the real one. */
+function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+}
+
+/**
+ * Runs the action in-process against a simulator, on the simulator's fake clock, through the same
+ * port the real toolkit gets: a ten-minute wait costs milliseconds.
+ */
+export async function runScenario(
+  sim: ScenarioSim,
+  inputs: Record<string, string>,
+  options: ScenarioOptions = {}
+): Promise<ScenarioRun> {
+  const controller = options.controller ?? new AbortController()
+  const cancel = (signal: 'SIGINT' | 'SIGTERM'): void =>
+    controller.abort(new CancelledError(signal))
+  let stdout = ''
+  const write = (line: string): void => {
+    stdout += `${line}\n`
+    options.onLine?.(line, cancel)
+  }
+  const outputs: Record<string, string> = {}
+  let summary = ''
+  let failed = false
+  const port = guardedPort({
+    env: { ...options.env },
+    getInput: name => inputs[name] ?? '',
+    info: write,
+    warning: line => write(`::warning::${escapeData(line)}`),
+    debug: line => write(`::debug::${escapeData(line)}`),
+    fail: message => {
+      failed = true
+      write(`::error::${escapeData(message)}`)
+    },
+    mask: secret => write(`::add-mask::${escapeData(secret)}`),
+    setOutput: (name, value) => (outputs[name] = value),
+    writeSummary: async markdown => void (summary += markdown)
+  })
+  const result = await run({ port, signal: controller.signal, clock: sim.clock, random: () => 0.5 })
+  return { code: failed ? 1 : 0, stderr: '', stdout, outputs, summary, result }
+}

@@ -1,0 +1,276 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { runScenario, startScenarioSim, type ScenarioSim } from './helpers/scenario.js'
+import { baseInputs, count } from './helpers/sim.js'
+
+// A gateway that misbehaves as load balancers, proxies and overloaded services do.
+const CREATE = 'createMemberServerImageInstance'
+const DETAIL = 'getMemberServerImageInstanceDetail'
+const LIST = 'getMemberServerImageInstanceList'
+const NAME = 'golden-web-1'
+
+let sim: ScenarioSim | undefined
+afterEach(async () => {
+  await sim?.close()
+  sim = undefined
+})
+
+/** Lines that the runner would read as a workflow command the action did not mean to give. */
+function foreignCommands(stdout: string): string[] {
+  const ours = /^::(debug|warning|error|add-mask)::/
+  return stdout
+    .split('\n')
+    .filter(line => /^\s*::/.test(line) || line.includes('##['))
+    .filter(line => !ours.test(line))
+}
+
+describe('a reply cut off, stalled or trickled never ends the run silently', () => {
+  it('a create whose answer is cut off mid-body is settled by a lookup: one image, its number output', async () => {
+    sim = await startScenarioSim()
+    sim.addFault({ action: CREATE, kind: 'cut', when: 'after' })
+    const run = await runScenario(sim, baseInputs(sim, { 'image-name': NAME }))
+
+    expect(run.code).toBe(0)
+    expect(sim.images()).toHaveLength(1)
+    expect(count(sim, CREATE)).toBe(1)
+    expect(run.stdout).toContain('cut off')
+    expect(run.outputs).toMatchObject({
+      'image-instance-no': sim.images()[0].no,
+      'image-status': 'CREAT'
+    })
+  })
+
+  it.each(['cut', 'stall', 'trickle'] as const)(
+    'a poll answered with a %s body is abandoned at its deadline and polled again',
+    async kind => {
+      sim = await startScenarioSim()
+      sim.addFault({ action: DETAIL, kind, intervalMs: 50 })
+      const run = await runScenario(
+        sim,
+        baseInputs(sim, { 'image-name': NAME, 'request-timeout': '200ms' })
+      )
+
+      expect(run.code).toBe(0)
+      expect(run.outputs['image-status']).toBe('CREAT')
+      expect(run.stdout).toMatch(/getMemberServerImageInstanceDetail: attempt 1 of 5 failed/)
+    }
+  )
+
+  it('a create whose answer stalls is abandoned at the request deadline and found by name, not sent again', async () => {
+    sim = await startScenarioSim()
+    sim.addFault({ action: CREATE, kind: 'stall', when: 'after' })
+    const run = await runScenario(
+      sim,
+      baseInputs(sim, { 'image-name': NAME, 'request-timeout': '200ms' })
+    )
+
+    expect(run.code).toBe(0)
+    expect(count(sim, CREATE)).toBe(1)
+    expect(run.stdout).toContain('ETIMEDOUT')
+    expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
+  })
+})
+
+describe('wait-timeout holds whatever the gateway does', () => {
+  it('polls that always fail with Retry-After end at the timeout, saying what was last known and when', async () => {
+    sim = await startScenarioSim({ createMs: 3_600_000 })
+    sim.addFault({ action: DETAIL, kind: 'endpoint-error', times: 1000, retryAfterSeconds: 10 })
+    const run = await runScenario(
+      sim,
+      baseInputs(sim, { 'image-name': NAME, 'wait-timeout': '5s', 'poll-interval': '1s' })
+    )
+
+    expect(run.code).toBe(1)
+    expect(run.result.outcome).toBe('timed-out')
+    const waitStarted = sim.requests.find(r => r.action === DETAIL)!.at
+    const last = sim.requests[sim.requests.length - 1].at
+    // No retry sleeps past the deadline: the last request starts within the 5 s.
+    expect(last - waitStarted).toBeLessThanOrEqual(5_000)
+    expect(run.result.elapsedMs).toBeLessThan(6_000)
+    const no = sim.images()[0].no
+    expect(run.stdout).toContain(
+      `Image ${no} ("${NAME}") was still being created (status INIT) when last read`
+    )
+    expect(run.stdout).toContain('no poll since could read it')
+    expect(run.stdout).toContain('HTTP 503')
+    expect(run.outputs['image-instance-no']).toBe(no)
+    expect(run.summary).toContain('wait timed out')
+  })
+
+  it('a retry never sleeps past the timeout, even when Retry-After asks for longer', async () => {
+    sim = await startScenarioSim({ createMs: 3_600_000 })
+    sim.addFault({ action: DETAIL, kind: 'throttle', times: 1000, retryAfterSeconds: 10 })
+    const run = await runScenario(
+      sim,
+      baseInputs(sim, { 'image-name': NAME, 'wait-timeout': '5s', 'poll-interval': '5s' })
+    )
+
+    expect(run.result.outcome).toBe('timed-out')
+    expect(sim.clock.delays.every(ms => ms <= 5_000)).toBe(true)
+    expect(run.stdout).not.toContain('in 10000 ms')
+  })
+})
+
+describe('no server text becomes a workflow command', () => {
+  const INJECTIONS = [
+    '::set-output name=image-instance-no::666',
+    '::warning title=Pwned::owned',
+    '::error file=a.ts::owned',
+    '::add-mask::image',
+    '::stop-commands::token',
+    'line\n::set-output name=image-status::CREAT',
+    'line\r::set-output name=image-status::CREAT',
+    '##[set-output name=image-instance-no;]666'
+  ]
+
+  it.each(INJECTIONS)(
+    'a gateway message %j on a retried poll and a failed create is shown inert',
+    async message => {
+      sim = await startScenarioSim()
+      sim.addFault({ action: DETAIL, kind: 'endpoint-error', message })
+      const first = await runScenario(sim, baseInputs(sim, { 'image-name': NAME }))
+      expect(first.code).toBe(0)
+      expect(first.stdout).toContain('attempt 1 of 5 failed')
+
+      sim.addFault({ action: CREATE, kind: 'permission', message })
+      const second = await runScenario(sim, baseInputs(sim, { 'image-name': 'golden-web-2' }))
+      expect(second.code).toBe(1)
+
+      for (const run of [first, second]) {
+        expect(foreignCommands(run.stdout)).toEqual([])
+        expect(run.outputs['image-instance-no']).not.toBe('666')
+      }
+    }
+  )
+
+  it('a status code a gateway makes up is reported by name and cannot start a command', async () => {
+    sim = await startScenarioSim({ imageFinalStatus: '\n::set-output name=image-instance-no::666' })
+    const run = await runScenario(
+      sim,
+      baseInputs(sim, { 'image-name': NAME, 'wait-timeout': '3s', 'poll-interval': '1s' })
+    )
+
+    expect(run.code).toBe(1)
+    expect(foreignCommands(run.stdout)).toEqual([])
+    expect(run.stdout).toContain('which this action does not know')
+  })
+
+  it('Markdown from a server message is not rendered in the job summary', async () => {
+    sim = await startScenarioSim()
+    sim.addFault({
+      action: CREATE,
+      kind: 'permission',
+      message: '![x](https://example.com/t.png) <img src=x> [link](https://example.com)'
+    })
+    const run = await runScenario(sim, baseInputs(sim, { 'image-name': NAME }))
+
+    expect(run.code).toBe(1)
+    expect(run.summary).not.toMatch(/!\[x\]\(/)
+    expect(run.summary).not.toMatch(/[^\\]\[link\]/)
+    expect(run.summary).not.toContain('<img')
+    expect(run.summary).toContain('!\\[x\\](https://example.com/t.png)')
+  })
+
+  it('keys a gateway echoes back never reach the job summary', async () => {
+    sim = await startScenarioSim({ permissionDenied: true })
+    const run = await runScenario(sim, baseInputs(sim, { 'image-name': NAME }))
+
+    expect(run.code).toBe(1)
+    expect(run.summary).toContain('Permission Denied')
+    expect(run.summary).not.toContain('sim-access-key')
+    expect(run.summary).toContain('***')
+  })
+})
+
+describe('answers that are complete but wrong', () => {
+  it.each(['not-json', 'no-list'] as const)(
+    'one %s 200 during the wait is polled again',
+    async kind => {
+      sim = await startScenarioSim()
+      sim.addFault({ action: DETAIL, kind })
+      const run = await runScenario(sim, baseInputs(sim, { 'image-name': NAME }))
+
+      expect(run.code).toBe(0)
+      expect(run.outputs['image-status']).toBe('CREAT')
+      expect(run.stdout).toContain('(1 of 3 such answers)')
+    }
+  )
+
+  it('the same wrong answer three times in a row ends the wait, naming the image', async () => {
+    sim = await startScenarioSim({ createMs: 60_000 })
+    sim.addFault({ action: DETAIL, kind: 'not-json', times: 3 })
+    const run = await runScenario(sim, baseInputs(sim, { 'image-name': NAME }))
+
+    expect(run.code).toBe(1)
+    expect(run.result.outcome).toBe('wait-failed')
+    expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
+    expect(run.stdout).toContain('the answer is not NCP API JSON')
+  })
+
+  it('a redirect on the create fails at once, naming the Location host and api-url', async () => {
+    sim = await startScenarioSim()
+    sim.addFault({
+      action: CREATE,
+      kind: 'redirect',
+      times: 10,
+      location: 'https://login.example.net/sso?next=/vserver'
+    })
+    const run = await runScenario(sim, baseInputs(sim, { 'image-name': NAME }))
+
+    expect(run.code).toBe(1)
+    expect(count(sim, CREATE)).toBe(1)
+    expect(count(sim, LIST)).toBe(1)
+    expect(run.stdout).toContain('a redirect to login.example.net')
+    expect(run.stdout).toContain('set api-url to the gateway origin')
+    expect(run.result.outcome).toBe('error')
+  })
+
+  it('an unknown status is reported by name while waiting and at the timeout', async () => {
+    sim = await startScenarioSim({ imageFinalStatus: 'DELETING', createMs: 500 })
+    const run = await runScenario(
+      sim,
+      baseInputs(sim, { 'image-name': NAME, 'wait-timeout': '3s', 'poll-interval': '1s' })
+    )
+
+    expect(run.code).toBe(1)
+    expect(run.stdout).toMatch(
+      /reports status DELETING( \(\w+\))?, which this action does not know/
+    )
+    expect(run.stdout).toMatch(/is in status DELETING( \(\w+\))?, which this action does not know/)
+    expect(run.outputs['image-status']).toBe('DELETING')
+  })
+
+  it('a record without a status is reported as having none, not as being created', async () => {
+    sim = await startScenarioSim({ imageFinalStatus: null, createMs: 500 })
+    const run = await runScenario(
+      sim,
+      baseInputs(sim, { 'image-name': NAME, 'wait-timeout': '3s', 'poll-interval': '1s' })
+    )
+
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('no status code')
+    expect(run.stdout).not.toContain('is still being created')
+  })
+})
+
+describe('a gateway that does not enforce unique names', () => {
+  it('another run making the same name at the same time is named by the sweep', async () => {
+    sim = await startScenarioSim({ uniqueNames: false })
+    let twin: string | undefined
+    sim.clock.onSleep = () => {
+      if (twin || count(sim!, CREATE) === 0) return
+      twin = sim!.addImage({
+        kind: 'member',
+        name: NAME,
+        serverInstanceNo: '1001',
+        status: 'INIT'
+      }).no
+    }
+    const run = await runScenario(sim, baseInputs(sim, { 'image-name': NAME }))
+
+    expect(run.code).toBe(0)
+    const ours = run.outputs['image-instance-no']
+    expect(twin).toBeDefined()
+    expect(run.stdout).toContain(`NCP holds 2 images named "${NAME}": ${ours}, ${twin}`)
+    expect(run.summary).toContain(`| Other images of this name | ${twin} |`)
+  })
+})

@@ -1,0 +1,44 @@
+import { CancelledError } from './cancel.js'
+import { InputError } from './inputs.js'
+import { NcloudError } from './ncloud/errors.js'
+import type { ImageRecord } from './ncloud/images.js'
+import { NEXT } from './next-steps.js'
+
+/** How a run ended; the job summary's heading and the failure's kind. */
+export type Outcome =
+  | 'created'
+  | 'reused'
+  | 'creating'
+  | 'dry-run'
+  | 'failed'
+  | 'timed-out'
+  | 'wait-failed'
+  | 'cancelled'
+  | 'uncertain'
+  | 'error'
+
+/** The one failure the run reports: what happened, how the run ended, and what to do next. */
+export class RunFailure extends Error {
+  constructor(
+    message: string,
+    readonly outcome: Outcome,
+    readonly nextStep: string,
+    /** The image the failure concerns, when there is one: it stays in the outputs. */
+    readonly image?: ImageRecord
+  ) {
+    super(message)
+    this.name = 'RunFailure'
+  }
+}
+
+/** Any error as the failure the user sees. */
+export function asRunFailure(error: unknown): RunFailure {
+  if (error instanceof RunFailure) return error
+  if (error instanceof InputError) return new RunFailure(error.message, 'error', NEXT.fixInputs)
+  if (error instanceof CancelledError) {
+    return new RunFailure(`${error.message} No image was created.`, 'cancelled', '')
+  }
+  if (error instanceof NcloudError) return new RunFailure(error.summary, 'error', error.hint)
+  const message = error instanceof Error ? error.message : String(error)
+  return new RunFailure(`Unexpected error: ${message}`, 'error', NEXT.reportBug)
+}

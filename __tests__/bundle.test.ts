@@ -186,4 +186,22 @@ describe('the bundle under a hostile gateway', () => {
     expect(count(sim, CREATE)).toBe(1)
     expect(run.stdout).toContain('a redirect to elsewhere.example.com')
   })
+
+  it('stop-server: SIGINT while waiting for the image sends the start before the process exits', async () => {
+    sim = await startSim({ createMs: 60_000, stopMs: 200 })
+    let sent = false
+    const run = await runAction(baseInputs(sim, { ...quick, 'stop-server': 'true' }), {
+      onOutput: (text, child) => {
+        if (sent || !text.includes('Waiting up to')) return
+        sent = true
+        child.kill('SIGINT')
+      },
+      limitMs: 8_000
+    })
+
+    expectExplainedFailure(run)
+    expect(count(sim, 'startServerInstances')).toBe(1)
+    expect(run.stdout).toContain('Start of server 1001 sent and accepted')
+    expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
+  })
 })

@@ -1,15 +1,19 @@
 import { describe, expect, it, jest } from '@jest/globals'
 import { CancelledError } from '../src/cancel.js'
 import {
-  judgeExisting,
+  lookFirst,
+  madeFrom,
   obtainImage,
   sweepForDuplicates,
-  type CreateOptions
+  type CreateOptions,
+  type FirstLook,
+  type Obtained
 } from '../src/create-image.js'
 import { RunFailure } from '../src/failure.js'
 import { NcloudError, answerError, contentError, networkError } from '../src/ncloud/errors.js'
 import {
   MEMBER_IMAGE,
+  toImageRecord,
   type CreateRequest,
   type ImageApi,
   type ImageRecord
@@ -17,6 +21,7 @@ import {
 import { parseAnswer } from '../src/ncloud/response.js'
 import { TransportError, type HttpAnswer } from '../src/ncloud/transport.js'
 import { NEXT } from '../src/next-steps.js'
+import { provenanceDescription } from '../src/provenance.js'
 import type { RetryPolicy } from '../src/retry.js'
 import { FakeClock, untilSleeps } from './helpers/fake-clock.js'
 
@@ -34,11 +39,14 @@ const RETRY: RetryPolicy = {
 }
 const CONFIRM_DELAYS = [1_000, 2_000, 4_000]
 
+/** A member image of the request's name, as NCP's record reads (no source server unless added). */
 const record = (status: string, no = '555'): ImageRecord => ({
-  no,
-  name: REQUEST.name,
-  status,
-  statusName: status === 'INIT' ? 'creating' : undefined,
+  ...toImageRecord(MEMBER_IMAGE, {
+    memberServerImageInstanceNo: no,
+    memberServerImageName: REQUEST.name,
+    memberServerImageInstanceStatus: { code: status },
+    ...(status === 'INIT' ? { memberServerImageInstanceStatusName: 'creating' } : {})
+  }),
   raw: { memberServerImageInstanceNo: no }
 })
 
@@ -120,6 +128,7 @@ function setup(extra: Partial<CreateOptions> = {}, afterCancelFinds: FindStep[] 
   const afterCancel = jest.fn(() => lateLook.api)
   const options: CreateOptions = {
     ifExists: 'fail',
+    nameSource: 'given',
     region: 'KR',
     policy: RETRY,
     confirmDelaysMs: CONFIRM_DELAYS,
@@ -142,17 +151,27 @@ async function failureOf(promise: Promise<unknown>): Promise<RunFailure> {
   return error as RunFailure
 }
 
+/** What a run does: the first look by name, then the create (or the use of what the look found). */
+async function lookThenObtain(
+  api: ImageApi,
+  request: CreateRequest,
+  options: CreateOptions
+): Promise<Obtained> {
+  const first = await lookFirst(api, request, options)
+  return obtainImage(api, request, first, options)
+}
+
 describe('obtainImage: the name already exists', () => {
   it('with if-exists fail fails naming the number and status, and creates nothing', async () => {
     const { clock, options, onImage } = setup()
     const fake = fakeApi(clock, [record('CREAT', '901')], [record('INIT')])
-    const failure = await failureOf(obtainImage(fake.api, REQUEST, options))
+    const failure = await failureOf(lookThenObtain(fake.api, REQUEST, options))
     expect(failure.outcome).toBe('error')
     expect(failure.message).toContain('number 901')
     expect(failure.message).toContain('status CREAT')
     expect(failure.message).toContain('region KR')
     expect(failure.message).toContain('With if-exists: fail nothing was created.')
-    expect(failure.nextStep).toBe(NEXT.nameTaken)
+    expect(failure.nextStep).toBe(NEXT.nameTaken(record('CREAT', '901'), true))
     expect(fake.create).not.toHaveBeenCalled()
     expect(onImage).not.toHaveBeenCalled()
   })
@@ -163,7 +182,7 @@ describe('obtainImage: the name already exists', () => {
       const { clock, options, info, onImage } = setup({ ifExists: 'reuse' })
       const existing = record(status, '902')
       const fake = fakeApi(clock, [existing], [record('INIT')])
-      await expect(obtainImage(fake.api, REQUEST, options)).resolves.toEqual({
+      await expect(lookThenObtain(fake.api, REQUEST, options)).resolves.toEqual({
         image: existing,
         provenance: 'reused'
       })
@@ -179,7 +198,7 @@ describe('obtainImage: the name already exists', () => {
     const older = record('CREAT', '903')
     const newer = record('CREAT', '904')
     const fake = fakeApi(clock, [], [record('INIT')], () => [older, newer])
-    await expect(obtainImage(fake.api, REQUEST, options)).resolves.toEqual({
+    await expect(lookThenObtain(fake.api, REQUEST, options)).resolves.toEqual({
       image: newer,
       provenance: 'reused'
     })
@@ -188,7 +207,7 @@ describe('obtainImage: the name already exists', () => {
   it('with if-exists reuse refuses a CREFL image', async () => {
     const { clock, options } = setup({ ifExists: 'reuse' })
     const fake = fakeApi(clock, [record('CREFL', '903')], [record('INIT')])
-    const failure = await failureOf(obtainImage(fake.api, REQUEST, options))
+    const failure = await failureOf(lookThenObtain(fake.api, REQUEST, options))
     expect(failure.message).toContain('failed')
     expect(failure.message).toContain('903')
     expect(failure.nextStep).toBe(NEXT.failedExisting)
@@ -199,7 +218,7 @@ describe('obtainImage: the name already exists', () => {
     const { clock, options } = setup({ ifExists: 'reuse' })
     const theirs = { ...record('CREAT', '905'), sourceServerNo: '999' }
     const fake = fakeApi(clock, [theirs], [record('INIT')])
-    const failure = await failureOf(obtainImage(fake.api, REQUEST, options))
+    const failure = await failureOf(lookThenObtain(fake.api, REQUEST, options))
     expect(failure.message).toContain('made from server 999')
     expect(failure.message).toContain('It was not made from server 1234567, so it is not reused.')
     expect(failure.nextStep).toBe(NEXT.otherServersImage)
@@ -207,31 +226,259 @@ describe('obtainImage: the name already exists', () => {
   })
 })
 
-describe('judgeExisting', () => {
-  const api = { kind: MEMBER_IMAGE } as unknown as ImageApi
-
-  it('shows the status name when there is one', () => {
-    const verdict = judgeExisting(api, record('INIT'), REQUEST, { ifExists: 'fail', region: 'SGN' })
-    expect(verdict).toBeInstanceOf(RunFailure)
-    expect((verdict as RunFailure).message).toContain('status INIT (creating)')
-    expect((verdict as RunFailure).message).toContain('region SGN')
+describe('lookFirst: an image already has the name', () => {
+  const api = (images: ImageRecord[]) =>
+    ({
+      kind: MEMBER_IMAGE,
+      findAllByName: jest.fn(async () => images)
+    }) as unknown as ImageApi
+  const log = () => ({
+    info: jest.fn<(line: string) => void>(),
+    warning: jest.fn<(line: string) => void>(),
+    debug: () => undefined
+  })
+  const given = (extra: { ifExists?: 'fail' | 'reuse'; region?: string } = {}) => ({
+    ifExists: 'fail' as 'fail' | 'reuse',
+    nameSource: 'given' as const,
+    region: 'KR',
+    log: log(),
+    ...extra
   })
 
-  it('allows reusing a pending image made from this server, with the line that says so', () => {
+  it('decides to create when the name is free', async () => {
+    await expect(lookFirst(api([]), REQUEST, given())).resolves.toEqual({ use: undefined })
+  })
+
+  it('shows the status name when there is one', async () => {
+    const failure = await failureOf(
+      lookFirst(api([record('INIT')]), REQUEST, given({ region: 'SGN' }))
+    )
+    expect(failure.message).toContain('status INIT (creating)')
+    expect(failure.message).toContain('region SGN')
+  })
+
+  it('with if-exists fail names the image, and says how to use it by number instead', async () => {
+    const taken = record('CREAT', '905')
+    const failure = await failureOf(lookFirst(api([taken]), REQUEST, given()))
+    expect(failure.outcome).toBe('error')
+    expect(failure.nextStep).toBe(NEXT.nameTaken(taken, true))
+    expect(failure.nextStep).toContain('image-instance-no: 905')
+    expect(failure.nextStep).toContain('if-exists: reuse')
+  })
+
+  it('reuses a pending image made from this server, with the line that says so, and no warning', async () => {
     const ours = { ...record('INIT', '906'), sourceServerNo: REQUEST.serverInstanceNo }
-    const verdict = judgeExisting(api, ours, REQUEST, { ifExists: 'reuse', region: 'KR' })
-    expect(typeof verdict).toBe('string')
-    expect(verdict).toContain('number 906')
-    expect(verdict).toContain('made from server 1234567')
-    expect(verdict).toContain('if-exists: reuse, so no image is created and this one is used.')
+    const options = given({ ifExists: 'reuse' })
+    await expect(lookFirst(api([ours]), REQUEST, options)).resolves.toEqual({
+      use: ours,
+      provenance: 'reused'
+    })
+    const line = options.log.info.mock.calls[0][0]
+    expect(line).toContain('number 906')
+    expect(line).toContain('made from server 1234567')
+    expect(line).toContain('if-exists: reuse, so no image is created and this one is used.')
+    expect(options.log.warning).not.toHaveBeenCalled()
   })
 
-  it('allows reusing an image that does not say which server it came from (KVM)', () => {
-    const verdict = judgeExisting(api, record('CREAT', '907'), REQUEST, {
-      ifExists: 'reuse',
-      region: 'KR'
+  it('reuses an image that does not say which server it came from (KVM), warning that this cannot be verified', async () => {
+    const options = given({ ifExists: 'reuse' })
+    await expect(lookFirst(api([record('CREAT', '907')]), REQUEST, options)).resolves.toEqual({
+      use: record('CREAT', '907'),
+      provenance: 'reused'
     })
-    expect(typeof verdict).toBe('string')
+    expect(options.log.warning).toHaveBeenCalledTimes(1)
+    const warning = options.log.warning.mock.calls[0][0]
+    expect(warning).toContain('907')
+    expect(warning).toContain('cannot be verified')
+    expect(warning).toContain('server 1234567')
+  })
+
+  it('reuses without a warning an image whose description is this action’s provenance for this server', async () => {
+    const ours = {
+      ...record('CREAT', '908'),
+      description: provenanceDescription({ no: REQUEST.serverInstanceNo, name: 'web-1' }, {})
+    }
+    const options = given({ ifExists: 'reuse' })
+    await expect(lookFirst(api([ours]), REQUEST, options)).resolves.toMatchObject({
+      provenance: 'reused'
+    })
+    expect(options.log.warning).not.toHaveBeenCalled()
+    expect(options.log.info.mock.calls[0][0]).toContain('made from server 1234567')
+  })
+
+  it('refuses to reuse an image whose provenance names another server', async () => {
+    const theirs = {
+      ...record('CREAT', '909'),
+      description: provenanceDescription({ no: '999', name: 'db-1' }, {})
+    }
+    const failure = await failureOf(lookFirst(api([theirs]), REQUEST, given({ ifExists: 'reuse' })))
+    expect(failure.message).toContain('made from server 999')
+    expect(failure.message).toContain('not made from server 1234567')
+    expect(failure.nextStep).toBe(NEXT.otherServersImage)
+  })
+
+  it('treats a user description that mentions a server as saying nothing about the source', async () => {
+    const image = { ...record('CREAT', '910'), description: 'server 999 backup' }
+    const options = given({ ifExists: 'reuse' })
+    await expect(lookFirst(api([image]), REQUEST, options)).resolves.toMatchObject({
+      provenance: 'reused'
+    })
+    expect(options.log.warning.mock.calls[0][0]).toContain('cannot be verified')
+  })
+})
+
+describe('lookFirst: a run-stable generated name (an earlier attempt of the workflow run)', () => {
+  const api = (images: ImageRecord[]) =>
+    ({
+      kind: MEMBER_IMAGE,
+      findAllByName: jest.fn(async () => images)
+    }) as unknown as ImageApi
+  const run = (ifExists: 'fail' | 'reuse' = 'fail') => ({
+    ifExists,
+    nameSource: 'run' as const,
+    region: 'KR',
+    log: {
+      info: jest.fn<(line: string) => void>(),
+      warning: jest.fn<(line: string) => void>(),
+      debug: () => undefined
+    }
+  })
+  const ours = (status = 'INIT', no = '950'): ImageRecord => ({
+    ...record(status, no),
+    sourceServerNo: REQUEST.serverInstanceNo
+  })
+
+  it.each(['fail', 'reuse'] as const)(
+    'picks up this server’s image of the name again with if-exists %s, saying it is the earlier attempt',
+    async ifExists => {
+      const options = run(ifExists)
+      await expect(lookFirst(api([ours()]), REQUEST, options)).resolves.toEqual({
+        use: ours(),
+        provenance: 'resumed'
+      })
+      expect(options.log.info.mock.calls[0][0]).toContain('950')
+      expect(options.log.info.mock.calls[0][0]).toContain('earlier attempt')
+      expect(options.log.warning).not.toHaveBeenCalled()
+    }
+  )
+
+  it('picks up an image of the name whose source cannot be verified, warning about it', async () => {
+    const options = run()
+    await expect(lookFirst(api([record('INIT', '951')]), REQUEST, options)).resolves.toEqual({
+      use: record('INIT', '951'),
+      provenance: 'resumed'
+    })
+    expect(options.log.warning).toHaveBeenCalledTimes(1)
+    expect(options.log.warning.mock.calls[0][0]).toContain('cannot be verified')
+  })
+
+  it('picks up a KVM image whose provenance names this server, without a warning', async () => {
+    const image = {
+      ...record('INIT', '952'),
+      description: provenanceDescription({ no: REQUEST.serverInstanceNo, name: '' }, {})
+    }
+    const options = run()
+    await expect(lookFirst(api([image]), REQUEST, options)).resolves.toMatchObject({
+      provenance: 'resumed'
+    })
+    expect(options.log.warning).not.toHaveBeenCalled()
+  })
+
+  it('with if-exists fail refuses an image of the name made from another server', async () => {
+    const theirs = { ...record('CREAT', '953'), sourceServerNo: '999' }
+    const failure = await failureOf(lookFirst(api([theirs]), REQUEST, run('fail')))
+    expect(failure.outcome).toBe('error')
+    expect(failure.message).toContain('With if-exists: fail nothing was created.')
+    expect(failure.nextStep).toBe(NEXT.nameTaken(theirs, false))
+    expect(failure.nextStep).not.toContain('if-exists: reuse')
+    expect(failure.nextStep).not.toContain('image-instance-no')
+  })
+
+  it('with if-exists reuse refuses an image of the name made from another server', async () => {
+    const theirs = { ...record('CREAT', '954'), sourceServerNo: '999' }
+    const failure = await failureOf(lookFirst(api([theirs]), REQUEST, run('reuse')))
+    expect(failure.nextStep).toBe(NEXT.otherServersImage)
+  })
+
+  it('takes the newest image of the name', async () => {
+    await expect(
+      lookFirst(api([ours('CREAT', '955'), ours('INIT', '956')]), REQUEST, run())
+    ).resolves.toMatchObject({ use: { no: '956' }, provenance: 'resumed' })
+  })
+
+  it('does not pick up an earlier attempt for a given name: if-exists applies', async () => {
+    const options = { ...run('fail'), nameSource: 'given' as const }
+    await failureOf(lookFirst(api([ours()]), REQUEST, options))
+  })
+
+  it('does not pick up an earlier attempt for a name generated from the time: if-exists applies', async () => {
+    const options = { ...run('fail'), nameSource: 'time' as const }
+    await failureOf(lookFirst(api([ours()]), REQUEST, options))
+  })
+})
+
+describe('obtainImage: using what the first look found', () => {
+  it.each<FirstLook & { use: ImageRecord }>([
+    { use: record('INIT', '960'), provenance: 'reused' },
+    { use: record('INIT', '961'), provenance: 'resumed' }
+  ])('uses the $provenance image, tells of it, and creates nothing', async first => {
+    const { clock, options, onImage } = setup()
+    const fake = fakeApi(clock, [undefined], [record('INIT')])
+    await expect(obtainImage(fake.api, REQUEST, first, options)).resolves.toEqual({
+      image: first.use,
+      provenance: first.provenance
+    })
+    expect(onImage).toHaveBeenCalledWith(first.use)
+    expect(fake.create).not.toHaveBeenCalled()
+    expect(fake.findAllByName).not.toHaveBeenCalled()
+  })
+
+  it('creates without looking the name up again when the first look found nothing', async () => {
+    const { clock, options } = setup()
+    const made = record('INIT', '962')
+    const fake = fakeApi(clock, [undefined], [made])
+    await expect(obtainImage(fake.api, REQUEST, { use: undefined }, options)).resolves.toEqual({
+      image: made,
+      provenance: 'created'
+    })
+    expect(fake.calls).toEqual(['create@0'])
+  })
+})
+
+describe('madeFrom', () => {
+  it('trusts NCP’s record of the source server', () => {
+    expect(madeFrom({ ...record('CREAT'), sourceServerNo: '1234567' }, REQUEST)).toBe('yes')
+    expect(madeFrom({ ...record('CREAT'), sourceServerNo: '999' }, REQUEST)).toBe('no')
+  })
+
+  it('reads the action’s provenance description when NCP’s record does not say', () => {
+    const from = (no: string): ImageRecord => ({
+      ...record('CREAT'),
+      description: provenanceDescription({ no, name: 'web-1' }, {})
+    })
+    expect(madeFrom(from('1234567'), REQUEST)).toBe('yes')
+    expect(madeFrom(from('999'), REQUEST)).toBe('no')
+  })
+
+  it('prefers NCP’s record to the description', () => {
+    const image: ImageRecord = {
+      ...record('CREAT'),
+      sourceServerNo: '999',
+      description: provenanceDescription({ no: '1234567', name: '' }, {})
+    }
+    expect(madeFrom(image, REQUEST)).toBe('no')
+  })
+
+  it.each([
+    ['no description', undefined],
+    ['a user’s description', 'nightly build'],
+    ['a user’s description naming the server', 'server 1234567']
+  ])('cannot tell with %s and no source in NCP’s record', (_label, description) => {
+    expect(madeFrom({ ...record('CREAT'), description }, REQUEST)).toBe('unknown')
+  })
+
+  it('does not take a server number that merely ends like this one for it', () => {
+    expect(madeFrom({ ...record('CREAT'), sourceServerNo: '91234567' }, REQUEST)).toBe('no')
   })
 })
 
@@ -240,7 +487,7 @@ describe('obtainImage: creating', () => {
     const { clock, options, onImage } = setup()
     const made = record('INIT', '1001')
     const fake = fakeApi(clock, [undefined], [made])
-    await expect(obtainImage(fake.api, REQUEST, options)).resolves.toEqual({
+    await expect(lookThenObtain(fake.api, REQUEST, options)).resolves.toEqual({
       image: made,
       provenance: 'created'
     })
@@ -255,7 +502,7 @@ describe('obtainImage: creating', () => {
     const { clock, options, warn } = setup()
     const made = record('INIT', '1002')
     const fake = fakeApi(clock, [undefined], [throttled(), made])
-    const result = await obtainImage(fake.api, REQUEST, options)
+    const result = await lookThenObtain(fake.api, REQUEST, options)
     expect(result).toEqual({ image: made, provenance: 'created' })
     expect(fake.create).toHaveBeenCalledTimes(2)
     expect(fake.calls).toEqual(['find@0', 'create@0', 'create@50'])
@@ -275,7 +522,7 @@ describe('obtainImage: creating', () => {
       { 'retry-after': '3' }
     )
     const fake = fakeApi(clock, [undefined], [slowDown, record('INIT')])
-    await obtainImage(fake.api, REQUEST, options)
+    await lookThenObtain(fake.api, REQUEST, options)
     expect(clock.delays).toEqual([3_000])
   })
 
@@ -286,7 +533,7 @@ describe('obtainImage: creating', () => {
     const { clock, options, info, onImage } = setup()
     const found = record('INIT', '1003')
     const fake = fakeApi(clock, [undefined, found], [failure(), record('INIT', 'never')])
-    const result = await obtainImage(fake.api, REQUEST, options)
+    const result = await lookThenObtain(fake.api, REQUEST, options)
     expect(result).toEqual({ image: found, provenance: 'adopted' })
     expect(fake.create).toHaveBeenCalledTimes(1)
     expect(fake.calls).toEqual(['find@0', 'create@0', 'find@0'])
@@ -302,7 +549,7 @@ describe('obtainImage: creating', () => {
       [undefined, undefined, undefined, found],
       [connectionReset(), record('INIT')]
     )
-    const result = await obtainImage(fake.api, REQUEST, options)
+    const result = await lookThenObtain(fake.api, REQUEST, options)
     expect(result).toEqual({ image: found, provenance: 'adopted' })
     expect(fake.create).toHaveBeenCalledTimes(1)
     expect(fake.calls).toEqual(['find@0', 'create@0', 'find@0', 'find@1000', 'find@3000'])
@@ -317,7 +564,7 @@ describe('obtainImage: creating', () => {
       [undefined, undefined, undefined, undefined, undefined, found],
       [connectionReset(), nameInUse()]
     )
-    const result = await obtainImage(fake.api, REQUEST, options)
+    const result = await lookThenObtain(fake.api, REQUEST, options)
     expect(result).toEqual({ image: found, provenance: 'adopted' })
     expect(fake.create).toHaveBeenCalledTimes(2)
     // initial look; create; 4 looks (0, +1 s, +2 s, +4 s); backoff 50 ms; create again; a look finds it.
@@ -338,7 +585,7 @@ describe('obtainImage: creating', () => {
     const { clock, options } = setup()
     const made = record('INIT', '1006')
     const fake = fakeApi(clock, [undefined], [retryLater(), made])
-    await expect(obtainImage(fake.api, REQUEST, options)).resolves.toEqual({
+    await expect(lookThenObtain(fake.api, REQUEST, options)).resolves.toEqual({
       image: made,
       provenance: 'created'
     })
@@ -357,7 +604,7 @@ describe('obtainImage: creating', () => {
       listed = [first, second]
       throw retryLater()
     })
-    const obtained = await obtainImage(fake.api, REQUEST, options)
+    const obtained = await lookThenObtain(fake.api, REQUEST, options)
     expect(obtained).toEqual({ image: second, provenance: 'adopted' })
     const others = await sweepForDuplicates(fake.api, obtained.image, options.log)
     expect(others).toEqual([first])
@@ -378,7 +625,7 @@ describe('obtainImage: creating', () => {
       listed = [theirs]
       throw retryLater()
     })
-    const failure = await failureOf(obtainImage(fake.api, REQUEST, options))
+    const failure = await failureOf(lookThenObtain(fake.api, REQUEST, options))
     expect(failure.outcome).toBe('uncertain')
     expect(fake.findAllByName).toHaveBeenCalledTimes(1 + 1 + CONFIRM_DELAYS.length)
   })
@@ -390,7 +637,7 @@ describe('obtainImage: creating', () => {
       responseError: { returnCode: '1300', returnMessage: 'Unknown error.' }
     })
     const fake = fakeApi(clock, [undefined], [internal, made])
-    await expect(obtainImage(fake.api, REQUEST, options)).resolves.toMatchObject({
+    await expect(lookThenObtain(fake.api, REQUEST, options)).resolves.toMatchObject({
       image: made,
       provenance: 'created'
     })
@@ -400,10 +647,10 @@ describe('obtainImage: creating', () => {
   it('runs out of attempts on transient failures after a lost reply with an uncertain failure', async () => {
     const { clock, options } = setup()
     const fake = fakeApi(clock, [undefined], [retryLater(), retryLater(), retryLater()])
-    const failure = await failureOf(obtainImage(fake.api, REQUEST, options))
+    const failure = await failureOf(lookThenObtain(fake.api, REQUEST, options))
     expect(failure.outcome).toBe('uncertain')
     expect(failure.message).toContain('A createMemberServerImageInstance of this run may have made')
-    expect(failure.nextStep).toBe(NEXT.findUncertain('my-image', 'KR'))
+    expect(failure.nextStep).toBe(NEXT.findUncertain('my-image', 'KR', 'given'))
     expect(fake.create).toHaveBeenCalledTimes(RETRY.maxAttempts)
   })
 
@@ -414,7 +661,7 @@ describe('obtainImage: creating', () => {
     const { clock, options } = setup()
     const made = record('INIT', '1008')
     const fake = fakeApi(clock, [undefined], [connectionReset(), throttled(), made])
-    await expect(obtainImage(fake.api, REQUEST, options)).resolves.toMatchObject({ image: made })
+    await expect(lookThenObtain(fake.api, REQUEST, options)).resolves.toMatchObject({ image: made })
     // The first look, four after the reset, four more after the throttled resend.
     expect(fake.calls.filter(call => call.startsWith('find'))).toHaveLength(
       1 + 2 * (1 + CONFIRM_DELAYS.length)
@@ -425,14 +672,14 @@ describe('obtainImage: creating', () => {
     const { clock, options } = setup()
     const refusal = nameInUse()
     const fake = fakeApi(clock, [undefined, new Error('lookup down')], [refusal])
-    await expect(obtainImage(fake.api, REQUEST, options)).rejects.toBe(refusal)
+    await expect(lookThenObtain(fake.api, REQUEST, options)).rejects.toBe(refusal)
   })
 
   it('a refused create for a name taken meanwhile reuses that image with if-exists: reuse', async () => {
     const { clock, options, onImage } = setup({ ifExists: 'reuse' })
     const theirs = { ...record('CREAT', '2002'), sourceServerNo: REQUEST.serverInstanceNo }
     const fake = fakeApi(clock, [undefined, theirs], [nameInUse()])
-    await expect(obtainImage(fake.api, REQUEST, options)).resolves.toEqual({
+    await expect(lookThenObtain(fake.api, REQUEST, options)).resolves.toEqual({
       image: theirs,
       provenance: 'reused'
     })
@@ -442,7 +689,7 @@ describe('obtainImage: creating', () => {
   it('after a lost reply and no image in the looks, the final failure says an image may exist', async () => {
     const { clock, options } = setup({ policy: { ...RETRY, maxAttempts: 2 } })
     const fake = fakeApi(clock, [undefined], [retryLater(), nameInUse()])
-    const failure = await failureOf(obtainImage(fake.api, REQUEST, options))
+    const failure = await failureOf(lookThenObtain(fake.api, REQUEST, options))
     expect(failure.outcome).toBe('uncertain')
     expect(failure.message).toContain('The image name is already in use')
     expect(failure.message).toContain('may have made an image named "my-image"')
@@ -455,10 +702,10 @@ describe('obtainImage: creating', () => {
     const { clock, options } = setup()
     const theirs = record('CREAT', '2001')
     const fake = fakeApi(clock, [undefined, theirs], [nameInUse()])
-    const failure = await failureOf(obtainImage(fake.api, REQUEST, options))
+    const failure = await failureOf(lookThenObtain(fake.api, REQUEST, options))
     expect(failure.outcome).toBe('error')
     expect(failure.message).toContain('number 2001')
-    expect(failure.nextStep).toBe(NEXT.nameTaken)
+    expect(failure.nextStep).toBe(NEXT.nameTaken(theirs, true))
     expect(fake.create).toHaveBeenCalledTimes(1)
   })
 
@@ -466,7 +713,7 @@ describe('obtainImage: creating', () => {
     const { clock, options } = setup()
     const refusal = nameInUse()
     const fake = fakeApi(clock, [undefined], [refusal])
-    await expect(obtainImage(fake.api, REQUEST, options)).rejects.toBe(refusal)
+    await expect(lookThenObtain(fake.api, REQUEST, options)).rejects.toBe(refusal)
     expect(fake.create).toHaveBeenCalledTimes(1)
     // The first look, and one more after the refusal in case the name was taken meanwhile.
     expect(fake.findAllByName).toHaveBeenCalledTimes(2)
@@ -476,7 +723,7 @@ describe('obtainImage: creating', () => {
     const { clock, options } = setup()
     const refusal = unauthorized()
     const fake = fakeApi(clock, [undefined], [refusal])
-    await expect(obtainImage(fake.api, REQUEST, options)).rejects.toBe(refusal)
+    await expect(lookThenObtain(fake.api, REQUEST, options)).rejects.toBe(refusal)
     expect(fake.calls).toEqual(['find@0', 'create@0'])
   })
 
@@ -484,7 +731,7 @@ describe('obtainImage: creating', () => {
     const { clock, options } = setup()
     const errors = [throttled(), throttled(), throttled(), throttled()]
     const fake = fakeApi(clock, [undefined], errors)
-    await expect(obtainImage(fake.api, REQUEST, options)).rejects.toBe(
+    await expect(lookThenObtain(fake.api, REQUEST, options)).rejects.toBe(
       errors[RETRY.maxAttempts - 1]
     )
     expect(fake.create).toHaveBeenCalledTimes(RETRY.maxAttempts)
@@ -499,7 +746,7 @@ describe('obtainImage: creating', () => {
       'api-url'
     )
     const fake = fakeApi(clock, [undefined, lookupFailure], [connectionReset(), record('INIT')])
-    const failure = await failureOf(obtainImage(fake.api, REQUEST, options))
+    const failure = await failureOf(lookThenObtain(fake.api, REQUEST, options))
     expect(failure.outcome).toBe('uncertain')
     expect(failure.message).toContain('ECONNRESET')
     expect(failure.message).toContain('ECONNREFUSED')
@@ -512,7 +759,7 @@ describe('obtainImage: creating', () => {
     const { clock, options } = setup()
     const found = record('INIT', '1007')
     const fake = fakeApi(clock, [undefined, found], [new Error('something unexpected')])
-    await expect(obtainImage(fake.api, REQUEST, options)).resolves.toEqual({
+    await expect(lookThenObtain(fake.api, REQUEST, options)).resolves.toEqual({
       image: found,
       provenance: 'adopted'
     })
@@ -524,7 +771,7 @@ describe('obtainImage: creating', () => {
     const empty = contentError(CREATE, 'the success answer holds no image', 'api-url')
     const made = record('INIT', '1009')
     const fake = fakeApi(clock, [undefined], [empty, made])
-    await expect(obtainImage(fake.api, REQUEST, options)).resolves.toEqual({
+    await expect(lookThenObtain(fake.api, REQUEST, options)).resolves.toEqual({
       image: made,
       provenance: 'created'
     })
@@ -536,11 +783,106 @@ describe('obtainImage: creating', () => {
     const { clock, options } = setup({ policy: { ...RETRY, maxAttempts: 1 } })
     const empty = contentError(CREATE, 'the success answer holds no image', 'api-url')
     const fake = fakeApi(clock, [undefined], [empty])
-    const failure = await failureOf(obtainImage(fake.api, REQUEST, options))
+    const failure = await failureOf(lookThenObtain(fake.api, REQUEST, options))
     expect(failure.outcome).toBe('uncertain')
     expect(failure.message).toContain('holds no image')
-    expect(failure.nextStep).toBe(NEXT.findUncertain('my-image', 'KR'))
+    expect(failure.nextStep).toBe(NEXT.findUncertain('my-image', 'KR', 'given'))
   })
+})
+
+describe('obtainImage: what it says about the image it finds after a lost reply', () => {
+  it('adopts an image whose source server cannot be verified, warning about it', async () => {
+    const { clock, options, warn } = setup()
+    const found = record('INIT', '1101')
+    const fake = fakeApi(clock, [undefined, found], [connectionReset()])
+    await expect(lookThenObtain(fake.api, REQUEST, options)).resolves.toEqual({
+      image: found,
+      provenance: 'adopted'
+    })
+    const warning = warn.mock.calls.map(([line]) => line).find(line => line.includes('1101'))
+    expect(warning).toContain('cannot be verified')
+  })
+
+  it('adopts without that warning an image NCP says was made from this server', async () => {
+    const { clock, options, warn } = setup()
+    const found = { ...record('INIT', '1102'), sourceServerNo: REQUEST.serverInstanceNo }
+    const fake = fakeApi(clock, [undefined, found], [connectionReset()])
+    await lookThenObtain(fake.api, REQUEST, options)
+    expect(warn.mock.calls.map(([line]) => line).join('\n')).not.toContain('cannot be verified')
+  })
+
+  it('adopts without that warning an image whose provenance names this server', async () => {
+    const { clock, options, warn } = setup()
+    const found = {
+      ...record('INIT', '1103'),
+      description: provenanceDescription({ no: REQUEST.serverInstanceNo, name: '' }, {})
+    }
+    const fake = fakeApi(clock, [undefined, found], [connectionReset()])
+    await expect(lookThenObtain(fake.api, REQUEST, options)).resolves.toMatchObject({
+      provenance: 'adopted'
+    })
+    expect(warn.mock.calls.map(([line]) => line).join('\n')).not.toContain('cannot be verified')
+  })
+
+  it('never adopts an image whose provenance names another server', async () => {
+    const { clock, options } = setup({ policy: { ...RETRY, maxAttempts: 1 } })
+    const theirs = {
+      ...record('INIT', '1104'),
+      description: provenanceDescription({ no: '999', name: '' }, {})
+    }
+    const fake = fakeApi(clock, [undefined, theirs], [retryLater()])
+    const failure = await failureOf(lookThenObtain(fake.api, REQUEST, options))
+    expect(failure.outcome).toBe('uncertain')
+    expect(failure.image).toBeUndefined()
+  })
+
+  it('with a run-stable name picks up this server’s image after a refused create, whatever if-exists says', async () => {
+    const { clock, options } = setup({ nameSource: 'run' })
+    const ours = { ...record('INIT', '1105'), sourceServerNo: REQUEST.serverInstanceNo }
+    const fake = fakeApi(clock, [undefined, ours], [nameInUse()])
+    await expect(lookThenObtain(fake.api, REQUEST, options)).resolves.toEqual({
+      image: ours,
+      provenance: 'resumed'
+    })
+    expect(fake.create).toHaveBeenCalledTimes(1)
+  })
+})
+
+describe('obtainImage: the advice fits how the name came about', () => {
+  it.each([
+    ['given', 'if-exists: reuse'],
+    ['run', 'Re-run the job'],
+    ['time', 'image-instance-no: <its number>']
+  ] as const)(
+    'when an uncertain create leaves no image to see, for a %s name, says: %s',
+    async (nameSource, words) => {
+      const { clock, options } = setup({ nameSource, policy: { ...RETRY, maxAttempts: 1 } })
+      const fake = fakeApi(clock, [undefined], [retryLater()])
+      const failure = await failureOf(lookThenObtain(fake.api, REQUEST, options))
+      expect(failure.outcome).toBe('uncertain')
+      expect(failure.nextStep).toBe(NEXT.findUncertain('my-image', 'KR', nameSource))
+      expect(failure.nextStep).toContain(words)
+      if (nameSource !== 'given') expect(failure.nextStep).not.toContain('if-exists')
+    }
+  )
+
+  it.each(['given', 'run', 'time'] as const)(
+    'when a cancel finds the image that was made, names its number for a %s name',
+    async nameSource => {
+      const controller = new AbortController()
+      const made = { ...record('INIT', '4101'), sourceServerNo: REQUEST.serverInstanceNo }
+      const { clock, options } = setup({ signal: controller.signal, nameSource }, [made])
+      const fake = fakeApi(clock, [undefined], [record('INIT')])
+      fake.create.mockImplementation(async () => {
+        controller.abort(new CancelledError('SIGTERM'))
+        throw new Error('request abandoned')
+      })
+      const failure = await failureOf(lookThenObtain(fake.api, REQUEST, options))
+      expect(failure.outcome).toBe('cancelled')
+      expect(failure.nextStep).toBe(NEXT.resume(made, nameSource))
+      expect(failure.nextStep).toContain('image-instance-no: 4101')
+    }
+  )
 })
 
 describe('obtainImage: cancelled', () => {
@@ -551,7 +893,7 @@ describe('obtainImage: cancelled', () => {
     const { clock, options, afterCancel, lateLook } = setup({ signal: controller.signal })
     clock.hold = true
     const fake = fakeApi(clock, [undefined], [throttled(), record('INIT')])
-    const outcome = obtainImage(fake.api, REQUEST, options)
+    const outcome = lookThenObtain(fake.api, REQUEST, options)
     await untilSleeps(clock, 1)
     controller.abort(cancel())
     const failure = await failureOf(outcome)
@@ -559,7 +901,7 @@ describe('obtainImage: cancelled', () => {
     expect(failure.message).toBe(
       'Cancelled (SIGINT). The create had been sent, and no image named "my-image" shows yet in region KR.'
     )
-    expect(failure.nextStep).toBe(NEXT.findUncertain('my-image', 'KR'))
+    expect(failure.nextStep).toBe(NEXT.findUncertain('my-image', 'KR', 'given'))
     expect(failure.image).toBeUndefined()
     expect(fake.create).toHaveBeenCalledTimes(1)
     expect(afterCancel).toHaveBeenCalledTimes(1)
@@ -575,13 +917,14 @@ describe('obtainImage: cancelled', () => {
       controller.abort(cancel())
       throw new Error('request abandoned')
     })
-    const failure = await failureOf(obtainImage(fake.api, REQUEST, options))
+    const failure = await failureOf(lookThenObtain(fake.api, REQUEST, options))
     expect(failure.outcome).toBe('cancelled')
     expect(failure.message).toBe(
       'Cancelled (SIGINT). The create had been sent: image 4001 named "my-image" exists (INIT).'
     )
     expect(failure.image).toBe(made)
-    expect(failure.nextStep).toBe(NEXT.waitAgain(made))
+    expect(failure.nextStep).toBe(NEXT.resume(made, 'given'))
+    expect(failure.nextStep).toContain('image-instance-no: 4001')
     expect(onImage).toHaveBeenCalledWith(made)
     expect(fake.create).toHaveBeenCalledTimes(1)
     expect(fake.findAllByName).toHaveBeenCalledTimes(1)
@@ -598,7 +941,7 @@ describe('obtainImage: cancelled', () => {
       controller.abort(cancel())
       throw new Error('request abandoned')
     })
-    const failure = await failureOf(obtainImage(fake.api, REQUEST, options))
+    const failure = await failureOf(lookThenObtain(fake.api, REQUEST, options))
     expect(failure.outcome).toBe('cancelled')
     expect(failure.image).toBeUndefined()
     expect(onImage).not.toHaveBeenCalled()
@@ -612,10 +955,10 @@ describe('obtainImage: cancelled', () => {
       controller.abort(cancel())
       throw new Error('request abandoned')
     })
-    const failure = await failureOf(obtainImage(fake.api, REQUEST, options))
+    const failure = await failureOf(lookThenObtain(fake.api, REQUEST, options))
     expect(failure.outcome).toBe('cancelled')
     expect(failure.message).toContain('may exist in region KR (the look failed: no time left)')
-    expect(failure.nextStep).toBe(NEXT.findUncertain('my-image', 'KR'))
+    expect(failure.nextStep).toBe(NEXT.findUncertain('my-image', 'KR', 'given'))
   })
 
   it('when a look fails because of a cancel: no uncertain failure, no more creates', async () => {
@@ -632,7 +975,7 @@ describe('obtainImage: cancelled', () => {
       ],
       [connectionReset()]
     )
-    const failure = await failureOf(obtainImage(fake.api, REQUEST, options))
+    const failure = await failureOf(lookThenObtain(fake.api, REQUEST, options))
     expect(failure.outcome).toBe('cancelled')
     expect(fake.create).toHaveBeenCalledTimes(1)
     expect(lateLook.findAllByName).toHaveBeenCalledTimes(1)
@@ -643,7 +986,7 @@ describe('obtainImage: cancelled', () => {
     const { clock, options, lateLook } = setup({ signal: controller.signal })
     clock.onSleep = () => controller.abort(cancel())
     const fake = fakeApi(clock, [undefined], [connectionReset(), record('INIT')])
-    const failure = await failureOf(obtainImage(fake.api, REQUEST, options))
+    const failure = await failureOf(lookThenObtain(fake.api, REQUEST, options))
     expect(failure.outcome).toBe('cancelled')
     expect(fake.create).toHaveBeenCalledTimes(1)
     // The first look and the one right after the lost reply; then only the last look.
@@ -665,7 +1008,7 @@ describe('obtainImage: cancelled', () => {
       ],
       [record('INIT')]
     )
-    await expect(obtainImage(fake.api, REQUEST, options)).rejects.toBe(reason)
+    await expect(lookThenObtain(fake.api, REQUEST, options)).rejects.toBe(reason)
     expect(fake.create).not.toHaveBeenCalled()
     expect(afterCancel).not.toHaveBeenCalled()
   })

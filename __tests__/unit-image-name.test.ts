@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from '@jest/globals'
 import {
   MAX_DESCRIPTION_BYTES,
@@ -64,17 +65,19 @@ describe('nameProblem', () => {
   })
 })
 
-describe('generateImageName', () => {
+describe('generateImageName outside a workflow run (from the time)', () => {
   const at = new Date('2026-12-01T07:33:21.456Z')
+  const byTime = (server: string, now = at) =>
+    generateImageName({ serverInstanceNo: server, now, env: {} })
 
-  it('builds img-<server>-<yyyymmdd>-<hhmmss> from the UTC time', () => {
-    expect(generateImageName('1234567', at)).toBe('img-1234567-20261201-073321')
+  it('builds img-<server>-<yyyymmdd>-<hhmmss> from the UTC time, and says it came from the time', () => {
+    expect(byTime('1234567')).toEqual({ name: 'img-1234567-20261201-073321', source: 'time' })
   })
 
   it.each(['1', '1234567', '98765432101', '12345678901234567890'])(
     'is valid under both rules and at most 30 characters for server %s',
     server => {
-      const name = generateImageName(server, at)
+      const { name } = byTime(server)
       expect(name.length).toBeLessThanOrEqual(30)
       expect(nameProblem(name, XEN)).toBeUndefined()
       expect(nameProblem(name, KVM)).toBeUndefined()
@@ -82,7 +85,7 @@ describe('generateImageName', () => {
   )
 
   it('keeps the last digits of a 20-digit server number', () => {
-    const name = generateImageName('12345678901234567890', at)
+    const { name } = byTime('12345678901234567890')
     expect(name).toBe('img-1234567890-20261201-073321')
     expect(name).toHaveLength(30)
   })
@@ -90,12 +93,116 @@ describe('generateImageName', () => {
   it('differs from one second to the next, and is the same within a second', () => {
     const next = new Date(at.getTime() + 1000)
     const sameSecond = new Date(at.getTime() + 400)
-    expect(generateImageName('1234567', next)).not.toBe(generateImageName('1234567', at))
-    expect(generateImageName('1234567', sameSecond)).toBe(generateImageName('1234567', at))
+    expect(byTime('1234567', next).name).not.toBe(byTime('1234567').name)
+    expect(byTime('1234567', sameSecond).name).toBe(byTime('1234567').name)
   })
 
   it('differs from one server to another', () => {
-    expect(generateImageName('1234567', at)).not.toBe(generateImageName('1234568', at))
+    expect(byTime('1234567').name).not.toBe(byTime('1234568').name)
+  })
+
+  it.each([
+    ['a run id that is not a number', 'abc123'],
+    ['a run id with a sign', '-42'],
+    ['a run id of blanks', '   '],
+    ['an empty run id', '']
+  ])('falls back to the time for %s', (_label, runId) => {
+    const generated = generateImageName({
+      serverInstanceNo: '1234567',
+      now: at,
+      env: { GITHUB_RUN_ID: runId, GITHUB_JOB: 'build', GITHUB_ACTION: 'image' }
+    })
+    expect(generated).toEqual({ name: 'img-1234567-20261201-073321', source: 'time' })
+  })
+})
+
+describe('generateImageName in a workflow run (run-stable)', () => {
+  const RUN = {
+    GITHUB_RUN_ID: '9876543210',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_JOB: 'build',
+    GITHUB_ACTION: 'make-image'
+  }
+  const at = new Date('2026-12-01T07:33:21.456Z')
+  const inRun = (env: Record<string, string | undefined> = RUN, server = '1234567', now = at) =>
+    generateImageName({ serverInstanceNo: server, now, env })
+
+  it('says the name came from the run, and builds it from the server and the run id in base 36', () => {
+    const generated = inRun()
+    expect(generated.source).toBe('run')
+    const runIdBase36 = (9876543210).toString(36)
+    expect(generated.name).toMatch(new RegExp(`^img-1234567-${runIdBase36}-[0-9a-f]{6}$`))
+  })
+
+  it('ends with six hex digits of the sha256 of the job, the step and the server', () => {
+    const expected = createHash('sha256')
+      .update('build\nmake-image\n1234567')
+      .digest('hex')
+      .slice(0, 6)
+    expect(inRun().name.endsWith(`-${expected}`)).toBe(true)
+  })
+
+  it('is the same on every attempt of the run, and at any time', () => {
+    const later = new Date(at.getTime() + 3 * 3_600_000)
+    expect(inRun({ ...RUN, GITHUB_RUN_ATTEMPT: '2' }).name).toBe(inRun().name)
+    expect(inRun({ ...RUN, GITHUB_RUN_ATTEMPT: '7' }, '1234567', later).name).toBe(inRun().name)
+  })
+
+  it.each([
+    ['another job', { GITHUB_JOB: 'deploy' }],
+    ['another step of the job', { GITHUB_ACTION: 'make-image-2' }],
+    ['another run', { GITHUB_RUN_ID: '9876543211' }]
+  ])('differs for %s', (_label, change) => {
+    expect(inRun({ ...RUN, ...change }).name).not.toBe(inRun().name)
+  })
+
+  it('differs for another server, even one whose kept digits are the same', () => {
+    expect(inRun(RUN, '1234568').name).not.toBe(inRun().name)
+    const long = '11111111112222222222'
+    const sameTail = '99999999992222222222'
+    expect(inRun(RUN, long).name).not.toBe(inRun(RUN, sameTail).name)
+  })
+
+  it('does not mix up the job and the step when their parts could be read either way', () => {
+    const a = inRun({ ...RUN, GITHUB_JOB: 'a', GITHUB_ACTION: 'b-c' })
+    const b = inRun({ ...RUN, GITHUB_JOB: 'a-b', GITHUB_ACTION: 'c' })
+    expect(a.name).not.toBe(b.name)
+  })
+
+  it('accepts a run id with blanks around it', () => {
+    expect(inRun({ ...RUN, GITHUB_RUN_ID: ' 9876543210 ' }).name).toBe(inRun().name)
+  })
+
+  it.each([
+    ['an ordinary run id and server', '9876543210', '1234567'],
+    ['a 20-digit run id', '12345678901234567890', '1234567'],
+    ['a 20-digit server number', '9876543210', '12345678901234567890'],
+    ['a 20-digit run id and server number', '99999999999999999999', '99999999999999999999'],
+    ['the smallest run id and server', '1', '1']
+  ])('is valid under both rules and at most 30 characters for %s', (_label, runId, server) => {
+    const { name, source } = inRun({ ...RUN, GITHUB_RUN_ID: runId }, server)
+    expect(source).toBe('run')
+    expect(name.length).toBeLessThanOrEqual(30)
+    expect(nameProblem(name, XEN)).toBeUndefined()
+    expect(nameProblem(name, KVM)).toBeUndefined()
+  })
+
+  it('keeps the whole run id and the last digits of a long server number', () => {
+    const { name } = inRun(
+      { ...RUN, GITHUB_RUN_ID: '12345678901234567890' },
+      '12345678901234567890'
+    )
+    const runIdBase36 = BigInt('12345678901234567890').toString(36)
+    expect(name).toContain(`-${runIdBase36}-`)
+    const server = name.split('-')[1]
+    expect('12345678901234567890'.endsWith(server)).toBe(true)
+    expect(server.length).toBeGreaterThan(0)
+  })
+
+  it('still makes a valid name when the job and the step are not set', () => {
+    const { name, source } = inRun({ GITHUB_RUN_ID: '42' })
+    expect(source).toBe('run')
+    expect(nameProblem(name, XEN)).toBeUndefined()
   })
 })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, jest } from '@jest/globals'
-import type { ApiResult, NcloudClient, Params } from '../src/ncloud/client.js'
+import { NcloudClient, type ApiResult, type Params } from '../src/ncloud/client.js'
 import { NcloudError } from '../src/ncloud/errors.js'
 import {
   IMAGE_KINDS,
@@ -9,9 +9,11 @@ import {
   SERVER_IMAGE,
   imageState,
   selectImageKind,
+  sourceServerOf,
   toImageRecord,
   type ImageKind
 } from '../src/ncloud/images.js'
+import { provenanceDescription } from '../src/provenance.js'
 
 describe('image kinds', () => {
   it('freezes both kinds', () => {
@@ -74,6 +76,13 @@ function serverRaw(no: string, name: string, status = 'CREAT'): Record<string, u
   }
 }
 
+/** The parameters of a list read, without the paging the client adds. */
+function withoutPaging(params: Params): Params {
+  return Object.fromEntries(
+    Object.entries(params).filter(([key]) => key !== 'pageNo' && key !== 'pageSize')
+  )
+}
+
 interface Sent {
   via: 'sendOnce' | 'read'
   action: string
@@ -94,7 +103,9 @@ function fakeClient(answer: (action: string, params: Params) => ApiResult) {
       return answer(action, params)
     }),
     region: 'KR',
-    gatewaySetting: 'api-url'
+    gatewaySetting: 'api-url',
+    // The client's own paging, over the fake read.
+    readAllPages: NcloudClient.prototype.readAllPages
   }
   return { client: client as unknown as NcloudClient, sent }
 }
@@ -102,25 +113,58 @@ function fakeClient(answer: (action: string, params: Params) => ApiResult) {
 describe('toImageRecord', () => {
   it('reads a member image record', () => {
     const raw = memberRaw('555', 'my-image')
-    expect(toImageRecord(MEMBER_IMAGE, raw)).toEqual({
+    expect(toImageRecord(MEMBER_IMAGE, raw)).toMatchObject({
       no: '555',
       name: 'my-image',
       status: 'INIT',
       statusName: 'creating',
       sourceServerNo: '1234567',
+      description: 'd',
       raw
     })
   })
 
   it('reads a server image record', () => {
     const raw = serverRaw('777', 'my_image')
-    expect(toImageRecord(SERVER_IMAGE, raw)).toEqual({
+    const record = toImageRecord(SERVER_IMAGE, raw)
+    expect(record).toMatchObject({
       no: '777',
       name: 'my_image',
       status: 'CREAT',
       statusName: 'created',
       raw
     })
+    // A KVM record does not name the server it was made from.
+    expect(record.sourceServerNo).toBeUndefined()
+    expect(record.description).toBeUndefined()
+  })
+
+  it.each(IMAGE_KINDS.map(kind => [kind.label, kind] as const))(
+    'reads the description of a %s as NCP holds it',
+    (_label, kind) => {
+      const description = '  nightly & 테스트\nsecond line '
+      const raw = kind === MEMBER_IMAGE ? memberRaw('1', 'n') : serverRaw('1', 'n')
+      const key = kind === MEMBER_IMAGE ? 'memberServerImageDescription' : 'serverImageDescription'
+      expect(toImageRecord(kind, { ...raw, [key]: description }).description).toBe(description)
+    }
+  )
+
+  it('has no description when NCP’s is missing or not text', () => {
+    expect(
+      toImageRecord(MEMBER_IMAGE, { ...memberRaw('1', 'n'), memberServerImageDescription: 42 })
+        .description
+    ).toBeUndefined()
+    const bare = memberRaw('1', 'n')
+    delete bare.memberServerImageDescription
+    expect(toImageRecord(MEMBER_IMAGE, bare).description).toBeUndefined()
+  })
+
+  it('clips a description far over NCP’s limit', () => {
+    const record = toImageRecord(SERVER_IMAGE, {
+      ...serverRaw('1', 'n'),
+      serverImageDescription: 'x'.repeat(50_000)
+    })
+    expect(record.description?.length).toBeLessThanOrEqual(1000)
   })
 
   it('does not read one kind’s fields as the other’s', () => {
@@ -293,7 +337,7 @@ describe('name lookups ask only for the account’s own images', () => {
   it('the KVM list filter keeps NCP’s public images out', async () => {
     const { client, sent } = fakeClient(() => ({ serverImageList: [] }))
     await new ImageApi(client, SERVER_IMAGE).findAllByName('my-image')
-    expect(sent[0].params).toEqual({
+    expect(withoutPaging(sent[0].params)).toEqual({
       'serverImageTypeCodeList.1': 'SELF',
       serverImageName: 'my-image'
     })
@@ -302,7 +346,7 @@ describe('name lookups ask only for the account’s own images', () => {
   it('the member image list holds only member images, so it sends no type filter', async () => {
     const { client, sent } = fakeClient(() => ({ memberServerImageInstanceList: [] }))
     await new ImageApi(client, MEMBER_IMAGE).findAllByName('my-image')
-    expect(sent[0].params).toEqual({ memberServerImageName: 'my-image' })
+    expect(withoutPaging(sent[0].params)).toEqual({ memberServerImageName: 'my-image' })
   })
 })
 
@@ -341,5 +385,39 @@ describe('selectImageKind', () => {
     const { problem } = selectImageKind('xen', 'KVM') as { problem: string }
     expect(problem).toContain('createMemberServerImageInstance')
     expect(problem).toContain('Use hypervisor: kvm')
+  })
+})
+
+describe('sourceServerOf', () => {
+  const kvm = (description?: unknown) =>
+    toImageRecord(SERVER_IMAGE, {
+      ...serverRaw('777', 'img'),
+      ...(description === undefined ? {} : { serverImageDescription: description })
+    })
+
+  it('is the server NCP’s record names', () => {
+    expect(sourceServerOf(toImageRecord(MEMBER_IMAGE, memberRaw('555', 'img')))).toBe('1234567')
+  })
+
+  it('is the server the action’s description names when NCP’s record names none', () => {
+    const description = provenanceDescription({ no: '7654321', name: 'web-1' }, {})
+    expect(sourceServerOf(kvm(description))).toBe('7654321')
+  })
+
+  it('prefers NCP’s record to the description', () => {
+    const description = provenanceDescription({ no: '7654321', name: 'web-1' }, {})
+    const record = toImageRecord(MEMBER_IMAGE, {
+      ...memberRaw('555', 'img'),
+      memberServerImageDescription: description
+    })
+    expect(sourceServerOf(record)).toBe('1234567')
+  })
+
+  it.each([
+    ['no description', undefined],
+    ['a user’s description', 'nightly build'],
+    ['a user’s description that mentions a server', 'from server 7654321']
+  ])('is unknown with %s', (_label, description) => {
+    expect(sourceServerOf(kvm(description))).toBeUndefined()
   })
 })

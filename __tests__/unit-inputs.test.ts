@@ -1,5 +1,4 @@
 import { describe, expect, it } from '@jest/globals'
-import { generateImageName } from '../src/image-name.js'
 import { InputError, readSettings, type InputSource } from '../src/inputs.js'
 import { SITES } from '../src/ncloud/endpoints.js'
 
@@ -62,12 +61,12 @@ function onlyProblem(
 describe('readSettings: defaults', () => {
   it('fills every optional input with its default', () => {
     const settings = readSettings(source(VALID))
-    expect(settings).toEqual({
+    expect(settings).toMatchObject({
       accessKey: 'AK',
       secretKey: 'SK',
       serverInstanceNo: '1234567',
-      imageName: generateImageName('1234567', NOW),
-      imageNameGenerated: true,
+      imageInstanceNo: '',
+      nameSource: 'time',
       imageDescription: '',
       region: 'KR',
       origin: 'https://ncloud.apigw.ntruss.com',
@@ -78,18 +77,53 @@ describe('readSettings: defaults', () => {
       waitTimeoutMs: 60 * 60_000,
       pollIntervalMs: 10_000,
       requestTimeoutMs: 30_000,
-      dryRun: false
+      dryRun: false,
+      workflow: { serverUrl: undefined, repository: undefined, sha: undefined, runId: undefined },
+      warnings: []
     })
     expect(Object.isFrozen(settings)).toBe(true)
   })
 
-  it('uses the generated name only when image-name is empty', () => {
-    const generated = readSettings(source({ ...VALID, 'image-name': '' }))
-    expect(generated.imageName).toBe('img-1234567-20261201-073321')
-    expect(generated.imageNameGenerated).toBe(true)
+  it('keeps a given image-name, and generates one only when image-name is empty', () => {
     const given = readSettings(source({ ...VALID, 'image-name': 'my-image-01' }))
     expect(given.imageName).toBe('my-image-01')
-    expect(given.imageNameGenerated).toBe(false)
+    expect(given.nameSource).toBe('given')
+    const generated = readSettings(source({ ...VALID, 'image-name': '' }))
+    expect(generated.nameSource).toBe('time')
+    expect(generated.imageName).not.toBe('my-image-01')
+  })
+
+  it('makes the generated name run-stable in a workflow run', () => {
+    const env = { GITHUB_RUN_ID: '9876543210', GITHUB_JOB: 'build', GITHUB_ACTION: 'image' }
+    expect(readSettings(source(VALID, env)).nameSource).toBe('run')
+  })
+
+  it('generates the name from the time when the run id is not a number', () => {
+    expect(readSettings(source(VALID, { GITHUB_RUN_ID: 'local' })).nameSource).toBe('time')
+  })
+
+  it('prefers a given image-name to a run-stable one', () => {
+    const settings = readSettings(
+      source({ ...VALID, 'image-name': 'golden-1' }, { GITHUB_RUN_ID: '9876543210' })
+    )
+    expect(settings).toMatchObject({ imageName: 'golden-1', nameSource: 'given' })
+  })
+
+  it('knows the workflow run, for the description of the image', () => {
+    const settings = readSettings(
+      source(VALID, {
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_REPOSITORY: 'octo-org/web',
+        GITHUB_SHA: 'abc123',
+        GITHUB_RUN_ID: '77'
+      })
+    )
+    expect(settings.workflow).toEqual({
+      serverUrl: 'https://github.com',
+      repository: 'octo-org/web',
+      sha: 'abc123',
+      runId: '77'
+    })
   })
 
   it('reads the other inputs, trimming and normalising case', () => {
@@ -206,10 +240,10 @@ describe('readSettings: keys', () => {
 })
 
 describe('readSettings: one bad input names itself', () => {
-  it('server-instance-no missing', () => {
-    expect(onlyProblem({ 'access-key': 'AK', 'secret-key': 'SK' })).toContain(
-      '"server-instance-no" is required'
-    )
+  it('server-instance-no missing (and no image-instance-no)', () => {
+    const problem = onlyProblem({ 'access-key': 'AK', 'secret-key': 'SK' })
+    expect(problem).toContain('"server-instance-no" is required')
+    expect(problem).toContain('image-instance-no')
   })
 
   it.each(['abc', '12a', '-1', '1.5', '123456789012345678901'])('server-instance-no %j', value => {
@@ -424,5 +458,180 @@ describe('readSettings: several bad inputs', () => {
     expect(error.message.split('\n').slice(1)).toEqual(
       error.problems.map(problem => `- ${problem}`)
     )
+  })
+})
+
+describe('readSettings: image-name against the rules of both image kinds', () => {
+  const XEN_RULE_TEXT = 'lowercase letters, digits and "-", starting with a lowercase letter'
+  const KVM_RULE_TEXT = 'letters, digits, "-" and "_", starting with a lowercase letter'
+
+  it.each([
+    ['Golden-1', 'it starts with "G"'],
+    ['ab', 'it has 2 characters'],
+    ['golden-', 'it ends with "-"'],
+    ['이미지-1', 'it starts with "이"'],
+    ['a'.repeat(31), 'it has 31 characters'],
+    ['my image', 'it contains " "'],
+    ['-x1', 'it starts with "-"']
+  ])(
+    'with hypervisor auto refuses %j, which fits neither kind, naming each kind’s rule',
+    (name, problem) => {
+      const message = onlyProblem({ ...VALID, 'image-name': name })
+      expect(message).toContain(`Input "image-name" "${name}"`)
+      expect(message).toContain('breaks the naming rule of both image kinds')
+      expect(message).toContain(`createMemberServerImageInstance (XEN/RHV): ${problem}`)
+      expect(message).toContain(`createServerImage (KVM): ${problem}`)
+      expect(message).toContain(XEN_RULE_TEXT)
+      expect(message).toContain(KVM_RULE_TEXT)
+      // The XEN part comes first, then the KVM part.
+      expect(message.indexOf('createMemberServerImageInstance')).toBeLessThan(
+        message.indexOf('createServerImage (KVM)')
+      )
+    }
+  )
+
+  it('with hypervisor auto passes "web_01", which fits the KVM rule: the plan checks it once the server is known', () => {
+    const settings = readSettings(source({ ...VALID, 'image-name': 'web_01' }))
+    expect(settings).toMatchObject({ imageName: 'web_01', nameSource: 'given', hypervisor: 'auto' })
+  })
+
+  it('with hypervisor xen refuses "web_01", naming the XEN rule only', () => {
+    const message = onlyProblem({ ...VALID, 'image-name': 'web_01', hypervisor: 'xen' })
+    expect(message).toContain('"web_01"')
+    expect(message).toContain('createMemberServerImageInstance (XEN/RHV)')
+    expect(message).toContain('it contains "_"')
+    expect(message).toContain(XEN_RULE_TEXT)
+    expect(message).not.toContain('createServerImage (KVM)')
+    expect(message).not.toContain('both image kinds')
+  })
+
+  it('with hypervisor kvm passes "web_01"', () => {
+    expect(
+      readSettings(source({ ...VALID, 'image-name': 'web_01', hypervisor: 'kvm' })).imageName
+    ).toBe('web_01')
+  })
+
+  it('with hypervisor kvm refuses a name that breaks the KVM rule, naming that rule only', () => {
+    const message = onlyProblem({ ...VALID, 'image-name': 'Golden-1', hypervisor: 'kvm' })
+    expect(message).toContain('createServerImage (KVM)')
+    expect(message).toContain('it starts with "G"')
+    expect(message).not.toContain('createMemberServerImageInstance')
+  })
+
+  it('never refuses the name it generates', () => {
+    for (const server of ['1', '12345678901234567890']) {
+      for (const env of [{}, { GITHUB_RUN_ID: '99999999999999999999' }]) {
+        for (const hypervisor of ['auto', 'xen', 'kvm']) {
+          expect(() =>
+            readSettings(source({ ...VALID, 'server-instance-no': server, hypervisor }, env))
+          ).not.toThrow()
+        }
+      }
+    }
+  })
+})
+
+describe('readSettings: image-instance-no (wait for an existing image)', () => {
+  const KEYS = { 'access-key': 'AK', 'secret-key': 'SK' }
+
+  it('reads the image number, and needs no server number with it', () => {
+    const settings = readSettings(source({ ...KEYS, 'image-instance-no': ' 555 ' }))
+    expect(settings.imageInstanceNo).toBe('555')
+    expect(settings.serverInstanceNo).toBe('')
+    expect(settings.warnings).toEqual([])
+  })
+
+  it('keeps a server number given with it, to check the image against', () => {
+    const settings = readSettings(source({ ...VALID, 'image-instance-no': '555' }))
+    expect(settings).toMatchObject({ imageInstanceNo: '555', serverInstanceNo: '1234567' })
+  })
+
+  it('is empty when not given', () => {
+    expect(readSettings(source(VALID)).imageInstanceNo).toBe('')
+  })
+
+  it.each(['abc', '55a', '-1', '1.5', '123456789012345678901'])(
+    'refuses image-instance-no %j, naming it',
+    value => {
+      const problem = onlyProblem({ ...KEYS, 'image-instance-no': value })
+      expect(problem).toContain('"image-instance-no"')
+      expect(problem).toContain('digits only')
+      expect(problem).toContain(`"${value}"`)
+    }
+  )
+
+  it('refuses a bad server number given with it', () => {
+    const problem = onlyProblem({ ...KEYS, 'image-instance-no': '555', 'server-instance-no': 'x' })
+    expect(problem).toContain('"server-instance-no"')
+    expect(problem).toContain('digits only')
+  })
+
+  it.each(['image-name', 'image-description'])(
+    'warns that %s is not used with it, and does not refuse it',
+    name => {
+      const settings = readSettings(
+        source({ ...KEYS, 'image-instance-no': '555', [name]: 'Not A Valid Name!' })
+      )
+      expect(settings.warnings).toHaveLength(1)
+      expect(settings.warnings[0]).toContain(`"${name}"`)
+      expect(settings.warnings[0]).toContain('not used')
+      expect(settings.warnings[0]).toContain('image-instance-no')
+    }
+  )
+
+  it('warns once for each input it does not use', () => {
+    const settings = readSettings(
+      source({
+        ...KEYS,
+        'image-instance-no': '555',
+        'image-name': 'golden-1',
+        'image-description': 'nightly'
+      })
+    )
+    expect(settings.warnings).toHaveLength(2)
+    expect(settings.warnings.join('\n')).toContain('"image-name"')
+    expect(settings.warnings.join('\n')).toContain('"image-description"')
+  })
+
+  it('gives no such warning without image-instance-no', () => {
+    const settings = readSettings(
+      source({ ...VALID, 'image-name': 'golden-1', 'image-description': 'nightly' })
+    )
+    expect(settings.warnings).toEqual([])
+  })
+})
+
+describe('readSettings: warnings about the gateway', () => {
+  it.each(['gov', 'fin'])('warns when NCLOUD_API_GW overrides site: %s, naming both', site => {
+    const settings = readSettings(
+      source({ ...VALID, site }, { NCLOUD_API_GW: 'https://gw.example.com' })
+    )
+    expect(settings.origin).toBe('https://gw.example.com')
+    expect(settings.warnings).toHaveLength(1)
+    expect(settings.warnings[0]).toContain('NCLOUD_API_GW')
+    expect(settings.warnings[0]).toContain(`site: ${site}`)
+    expect(settings.warnings[0]).toContain('https://gw.example.com')
+    expect(settings.warnings[0]).toContain('api-url')
+  })
+
+  it('does not warn when NCLOUD_API_GW is used and site is left at public', () => {
+    const settings = readSettings(source(VALID, { NCLOUD_API_GW: 'https://gw.example.com' }))
+    expect(settings.originSource).toBe('NCLOUD_API_GW')
+    expect(settings.warnings).toEqual([])
+  })
+
+  it('does not warn when api-url chooses the gateway, whatever the site', () => {
+    const settings = readSettings(
+      source(
+        { ...VALID, site: 'gov', 'api-url': 'https://private.example.com' },
+        { NCLOUD_API_GW: 'https://gw.example.com' }
+      )
+    )
+    expect(settings.originSource).toBe('api-url')
+    expect(settings.warnings).toEqual([])
+  })
+
+  it('does not warn when site gov is used without NCLOUD_API_GW', () => {
+    expect(readSettings(source({ ...VALID, site: 'gov' })).warnings).toEqual([])
   })
 })

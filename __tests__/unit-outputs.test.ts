@@ -1,5 +1,5 @@
 import { describe, expect, it, jest } from '@jest/globals'
-import type { ImageRecord } from '../src/ncloud/images.js'
+import { MEMBER_IMAGE, toImageRecord, type ImageRecord } from '../src/ncloud/images.js'
 import { MAX_IMAGE_OUTPUT, imageJson, writeImageOutputs, writeOutputs } from '../src/outputs.js'
 import type { RunResult } from '../src/result.js'
 
@@ -9,7 +9,7 @@ const RAW = {
   memberServerImageInstanceStatus: { code: 'CREAT', codeName: 'created' }
 }
 
-const IMAGE: ImageRecord = { no: '555', name: 'my-image', status: 'CREAT', raw: RAW }
+const IMAGE: ImageRecord = toImageRecord(MEMBER_IMAGE, RAW)
 
 function outputs() {
   const setOutput = jest.fn<(name: string, value: string) => void>()
@@ -45,7 +45,7 @@ describe('writeImageOutputs', () => {
   it('writes the number, name, status and record of the image', () => {
     const { port, written } = outputs()
     writeImageOutputs(port, IMAGE)
-    expect(written()).toEqual({
+    expect(written()).toMatchObject({
       'image-instance-no': '555',
       'image-name': 'my-image',
       'image-status': 'CREAT',
@@ -81,7 +81,7 @@ describe('writeOutputs', () => {
   it('writes no image outputs for a dry run, even when it found an image', () => {
     const { port, written } = outputs()
     writeOutputs(port, result({ outcome: 'dry-run', dryRun: true, server, image: IMAGE }))
-    expect(written()).toEqual({ hypervisor: 'KVM' })
+    expect(written()).toEqual({ outcome: 'dry-run', hypervisor: 'KVM' })
   })
 
   it('writes the image outputs of a failed run that knows its image', () => {
@@ -90,9 +90,18 @@ describe('writeOutputs', () => {
     expect(written()['image-instance-no']).toBe('555')
   })
 
-  it('writes nothing when nothing is known', () => {
-    const { port } = outputs()
+  it('writes only the outcome when nothing else is known', () => {
+    const { port, written } = outputs()
     writeOutputs(port, result({ outcome: 'error', failed: true }))
-    expect(port.setOutput).not.toHaveBeenCalled()
+    expect(written()).toEqual({ outcome: 'error' })
   })
+
+  it.each(['created', 'reused', 'resumed', 'creating', 'timed-out', 'cancelled'] as const)(
+    'always writes the outcome, here %s',
+    outcome => {
+      const { port, written } = outputs()
+      writeOutputs(port, result({ outcome, image: IMAGE }))
+      expect(written().outcome).toBe(outcome)
+    }
+  )
 })

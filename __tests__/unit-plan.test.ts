@@ -1,29 +1,53 @@
 import { describe, expect, it } from '@jest/globals'
+import type { FirstLook } from '../src/create-image.js'
 import { RunFailure } from '../src/failure.js'
-import type { Settings } from '../src/inputs.js'
-import { MEMBER_IMAGE, SERVER_IMAGE } from '../src/ncloud/images.js'
+import { generateImageName } from '../src/image-name.js'
+import { readSettings, type Settings } from '../src/inputs.js'
+import {
+  MEMBER_IMAGE,
+  SERVER_IMAGE,
+  toImageRecord,
+  type ImageRecord
+} from '../src/ncloud/images.js'
 import type { ServerRecord } from '../src/ncloud/servers.js'
 import { NEXT } from '../src/next-steps.js'
-import { planImage, type Plan } from '../src/plan.js'
+import { planImage, planLines, resumeLines, type Plan } from '../src/plan.js'
+import { provenanceDescription, provenanceServer } from '../src/provenance.js'
 
-const SETTINGS: Settings = {
-  accessKey: 'AK',
-  secretKey: 'SK',
-  serverInstanceNo: '1234567',
-  imageName: 'my-image',
-  imageNameGenerated: false,
-  imageDescription: 'nightly build',
-  region: 'KR',
-  origin: 'https://ncloud.apigw.ntruss.com',
-  originSource: 'site',
-  hypervisor: 'auto',
-  ifExists: 'fail',
-  wait: true,
-  waitTimeoutMs: 3_600_000,
-  pollIntervalMs: 10_000,
-  requestTimeoutMs: 30_000,
-  dryRun: false
+const NOW = new Date('2026-12-01T07:33:21Z')
+const WORKFLOW_ENV = {
+  GITHUB_SERVER_URL: 'https://github.com',
+  GITHUB_REPOSITORY: 'octo-org/web',
+  GITHUB_SHA: '0123456789abcdef'
 }
+
+/** Settings as the inputs make them (the keys and the server are always given). */
+function settingsFor(
+  inputs: Record<string, string> = {},
+  env: Record<string, string | undefined> = WORKFLOW_ENV,
+  now = NOW
+): Settings {
+  const all: Record<string, string> = {
+    'access-key': 'AK',
+    'secret-key': 'SK',
+    'server-instance-no': '1234567',
+    ...inputs
+  }
+  return readSettings({ getInput: name => all[name] ?? '', env, mask: () => undefined, now })
+}
+
+const SETTINGS: Settings = settingsFor({
+  'image-name': 'my-image',
+  'image-description': 'nightly build'
+})
+
+const RUN_ENV = {
+  ...WORKFLOW_ENV,
+  GITHUB_RUN_ID: '9876543210',
+  GITHUB_JOB: 'build',
+  GITHUB_ACTION: 'image'
+}
+const RUN_NAME = generateImageName({ serverInstanceNo: '1234567', now: NOW, env: RUN_ENV }).name
 
 const server = (extra: Partial<ServerRecord> = {}): ServerRecord => ({
   no: '1234567',
@@ -114,22 +138,102 @@ describe('planImage: the image kind', () => {
   })
 })
 
-describe('planImage: the plan lines', () => {
+describe('planImage: the name', () => {
+  it('uses the given image-name as it is', () => {
+    expect(planOf(planImage(SETTINGS, server())).request.name).toBe('my-image')
+  })
+
+  it('generates a name from the time outside a workflow run', () => {
+    const plan = planOf(planImage(settingsFor({}, {}), server()))
+    expect(plan.request.name).toBe('img-1234567-20261201-073321')
+  })
+
+  it('generates the same name on every attempt of a workflow run, at any time', () => {
+    const first = settingsFor({}, { ...RUN_ENV, GITHUB_RUN_ATTEMPT: '1' })
+    const again = settingsFor(
+      {},
+      { ...RUN_ENV, GITHUB_RUN_ATTEMPT: '2' },
+      new Date(NOW.getTime() + 2 * 3_600_000)
+    )
+    const name = planOf(planImage(first, server())).request.name
+    expect(name).toBe(RUN_NAME)
+    expect(planOf(planImage(again, server())).request.name).toBe(name)
+  })
+
+  it('generates another name for another job of the same run', () => {
+    const other = settingsFor({}, { ...RUN_ENV, GITHUB_JOB: 'deploy' })
+    expect(planOf(planImage(other, server())).request.name).not.toBe(RUN_NAME)
+  })
+
+  it('generates a name that fits the stricter XEN rule, with a 20-digit server and run id', () => {
+    const no = '12345678901234567890'
+    const settings = readSettings({
+      getInput: name =>
+        ({ 'access-key': 'AK', 'secret-key': 'SK', 'server-instance-no': no })[name] ?? '',
+      env: { ...RUN_ENV, GITHUB_RUN_ID: '99999999999999999999' },
+      mask: () => undefined,
+      now: NOW
+    })
+    const plan = planOf(planImage(settings, server({ no })))
+    expect(plan.request.name.length).toBeLessThanOrEqual(30)
+    expect(plan.kind).toBe(MEMBER_IMAGE)
+  })
+})
+
+describe('planImage: the description', () => {
+  it('sends the user’s description byte for byte, whitespace and all', () => {
+    const description = '  nightly & 테스트 = a+b/c %20\n second line  '
+    const plan = planOf(planImage({ ...SETTINGS, imageDescription: description }, server()))
+    expect(plan.request.description).toBe(description)
+    expect(plan.provenance).toBe(false)
+  })
+
+  it('writes where the image came from when image-description is empty', () => {
+    const plan = planOf(planImage({ ...SETTINGS, imageDescription: '' }, server()))
+    expect(plan.provenance).toBe(true)
+    expect(plan.request.description).toBe(provenanceDescription(server(), SETTINGS.workflow))
+    expect(plan.request.description).toContain('web-1')
+    expect(plan.request.description).toContain('octo-org/web')
+    expect(provenanceServer(plan.request.description)).toBe('1234567')
+  })
+
+  it('never reads a user’s description as the action’s provenance', () => {
+    const plan = planOf(planImage({ ...SETTINGS, imageDescription: 'server 1234567' }, server()))
+    expect(provenanceServer(plan.request.description)).toBeUndefined()
+  })
+})
+
+const NOTHING: FirstLook = { use: undefined }
+const existing = (no: string, status = 'CREAT'): ImageRecord =>
+  toImageRecord(MEMBER_IMAGE, {
+    memberServerImageInstanceNo: no,
+    memberServerImageName: 'my-image',
+    memberServerImageInstanceStatus: { code: status }
+  })
+const linesFor = (
+  settings: Settings,
+  first: FirstLook = NOTHING,
+  record: ServerRecord = server()
+): string[] => planLines(planOf(planImage(settings, record)), settings, record, first)
+
+describe('planLines: what the run is about to do', () => {
   it('says what a real run is about to create, and where', () => {
-    const { lines } = planOf(planImage(SETTINGS, server({ hypervisor: 'KVM' })))
+    const lines = linesFor(SETTINGS, NOTHING, server({ hypervisor: 'KVM' }))
     expect(lines[0]).toBe('Plan: create a server image (KVM) with createServerImage:')
     const text = lines.join('\n')
     expect(text).toContain('1234567 (web-1), RUN, hypervisor KVM')
     expect(text).toContain('my-image')
     expect(text).not.toContain('generated')
     expect(text).toContain('"nightly build"')
+    expect(text).not.toContain('provenance')
     expect(text).toContain('KR')
     expect(text).toContain('POST https://ncloud.apigw.ntruss.com/vserver/v2/createServerImage')
     expect(text).toContain('if-exists:   fail')
+    expect(text).toContain('up to 1h00m')
   })
 
   it('says what a dry run would create', () => {
-    const { lines } = planOf(planImage({ ...SETTINGS, dryRun: true }, server()))
+    const lines = linesFor({ ...SETTINGS, dryRun: true })
     expect(lines[0]).toBe(
       'Dry run: would create a member server image (XEN/RHV) with createMemberServerImageInstance:'
     )
@@ -138,21 +242,97 @@ describe('planImage: the plan lines', () => {
     )
   })
 
-  it('says when the name was generated, and when there is no description', () => {
-    const { lines } = planOf(
-      planImage(
-        {
-          ...SETTINGS,
-          imageName: 'img-1234567-20261201-073321',
-          imageNameGenerated: true,
-          imageDescription: ''
-        },
-        server({ name: '', hypervisor: undefined })
-      )
-    )
-    const text = lines.join('\n')
+  it('says when the run will not wait', () => {
+    const text = linesFor({ ...SETTINGS, wait: false }).join('\n')
+    expect(text).toMatch(/wait: +no/)
+    expect(text).not.toContain('up to')
+  })
+
+  it('says when the name was generated from the time, and shows the description written instead of none', () => {
+    // No image-name, no image-description, and no workflow run id.
+    const settings = settingsFor()
+    const record = server({ name: '', hypervisor: undefined })
+    const text = linesFor(settings, NOTHING, record).join('\n')
     expect(text).toContain('img-1234567-20261201-073321 (generated; set image-name to choose one)')
-    expect(text).toContain('(none)')
     expect(text).toContain('1234567 (no name), RUN, hypervisor not reported')
+    expect(text).toContain(JSON.stringify(provenanceDescription(record, SETTINGS.workflow)))
+    expect(text).toContain('image-description is empty')
+  })
+
+  it('says when the name is run-stable: the same on every attempt of the workflow run', () => {
+    const settings = settingsFor({ 'image-description': 'nightly' }, RUN_ENV)
+    const text = linesFor(settings).join('\n')
+    expect(text).toContain(`${RUN_NAME} (generated`)
+    expect(text).toContain('the same on every attempt of this workflow run')
+    expect(text).toContain('set image-name to choose one')
+  })
+
+  it('with if-exists reuse and the name taken, says the image it will use instead of creating one', () => {
+    const settings: Settings = { ...SETTINGS, ifExists: 'reuse' }
+    const lines = linesFor(settings, { use: existing('901', 'INIT'), provenance: 'reused' })
+    expect(lines[0]).toMatch(/^Plan: use image 901 /)
+    expect(lines[0]).toContain('"my-image"')
+    expect(lines[0]).toContain('INIT')
+    expect(lines[0]).toContain('if-exists: reuse')
+    expect(lines[0]).toContain('no image is created')
+    const text = lines.join('\n')
+    expect(text).not.toMatch(/\bcreate a\b/)
+    expect(text).not.toContain('POST ')
+    expect(text).toContain('KR')
+    expect(text).toContain('if-exists:   reuse')
+  })
+
+  it('names the earlier attempt of the workflow run when it picks that image up again', () => {
+    const settings = settingsFor({}, RUN_ENV)
+    const lines = linesFor(settings, { use: existing('902'), provenance: 'resumed' })
+    expect(lines[0]).toMatch(/^Plan: use image 902 /)
+    expect(lines[0]).toContain('earlier attempt')
+    expect(lines[0]).not.toContain('if-exists: reuse')
+    expect(lines.join('\n')).not.toContain('POST ')
+  })
+
+  it('in a dry run says it would use the image, not create one', () => {
+    const lines = linesFor(
+      { ...SETTINGS, dryRun: true, ifExists: 'reuse' },
+      { use: existing('903'), provenance: 'reused' }
+    )
+    expect(lines[0]).toMatch(/^Dry run: would use image 903 /)
+    expect(lines[0]).not.toContain('would create')
+  })
+
+  it('shows an image without a status as such', () => {
+    const lines = linesFor(
+      { ...SETTINGS, ifExists: 'reuse' },
+      { use: existing('904', ''), provenance: 'reused' }
+    )
+    expect(lines[0]).toContain('no status')
+  })
+})
+
+describe('resumeLines: waiting for an image given by number', () => {
+  it('says which image a real run waits for, that nothing is created, and for how long', () => {
+    const lines = resumeLines(
+      { ...SETTINGS, imageInstanceNo: '555' },
+      SERVER_IMAGE,
+      existing('555', 'INIT')
+    )
+    expect(lines[0]).toMatch(/^Plan: wait for image 555 /)
+    expect(lines[0]).toContain('image-instance-no')
+    expect(lines[0]).toContain('server image (KVM)')
+    expect(lines[0]).toContain('no image is created')
+    const text = lines.join('\n')
+    expect(text).toContain('KR')
+    expect(text).toContain('up to 1h00m')
+    expect(text).not.toContain('POST ')
+  })
+
+  it('says what a dry run would wait for, and when it would not wait', () => {
+    const lines = resumeLines(
+      { ...SETTINGS, imageInstanceNo: '555', dryRun: true, wait: false },
+      MEMBER_IMAGE,
+      existing('555')
+    )
+    expect(lines[0]).toMatch(/^Dry run: would wait for image 555 /)
+    expect(lines.join('\n')).toMatch(/wait: +no/)
   })
 })

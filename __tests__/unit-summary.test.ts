@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import type { Outcome } from '../src/failure.js'
-import { MEMBER_IMAGE, type ImageRecord } from '../src/ncloud/images.js'
+import { MEMBER_IMAGE, toImageRecord, type ImageRecord } from '../src/ncloud/images.js'
 import type { ServerRecord } from '../src/ncloud/servers.js'
 import type { RunResult } from '../src/result.js'
 import { inert, renderSummary } from '../src/summary.js'
@@ -15,9 +15,11 @@ const SERVER: ServerRecord = {
 }
 
 const image = (no: string, status = 'CREAT', name = 'my-image'): ImageRecord => ({
-  no,
-  name,
-  status,
+  ...toImageRecord(MEMBER_IMAGE, {
+    memberServerImageInstanceNo: no,
+    memberServerImageName: name,
+    memberServerImageInstanceStatus: { code: status }
+  }),
   raw: { memberServerImageInstanceNo: no }
 })
 
@@ -52,6 +54,7 @@ const rows = (markdown: string): string[] =>
 const ALL_OUTCOMES: Outcome[] = [
   'created',
   'reused',
+  'resumed',
   'creating',
   'dry-run',
   'failed',
@@ -124,7 +127,8 @@ describe('renderSummary', () => {
   it.each<[RunResult['provenance'], string]>([
     ['created', 'created by this run'],
     ['adopted', 'created by this run (the reply was lost; found by name)'],
-    ['reused', 'already existed (if-exists: reuse)']
+    ['reused', 'already existed (if-exists: reuse)'],
+    ['resumed', 'picked up again (image-instance-no, or an earlier attempt of this workflow run)']
   ])('says where a %s image came from', (provenance, words) => {
     expect(rows(renderSummary({ ...FULL, provenance }))).toContain(`| Image | ${words} |`)
   })
@@ -138,6 +142,7 @@ describe('renderSummary', () => {
   it.each<[Outcome, string]>([
     ['created', 'created'],
     ['reused', 'Existing'],
+    ['resumed', 'not created by this step'],
     ['creating', 'being created'],
     ['failed', 'failed'],
     ['timed-out', 'timed out'],
@@ -150,6 +155,39 @@ describe('renderSummary', () => {
     const heading = renderSummary(bare(outcome)).split('\n')[0]
     expect(heading.startsWith('### ')).toBe(true)
     expect(heading).toContain(words)
+  })
+
+  it('says a resumed image is ready without claiming this step created it', () => {
+    const heading = renderSummary({ ...FULL, outcome: 'resumed', provenance: 'resumed' }).split(
+      '\n'
+    )[0]
+    expect(heading).toContain('ready')
+    expect(heading).not.toMatch(/image created/)
+  })
+
+  it.each<Outcome>(['error', 'uncertain', 'cancelled', 'failed'])(
+    'heads a failed dry run (%s) as a failed dry run, keeping what went wrong',
+    outcome => {
+      const heading = renderSummary(bare(outcome, { dryRun: true, failed: true })).split('\n')[0]
+      expect(heading.startsWith('### 🧪 Dry run failed: ')).toBe(true)
+      const normal = renderSummary(bare(outcome, { failed: true })).split('\n')[0]
+      // The words of the outcome's own heading, without its mark.
+      expect(heading).toContain(normal.replace(/^### \S+ /, ''))
+      expect(heading).not.toContain('❌')
+    }
+  )
+
+  it('heads a dry run that went through as a dry run that created nothing', () => {
+    const heading = renderSummary(bare('dry-run', { dryRun: true })).split('\n')[0]
+    expect(heading).toBe('### 🧪 Dry run: nothing was created')
+    expect(heading).not.toContain('failed')
+  })
+
+  it('shows no image name when the run stopped before it looked the name up', () => {
+    const markdown = renderSummary(
+      bare('error', { failed: true, serverInstanceNo: '1234567', server: SERVER, region: 'KR' })
+    )
+    expect(markdown).not.toContain('Image name')
   })
 
   it('gives each outcome its own heading', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals'
 import { formatDuration } from '../src/duration.js'
-import { MEMBER_IMAGE, imageState, type ImageRecord } from '../src/ncloud/images.js'
+import { MEMBER_IMAGE, imageState, toImageRecord, type ImageRecord } from '../src/ncloud/images.js'
 import {
   DOUBTFUL_REPEATS,
   describeStatus,
@@ -15,10 +15,12 @@ class Transient extends Error {}
 class Doubtful extends Error {}
 
 const image = (status: string, statusName?: string): ImageRecord => ({
-  no: '77',
-  name: 'my-image',
-  status,
-  statusName,
+  ...toImageRecord(MEMBER_IMAGE, {
+    memberServerImageInstanceNo: '77',
+    memberServerImageName: 'my-image',
+    memberServerImageInstanceStatus: { code: status },
+    memberServerImageInstanceStatusName: statusName
+  }),
   raw: { memberServerImageInstanceNo: '77' }
 })
 

@@ -401,7 +401,7 @@ function guardExit(port) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(833);
 /* harmony import */ var _exit_guard_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(663);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(551);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(26);
 /* harmony import */ var _toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(44);
 
 
@@ -420,7 +420,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 551:
+/***/ 26:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -451,7 +451,10 @@ const systemClock = {
 var cancel = __nccwpck_require__(833);
 // EXTERNAL MODULE: ./src/duration.ts
 var duration = __nccwpck_require__(607);
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: ./src/image-name.ts
+
 const MEMBER_IMAGE_NAME_RULE = {
     label: 'createMemberServerImageInstance (XEN/RHV)',
     text: '3-30 characters: lowercase letters, digits and "-", starting with a lowercase letter and ending with a lowercase letter or digit',
@@ -478,14 +481,38 @@ function nameProblem(name, rule) {
     const bad = [...new Set(chars.slice(1, -1).filter(c => !rule.middle.test(c)))];
     return `it contains ${bad.map(c => `"${c}"`).join(', ')}`;
 }
+const MAX_NAME = 30;
 /**
- * A name valid under both rules, unique per server and second: `img-<server>-<yyyymmdd>-<hhmmss>`.
- * Long server numbers keep their last digits so the name stays within 30 characters.
+ * A name valid under both rules and at most 30 characters. In a workflow run it is the same on
+ * every attempt of the run ("Re-run jobs" keeps GITHUB_RUN_ID) and differs between jobs, steps
+ * and servers: `img-<server>-<run id, base 36>-<hash of job, step and server>`. Outside a workflow
+ * it is unique per server and second: `img-<server>-<yyyymmdd>-<hhmmss>`. Long server numbers keep
+ * their last digits.
  */
-function generateImageName(serverInstanceNo, now) {
-    const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-    const server = serverInstanceNo.slice(-(30 - 'img--'.length - stamp.length));
-    return `img-${server}-${stamp}`;
+function generateImageName(seed) {
+    const runId = seed.env.GITHUB_RUN_ID?.trim() ?? '';
+    if (/^\d+$/.test(runId)) {
+        // GitHub's run ids are at most 19 digits (13 in base 36); a longer one keeps its last digits.
+        const run = BigInt(runId).toString(36).slice(-13);
+        const step = (0,external_node_crypto_namespaceObject.createHash)('sha256')
+            .update([seed.env.GITHUB_JOB ?? '', seed.env.GITHUB_ACTION ?? '', seed.serverInstanceNo].join('\n'))
+            .digest('hex')
+            .slice(0, 6);
+        return { name: withServer(seed.serverInstanceNo, `-${run}-${step}`), source: 'run' };
+    }
+    const stamp = seed.now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+    return { name: withServer(seed.serverInstanceNo, `-${stamp}`), source: 'time' };
+}
+/** Six hex digits that tell the jobs, steps and servers of one workflow run apart. */
+function stepMarker(job, action, serverInstanceNo) {
+    return (0,external_node_crypto_namespaceObject.createHash)('sha256')
+        .update([job ?? '', action ?? '', serverInstanceNo].join('\n'))
+        .digest('hex')
+        .slice(0, 6);
+}
+function withServer(serverInstanceNo, tail) {
+    const server = serverInstanceNo.slice(-(MAX_NAME - 'img-'.length - tail.length));
+    return `img-${server}${tail}`;
 }
 const MAX_DESCRIPTION_BYTES = 1000;
 function descriptionBytes(description) {
@@ -540,7 +567,72 @@ function parseGatewayOrigin(text) {
     return { origin: url.origin };
 }
 
+;// CONCATENATED MODULE: ./src/provenance.ts
+
+const MARK = 'ncloud-server-image-action:';
+function workflowRunFrom(env) {
+    return {
+        serverUrl: env.GITHUB_SERVER_URL?.trim() || undefined,
+        repository: env.GITHUB_REPOSITORY?.trim() || undefined,
+        sha: env.GITHUB_SHA?.trim() || undefined,
+        runId: env.GITHUB_RUN_ID?.trim() || undefined,
+        job: env.GITHUB_JOB?.trim() || undefined,
+        action: env.GITHUB_ACTION?.trim() || undefined
+    };
+}
+/**
+ * The description the action writes when the user gives none: where the image came from, in a
+ * form the action reads back to check an image's source server (KVM records have no such field).
+ */
+function provenanceDescription(server, run) {
+    const parts = [`${MARK} server ${server.no}${server.name ? ` (${server.name})` : ''}`];
+    if (run.repository)
+        parts.push(`repository ${run.repository}`);
+    if (run.sha)
+        parts.push(`commit ${run.sha}`);
+    if (run.runId) {
+        parts.push(`run ${run.serverUrl && run.repository ? `${run.serverUrl}/${run.repository}/actions/runs/` : ''}${run.runId}`, `step ${stepMarker(run.job, run.action, server.no)}`);
+    }
+    return fitBytes(parts.join('; '), MAX_DESCRIPTION_BYTES);
+}
+/** What a provenance description says, or undefined for any other description. */
+function readProvenance(description) {
+    if (!description?.startsWith(MARK))
+        return undefined;
+    const server = /^ server (\d{1,20})\b/.exec(description.slice(MARK.length))?.[1];
+    if (!server)
+        return undefined;
+    return {
+        server,
+        runId: /; run (?:\S*\/)?(\d{1,20})(?:;|$)/.exec(description)?.[1],
+        step: /; step ([0-9a-f]{6})(?:;|$)/.exec(description)?.[1]
+    };
+}
+/** The source server a provenance description names, or undefined for any other description. */
+function provenanceServer(description) {
+    return readProvenance(description)?.server;
+}
+/** Whether an image's provenance says it was made by this step of this workflow run. */
+function madeByThisStep(description, run, serverInstanceNo) {
+    const said = readProvenance(description);
+    return (said !== undefined &&
+        run.runId !== undefined &&
+        said.server === serverInstanceNo &&
+        said.runId === run.runId &&
+        said.step === stepMarker(run.job, run.action, serverInstanceNo));
+}
+function fitBytes(text, bytes) {
+    if (descriptionBytes(text) <= bytes)
+        return text;
+    // Cut the UTF-8 bytes, then drop a character the cut split in two.
+    const cut = Buffer.from(text, 'utf8')
+        .subarray(0, bytes - 3)
+        .toString('utf8');
+    return `${cut.replace(/\uFFFD+$/, '')}...`;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -572,21 +664,37 @@ function readSettings(source) {
     };
     const accessKey = credential('access-key', 'NCLOUD_ACCESS_KEY');
     const secretKey = credential('secret-key', 'NCLOUD_SECRET_KEY');
-    const serverInstanceNo = input('server-instance-no');
-    if (!serverInstanceNo)
-        problems.push('Input "server-instance-no" is required: the number of the server to image, e.g. 1234567.');
-    else if (!/^\d{1,20}$/.test(serverInstanceNo)) {
-        problems.push(`Input "server-instance-no" must be the server's instance number (digits only), got "${serverInstanceNo}".`);
+    const imageInstanceNo = number('image-instance-no', "the image's number", problems, input);
+    const serverInstanceNo = number('server-instance-no', "the server's instance number", problems, input);
+    const serverName = input('server-name');
+    if (serverName && input('server-instance-no')) {
+        problems.push('Inputs "server-instance-no" and "server-name" are both given: give one of them, the server\'s number or its exact name.');
+    }
+    else if (serverName && !/^[^\s,;]{1,255}$/.test(serverName)) {
+        problems.push(`Input "server-name" must be a server's exact name (no spaces, commas or semicolons), got "${serverName}".`);
+    }
+    if (!input('server-instance-no') && !serverName && !input('image-instance-no')) {
+        problems.push('Input "server-instance-no" is required: the number of the server to image, e.g. 1234567 (or give server-name, or image-instance-no to wait for an existing image).');
     }
     const hypervisor = oneOf(input('hypervisor') || 'auto', 'hypervisor', ['auto', 'xen', 'kvm'], problems);
-    const givenName = input('image-name');
-    const imageName = givenName || generateImageName(serverInstanceNo || '0', source.now);
-    if (givenName) {
+    const givenName = placeholders(input('image-name'), 'image-name', source.now, problems);
+    // The source of a generated name is known now; the name itself once the server is.
+    const nameSeed = { now: source.now, env: source.env };
+    const generatedSource = generateImageName({ ...nameSeed, serverInstanceNo: '0' }).source;
+    if (givenName && !imageInstanceNo) {
         const problem = imageNameProblem(givenName, hypervisor ?? 'auto');
         if (problem)
             problems.push(problem);
     }
-    const imageDescription = source.getInput('image-description');
+    const warnings = [];
+    if (imageInstanceNo) {
+        for (const name of ['image-name', 'image-description']) {
+            if (source.getInput(name)) {
+                warnings.push(`Input "${name}" is not used: image-instance-no resumes an existing image.`);
+            }
+        }
+    }
+    const imageDescription = placeholders(source.getInput('image-description'), 'image-description', source.now, problems);
     const bytes = descriptionBytes(imageDescription);
     if (bytes > MAX_DESCRIPTION_BYTES) {
         problems.push(`Input "image-description" has ${bytes} bytes of UTF-8; NCP accepts at most ${MAX_DESCRIPTION_BYTES}.`);
@@ -601,8 +709,25 @@ function readSettings(source) {
         problems.push(`Input "site" must be one of ${Object.keys(SITES).join(', ')}, got "${input('site')}".`);
     }
     const { origin, originSource } = gatewayOrigin(input('api-url'), source.env.NCLOUD_API_GW?.trim() ?? '', site, problems);
+    if (originSource === 'NCLOUD_API_GW' && site !== 'public') {
+        warnings.push(`The environment variable NCLOUD_API_GW (${origin}) overrides site: ${site}; requests go to ${origin}. Unset NCLOUD_API_GW, or set api-url, to choose the gateway explicitly.`);
+    }
     const ifExists = oneOf(input('if-exists') || 'fail', 'if-exists', ['fail', 'reuse'], problems);
     const wait = bool(input('wait') || 'true', 'wait', problems);
+    const shareWith = loginIds(source.getInput('share-with'), problems);
+    const { keepLast, pruneMatch } = pruning(input('keep-last'), input('prune-match'), problems);
+    const stopServer = bool(input('stop-server') || 'false', 'stop-server', problems);
+    if (wait === false) {
+        if (stopServer) {
+            problems.push('Input "stop-server" needs wait: true: the action starts the server again only once the image is made, so it must wait for it.');
+        }
+        if (shareWith.length > 0) {
+            problems.push('Input "share-with" needs wait: true: an image can be shared only once NCP has created it.');
+        }
+        if (keepLast !== undefined) {
+            problems.push('Input "keep-last" needs wait: true: old images are pruned only once the new one is created.');
+        }
+    }
     const dryRun = bool(input('dry-run') || 'false', 'dry-run', problems);
     const waitTimeoutMs = inputs_duration(input('wait-timeout') || '60m', 'wait-timeout', 1000, problems);
     const pollIntervalMs = inputs_duration(input('poll-interval') || '10s', 'poll-interval', MIN_POLL_INTERVAL_MS, problems);
@@ -618,8 +743,12 @@ function readSettings(source) {
         accessKey,
         secretKey,
         serverInstanceNo,
-        imageName,
-        imageNameGenerated: !givenName,
+        serverName,
+        imageInstanceNo,
+        imageName: givenName,
+        nameChanges: /\{(date|time)\}/.test(input('image-name')),
+        nameSource: givenName ? 'given' : generatedSource,
+        nameSeed,
         imageDescription,
         region,
         origin,
@@ -630,17 +759,36 @@ function readSettings(source) {
         waitTimeoutMs: waitTimeoutMs,
         pollIntervalMs: pollIntervalMs,
         requestTimeoutMs: requestTimeoutMs,
-        dryRun: dryRun
+        dryRun: dryRun,
+        stopServer: stopServer,
+        shareWith,
+        keepLast,
+        pruneMatch,
+        workflow: workflowRunFrom(source.env),
+        warnings
     });
 }
 /**
- * With an explicit hypervisor the name is checked against that API's rule; with `auto` the kind is
- * known only after the server is read, so here it must at least pass the looser (KVM) rule.
+ * With an explicit hypervisor the name is checked against that API's rule. With `auto` the kind is
+ * known only after the server is read: a name that breaks both rules is refused now, naming each.
  */
 function imageNameProblem(name, hypervisor) {
-    const rule = hypervisor === 'xen' ? MEMBER_IMAGE_NAME_RULE : SERVER_IMAGE_NAME_RULE;
-    const problem = nameProblem(name, rule);
-    return problem ? imageNameMessage(name, problem, rule) : undefined;
+    if (hypervisor !== 'auto') {
+        const rule = hypervisor === 'xen' ? MEMBER_IMAGE_NAME_RULE : SERVER_IMAGE_NAME_RULE;
+        const problem = nameProblem(name, rule);
+        return problem ? imageNameMessage(name, problem, rule) : undefined;
+    }
+    const broken = [MEMBER_IMAGE_NAME_RULE, SERVER_IMAGE_NAME_RULE].map(rule => ({
+        rule,
+        problem: nameProblem(name, rule)
+    }));
+    if (broken.some(({ problem }) => !problem))
+        return undefined;
+    return (`Input "image-name" "${name}" breaks the naming rule of both image kinds: ` +
+        broken
+            .map(({ rule, problem }) => `${rule.label}: ${problem} (the rule: ${rule.text})`)
+            .join('; ') +
+        '.');
 }
 function imageNameMessage(name, problem, rule) {
     return `Input "image-name" "${name}" breaks the ${rule.label} naming rule: ${problem}. The rule: ${rule.text}.`;
@@ -665,6 +813,64 @@ function gatewayOrigin(apiUrl, envUrl, site, problems) {
 /** A URL as it may be shown: a user name or password in it becomes `***`. */
 function withoutUserInfo(url) {
     return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
+}
+const PLACEHOLDERS = {
+    date: now => now.toISOString().slice(0, 10).replace(/-/g, ''),
+    time: now => now.toISOString().slice(11, 19).replace(/:/g, '')
+};
+/** Replaces {date} (UTC YYYYMMDD) and {time} (UTC HHMMSS); any other {…} is an input error. */
+function placeholders(text, name, now, problems) {
+    const unknown = [...text.matchAll(/\{([^{}]*)\}/g)]
+        .map(match => match[1])
+        .filter(key => !Object.hasOwn(PLACEHOLDERS, key));
+    if (unknown.length > 0) {
+        problems.push(`Input "${name}" has the unknown placeholder ${unknown.map(key => `{${key}}`).join(', ')}: only {date} (UTC YYYYMMDD) and {time} (UTC HHMMSS) are replaced.`);
+        return text;
+    }
+    return text.replace(/\{(date|time)\}/g, (_match, key) => PLACEHOLDERS[key](now));
+}
+/** NCP login IDs: an e-mail address or an account name. */
+const LOGIN_ID = /^[A-Za-z0-9][A-Za-z0-9._%+@-]{0,99}$/;
+/** share-with: login IDs separated by commas or new lines; blank entries are ignored. */
+function loginIds(text, problems) {
+    const entries = text
+        .split(/[,\r\n]/)
+        .map(entry => entry.trim())
+        .filter(Boolean);
+    const bad = entries.filter(entry => !LOGIN_ID.test(entry));
+    for (const entry of bad) {
+        problems.push(`Input "share-with" has the entry "${entry}", which is not an NCP login ID: give login IDs (e-mail addresses or account names) separated by commas or new lines.`);
+    }
+    return bad.length > 0 ? [] : [...new Set(entries)];
+}
+const MAX_KEEP = 1000;
+function pruning(keepText, pattern, problems) {
+    if (!keepText && !pattern)
+        return {};
+    if (!keepText) {
+        problems.push('Input "prune-match" needs keep-last: how many matching images to keep, e.g. 7.');
+        return {};
+    }
+    const keepLast = /^\d+$/.test(keepText) ? Number(keepText) : NaN;
+    if (!(keepLast >= 1 && keepLast <= MAX_KEEP)) {
+        problems.push(`Input "keep-last" must be a whole number from 1 to ${MAX_KEEP} (the images to keep, this run's included), got "${keepText}".`);
+    }
+    if (!pattern) {
+        problems.push('Input "prune-match" is required with keep-last: a name pattern in which * stands for any characters, e.g. nightly-*.');
+    }
+    else if (!/^[A-Za-z0-9_*-]{1,30}$/.test(pattern)) {
+        problems.push(`Input "prune-match" must be an image name pattern of letters, digits, "-", "_" and "*" (any characters), got "${pattern}".`);
+    }
+    return { keepLast, pruneMatch: pattern };
+}
+/** A number input (digits only), or '' when it is empty. */
+function number(name, what, problems, input) {
+    const value = input(name);
+    if (value && !/^\d{1,20}$/.test(value)) {
+        problems.push(`Input "${name}" must be ${what} (digits only), got "${value}".`);
+        return '';
+    }
+    return value;
 }
 function oneOf(value, name, allowed, problems) {
     const lower = value.toLowerCase();
@@ -925,19 +1131,49 @@ const NEXT = {
     useOutput: "Later steps read the number from this step's image-instance-no output.",
     fixInputs: 'Fix the inputs named above; no image was created.',
     dryRunDone: 'Set dry-run: false (or remove it) to create the image.',
-    notUsableYet: (image) => `Image ${image.no} is not usable until its status is CREAT.`,
+    dryRunUse: (image) => `Set dry-run: false (or remove it) to use image ${image.no}.`,
+    dryRunResume: (image) => `Set dry-run: false (or remove it) to wait for image ${image.no}.`,
+    cancelledBeforeCreate: 'Nothing was created; re-run the job when you are ready.',
+    notUsableYet: (image) => `Image ${image.no} is not usable until its status is CREAT; to wait for it, run the step with image-instance-no: ${image.no}.`,
     deleteFailed: 'Delete the failed image (NCP console: Server > My Server Image), check that the server and its disks are healthy, and re-run.',
-    waitAgain: (image) => `To wait for image ${image.no} again, re-run with if-exists: reuse.`,
-    raiseTimeout: (image, timeoutMs) => `Raise wait-timeout (now ${(0,duration/* formatDuration */.a)(timeoutMs)}), or re-run with if-exists: reuse to wait for image ${image.no} again.`,
-    lookInConsole: (image) => `Look image ${image.no} up in the NCP console; to wait for it again, re-run with if-exists: reuse.`,
-    findUncertain: (name, region) => `Look for an image named "${name}" in region ${region} in the NCP console; re-run with if-exists: reuse to use it.`,
-    nameTaken: 'Choose another image-name, delete that image, or set if-exists: reuse to use it.',
+    /** The exact step that picks the image up again, and what else works for the name in use. */
+    resume: (image, names) => `To wait for image ${image.no} again, run the step with image-instance-no: ${image.no}${alsoWorks(names)}.`,
+    raiseTimeout: (image, timeoutMs, names) => `Raise wait-timeout (now ${(0,duration/* formatDuration */.a)(timeoutMs)}), or wait for the same image: run the step with image-instance-no: ${image.no}${alsoWorks(names)}.`,
+    lookInConsole: (image, names) => `Look image ${image.no} up in the NCP console; to wait for it again, run the step with image-instance-no: ${image.no}${alsoWorks(names)}.`,
+    /** No number is known: what finds the image that may exist. */
+    findUncertain: (name, region, names) => {
+        const where = `an image named "${name}" in region ${region}`;
+        if (names === 'run') {
+            return `Re-run the job: it looks for ${where} first and uses it instead of creating another.`;
+        }
+        if (names === 'given') {
+            return `Look for ${where} in the NCP console; re-run with if-exists: reuse to use it.`;
+        }
+        return `Look for ${where} in the NCP console, then run the step with image-instance-no: <its number> (a re-run would generate another name and create a second image).`;
+    },
+    nameTaken: (image, ofThisServer) => ofThisServer
+        ? `Choose another image-name, delete that image, set if-exists: reuse to use it, or run the step with image-instance-no: ${image.no}.`
+        : 'Choose another image-name, or delete that image (it was made from another server, so it cannot be reused).',
     otherServersImage: 'Choose another image-name.',
     failedExisting: 'Delete it (NCP console: Server > My Server Image) or choose another image-name, then re-run.',
     serverBusy: 'Wait until the server is running (RUN) or stopped (NSTOP) with no operation in progress, then re-run.',
     checkServer: 'Check server-instance-no and region (the server must be a VPC server in that region).',
+    checkServerName: 'Check server-name (the exact name, case included) and region.',
+    ambiguousServerName: 'Give server-instance-no instead of server-name, or rename the servers so the name is unique.',
+    checkImage: 'Check image-instance-no, region and site: the image must be a My Server Image of this account in that region.',
+    shareAgain: (image, loginIds) => `Check the login IDs and the key's permission to share, then share only: run the step with image-instance-no: ${image.no} and share-with: ${loginIds.join(',')}.`,
+    stopFailed: 'Check the server in the NCP console, or run without stop-server to image it as it is.',
+    checkServerState: (no) => `Check server ${no} in the NCP console (Server > Server) and start it if it is stopped.`,
+    startServer: (no) => `Start server ${no} now (NCP console: Server > Server > Start), then check why NCP refused the start.`,
     reportBug: 'This is a fault of the action, not of the inputs: re-run the job, and report it with this log if it happens again.'
 };
+function alsoWorks(names) {
+    if (names === 'run')
+        return ' (re-running the job also finds it, by its generated name)';
+    if (names === 'given')
+        return ' (or re-run with if-exists: reuse)';
+    return '';
+}
 
 ;// CONCATENATED MODULE: ./src/failure.ts
 
@@ -966,7 +1202,7 @@ function asRunFailure(error) {
     if (error instanceof InputError)
         return new RunFailure(error.message, 'error', NEXT.fixInputs);
     if (error instanceof cancel/* CancelledError */.c) {
-        return new RunFailure(`${error.message} No image was created.`, 'cancelled', '');
+        return new RunFailure(error.message, 'cancelled', NEXT.cancelledBeforeCreate);
     }
     if (error instanceof NcloudError)
         return new RunFailure(error.summary, 'error', error.hint);
@@ -977,6 +1213,7 @@ function asRunFailure(error) {
 ;// CONCATENATED MODULE: ./src/ncloud/images.ts
 
 
+
 const IMAGE_STATUSES = Object.freeze({ pending: 'INIT', created: 'CREAT', failed: 'CREFL' });
 const MEMBER_IMAGE = Object.freeze({
     label: 'member server image (XEN/RHV)',
@@ -985,12 +1222,15 @@ const MEMBER_IMAGE = Object.freeze({
     actions: {
         create: 'createMemberServerImageInstance',
         detail: 'getMemberServerImageInstanceDetail',
-        list: 'getMemberServerImageInstanceList'
+        list: 'getMemberServerImageInstanceList',
+        share: 'addMemberServerImageSharingPermission',
+        delete: 'deleteMemberServerImageInstances'
     },
     params: {
         name: 'memberServerImageName',
         description: 'memberServerImageDescription',
-        number: 'memberServerImageInstanceNo'
+        number: 'memberServerImageInstanceNo',
+        numberList: 'memberServerImageInstanceNoList'
     },
     listFilter: {},
     listKey: 'memberServerImageInstanceList',
@@ -999,6 +1239,9 @@ const MEMBER_IMAGE = Object.freeze({
         name: 'memberServerImageName',
         status: 'memberServerImageInstanceStatus',
         statusName: 'memberServerImageInstanceStatusName',
+        description: 'memberServerImageDescription',
+        createDate: 'createDate',
+        sharedLoginIds: 'sharedLoginIdList',
         sourceServer: 'originalServerInstanceNo'
     },
     statuses: IMAGE_STATUSES
@@ -1010,12 +1253,15 @@ const SERVER_IMAGE = Object.freeze({
     actions: {
         create: 'createServerImage',
         detail: 'getServerImageDetail',
-        list: 'getServerImageList'
+        list: 'getServerImageList',
+        share: 'addServerImageSharingPermission',
+        delete: 'deleteServerImage'
     },
     params: {
         name: 'serverImageName',
         description: 'serverImageDescription',
-        number: 'serverImageNo'
+        number: 'serverImageNo',
+        numberList: 'serverImageNoList'
     },
     listFilter: { 'serverImageTypeCodeList.1': 'SELF' },
     listKey: 'serverImageList',
@@ -1023,11 +1269,18 @@ const SERVER_IMAGE = Object.freeze({
         number: 'serverImageNo',
         name: 'serverImageName',
         status: 'serverImageStatus',
-        statusName: 'serverImageStatusName'
+        statusName: 'serverImageStatusName',
+        description: 'serverImageDescription',
+        createDate: 'createDate',
+        sharedLoginIds: 'sharedLoginIdList'
     },
     statuses: IMAGE_STATUSES
 });
 const IMAGE_KINDS = [MEMBER_IMAGE, SERVER_IMAGE];
+/** The server an image was made from: NCP's field where it has one, else the action's provenance. */
+function sourceServerOf(image) {
+    return image.sourceServerNo ?? provenanceServer(image.description);
+}
 function imageState(kind, status) {
     const { pending, created, failed } = kind.statuses;
     if (status === created)
@@ -1079,9 +1332,28 @@ class ImageApi {
     }
     /** Every image with exactly this name: NCP's name filter is not documented as exact. */
     async findAllByName(name) {
-        const { actions, params, listFilter } = this.kind;
-        const result = await this.client.read(actions.list, { ...listFilter, [params.name]: name });
-        return this.records(actions.list, result).filter(record => record.name === name);
+        const images = await this.listAll({ [this.kind.params.name]: name });
+        return images.filter(record => record.name === name);
+    }
+    /** Every image of this kind in the region (the account's own), every page read. */
+    async listAll(filter = {}) {
+        const { actions, listFilter, listKey } = this.kind;
+        const rows = await this.client.readAllPages(actions.list, { ...listFilter, ...filter }, listKey);
+        return rows
+            .filter(item => typeof item === 'object' && item !== null)
+            .map(item => toImageRecord(this.kind, item));
+    }
+    /** Shares the image with NCP login IDs. Adding an ID it is already shared with changes nothing, so it is retried like a read. */
+    async share(imageNo, loginIds) {
+        const params = { [this.kind.params.number]: imageNo };
+        loginIds.forEach((id, index) => (params[`targetLoginIdList.${index + 1}`] = id));
+        await this.client.repeatable(this.kind.actions.share, params);
+    }
+    /** Deletes one image. Sent once: a lost reply is settled by the next list, not by a resend. */
+    async delete(imageNo) {
+        await this.client.sendOnce(this.kind.actions.delete, {
+            [`${this.kind.params.numberList}.1`]: imageNo
+        });
     }
     records(action, result) {
         const list = result[this.kind.listKey];
@@ -1108,8 +1380,19 @@ function toImageRecord(kind, raw) {
         sourceServerNo: fields.sourceServer && raw[fields.sourceServer] !== undefined
             ? images_text(raw[fields.sourceServer])
             : undefined,
+        description: typeof raw[fields.description] === 'string'
+            ? raw[fields.description].slice(0, 1000)
+            : undefined,
+        createdAt: dateOf(raw[fields.createDate]),
+        sharedWith: Array.isArray(raw[fields.sharedLoginIds])
+            ? raw[fields.sharedLoginIds].map(images_text).filter(Boolean).slice(0, 100)
+            : [],
         raw
     };
+}
+function dateOf(value) {
+    const at = typeof value === 'string' ? Date.parse(value) : NaN;
+    return Number.isNaN(at) ? undefined : at;
 }
 function images_text(value) {
     return typeof value === 'string' || typeof value === 'number'
@@ -1185,6 +1468,7 @@ async function retrying(operation, options) {
 
 
 
+
 /**
  * Pauses between the looks for a name after an uncertain create. A new image may show in the list
  * a moment after the create; how long is not documented, so the looks span several seconds.
@@ -1193,18 +1477,68 @@ const CONFIRM_DELAYS_MS = [1_000, 2_000, 4_000];
 /** A cancelled run gets a few seconds from the runner; the look for a lost image must fit in them. */
 const CANCEL_LOOKUP_TIMEOUT_MS = 3_000;
 /**
- * Owns the whole life of a create: the first look by name, the sends, the looks after a lost
- * reply, the resend, and the look after a cancel. Returns the one image this run uses. A create
- * is sent again only when the gateway says the last one never reached the service, or the looks
- * show it made nothing.
+ * The first look by name, before anything is created. An image of a run-stable generated name
+ * made from this server is this run's earlier attempt and is resumed whatever if-exists says;
+ * any other image of the name is subject to if-exists.
  */
-async function obtainImage(api, request, options) {
+async function lookFirst(api, request, options) {
     const existing = await api.findAllByName(request.name);
-    if (existing.length > 0) {
-        return { image: applyIfExists(api, newest(existing), request, options), provenance: 'reused' };
+    if (existing.length === 0)
+        return lookForEarlierAttempt(api, request, options);
+    const image = newest(existing);
+    const where = describeExisting(image, options.region);
+    const source = madeFrom(image, request);
+    if (options.nameSource === 'run' && source !== 'no') {
+        if (source === 'unknown')
+            options.log.warning(unverifiable(image, request));
+        options.log.info(`${where} It is this workflow run's earlier attempt (the same generated name, the same server): it is used, and no image is created.`);
+        return { use: image, provenance: 'resumed' };
+    }
+    if (options.ifExists === 'fail') {
+        throw new RunFailure(`${where} With if-exists: fail nothing was created.`, 'error', NEXT.nameTaken(image, source !== 'no'));
+    }
+    if (source === 'no') {
+        throw new RunFailure(`${where} It was not made from server ${request.serverInstanceNo}, so it is not reused.`, 'error', NEXT.otherServersImage);
+    }
+    if (imageState(api.kind, image.status) === 'failed') {
+        throw new RunFailure(`${where} Its creation failed, so it cannot be reused.`, 'error', NEXT.failedExisting);
+    }
+    if (source === 'unknown')
+        options.log.warning(unverifiable(image, request));
+    options.log.info(`${where} if-exists: reuse, so no image is created and this one is used.`);
+    return { use: image, provenance: 'reused' };
+}
+/** An image that this step of this workflow run made under another name, found by its provenance. */
+async function lookForEarlierAttempt(api, request, options) {
+    const run = options.attemptsOf;
+    if (!run)
+        return { use: undefined };
+    const earlier = (await api.listAll()).filter(image => madeByThisStep(image.description, run, request.serverInstanceNo));
+    if (earlier.length === 0)
+        return { use: undefined };
+    const image = newest(earlier);
+    options.log.info(`Image ${image.no} ("${image.name}") is this workflow run's earlier attempt: its description names this run and step, and server ${request.serverInstanceNo}. The name differs ({date} or {time} changed), so it is used, and no image named "${request.name}" is created.`);
+    return { use: image, provenance: 'resumed' };
+}
+/**
+ * Owns the whole life of a create after the first look: the sends, the looks after a lost reply,
+ * the resend, and the look after a cancel. Returns the one image this run uses. A create is sent
+ * again only when the gateway says the last one never reached the service, or the looks show it
+ * made nothing.
+ */
+async function obtainImage(api, request, first, options) {
+    if (first.use) {
+        options.onImage(first.use);
+        return { image: first.use, provenance: first.provenance };
     }
     const create = api.kind.actions.create;
     let maybeCreated = false;
+    const adopt = (image) => {
+        if (madeFrom(image, request) === 'unknown')
+            options.log.warning(unverifiable(image, request));
+        options.log.info(`The reply was lost, but image ${image.no} named "${image.name}" now exists: using it.`);
+        return { verdict: 'settled', value: { image, provenance: 'adopted' } };
+    };
     const decide = async (error) => {
         const ncloud = error instanceof NcloudError ? error : undefined;
         // Refused before the service (a redirect, bad credentials): nothing was done, and a repeat
@@ -1220,13 +1554,15 @@ async function obtainImage(api, request, options) {
         }
         if (!maybeCreated && ncloud?.reached === 'yes') {
             // Refused by the service: perhaps because the name was taken after the first look.
-            const taken = await lookOnce(api, request.name, options.signal);
-            if (taken.length === 0)
-                return { verdict: 'stop' };
-            return {
-                verdict: 'settled',
-                value: { image: applyIfExists(api, newest(taken), request, options), provenance: 'reused' }
-            };
+            const taken = await lookFirst(api, request, options).catch(caught => {
+                if (caught instanceof RunFailure)
+                    throw caught;
+                options.signal?.throwIfAborted();
+                return { use: undefined };
+            });
+            return taken.use
+                ? { verdict: 'settled', value: { image: taken.use, provenance: taken.provenance } }
+                : { verdict: 'stop' };
         }
         // This create, or an earlier one whose reply was lost, may have made the image; it may show
         // in the list only now.
@@ -1243,10 +1579,6 @@ async function obtainImage(api, request, options) {
             }
             : { verdict: 'stop' };
     };
-    const adopt = (image) => {
-        options.log.info(`The reply was lost, but image ${image.no} named "${image.name}" now exists: using it.`);
-        return { verdict: 'settled', value: { image, provenance: 'adopted' } };
-    };
     try {
         const obtained = await retrying(async () => ({ image: await api.create(request), provenance: 'created' }), { label: create, ...options, decide, log: options.log.warning });
         options.onImage(obtained.image);
@@ -1258,7 +1590,7 @@ async function obtainImage(api, request, options) {
         if (!maybeCreated || error instanceof RunFailure)
             throw error;
         throw new RunFailure(`${describeError(error)} A ${create} of this run may have made an image named "${request.name}" ` +
-            `although none shows in region ${options.region} yet.`, 'uncertain', NEXT.findUncertain(request.name, options.region));
+            `although none shows in region ${options.region} yet.`, 'uncertain', NEXT.findUncertain(request.name, options.region, options.nameSource));
     }
 }
 /**
@@ -1281,47 +1613,25 @@ async function sweepForDuplicates(api, used, log) {
     }
     return others;
 }
-/** Applies if-exists to an image that already has the name: uses it, or throws why not. */
-function applyIfExists(api, image, request, options) {
-    const verdict = judgeExisting(api, image, request, options);
-    if (verdict instanceof RunFailure)
-        throw verdict;
-    options.log.info(verdict);
-    options.onImage(image);
-    return image;
-}
 /**
- * Whether an image that already has the name may be used: the line that says so, or the failure
- * that says why not. An image made from another server, or a failed one, is never reused.
+ * Whether an image was made from the request's server: `unknown` when NCP's record does not say
+ * (KVM images) and its description is not the action's provenance.
  */
-function judgeExisting(api, image, request, options) {
-    const where = `An image named "${image.name}" already exists in region ${options.region}: number ${image.no}, status ${image.status}${image.statusName ? ` (${image.statusName})` : ''}${image.sourceServerNo ? `, made from server ${image.sourceServerNo}` : ''}.`;
-    if (options.ifExists === 'fail') {
-        return new RunFailure(`${where} With if-exists: fail nothing was created.`, 'error', NEXT.nameTaken);
-    }
-    if (!madeFrom(image, request)) {
-        return new RunFailure(`${where} It was not made from server ${request.serverInstanceNo}, so it is not reused.`, 'error', NEXT.otherServersImage);
-    }
-    if (imageState(api.kind, image.status) === 'failed') {
-        return new RunFailure(`${where} Its creation failed, so it cannot be reused.`, 'error', NEXT.failedExisting);
-    }
-    return `${where} if-exists: reuse, so no image is created and this one is used.`;
-}
-/** Only an image made from this run's server can be this run's (KVM images do not say). */
 function madeFrom(image, request) {
-    return !image.sourceServerNo || image.sourceServerNo === request.serverInstanceNo;
+    const source = sourceServerOf(image);
+    if (source === undefined)
+        return 'unknown';
+    return source === request.serverInstanceNo ? 'yes' : 'no';
+}
+function unverifiable(image, request) {
+    return `Image ${image.no} ("${image.name}") is used although its source server cannot be verified: NCP's record does not name one, and its description is not this action's provenance. Check that it was made from server ${request.serverInstanceNo}.`;
+}
+function describeExisting(image, region) {
+    const source = sourceServerOf(image);
+    return `An image named "${image.name}" already exists in region ${region}: number ${image.no}, status ${image.status}${image.statusName ? ` (${image.statusName})` : ''}${source ? `, made from server ${source}` : ''}.`;
 }
 function newest(images) {
     return images[images.length - 1];
-}
-async function lookOnce(api, name, signal) {
-    try {
-        return await api.findAllByName(name);
-    }
-    catch {
-        signal?.throwIfAborted();
-        return [];
-    }
 }
 /** Looks the name up a few times, since a new image may show in the list only a moment later. */
 async function lookAgain(api, request, options, cause) {
@@ -1334,9 +1644,9 @@ async function lookAgain(api, request, options, cause) {
         }
         catch (error) {
             options.signal?.throwIfAborted();
-            throw new RunFailure(`${api.kind.actions.create} may have created an image (${describeError(cause)}), and looking it up failed (${describeError(error)}).`, 'uncertain', NEXT.findUncertain(request.name, options.region));
+            throw new RunFailure(`${api.kind.actions.create} may have created an image (${describeError(cause)}), and looking it up failed (${describeError(error)}).`, 'uncertain', NEXT.findUncertain(request.name, options.region, options.nameSource));
         }
-        const ours = found.filter(image => madeFrom(image, request));
+        const ours = found.filter(image => madeFrom(image, request) !== 'no');
         if (ours.length > 0)
             return newest(ours);
     }
@@ -1345,17 +1655,18 @@ async function lookAgain(api, request, options, cause) {
 /** A cancel while a create was under way: say whether an image was made, so nothing is lost. */
 async function lookAfterCancel(options, request, cancel) {
     const where = `in region ${options.region}`;
+    const unsettled = NEXT.findUncertain(request.name, options.region, options.nameSource);
     try {
         const images = await options.afterCancel().findAllByName(request.name);
-        const image = images.find(found => madeFrom(found, request));
+        const image = images.find(found => madeFrom(found, request) !== 'no');
         if (image) {
             options.onImage(image);
-            return new RunFailure(`${cancel.message} The create had been sent: image ${image.no} named "${image.name}" exists (${image.status}).`, 'cancelled', NEXT.waitAgain(image), image);
+            return new RunFailure(`${cancel.message} The create had been sent: image ${image.no} named "${image.name}" exists (${image.status}).`, 'cancelled', NEXT.resume(image, options.nameSource), image);
         }
-        return new RunFailure(`${cancel.message} The create had been sent, and no image named "${request.name}" shows yet ${where}.`, 'cancelled', NEXT.findUncertain(request.name, options.region));
+        return new RunFailure(`${cancel.message} The create had been sent, and no image named "${request.name}" shows yet ${where}.`, 'cancelled', unsettled);
     }
     catch (error) {
-        return new RunFailure(`${cancel.message} The create had been sent; an image named "${request.name}" may exist ${where} (the look failed: ${describeError(error)}).`, 'cancelled', NEXT.findUncertain(request.name, options.region));
+        return new RunFailure(`${cancel.message} The create had been sent; an image named "${request.name}" may exist ${where} (the look failed: ${describeError(error)}).`, 'cancelled', unsettled);
     }
 }
 
@@ -1369,13 +1680,21 @@ function writeImageOutputs(port, image) {
     port.setOutput('image-name', image.name);
     port.setOutput('image-status', image.status);
     port.setOutput('image', imageJson(image.raw));
+    port.setOutput('shared-with', image.sharedWith.join(','));
 }
 /** Every output, from the run's result. */
 function writeOutputs(port, result) {
+    port.setOutput('outcome', result.outcome);
     if (result.server?.hypervisor)
         port.setOutput('hypervisor', result.server.hypervisor);
     if (result.image && !result.dryRun)
         writeImageOutputs(port, result.image);
+    if (result.power?.downMs !== undefined) {
+        port.setOutput('server-stopped-for', String(Math.round(result.power.downMs / 1000)));
+    }
+    if (result.pruning && 'deleted' in result.pruning) {
+        port.setOutput('pruned', result.pruning.deleted.map(image => image.no).join(','));
+    }
 }
 /** NCP's record as JSON, or, when it is oversized, the record without its oversized fields. */
 function imageJson(raw) {
@@ -1502,8 +1821,6 @@ function snippet(body) {
     return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: ./src/ncloud/signer.ts
 
 /** NCP API Gateway signature v2: METHOD SP target LF timestamp LF accessKey, HMAC-SHA256, Base64. */
@@ -1643,6 +1960,10 @@ function asTransportError(error, sent) {
 
 
 
+/** NCP's largest page (1000) would make one slow answer; 100 keeps each one small. */
+const PAGE_SIZE = 100;
+/** A bound on a list that never ends: 100 000 rows. */
+const MAX_PAGES = 1000;
 /** The one way to talk to the NCP Server API: signs, sends, reads, classifies every failure. */
 class NcloudClient {
     options;
@@ -1659,6 +1980,13 @@ class NcloudClient {
     }
     /** Reads with a read-only action, retrying transient failures; no retry starts after `deadline`. */
     read(action, params = {}, deadline) {
+        return this.repeatable(action, params, deadline);
+    }
+    /**
+     * Sends an action that may be repeated safely (a read, or a change that ends in the same state
+     * however often it is sent, such as sharing), retrying transient failures.
+     */
+    repeatable(action, params = {}, deadline) {
         return retrying(() => this.sendOnce(action, params), {
             label: action,
             policy: this.options.retry,
@@ -1671,6 +1999,29 @@ class NcloudClient {
                 : { verdict: 'stop' },
             log: this.options.onRetry
         });
+    }
+    /**
+     * Reads every page of a list action: NCP's page size defaults to 1 once pageNo is sent, so
+     * both are sent, and the pages are read until totalRows rows have come.
+     */
+    async readAllPages(action, params, listKey) {
+        const rows = [];
+        for (let pageNo = 1; pageNo <= MAX_PAGES; pageNo++) {
+            const page = await this.read(action, {
+                ...params,
+                pageNo: String(pageNo),
+                pageSize: String(PAGE_SIZE)
+            });
+            const list = page[listKey];
+            if (!Array.isArray(list)) {
+                throw contentError(action, `the success answer has no ${listKey}`, this.gatewaySetting);
+            }
+            rows.push(...list);
+            const total = Number(page.totalRows);
+            if (list.length === 0 || !Number.isFinite(total) || rows.length >= total)
+                return rows;
+        }
+        return rows;
     }
     /** Sends one signed request and never retries. Throws NcloudError for every failure. */
     async sendOnce(action, params = {}) {
@@ -1758,8 +2109,30 @@ async function readServer(client, serverInstanceNo) {
     if (!raw) {
         throw new RunFailure(`Server ${serverInstanceNo} was not found in region ${client.region}.`, 'error', NEXT.checkServer);
     }
+    return toServerRecord(raw, serverInstanceNo);
+}
+/**
+ * The one server of this exact name in the region that is not terminated: NCP's name filter is
+ * not documented as exact, and a terminated server keeps its name for a while.
+ */
+async function findServerByName(client, name) {
+    const rows = await client.readAllPages('getServerInstanceList', { serverName: name }, 'serverInstanceList');
+    const servers = rows
+        .filter(row => typeof row === 'object' && row !== null)
+        .map(row => toServerRecord(row, ''));
+    const matching = servers.filter(server => server.name === name && server.status !== 'TERMT');
+    if (matching.length === 1)
+        return matching[0];
+    const listed = (list) => list.map(server => `${server.no} (${server.status})`).join(', ');
+    if (matching.length === 0) {
+        const terminated = servers.filter(server => server.name === name);
+        throw new RunFailure(`No server named "${name}" that is not terminated exists in region ${client.region}${terminated.length > 0 ? `; terminated: ${listed(terminated)}` : ''}.`, 'error', NEXT.checkServerName);
+    }
+    throw new RunFailure(`${matching.length} servers are named "${name}" in region ${client.region}: ${listed(matching)}.`, 'error', NEXT.ambiguousServerName);
+}
+function toServerRecord(raw, fallbackNo) {
     return {
-        no: String(raw.serverInstanceNo ?? serverInstanceNo),
+        no: servers_text(raw.serverInstanceNo) || fallbackNo,
         name: servers_text(raw.serverName),
         status: codeOf(raw.serverInstanceStatus) ?? 'UNKNOWN',
         operation: codeOf(raw.serverInstanceOperation) ?? 'NULL',
@@ -1786,7 +2159,118 @@ function codeOf(value) {
     return typeof code === 'string' ? code.slice(0, 100) : undefined;
 }
 
+;// CONCATENATED MODULE: ./src/server-power.ts
+
+
+
+
+
+
+/** How long a stop may take to reach NSTOP (Packer's NCP builder allows 5 minutes). */
+const STOP_TIMEOUT_MS = 10 * 60_000;
+/** How long the action keeps trying to start the server again, a refused start and booting included. */
+const START_BUDGET_MS = 15 * 60_000;
+/** The pause before asking again after NCP refused a start (e.g. while the image is being made). */
+const REFUSED_START_PAUSE_MS = 15_000;
+const START_POLICY = {
+    maxAttempts: 200,
+    baseDelayMs: 1_000,
+    maxDelayMs: 15_000,
+    maxRetryAfterMs: 60_000
+};
+const STOP = 'stopServerInstances';
+const START = 'startServerInstances';
+/** Stops a running server and waits until it is NSTOP. Returns the time the stop was sent. */
+async function stopServer(client, server, deps) {
+    const sentAt = deps.clock.now();
+    deps.log.info(`Stopping server ${server.no} (stop-server: true), then waiting up to ${(0,duration/* formatDuration */.a)(STOP_TIMEOUT_MS)} for it to be stopped (NSTOP).`);
+    try {
+        await client.sendOnce(STOP, { 'serverInstanceNoList.1': server.no });
+    }
+    catch (error) {
+        deps.signal?.throwIfAborted();
+        // A stop whose reply was lost may have been carried out: the server's state says.
+        const now = await readServer(client, server.no);
+        if (now.status !== 'NSTOP' && now.operation !== 'SHTDN') {
+            throw new RunFailure(`Could not stop server ${server.no}: ${describeError(error)} Nothing was created.`, 'error', NEXT.stopFailed);
+        }
+    }
+    await waitForServer(client, server.no, 'NSTOP', sentAt + STOP_TIMEOUT_MS, deps);
+    deps.log.info(`Server ${server.no} is stopped (NSTOP) after ${(0,duration/* formatDuration */.a)(deps.clock.now() - sentAt)}.`);
+    return sentAt;
+}
+/**
+ * Starts the server again and waits until it is RUN. A start NCP refuses (say, while the image is
+ * still being made) is asked again after a pause, within START_BUDGET_MS; transient failures are
+ * retried as reads are. Returns when it is RUN, or throws why it is not.
+ */
+async function startServer(client, serverInstanceNo, deps) {
+    const deadline = deps.clock.now() + START_BUDGET_MS;
+    deps.log.info(`Starting server ${serverInstanceNo} again (the action stopped it).`);
+    await retrying(() => client.sendOnce(START, { 'serverInstanceNoList.1': serverInstanceNo }), {
+        label: START,
+        policy: START_POLICY,
+        clock: deps.clock,
+        signal: deps.signal,
+        random: deps.random,
+        deadline,
+        log: deps.log.warning,
+        decide: async (error) => {
+            if (!(error instanceof NcloudError))
+                return { verdict: 'stop' };
+            if (error.transient) {
+                return { verdict: 'again', why: 'Retrying', retryAfterMs: error.fields.retryAfterMs };
+            }
+            if (error.fields.source !== 'service')
+                return { verdict: 'stop' };
+            // A lost reply, or a start already under way, leaves the server starting or running.
+            const now = await readServer(client, serverInstanceNo);
+            if (now.status === 'RUN' || now.operation === 'START') {
+                return { verdict: 'settled', value: {} };
+            }
+            return {
+                verdict: 'again',
+                why: 'NCP refused the start for now; asking again',
+                retryAfterMs: REFUSED_START_PAUSE_MS
+            };
+        }
+    });
+    await waitForServer(client, serverInstanceNo, 'RUN', deadline, deps);
+    deps.log.info(`Server ${serverInstanceNo} is running (RUN) again.`);
+}
+/**
+ * After a cancel, the runner allows a few seconds: one start request, no waiting. Says whether
+ * NCP accepted it.
+ */
+async function startAfterCancel(client, serverInstanceNo, log) {
+    try {
+        await client.sendOnce(START, { 'serverInstanceNoList.1': serverInstanceNo });
+        log.info(`Start of server ${serverInstanceNo} sent and accepted; it boots on its own.`);
+        return { accepted: true };
+    }
+    catch (error) {
+        const why = describeError(error);
+        log.warning(`Start of server ${serverInstanceNo} was not accepted: ${why}`);
+        return { accepted: false, why };
+    }
+}
+/** Polls the server until it has the status with no operation in progress, or the deadline. */
+async function waitForServer(client, serverInstanceNo, status, deadline, deps) {
+    for (;;) {
+        const server = await readServer(client, serverInstanceNo);
+        if (server.status === status && server.operation === 'NULL')
+            return;
+        if (deps.clock.now() >= deadline) {
+            throw new RunFailure(`Server ${serverInstanceNo} did not reach ${status} in time: it is ${server.status}${server.operation !== 'NULL' ? ` with the operation ${server.operation}` : ''}.`, 'error', NEXT.checkServerState(serverInstanceNo));
+        }
+        await deps.clock.sleep(Math.min(deps.pollIntervalMs, Math.max(0, deadline - deps.clock.now())), deps.signal);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/plan.ts
+
+
+
 
 
 
@@ -1805,29 +2289,174 @@ function planImage(settings, server) {
     }
     const { kind } = selected;
     const nameRule = kind.nameRule;
-    const broken = nameProblem(settings.imageName, nameRule);
+    const name = settings.imageName ||
+        generateImageName({ ...settings.nameSeed, serverInstanceNo: server.no }).name;
+    const broken = nameProblem(name, nameRule);
     if (broken) {
-        return new RunFailure(imageNameMessage(settings.imageName, broken, nameRule), 'error', NEXT.fixInputs);
+        return new RunFailure(imageNameMessage(name, broken, nameRule), 'error', NEXT.fixInputs);
     }
+    const provenance = settings.imageDescription === '';
     const request = {
         serverInstanceNo: server.no,
-        name: settings.imageName,
-        description: settings.imageDescription
+        name,
+        description: provenance
+            ? provenanceDescription(server, settings.workflow)
+            : settings.imageDescription
+    };
+    return { kind, request, nameRule, provenance };
+}
+/** What the run is about to do, once the first look by name has shown whether the name is taken. Pure. */
+function planLines(plan, settings, server, first) {
+    const { kind, request } = plan;
+    const would = settings.dryRun ? 'Dry run: would' : 'Plan:';
+    const headline = first.use
+        ? `${would} use ${describeImage(first.use)}, ${first.provenance === 'resumed' ? "this workflow run's earlier attempt" : 'which already has the name (if-exists: reuse)'}; no image is created:`
+        : `${would} create a ${kind.label} with ${kind.actions.create}:`;
+    const names = {
+        given: '',
+        run: ' (generated, the same on every attempt of this workflow run; set image-name to choose one)',
+        time: ' (generated; set image-name to choose one)'
     };
     const lines = [
-        `${settings.dryRun ? 'Dry run: would create' : 'Plan: create'} a ${kind.label} with ${kind.actions.create}:`,
+        headline,
         `  server:      ${describeServer(server)}`,
-        `  name:        ${request.name}${settings.imageNameGenerated ? ' (generated; set image-name to choose one)' : ''}`,
-        `  description: ${request.description ? JSON.stringify(request.description) : '(none)'}`,
-        `  region:      ${settings.region}`,
-        `  endpoint:    POST ${settings.origin}${SERVER_API_PATH}/${kind.actions.create}`,
-        `  disks:       the server's disks as they are (no storage list is sent)`,
-        `  if-exists:   ${settings.ifExists}`
+        `  name:        ${request.name}${names[settings.nameSource]}`
     ];
-    return { kind, request, nameRule, lines };
+    if (!first.use) {
+        lines.push(`  description: ${JSON.stringify(request.description)}${plan.provenance ? ' (provenance, since image-description is empty)' : ''}`, `  endpoint:    POST ${settings.origin}${SERVER_API_PATH}/${kind.actions.create}`, `  disks:       the server's disks as they are (no storage list is sent)`);
+    }
+    lines.push(`  region:      ${settings.region}`, `  if-exists:   ${settings.ifExists}`, `  wait:        ${settings.wait ? `up to ${(0,duration/* formatDuration */.a)(settings.waitTimeoutMs)}` : 'no'}`);
+    if (settings.stopServer && !first.use) {
+        lines.push(server.status === 'RUN'
+            ? `  stop-server: stop the server first (waiting up to ${(0,duration/* formatDuration */.a)(STOP_TIMEOUT_MS)} for NSTOP), start it again once the image is made; it is down the whole time`
+            : `  stop-server: the server is already ${server.status}: imaged as it is, left stopped`);
+    }
+    return lines;
+}
+/** What a run that resumes an image by number is about to do. Pure. */
+function resumeLines(settings, kind, image) {
+    const would = settings.dryRun ? 'Dry run: would wait for' : 'Plan: wait for';
+    return [
+        `${would} ${describeImage(image)} (image-instance-no), a ${kind.label}; no image is created:`,
+        `  region:      ${settings.region}`,
+        `  wait:        ${settings.wait ? `up to ${(0,duration/* formatDuration */.a)(settings.waitTimeoutMs)}` : 'no'}`
+    ];
 }
 function describeServer(server) {
     return `${server.no} (${server.name || 'no name'}), ${server.status}, hypervisor ${server.hypervisor ?? 'not reported'}`;
+}
+function describeImage(image) {
+    return `image ${image.no} ("${image.name}", ${image.status || 'no status'})`;
+}
+
+;// CONCATENATED MODULE: ./src/prune.ts
+
+
+
+function matchesPattern(name, pattern) {
+    const regex = pattern
+        .split('*')
+        .map(part => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*');
+    return new RegExp(`^${regex}$`).test(name);
+}
+/**
+ * Which images of this server whose name matches to keep, delete and leave. Pure.
+ * - this run's image is always kept, and counts (when it will exist, `current` may be undefined:
+ *   a dry run before the create counts the image it would make);
+ * - the newest created ones are kept by createDate, the rest deleted; failed ones are deleted and
+ *   do not count;
+ * - never deleted: images of another server, images whose source cannot be verified, images still
+ *   being created, and images shared with accounts this step does not share with.
+ */
+function planPrune(kind, images, current, rule) {
+    const plan = { keep: current ? [current] : [], remove: [], leave: [] };
+    const created = [];
+    for (const image of images) {
+        if (image.no === current?.no || !matchesPattern(image.name, rule.pattern))
+            continue;
+        const source = madeFrom(image, { serverInstanceNo: rule.serverInstanceNo });
+        if (source === 'no')
+            continue;
+        const state = imageState(kind, image.status);
+        const others = image.sharedWith.filter(id => !rule.shareWith.includes(id));
+        if (source === 'unknown')
+            plan.leave.push({ image, why: 'its source server cannot be verified' });
+        else if (others.length > 0) {
+            plan.leave.push({ image, why: `it is shared with ${others.join(', ')}` });
+        }
+        else if (state === 'failed')
+            plan.remove.push(image);
+        else if (state === 'created')
+            created.push(image);
+        else
+            plan.leave.push({ image, why: `its status is ${image.status || 'not reported'}` });
+    }
+    created.sort(newestFirst);
+    const room = Math.max(0, rule.keepLast - 1);
+    plan.keep.push(...created.slice(0, room));
+    plan.remove.push(...created.slice(room));
+    return plan;
+}
+function newestFirst(a, b) {
+    return (b.createdAt ?? 0) - (a.createdAt ?? 0) || Number(b.no) - Number(a.no);
+}
+/** Deletes what the plan removes, one image at a time; a delete that fails is a warning. */
+async function prune(api, plan, log) {
+    const result = { ...plan, deleted: [], failed: [] };
+    for (const image of plan.remove) {
+        try {
+            await api.delete(image.no);
+            result.deleted.push(image);
+            log.info(`Deleted image ${image.no} ("${image.name}", ${image.status}).`);
+        }
+        catch (error) {
+            const why = describeError(error);
+            result.failed.push({ image, why });
+            log.warning(`Could not delete image ${image.no} ("${image.name}"): ${why} It is left as it is.`);
+        }
+    }
+    return result;
+}
+/** The plan in words, for the log. */
+function describePrune(plan, dryRun, imageToCome) {
+    const list = (images) => images.map(image => `${image.no} ("${image.name}")`).join(', ');
+    const keep = [imageToCome ? 'the image this run would create' : '', list(plan.keep)]
+        .filter(Boolean)
+        .join(', and ');
+    const lines = [
+        `${dryRun ? 'Dry run: would keep' : 'Keeping'} ${keep || 'none'}.`,
+        `${dryRun ? 'Dry run: would delete' : 'Deleting'} ${list(plan.remove) || 'none'}.`
+    ];
+    for (const { image, why } of plan.leave) {
+        lines.push(`Leaving image ${image.no} ("${image.name}"): ${why}.`);
+    }
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/share.ts
+
+
+
+/**
+ * Shares a created image with other NCP accounts and returns the record as NCP reports it
+ * afterwards. A failure keeps the image: the step fails with a next step that shares only.
+ */
+async function shareImage(api, image, loginIds, log) {
+    const label = `image ${image.no} ("${image.name}")`;
+    try {
+        await api.share(image.no, loginIds);
+        const after = await api.get(image.no);
+        const missing = loginIds.filter(id => !after.sharedWith.includes(id));
+        if (missing.length > 0) {
+            log.warning(`NCP accepted sharing ${label} with ${missing.join(', ')}, but does not list ${missing.length === 1 ? 'it' : 'them'} among the accounts it is shared with yet.`);
+        }
+        log.info(`Shared ${label} with ${loginIds.join(', ')}; NCP lists: ${after.sharedWith.join(', ') || 'none'}.`);
+        return after;
+    }
+    catch (error) {
+        throw new RunFailure(`Image ${image.no} ("${image.name}") is created, but sharing it with ${loginIds.join(', ')} failed: ${describeError(error)}`, 'share-failed', NEXT.shareAgain(image, loginIds), image);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/wait.ts
@@ -1915,7 +2544,16 @@ function describeStatus(image, state) {
 
 
 
+
+
+
 const USER_AGENT = 'ncloud-server-image-action/1';
+const OUTCOME_OF = {
+    created: 'created',
+    adopted: 'created',
+    reused: 'reused',
+    resumed: 'resumed'
+};
 /** One run's steps: read the server, plan, create or find the image, wait, sweep. */
 async function runImage(settings, deps) {
     const started = deps.clock.now();
@@ -1928,9 +2566,12 @@ async function runImage(settings, deps) {
     const base = () => ({
         serverInstanceNo: settings.serverInstanceNo,
         region: settings.region,
-        imageName: settings.imageName,
         dryRun: settings.dryRun,
         ...known,
+        power: known.power && {
+            ...known.power,
+            downMs: (known.power.runningAt ?? deps.clock.now()) - known.power.stoppedAt
+        },
         elapsedMs: deps.clock.now() - started
     });
     try {
@@ -1956,33 +2597,68 @@ async function runImage(settings, deps) {
 async function steps(settings, client, deps, known) {
     const { log } = deps;
     log.info(`NCP API ${settings.origin} (from ${settings.originSource}), region ${settings.region}.`);
-    const server = await readServer(client, settings.serverInstanceNo);
-    known.server = server;
-    log.info(`Server ${server.no} (${server.name || 'no name'}): ${server.status}${server.statusName ? ` (${server.statusName})` : ''}, hypervisor ${server.hypervisor ?? 'not reported'}.`);
+    for (const warning of settings.warnings)
+        log.warning(warning);
+    if (settings.imageInstanceNo)
+        return resumeByNumber(settings, client, deps, known);
+    const server = await readKnownServer(client, settings, log, known);
     const plan = planImage(settings, server);
     if (plan instanceof RunFailure)
         throw plan;
     known.kind = plan.kind;
-    log.info(plan.lines.join('\n'));
     const api = new ImageApi(client, plan.kind);
-    if (settings.dryRun)
-        return dryRun(api, plan, settings, log);
-    const obtained = await obtainImage(api, plan.request, {
-        ...deps,
+    const judge = {
         ifExists: settings.ifExists,
+        nameSource: settings.nameSource,
         region: settings.region,
+        log,
+        attemptsOf: settings.nameChanges && plan.provenance ? settings.workflow : undefined
+    };
+    known.imageName = plan.request.name;
+    const first = await lookFirst(api, plan.request, judge);
+    log.info(planLines(plan, settings, server, first).join('\n'));
+    if (settings.dryRun)
+        return dryRun(api, first, settings, log, known);
+    if (settings.stopServer && !first.use) {
+        if (server.status === 'RUN')
+            known.power = { stoppedAt: deps.clock.now() };
+        else {
+            log.info(`Server ${server.no} is already stopped (${server.status}): it is imaged as it is and left stopped.`);
+        }
+    }
+    let ending;
+    let failure;
+    try {
+        if (known.power)
+            await stopServer(client, server, powerDeps(settings, deps));
+        ending = await createAndWait(api, plan, first, settings, client, deps, known, judge);
+    }
+    catch (error) {
+        failure = error;
+    }
+    if (known.power)
+        await startAgain(client, server, settings, deps, known, failure);
+    if (failure !== undefined)
+        throw failure;
+    return afterReady(api, ending, settings, deps, known);
+}
+async function createAndWait(api, plan, first, settings, client, deps, known, judge) {
+    const { log } = deps;
+    const obtained = await obtainImage(api, plan.request, first, {
+        ...deps,
+        ...judge,
         policy: deps.retry,
         afterCancel: () => new ImageApi(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), plan.kind)
     });
     known.provenance = obtained.provenance;
-    if (obtained.provenance === 'created') {
+    if (obtained.provenance === 'created' && settings.wait) {
         log.info(`Image ${obtained.image.no} ("${obtained.image.name}") is being created (${obtained.image.status}).`);
     }
     try {
         return await finish(api, obtained, settings, deps);
     }
     finally {
-        if (obtained.provenance !== 'reused') {
+        if (obtained.provenance === 'created' || obtained.provenance === 'adopted') {
             const sweeper = deps.signal.aborted
                 ? new ImageApi(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), plan.kind)
                 : api;
@@ -1990,18 +2666,147 @@ async function steps(settings, client, deps, known) {
         }
     }
 }
-async function dryRun(api, plan, settings, log) {
-    const existing = await api.findAllByName(plan.request.name);
-    let verdict = `the name "${plan.request.name}" is free in region ${settings.region}`;
-    if (existing.length > 0) {
-        const image = existing[existing.length - 1];
-        const judged = judgeExisting(api, image, plan.request, settings);
-        if (judged instanceof RunFailure)
-            throw judged;
-        verdict = `would use the existing image ${image.no}`;
+function powerDeps(settings, deps) {
+    return {
+        clock: deps.clock,
+        signal: deps.signal,
+        log: deps.log,
+        pollIntervalMs: settings.pollIntervalMs,
+        random: deps.random
+    };
+}
+/**
+ * The action stopped the server, so it starts it again, whatever happened meanwhile. When the
+ * start fails for good, the step fails saying the server is stopped, keeping the image's number.
+ */
+async function startAgain(client, server, settings, deps, known, failure) {
+    const power = known.power;
+    const label = `Server ${server.no} (${server.name || 'no name'})`;
+    const before = failure === undefined ? '' : ` Before that: ${asRunFailure(failure).message}`;
+    if (deps.signal.aborted) {
+        const start = await startAfterCancel(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), server.no, deps.log);
+        power.startAccepted = start.accepted;
+        const cancelled = asRunFailure(failure ?? deps.signal.reason);
+        throw new RunFailure(`${cancelled.message} ${label} had been stopped by the action; ${start.accepted ? 'the start request was sent and accepted, and it boots on its own' : `the start request was not accepted (${start.why}): it is still stopped`}.`, cancelled.outcome, start.accepted ? cancelled.nextStep : `${NEXT.startServer(server.no)} ${cancelled.nextStep}`, cancelled.image ?? known.image);
     }
-    log.info(`Dry run: credentials, server and name checked; ${verdict}. Nothing was created.`);
-    return { outcome: 'dry-run', nextStep: NEXT.dryRunDone };
+    try {
+        await startServer(client, server.no, powerDeps(settings, deps));
+        power.runningAt = deps.clock.now();
+        deps.log.info(`${label} was down for ${(0,duration/* formatDuration */.a)(power.runningAt - power.stoppedAt)}.`);
+    }
+    catch (error) {
+        if (deps.signal.aborted)
+            return startAgain(client, server, settings, deps, known, error);
+        throw new RunFailure(`${label} is stopped: the action stopped it for the image and could not start it again: ${describeError(error)}${before}`, 'server-stopped', NEXT.startServer(server.no), known.image);
+    }
+}
+/** Once the image is CREAT: share it, then prune the old ones. */
+async function afterReady(api, ending, settings, deps, known) {
+    if (!['created', 'reused', 'resumed'].includes(ending.outcome) || !known.image)
+        return ending;
+    await afterCreated(api, known.image, settings, deps, known);
+    return ending;
+}
+/** The server named by number or by name, read and logged. */
+async function readKnownServer(client, settings, log, known) {
+    let serverInstanceNo = settings.serverInstanceNo;
+    if (settings.serverName) {
+        const found = await findServerByName(client, settings.serverName);
+        log.info(`Server "${settings.serverName}" is server ${found.no}.`);
+        serverInstanceNo = found.no;
+    }
+    const server = await readServer(client, serverInstanceNo);
+    known.server = server;
+    log.info(`Server ${server.no} (${server.name || 'no name'}): ${server.status}${server.statusName ? ` (${server.statusName})` : ''}, hypervisor ${server.hypervisor ?? 'not reported'}.`);
+    return server;
+}
+async function dryRun(api, first, settings, log, known) {
+    const verdict = first.use
+        ? `would use image ${first.use.no}`
+        : 'the name is free, so the image would be created';
+    await dryRunAfterCreation(api, first.use, settings, log, known);
+    log.info(`Dry run: credentials, server and name checked; ${verdict}. Nothing was created${settings.keepLast !== undefined ? ' or deleted' : ''}. ` +
+        'A dry run cannot check that the key may create images (NCP has no read-only way to ask), so a key that may only read passes it.');
+    return {
+        outcome: 'dry-run',
+        nextStep: first.use ? NEXT.dryRunUse(first.use) : NEXT.dryRunDone
+    };
+}
+/** What a dry run would do once the image is created: share it, prune the old ones. */
+async function dryRunAfterCreation(api, image, settings, log, known) {
+    if (settings.shareWith.length > 0) {
+        log.info(`Dry run: would share the image with ${settings.shareWith.join(', ')} once it is created.`);
+    }
+    if (settings.keepLast !== undefined) {
+        const current = image && imageState(api.kind, image.status) === 'created' ? image : undefined;
+        known.pruning = await planPruning(api, current, settings, log, known);
+    }
+}
+/** image-instance-no: no create; find the image, check it against the server if one is named, wait. */
+async function resumeByNumber(settings, client, deps, known) {
+    const no = settings.imageInstanceNo;
+    let kinds = IMAGE_KINDS;
+    let server;
+    if (settings.serverInstanceNo || settings.serverName) {
+        server = await readKnownServer(client, settings, deps.log, known);
+        const selected = selectImageKind(settings.hypervisor, server.hypervisor);
+        if ('problem' in selected) {
+            throw new RunFailure(`Input "hypervisor" ${selected.problem}`, 'error', NEXT.fixInputs);
+        }
+        kinds = [selected.kind];
+    }
+    else if (settings.hypervisor !== 'auto') {
+        kinds = [settings.hypervisor === 'kvm' ? SERVER_IMAGE : MEMBER_IMAGE];
+    }
+    let found;
+    for (const kind of kinds) {
+        const api = new ImageApi(client, kind);
+        const image = await findByNumber(api, no);
+        if (image) {
+            found = { api, image };
+            break;
+        }
+    }
+    if (!found) {
+        throw new RunFailure(`Image ${no} is not known in region ${settings.region}: ${kinds.map(kind => kind.actions.detail).join(' and ')} found no image of that number.`, 'error', NEXT.checkImage);
+    }
+    const { api, image } = found;
+    known.kind = api.kind;
+    deps.onImage(image);
+    if (server) {
+        const source = madeFrom(image, { serverInstanceNo: server.no });
+        if (source === 'no') {
+            throw new RunFailure(`Image ${no} ("${image.name}") was made from server ${sourceServerOf(image)}, not from server ${server.no} (server-instance-no).`, 'error', 'Give the image of this server, or leave server-instance-no empty to wait for this image as it is.', image);
+        }
+        if (source === 'unknown') {
+            deps.log.warning(`Image ${no} ("${image.name}") is waited for although its source server cannot be verified: NCP's record does not name one, and its description is not this action's provenance.`);
+        }
+    }
+    deps.log.info(resumeLines(settings, api.kind, image).join('\n'));
+    if (settings.dryRun) {
+        deps.log.info(`Dry run: credentials${server ? ', server' : ''} and image checked. Nothing was changed.`);
+        return { outcome: 'dry-run', nextStep: NEXT.dryRunResume(image) };
+    }
+    known.provenance = 'resumed';
+    const ending = await finish(api, { image, provenance: 'resumed' }, settings, deps);
+    return afterReady(api, ending, settings, deps, known);
+}
+/** The image of this number, or undefined when this image API does not know it. */
+async function findByNumber(api, no) {
+    try {
+        return await api.get(no);
+    }
+    catch (error) {
+        if (error instanceof ImageNotFoundError)
+            return undefined;
+        // NCP answers an unknown number with its own error, from the service itself.
+        if (error instanceof NcloudError &&
+            error.fields.source === 'service' &&
+            error.reached === 'yes') {
+            return undefined;
+        }
+        throw error;
+    }
 }
 /** Waits when asked to, and turns the image's last status into how the run ends. */
 async function finish(api, { image: first, provenance }, settings, deps) {
@@ -2010,17 +2815,58 @@ async function finish(api, { image: first, provenance }, settings, deps) {
     if (settings.wait && state !== 'created' && state !== 'failed') {
         image = await waitFor(api, image, settings, deps);
     }
-    const label = `Image ${image.no} ("${image.name}")`;
+    const label = `image ${image.no} ("${image.name}")`;
     const finalState = imageState(api.kind, image.status);
     if (finalState === 'created') {
-        deps.log.info(`${label} is created.`);
-        return { outcome: provenance === 'reused' ? 'reused' : 'created', nextStep: NEXT.useOutput };
+        deps.log.info(`Image ${image.no} ("${image.name}") is created.`);
+        return { outcome: OUTCOME_OF[provenance], nextStep: NEXT.useOutput };
     }
     if (finalState === 'failed') {
-        throw new RunFailure(`NCP could not create ${label.toLowerCase()}: status CREFL${image.statusName ? ` (${image.statusName})` : ''}.`, 'failed', NEXT.deleteFailed, image);
+        throw new RunFailure(`NCP could not create ${label}: status CREFL${image.statusName ? ` (${image.statusName})` : ''}.`, 'failed', NEXT.deleteFailed, image);
     }
-    deps.log.info(`${label} is ${describeStatus(image, finalState)}; wait is false, so the step ends here.`);
+    deps.log.info(`Image ${image.no} ("${image.name}") is ${describeStatus(image, finalState)}; wait is false, so the step ends here.`);
     return { outcome: 'creating', nextStep: NEXT.notUsableYet(image) };
+}
+/** Once the image is CREAT: share it, then prune the old ones. */
+async function afterCreated(api, image, settings, deps, known) {
+    let current = image;
+    if (settings.shareWith.length > 0) {
+        current = await shareImage(api, image, settings.shareWith, deps.log);
+        deps.onImage(current);
+    }
+    if (settings.keepLast !== undefined && settings.pruneMatch !== undefined) {
+        const plan = await planPruning(api, current, settings, deps.log, known);
+        if (plan)
+            known.pruning = await prune(api, plan, deps.log);
+    }
+}
+/** What keep-last would keep and delete, logged; undefined when it cannot be worked out. */
+async function planPruning(api, current, settings, log, known) {
+    const pattern = settings.pruneMatch;
+    const serverInstanceNo = known.server?.no ?? (current && sourceServerOf(current));
+    if (!serverInstanceNo) {
+        log.warning('keep-last: nothing is pruned, since the source server of the image is not known; give server-instance-no.');
+        return undefined;
+    }
+    if (current && !matchesPattern(current.name, pattern)) {
+        log.warning(`keep-last: this run's image "${current.name}" does not match prune-match "${pattern}", so it is not counted among the ${settings.keepLast} kept.`);
+    }
+    let images;
+    try {
+        images = await api.listAll();
+    }
+    catch (error) {
+        log.warning(`keep-last: nothing is pruned, since the images could not be listed: ${describeError(error)}`);
+        return undefined;
+    }
+    const plan = planPrune(api.kind, images, current, {
+        keepLast: settings.keepLast,
+        pattern,
+        serverInstanceNo,
+        shareWith: settings.shareWith
+    });
+    log.info(describePrune(plan, settings.dryRun, current === undefined));
+    return plan;
 }
 async function waitFor(api, image, settings, deps) {
     const { log, clock } = deps;
@@ -2041,9 +2887,9 @@ async function waitFor(api, image, settings, deps) {
     }
     catch (error) {
         if (error instanceof cancel/* CancelledError */.c) {
-            throw new RunFailure(`${error.message} Stopped waiting for ${label}, which NCP is still creating.`, 'cancelled', NEXT.waitAgain(image), image);
+            throw new RunFailure(`${error.message} Stopped waiting for ${label}, which NCP is still creating.`, 'cancelled', NEXT.resume(image, settings.nameSource), image);
         }
-        throw new RunFailure(`Stopped waiting for ${label}: ${describeError(error)}`, 'wait-failed', `${error instanceof NcloudError ? `${error.hint} ` : ''}${NEXT.lookInConsole(image)}`, image);
+        throw new RunFailure(`Stopped waiting for ${label}: ${describeError(error)}`, 'wait-failed', `${error instanceof NcloudError ? `${error.hint} ` : ''}${NEXT.lookInConsole(image, settings.nameSource)}`, image);
     }
     deps.onImage(result.image);
     if (result.state !== 'timed-out')
@@ -2059,7 +2905,7 @@ async function waitFor(api, image, settings, deps) {
     const what = stale
         ? `was ${status} when last read, ${(0,duration/* formatDuration */.a)(sinceRead)} before the wait ended${result.lastReadAt === started ? ' (by the answer that found or created it)' : ''}; no poll since could read it (last: ${describeError(result.lastError)}). The action stopped waiting after ${waited}`
         : `is ${status} after waiting ${waited}`;
-    throw new RunFailure(`Image ${last.no} ("${last.name}") ${what}; NCP goes on creating it.`, 'timed-out', NEXT.raiseTimeout(last, settings.waitTimeoutMs), last);
+    throw new RunFailure(`Image ${last.no} ("${last.name}") ${what}; NCP goes on creating it.`, 'timed-out', NEXT.raiseTimeout(last, settings.waitTimeoutMs, settings.nameSource), last);
 }
 /** A poll that failed: worth another poll, worth one unless it repeats, or the end of the wait. */
 function pollFailure(error) {
@@ -2157,8 +3003,11 @@ async function run(options) {
 const HEADINGS = {
     created: '✅ Server image created',
     reused: '✅ Existing server image used (if-exists: reuse)',
+    resumed: '✅ Server image ready (picked up again, not created by this step)',
     creating: '⏳ Server image is being created',
     failed: '❌ Server image creation failed',
+    'share-failed': '⚠️ Server image created, but not shared',
+    'server-stopped': '🛑 The server is still stopped: start it',
     'timed-out': '⏳ Server image still being created (wait timed out)',
     'wait-failed': '❌ Stopped waiting for the server image',
     cancelled: '⚠️ Cancelled',
@@ -2169,7 +3018,8 @@ const HEADINGS = {
 const PROVENANCE = {
     created: 'created by this run',
     adopted: 'created by this run (the reply was lost; found by name)',
-    reused: 'already existed (if-exists: reuse)'
+    reused: 'already existed (if-exists: reuse)',
+    resumed: 'picked up again (image-instance-no, or an earlier attempt of this workflow run)'
 };
 /** Renders the job summary as GitHub-flavoured Markdown; every value is shown as plain text. */
 function renderSummary(result) {
@@ -2178,6 +3028,7 @@ function renderSummary(result) {
     const rows = [
         ['Server', serverNo && `${serverNo}${server?.name ? ` (${server.name})` : ''}`],
         ['Image number', image?.no],
+        // A planned name is shown only once the run got as far as looking it up.
         ['Image name', image?.name ?? result.imageName],
         ['Status', image?.status],
         ['Image', result.provenance && PROVENANCE[result.provenance]],
@@ -2185,6 +3036,9 @@ function renderSummary(result) {
             'Other images of this name',
             result.duplicates.length > 0 ? result.duplicates.map(d => d.no).join(', ') : undefined
         ],
+        ['Shared with', image && image.sharedWith.length > 0 ? image.sharedWith.join(', ') : undefined],
+        ...pruneRows(result),
+        ['Server downtime', downtime(result)],
         ['Region', result.region],
         [
             'Hypervisor',
@@ -2193,8 +3047,11 @@ function renderSummary(result) {
         ],
         ['Time taken', (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(result.elapsedMs)]
     ];
+    const heading = result.dryRun && result.failed
+        ? `🧪 Dry run failed: ${HEADINGS[result.outcome].replace(/^\S+ /, '')}`
+        : HEADINGS[result.outcome];
     const lines = [
-        `### ${HEADINGS[result.outcome]}`,
+        `### ${heading}`,
         '',
         '| | |',
         '|---|---|',
@@ -2207,6 +3064,35 @@ function renderSummary(result) {
     if (result.nextStep)
         lines.push('', `**Next:** ${inert(result.nextStep)}`);
     return `${lines.join('\n')}\n`;
+}
+function downtime(result) {
+    const power = result.power;
+    if (!power || power.downMs === undefined)
+        return undefined;
+    const state = power.runningAt !== undefined
+        ? 'stopped by this step, running again'
+        : power.startAccepted
+            ? 'stopped by this step; the start was accepted after the cancel'
+            : 'stopped by this step and still stopped';
+    return `${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(power.downMs)} (${state})`;
+}
+function pruneRows(result) {
+    const pruning = result.pruning;
+    if (!pruning)
+        return [];
+    const list = (images) => images.map(image => image.no).join(', ') || 'none';
+    const done = 'deleted' in pruning;
+    const rows = [
+        ['Kept (keep-last)', list(pruning.keep)],
+        [done ? 'Deleted' : 'Would delete', list(done ? pruning.deleted : pruning.remove)]
+    ];
+    const left = [
+        ...pruning.leave.map(({ image, why }) => `${image.no} (${why})`),
+        ...(done ? pruning.failed.map(({ image }) => `${image.no} (the delete failed)`) : [])
+    ];
+    if (left.length > 0)
+        rows.push(['Left', left.join('; ')]);
+    return rows;
 }
 /**
  * Text that GitHub renders as itself: no HTML, no Markdown (links, images, emphasis, code), no

@@ -75,11 +75,15 @@ export interface ImageSeed {
   createMs?: number
   /** INIT seeds only: end in CREFL instead of CREAT. */
   fail?: boolean
+  /** Login IDs the image is already shared with. */
+  sharedLoginIdList?: string[]
 }
 
 export interface SimulatorOptions {
-  /** Default 0 (a free port). Always listens on 127.0.0.1. */
+  /** Default 0 (a free port). Listens on loopback only (see host). */
   port?: number
+  /** '127.0.0.1' (default) or '::1'; the url then has the IPv6 literal in brackets. */
+  host?: '127.0.0.1' | '::1'
   /** accessKey → secretKey. Default { 'sim-access-key': 'sim-secret-key' }. */
   credentials?: Record<string, string>
   servers?: ServerFixture[]

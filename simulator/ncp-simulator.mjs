@@ -134,14 +134,18 @@ export async function startSimulator(options = {}) {
       if (!res.headersSent) send(res, gatewayError('unexpected', String(error)), randomUUID())
     })
   })
+  // Loopback only: 127.0.0.1, or ::1 to test IPv6 literals in api-url.
+  const host = options.host ?? '127.0.0.1'
+  if (host !== '127.0.0.1' && host !== '::1')
+    throw new Error(`host must be 127.0.0.1 or ::1, got ${host}`)
   await new Promise((resolve, reject) => {
     server.once('error', reject)
-    server.listen(options.port ?? 0, '127.0.0.1', resolve)
+    server.listen(options.port ?? 0, host, resolve)
   })
   const { port } = server.address()
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     requests: sim.requests,
     images: () => sim.images.map(image => imageSummary(image, sim.clock.now())),
@@ -262,7 +266,7 @@ function addImage(sim, seed) {
     completedAt: final ? createdAt : createdAt + (seed.createMs ?? sim.createMs),
     finalStatus: final ? seed.status : seed.fail ? 'CREFL' : 'CREAT',
     listedAt: createdAt,
-    sharedLoginIds: []
+    sharedLoginIds: [...(seed.sharedLoginIdList ?? [])]
   }
   sim.images.push(image)
   return image

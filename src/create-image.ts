@@ -1,20 +1,31 @@
 import { CancelledError } from './cancel.js'
 import type { Clock } from './clock.js'
 import { RunFailure } from './failure.js'
+import type { NameSource } from './image-name.js'
 import type { IfExists } from './inputs.js'
 import { NcloudError, describeError } from './ncloud/errors.js'
-import { imageState, type CreateRequest, type ImageApi, type ImageRecord } from './ncloud/images.js'
+import {
+  imageState,
+  sourceServerOf,
+  type CreateRequest,
+  type ImageApi,
+  type ImageRecord
+} from './ncloud/images.js'
 import { NEXT } from './next-steps.js'
 import type { Log } from './port.js'
+import { madeByThisStep, type WorkflowRun } from './provenance.js'
 import { retrying, type RetryPolicy, type Verdict } from './retry.js'
 
 /** How the run came to have its image. */
-export type Provenance = 'created' | 'adopted' | 'reused'
+export type Provenance = 'created' | 'adopted' | 'reused' | 'resumed'
 
 export interface Obtained {
   image: ImageRecord
   provenance: Provenance
 }
+
+/** What the first look by name decided: create, or use the image that is there. */
+export type FirstLook = { use: undefined } | { use: ImageRecord; provenance: 'reused' | 'resumed' }
 
 /**
  * Pauses between the looks for a name after an uncertain create. A new image may show in the list
@@ -26,6 +37,7 @@ export const CANCEL_LOOKUP_TIMEOUT_MS = 3_000
 
 export interface CreateOptions {
   ifExists: IfExists
+  nameSource: NameSource
   region: string
   policy: RetryPolicy
   confirmDelaysMs: readonly number[]
@@ -39,24 +51,107 @@ export interface CreateOptions {
   afterCancel(): ImageApi
 }
 
+type JudgeOptions = Pick<CreateOptions, 'ifExists' | 'nameSource' | 'region' | 'log'> & {
+  /**
+   * Set when the name changes between attempts ({date}, {time}) and the description is the
+   * action's provenance: an image this step of this run made under another name is its earlier
+   * attempt.
+   */
+  attemptsOf?: WorkflowRun
+}
+
 /**
- * Owns the whole life of a create: the first look by name, the sends, the looks after a lost
- * reply, the resend, and the look after a cancel. Returns the one image this run uses. A create
- * is sent again only when the gateway says the last one never reached the service, or the looks
- * show it made nothing.
+ * The first look by name, before anything is created. An image of a run-stable generated name
+ * made from this server is this run's earlier attempt and is resumed whatever if-exists says;
+ * any other image of the name is subject to if-exists.
+ */
+export async function lookFirst(
+  api: ImageApi,
+  request: CreateRequest,
+  options: JudgeOptions
+): Promise<FirstLook> {
+  const existing = await api.findAllByName(request.name)
+  if (existing.length === 0) return lookForEarlierAttempt(api, request, options)
+  const image = newest(existing)
+  const where = describeExisting(image, options.region)
+  const source = madeFrom(image, request)
+  if (options.nameSource === 'run' && source !== 'no') {
+    if (source === 'unknown') options.log.warning(unverifiable(image, request))
+    options.log.info(
+      `${where} It is this workflow run's earlier attempt (the same generated name, the same server): it is used, and no image is created.`
+    )
+    return { use: image, provenance: 'resumed' }
+  }
+  if (options.ifExists === 'fail') {
+    throw new RunFailure(
+      `${where} With if-exists: fail nothing was created.`,
+      'error',
+      NEXT.nameTaken(image, source !== 'no')
+    )
+  }
+  if (source === 'no') {
+    throw new RunFailure(
+      `${where} It was not made from server ${request.serverInstanceNo}, so it is not reused.`,
+      'error',
+      NEXT.otherServersImage
+    )
+  }
+  if (imageState(api.kind, image.status) === 'failed') {
+    throw new RunFailure(
+      `${where} Its creation failed, so it cannot be reused.`,
+      'error',
+      NEXT.failedExisting
+    )
+  }
+  if (source === 'unknown') options.log.warning(unverifiable(image, request))
+  options.log.info(`${where} if-exists: reuse, so no image is created and this one is used.`)
+  return { use: image, provenance: 'reused' }
+}
+
+/** An image that this step of this workflow run made under another name, found by its provenance. */
+async function lookForEarlierAttempt(
+  api: ImageApi,
+  request: CreateRequest,
+  options: JudgeOptions
+): Promise<FirstLook> {
+  const run = options.attemptsOf
+  if (!run) return { use: undefined }
+  const earlier = (await api.listAll()).filter(image =>
+    madeByThisStep(image.description, run, request.serverInstanceNo)
+  )
+  if (earlier.length === 0) return { use: undefined }
+  const image = newest(earlier)
+  options.log.info(
+    `Image ${image.no} ("${image.name}") is this workflow run's earlier attempt: its description names this run and step, and server ${request.serverInstanceNo}. The name differs ({date} or {time} changed), so it is used, and no image named "${request.name}" is created.`
+  )
+  return { use: image, provenance: 'resumed' }
+}
+
+/**
+ * Owns the whole life of a create after the first look: the sends, the looks after a lost reply,
+ * the resend, and the look after a cancel. Returns the one image this run uses. A create is sent
+ * again only when the gateway says the last one never reached the service, or the looks show it
+ * made nothing.
  */
 export async function obtainImage(
   api: ImageApi,
   request: CreateRequest,
+  first: FirstLook,
   options: CreateOptions
 ): Promise<Obtained> {
-  const existing = await api.findAllByName(request.name)
-  if (existing.length > 0) {
-    return { image: applyIfExists(api, newest(existing), request, options), provenance: 'reused' }
+  if (first.use) {
+    options.onImage(first.use)
+    return { image: first.use, provenance: first.provenance }
   }
-
   const create = api.kind.actions.create
   let maybeCreated = false
+  const adopt = (image: ImageRecord): Verdict<Obtained> => {
+    if (madeFrom(image, request) === 'unknown') options.log.warning(unverifiable(image, request))
+    options.log.info(
+      `The reply was lost, but image ${image.no} named "${image.name}" now exists: using it.`
+    )
+    return { verdict: 'settled', value: { image, provenance: 'adopted' } }
+  }
   const decide = async (error: unknown): Promise<Verdict<Obtained>> => {
     const ncloud = error instanceof NcloudError ? error : undefined
     // Refused before the service (a redirect, bad credentials): nothing was done, and a repeat
@@ -71,12 +166,14 @@ export async function obtainImage(
     }
     if (!maybeCreated && ncloud?.reached === 'yes') {
       // Refused by the service: perhaps because the name was taken after the first look.
-      const taken = await lookOnce(api, request.name, options.signal)
-      if (taken.length === 0) return { verdict: 'stop' }
-      return {
-        verdict: 'settled',
-        value: { image: applyIfExists(api, newest(taken), request, options), provenance: 'reused' }
-      }
+      const taken = await lookFirst(api, request, options).catch(caught => {
+        if (caught instanceof RunFailure) throw caught
+        options.signal?.throwIfAborted()
+        return { use: undefined }
+      })
+      return taken.use
+        ? { verdict: 'settled', value: { image: taken.use, provenance: taken.provenance } }
+        : { verdict: 'stop' }
     }
     // This create, or an earlier one whose reply was lost, may have made the image; it may show
     // in the list only now.
@@ -94,12 +191,6 @@ export async function obtainImage(
         }
       : { verdict: 'stop' }
   }
-  const adopt = (image: ImageRecord): Verdict<Obtained> => {
-    options.log.info(
-      `The reply was lost, but image ${image.no} named "${image.name}" now exists: using it.`
-    )
-    return { verdict: 'settled', value: { image, provenance: 'adopted' } }
-  }
 
   try {
     const obtained = await retrying(
@@ -115,7 +206,7 @@ export async function obtainImage(
       `${describeError(error)} A ${create} of this run may have made an image named "${request.name}" ` +
         `although none shows in region ${options.region} yet.`,
       'uncertain',
-      NEXT.findUncertain(request.name, options.region)
+      NEXT.findUncertain(request.name, options.region, options.nameSource)
     )
   }
 }
@@ -148,75 +239,30 @@ export async function sweepForDuplicates(
   return others
 }
 
-/** Applies if-exists to an image that already has the name: uses it, or throws why not. */
-function applyIfExists(
-  api: ImageApi,
-  image: ImageRecord,
-  request: CreateRequest,
-  options: Pick<CreateOptions, 'ifExists' | 'region' | 'log' | 'onImage'>
-): ImageRecord {
-  const verdict = judgeExisting(api, image, request, options)
-  if (verdict instanceof RunFailure) throw verdict
-  options.log.info(verdict)
-  options.onImage(image)
-  return image
-}
-
 /**
- * Whether an image that already has the name may be used: the line that says so, or the failure
- * that says why not. An image made from another server, or a failed one, is never reused.
+ * Whether an image was made from the request's server: `unknown` when NCP's record does not say
+ * (KVM images) and its description is not the action's provenance.
  */
-export function judgeExisting(
-  api: ImageApi,
+export function madeFrom(
   image: ImageRecord,
-  request: CreateRequest,
-  options: Pick<CreateOptions, 'ifExists' | 'region'>
-): string | RunFailure {
-  const where = `An image named "${image.name}" already exists in region ${options.region}: number ${image.no}, status ${image.status}${image.statusName ? ` (${image.statusName})` : ''}${image.sourceServerNo ? `, made from server ${image.sourceServerNo}` : ''}.`
-  if (options.ifExists === 'fail') {
-    return new RunFailure(
-      `${where} With if-exists: fail nothing was created.`,
-      'error',
-      NEXT.nameTaken
-    )
-  }
-  if (!madeFrom(image, request)) {
-    return new RunFailure(
-      `${where} It was not made from server ${request.serverInstanceNo}, so it is not reused.`,
-      'error',
-      NEXT.otherServersImage
-    )
-  }
-  if (imageState(api.kind, image.status) === 'failed') {
-    return new RunFailure(
-      `${where} Its creation failed, so it cannot be reused.`,
-      'error',
-      NEXT.failedExisting
-    )
-  }
-  return `${where} if-exists: reuse, so no image is created and this one is used.`
+  request: Pick<CreateRequest, 'serverInstanceNo'>
+): 'yes' | 'no' | 'unknown' {
+  const source = sourceServerOf(image)
+  if (source === undefined) return 'unknown'
+  return source === request.serverInstanceNo ? 'yes' : 'no'
 }
 
-/** Only an image made from this run's server can be this run's (KVM images do not say). */
-function madeFrom(image: ImageRecord, request: CreateRequest): boolean {
-  return !image.sourceServerNo || image.sourceServerNo === request.serverInstanceNo
+function unverifiable(image: ImageRecord, request: CreateRequest): string {
+  return `Image ${image.no} ("${image.name}") is used although its source server cannot be verified: NCP's record does not name one, and its description is not this action's provenance. Check that it was made from server ${request.serverInstanceNo}.`
+}
+
+function describeExisting(image: ImageRecord, region: string): string {
+  const source = sourceServerOf(image)
+  return `An image named "${image.name}" already exists in region ${region}: number ${image.no}, status ${image.status}${image.statusName ? ` (${image.statusName})` : ''}${source ? `, made from server ${source}` : ''}.`
 }
 
 function newest(images: readonly ImageRecord[]): ImageRecord {
   return images[images.length - 1]
-}
-
-async function lookOnce(
-  api: ImageApi,
-  name: string,
-  signal: AbortSignal | undefined
-): Promise<ImageRecord[]> {
-  try {
-    return await api.findAllByName(name)
-  } catch {
-    signal?.throwIfAborted()
-    return []
-  }
 }
 
 /** Looks the name up a few times, since a new image may show in the list only a moment later. */
@@ -236,10 +282,10 @@ async function lookAgain(
       throw new RunFailure(
         `${api.kind.actions.create} may have created an image (${describeError(cause)}), and looking it up failed (${describeError(error)}).`,
         'uncertain',
-        NEXT.findUncertain(request.name, options.region)
+        NEXT.findUncertain(request.name, options.region, options.nameSource)
       )
     }
-    const ours = found.filter(image => madeFrom(image, request))
+    const ours = found.filter(image => madeFrom(image, request) !== 'no')
     if (ours.length > 0) return newest(ours)
   }
   return undefined
@@ -252,28 +298,29 @@ async function lookAfterCancel(
   cancel: CancelledError
 ): Promise<RunFailure> {
   const where = `in region ${options.region}`
+  const unsettled = NEXT.findUncertain(request.name, options.region, options.nameSource)
   try {
     const images = await options.afterCancel().findAllByName(request.name)
-    const image = images.find(found => madeFrom(found, request))
+    const image = images.find(found => madeFrom(found, request) !== 'no')
     if (image) {
       options.onImage(image)
       return new RunFailure(
         `${cancel.message} The create had been sent: image ${image.no} named "${image.name}" exists (${image.status}).`,
         'cancelled',
-        NEXT.waitAgain(image),
+        NEXT.resume(image, options.nameSource),
         image
       )
     }
     return new RunFailure(
       `${cancel.message} The create had been sent, and no image named "${request.name}" shows yet ${where}.`,
       'cancelled',
-      NEXT.findUncertain(request.name, options.region)
+      unsettled
     )
   } catch (error) {
     return new RunFailure(
       `${cancel.message} The create had been sent; an image named "${request.name}" may exist ${where} (the look failed: ${describeError(error)}).`,
       'cancelled',
-      NEXT.findUncertain(request.name, options.region)
+      unsettled
     )
   }
 }

@@ -8,9 +8,12 @@ import { NEXT } from './next-steps.js'
 export type Outcome =
   | 'created'
   | 'reused'
+  | 'resumed'
   | 'creating'
   | 'dry-run'
   | 'failed'
+  | 'share-failed'
+  | 'server-stopped'
   | 'timed-out'
   | 'wait-failed'
   | 'cancelled'
@@ -36,7 +39,7 @@ export function asRunFailure(error: unknown): RunFailure {
   if (error instanceof RunFailure) return error
   if (error instanceof InputError) return new RunFailure(error.message, 'error', NEXT.fixInputs)
   if (error instanceof CancelledError) {
-    return new RunFailure(`${error.message} No image was created.`, 'cancelled', '')
+    return new RunFailure(error.message, 'cancelled', NEXT.cancelledBeforeCreate)
   }
   if (error instanceof NcloudError) return new RunFailure(error.summary, 'error', error.hint)
   const message = error instanceof Error ? error.message : String(error)

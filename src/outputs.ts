@@ -12,12 +12,20 @@ export function writeImageOutputs(port: Pick<Port, 'setOutput'>, image: ImageRec
   port.setOutput('image-name', image.name)
   port.setOutput('image-status', image.status)
   port.setOutput('image', imageJson(image.raw))
+  port.setOutput('shared-with', image.sharedWith.join(','))
 }
 
 /** Every output, from the run's result. */
 export function writeOutputs(port: Pick<Port, 'setOutput'>, result: RunResult): void {
+  port.setOutput('outcome', result.outcome)
   if (result.server?.hypervisor) port.setOutput('hypervisor', result.server.hypervisor)
   if (result.image && !result.dryRun) writeImageOutputs(port, result.image)
+  if (result.power?.downMs !== undefined) {
+    port.setOutput('server-stopped-for', String(Math.round(result.power.downMs / 1000)))
+  }
+  if (result.pruning && 'deleted' in result.pruning) {
+    port.setOutput('pruned', result.pruning.deleted.map(image => image.no).join(','))
+  }
 }
 
 /** NCP's record as JSON, or, when it is oversized, the record without its oversized fields. */

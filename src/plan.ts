@@ -1,17 +1,26 @@
+import type { FirstLook } from './create-image.js'
+import { formatDuration } from './duration.js'
 import { RunFailure } from './failure.js'
-import { nameProblem, type NameRule } from './image-name.js'
+import { generateImageName, nameProblem, type NameRule } from './image-name.js'
 import { imageNameMessage, type Settings } from './inputs.js'
 import { SERVER_API_PATH } from './ncloud/endpoints.js'
-import { selectImageKind, type CreateRequest, type ImageKind } from './ncloud/images.js'
+import {
+  selectImageKind,
+  type CreateRequest,
+  type ImageKind,
+  type ImageRecord
+} from './ncloud/images.js'
 import { serverProblem, type ServerRecord } from './ncloud/servers.js'
 import { NEXT } from './next-steps.js'
+import { provenanceDescription } from './provenance.js'
+import { STOP_TIMEOUT_MS } from './server-power.js'
 
 export interface Plan {
   kind: ImageKind
   request: CreateRequest
   nameRule: NameRule
-  /** What the run is about to do, for the log. */
-  lines: string[]
+  /** The description is the action's provenance, not the user's. */
+  provenance: boolean
 }
 
 /** From the settings and the server, what to create and how; or the failure that says why not. Pure. */
@@ -24,32 +33,82 @@ export function planImage(settings: Settings, server: ServerRecord): Plan | RunF
   }
   const { kind } = selected
   const nameRule = kind.nameRule
-  const broken = nameProblem(settings.imageName, nameRule)
+  const name =
+    settings.imageName ||
+    generateImageName({ ...settings.nameSeed, serverInstanceNo: server.no }).name
+  const broken = nameProblem(name, nameRule)
   if (broken) {
-    return new RunFailure(
-      imageNameMessage(settings.imageName, broken, nameRule),
-      'error',
-      NEXT.fixInputs
-    )
+    return new RunFailure(imageNameMessage(name, broken, nameRule), 'error', NEXT.fixInputs)
   }
+  const provenance = settings.imageDescription === ''
   const request: CreateRequest = {
     serverInstanceNo: server.no,
-    name: settings.imageName,
-    description: settings.imageDescription
+    name,
+    description: provenance
+      ? provenanceDescription(server, settings.workflow)
+      : settings.imageDescription
+  }
+  return { kind, request, nameRule, provenance }
+}
+
+/** What the run is about to do, once the first look by name has shown whether the name is taken. Pure. */
+export function planLines(
+  plan: Plan,
+  settings: Settings,
+  server: ServerRecord,
+  first: FirstLook
+): string[] {
+  const { kind, request } = plan
+  const would = settings.dryRun ? 'Dry run: would' : 'Plan:'
+  const headline = first.use
+    ? `${would} use ${describeImage(first.use)}, ${first.provenance === 'resumed' ? "this workflow run's earlier attempt" : 'which already has the name (if-exists: reuse)'}; no image is created:`
+    : `${would} create a ${kind.label} with ${kind.actions.create}:`
+  const names = {
+    given: '',
+    run: ' (generated, the same on every attempt of this workflow run; set image-name to choose one)',
+    time: ' (generated; set image-name to choose one)'
   }
   const lines = [
-    `${settings.dryRun ? 'Dry run: would create' : 'Plan: create'} a ${kind.label} with ${kind.actions.create}:`,
+    headline,
     `  server:      ${describeServer(server)}`,
-    `  name:        ${request.name}${settings.imageNameGenerated ? ' (generated; set image-name to choose one)' : ''}`,
-    `  description: ${request.description ? JSON.stringify(request.description) : '(none)'}`,
-    `  region:      ${settings.region}`,
-    `  endpoint:    POST ${settings.origin}${SERVER_API_PATH}/${kind.actions.create}`,
-    `  disks:       the server's disks as they are (no storage list is sent)`,
-    `  if-exists:   ${settings.ifExists}`
+    `  name:        ${request.name}${names[settings.nameSource]}`
   ]
-  return { kind, request, nameRule, lines }
+  if (!first.use) {
+    lines.push(
+      `  description: ${JSON.stringify(request.description)}${plan.provenance ? ' (provenance, since image-description is empty)' : ''}`,
+      `  endpoint:    POST ${settings.origin}${SERVER_API_PATH}/${kind.actions.create}`,
+      `  disks:       the server's disks as they are (no storage list is sent)`
+    )
+  }
+  lines.push(
+    `  region:      ${settings.region}`,
+    `  if-exists:   ${settings.ifExists}`,
+    `  wait:        ${settings.wait ? `up to ${formatDuration(settings.waitTimeoutMs)}` : 'no'}`
+  )
+  if (settings.stopServer && !first.use) {
+    lines.push(
+      server.status === 'RUN'
+        ? `  stop-server: stop the server first (waiting up to ${formatDuration(STOP_TIMEOUT_MS)} for NSTOP), start it again once the image is made; it is down the whole time`
+        : `  stop-server: the server is already ${server.status}: imaged as it is, left stopped`
+    )
+  }
+  return lines
+}
+
+/** What a run that resumes an image by number is about to do. Pure. */
+export function resumeLines(settings: Settings, kind: ImageKind, image: ImageRecord): string[] {
+  const would = settings.dryRun ? 'Dry run: would wait for' : 'Plan: wait for'
+  return [
+    `${would} ${describeImage(image)} (image-instance-no), a ${kind.label}; no image is created:`,
+    `  region:      ${settings.region}`,
+    `  wait:        ${settings.wait ? `up to ${formatDuration(settings.waitTimeoutMs)}` : 'no'}`
+  ]
 }
 
 export function describeServer(server: ServerRecord): string {
   return `${server.no} (${server.name || 'no name'}), ${server.status}, hypervisor ${server.hypervisor ?? 'not reported'}`
+}
+
+function describeImage(image: ImageRecord): string {
+  return `image ${image.no} ("${image.name}", ${image.status || 'no status'})`
 }

@@ -2,6 +2,7 @@ import type { Provenance } from './create-image.js'
 import type { Outcome } from './failure.js'
 import type { ImageKind, ImageRecord } from './ncloud/images.js'
 import type { ServerRecord } from './ncloud/servers.js'
+import type { PrunePlan, PruneResult } from './prune.js'
 
 /** What a run did: outputs and the job summary are rendered from it, and nothing else. */
 export interface RunResult {
@@ -11,13 +12,24 @@ export interface RunResult {
   serverInstanceNo?: string
   server?: ServerRecord
   region?: string
-  /** The name the run asked for. */
+  /** The name the run looked up and would create; unset when the run stopped before that. */
   imageName?: string
   kind?: ImageKind
   image?: ImageRecord
   provenance?: Provenance
   /** Other images of the run's name, found by the sweep after a create. */
   duplicates: readonly ImageRecord[]
+  /** keep-last: what was (or, in a dry run, would be) kept, deleted and left. */
+  pruning?: PrunePlan | PruneResult
+  /** stop-server: when the action stopped the server, and when it was running again. */
+  power?: {
+    stoppedAt: number
+    runningAt?: number
+    /** After a cancel: whether NCP accepted the one start request there was time for. */
+    startAccepted?: boolean
+    /** From the stop request until it ran again, or until the run ended. */
+    downMs?: number
+  }
   dryRun: boolean
   /** What went wrong, for a failed run. */
   problem?: string

@@ -6,8 +6,11 @@ import type { RunResult } from './result.js'
 const HEADINGS: Record<Outcome, string> = {
   created: '✅ Server image created',
   reused: '✅ Existing server image used (if-exists: reuse)',
+  resumed: '✅ Server image ready (picked up again, not created by this step)',
   creating: '⏳ Server image is being created',
   failed: '❌ Server image creation failed',
+  'share-failed': '⚠️ Server image created, but not shared',
+  'server-stopped': '🛑 The server is still stopped: start it',
   'timed-out': '⏳ Server image still being created (wait timed out)',
   'wait-failed': '❌ Stopped waiting for the server image',
   cancelled: '⚠️ Cancelled',
@@ -19,7 +22,8 @@ const HEADINGS: Record<Outcome, string> = {
 const PROVENANCE: Record<Provenance, string> = {
   created: 'created by this run',
   adopted: 'created by this run (the reply was lost; found by name)',
-  reused: 'already existed (if-exists: reuse)'
+  reused: 'already existed (if-exists: reuse)',
+  resumed: 'picked up again (image-instance-no, or an earlier attempt of this workflow run)'
 }
 
 /** Renders the job summary as GitHub-flavoured Markdown; every value is shown as plain text. */
@@ -29,6 +33,7 @@ export function renderSummary(result: RunResult): string {
   const rows: [string, string | undefined][] = [
     ['Server', serverNo && `${serverNo}${server?.name ? ` (${server.name})` : ''}`],
     ['Image number', image?.no],
+    // A planned name is shown only once the run got as far as looking it up.
     ['Image name', image?.name ?? result.imageName],
     ['Status', image?.status],
     ['Image', result.provenance && PROVENANCE[result.provenance]],
@@ -36,6 +41,9 @@ export function renderSummary(result: RunResult): string {
       'Other images of this name',
       result.duplicates.length > 0 ? result.duplicates.map(d => d.no).join(', ') : undefined
     ],
+    ['Shared with', image && image.sharedWith.length > 0 ? image.sharedWith.join(', ') : undefined],
+    ...pruneRows(result),
+    ['Server downtime', downtime(result)],
     ['Region', result.region],
     [
       'Hypervisor',
@@ -44,8 +52,12 @@ export function renderSummary(result: RunResult): string {
     ],
     ['Time taken', formatDuration(result.elapsedMs)]
   ]
+  const heading =
+    result.dryRun && result.failed
+      ? `🧪 Dry run failed: ${HEADINGS[result.outcome].replace(/^\S+ /, '')}`
+      : HEADINGS[result.outcome]
   const lines = [
-    `### ${HEADINGS[result.outcome]}`,
+    `### ${heading}`,
     '',
     '| | |',
     '|---|---|',
@@ -56,6 +68,36 @@ export function renderSummary(result: RunResult): string {
   if (result.problem) lines.push('', `**What happened:** ${inert(result.problem)}`)
   if (result.nextStep) lines.push('', `**Next:** ${inert(result.nextStep)}`)
   return `${lines.join('\n')}\n`
+}
+
+function downtime(result: RunResult): string | undefined {
+  const power = result.power
+  if (!power || power.downMs === undefined) return undefined
+  const state =
+    power.runningAt !== undefined
+      ? 'stopped by this step, running again'
+      : power.startAccepted
+        ? 'stopped by this step; the start was accepted after the cancel'
+        : 'stopped by this step and still stopped'
+  return `${formatDuration(power.downMs)} (${state})`
+}
+
+function pruneRows(result: RunResult): [string, string | undefined][] {
+  const pruning = result.pruning
+  if (!pruning) return []
+  const list = (images: readonly { no: string }[]): string =>
+    images.map(image => image.no).join(', ') || 'none'
+  const done = 'deleted' in pruning
+  const rows: [string, string | undefined][] = [
+    ['Kept (keep-last)', list(pruning.keep)],
+    [done ? 'Deleted' : 'Would delete', list(done ? pruning.deleted : pruning.remove)]
+  ]
+  const left = [
+    ...pruning.leave.map(({ image, why }) => `${image.no} (${why})`),
+    ...(done ? pruning.failed.map(({ image }) => `${image.no} (the delete failed)`) : [])
+  ]
+  if (left.length > 0) rows.push(['Left', left.join('; ')])
+  return rows
 }
 
 /**

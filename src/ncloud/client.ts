@@ -1,12 +1,17 @@
 import type { Clock } from '../clock.js'
 import { retrying, type RetryPolicy } from '../retry.js'
 import { SERVER_API_PATH } from './endpoints.js'
-import { NcloudError, answerError, networkError } from './errors.js'
+import { NcloudError, answerError, contentError, networkError } from './errors.js'
 import { parseAnswer } from './response.js'
 import { sign } from './signer.js'
 import { Transport, TransportError } from './transport.js'
 
 export type Params = Record<string, string>
+
+/** NCP's largest page (1000) would make one slow answer; 100 keeps each one small. */
+const PAGE_SIZE = 100
+/** A bound on a list that never ends: 100 000 rows. */
+const MAX_PAGES = 1000
 export type ApiResult = Record<string, unknown>
 
 export interface ClientOptions {
@@ -45,6 +50,14 @@ export class NcloudClient {
 
   /** Reads with a read-only action, retrying transient failures; no retry starts after `deadline`. */
   read(action: string, params: Params = {}, deadline?: number): Promise<ApiResult> {
+    return this.repeatable(action, params, deadline)
+  }
+
+  /**
+   * Sends an action that may be repeated safely (a read, or a change that ends in the same state
+   * however often it is sent, such as sharing), retrying transient failures.
+   */
+  repeatable(action: string, params: Params = {}, deadline?: number): Promise<ApiResult> {
     return retrying(() => this.sendOnce(action, params), {
       label: action,
       policy: this.options.retry,
@@ -58,6 +71,29 @@ export class NcloudClient {
           : { verdict: 'stop' },
       log: this.options.onRetry
     })
+  }
+
+  /**
+   * Reads every page of a list action: NCP's page size defaults to 1 once pageNo is sent, so
+   * both are sent, and the pages are read until totalRows rows have come.
+   */
+  async readAllPages(action: string, params: Params, listKey: string): Promise<unknown[]> {
+    const rows: unknown[] = []
+    for (let pageNo = 1; pageNo <= MAX_PAGES; pageNo++) {
+      const page = await this.read(action, {
+        ...params,
+        pageNo: String(pageNo),
+        pageSize: String(PAGE_SIZE)
+      })
+      const list = page[listKey]
+      if (!Array.isArray(list)) {
+        throw contentError(action, `the success answer has no ${listKey}`, this.gatewaySetting)
+      }
+      rows.push(...list)
+      const total = Number(page.totalRows)
+      if (list.length === 0 || !Number.isFinite(total) || rows.length >= total) return rows
+    }
+    return rows
   }
 
   /** Sends one signed request and never retries. Throws NcloudError for every failure. */

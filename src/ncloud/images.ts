@@ -1,4 +1,5 @@
 import { MEMBER_IMAGE_NAME_RULE, SERVER_IMAGE_NAME_RULE, type NameRule } from '../image-name.js'
+import { provenanceServer } from '../provenance.js'
 import type { ApiResult, NcloudClient, Params } from './client.js'
 import { contentError } from './errors.js'
 
@@ -12,8 +13,9 @@ export interface ImageKind {
   /** The servers (NCP hypervisorType codes) this API images. */
   hypervisors: readonly string[]
   nameRule: NameRule
-  actions: { create: string; detail: string; list: string }
-  params: { name: string; description: string; number: string }
+  actions: { create: string; detail: string; list: string; share: string; delete: string }
+  /** `numberList`: the list parameter of the delete action. */
+  params: { name: string; description: string; number: string; numberList: string }
   /** Sent with every list call: keeps NCP's public images out of a name lookup. */
   listFilter: Params
   listKey: string
@@ -23,6 +25,9 @@ export interface ImageKind {
     name: string
     status: string
     statusName: string
+    description: string
+    createDate: string
+    sharedLoginIds: string
     sourceServer?: string
   }
   /** NCP's image status codes (reference §5.3): the only ones the action acts on. */
@@ -38,12 +43,15 @@ export const MEMBER_IMAGE: ImageKind = Object.freeze({
   actions: {
     create: 'createMemberServerImageInstance',
     detail: 'getMemberServerImageInstanceDetail',
-    list: 'getMemberServerImageInstanceList'
+    list: 'getMemberServerImageInstanceList',
+    share: 'addMemberServerImageSharingPermission',
+    delete: 'deleteMemberServerImageInstances'
   },
   params: {
     name: 'memberServerImageName',
     description: 'memberServerImageDescription',
-    number: 'memberServerImageInstanceNo'
+    number: 'memberServerImageInstanceNo',
+    numberList: 'memberServerImageInstanceNoList'
   },
   listFilter: {},
   listKey: 'memberServerImageInstanceList',
@@ -52,6 +60,9 @@ export const MEMBER_IMAGE: ImageKind = Object.freeze({
     name: 'memberServerImageName',
     status: 'memberServerImageInstanceStatus',
     statusName: 'memberServerImageInstanceStatusName',
+    description: 'memberServerImageDescription',
+    createDate: 'createDate',
+    sharedLoginIds: 'sharedLoginIdList',
     sourceServer: 'originalServerInstanceNo'
   },
   statuses: IMAGE_STATUSES
@@ -64,12 +75,15 @@ export const SERVER_IMAGE: ImageKind = Object.freeze({
   actions: {
     create: 'createServerImage',
     detail: 'getServerImageDetail',
-    list: 'getServerImageList'
+    list: 'getServerImageList',
+    share: 'addServerImageSharingPermission',
+    delete: 'deleteServerImage'
   },
   params: {
     name: 'serverImageName',
     description: 'serverImageDescription',
-    number: 'serverImageNo'
+    number: 'serverImageNo',
+    numberList: 'serverImageNoList'
   },
   listFilter: { 'serverImageTypeCodeList.1': 'SELF' },
   listKey: 'serverImageList',
@@ -77,7 +91,10 @@ export const SERVER_IMAGE: ImageKind = Object.freeze({
     number: 'serverImageNo',
     name: 'serverImageName',
     status: 'serverImageStatus',
-    statusName: 'serverImageStatusName'
+    statusName: 'serverImageStatusName',
+    description: 'serverImageDescription',
+    createDate: 'createDate',
+    sharedLoginIds: 'sharedLoginIdList'
   },
   statuses: IMAGE_STATUSES
 })
@@ -93,6 +110,11 @@ export interface ImageRecord {
   statusName?: string
   /** The server it was made from, when NCP says. */
   sourceServerNo?: string
+  description?: string
+  /** When NCP made it (ms since the epoch), when the record says. */
+  createdAt?: number
+  /** The NCP login IDs it is shared with. */
+  sharedWith: string[]
   raw: Record<string, unknown>
 }
 
@@ -100,6 +122,11 @@ export interface CreateRequest {
   serverInstanceNo: string
   name: string
   description: string
+}
+
+/** The server an image was made from: NCP's field where it has one, else the action's provenance. */
+export function sourceServerOf(image: ImageRecord): string | undefined {
+  return image.sourceServerNo ?? provenanceServer(image.description)
 }
 
 export function imageState(kind: ImageKind, status: string): ImageState {
@@ -155,9 +182,31 @@ export class ImageApi {
 
   /** Every image with exactly this name: NCP's name filter is not documented as exact. */
   async findAllByName(name: string): Promise<ImageRecord[]> {
-    const { actions, params, listFilter } = this.kind
-    const result = await this.client.read(actions.list, { ...listFilter, [params.name]: name })
-    return this.records(actions.list, result).filter(record => record.name === name)
+    const images = await this.listAll({ [this.kind.params.name]: name })
+    return images.filter(record => record.name === name)
+  }
+
+  /** Every image of this kind in the region (the account's own), every page read. */
+  async listAll(filter: Params = {}): Promise<ImageRecord[]> {
+    const { actions, listFilter, listKey } = this.kind
+    const rows = await this.client.readAllPages(actions.list, { ...listFilter, ...filter }, listKey)
+    return rows
+      .filter(item => typeof item === 'object' && item !== null)
+      .map(item => toImageRecord(this.kind, item as Record<string, unknown>))
+  }
+
+  /** Shares the image with NCP login IDs. Adding an ID it is already shared with changes nothing, so it is retried like a read. */
+  async share(imageNo: string, loginIds: readonly string[]): Promise<void> {
+    const params: Params = { [this.kind.params.number]: imageNo }
+    loginIds.forEach((id, index) => (params[`targetLoginIdList.${index + 1}`] = id))
+    await this.client.repeatable(this.kind.actions.share, params)
+  }
+
+  /** Deletes one image. Sent once: a lost reply is settled by the next list, not by a resend. */
+  async delete(imageNo: string): Promise<void> {
+    await this.client.sendOnce(this.kind.actions.delete, {
+      [`${this.kind.params.numberList}.1`]: imageNo
+    })
   }
 
   private records(action: string, result: ApiResult): ImageRecord[] {
@@ -190,8 +239,21 @@ export function toImageRecord(kind: ImageKind, raw: Record<string, unknown>): Im
       fields.sourceServer && raw[fields.sourceServer] !== undefined
         ? text(raw[fields.sourceServer])
         : undefined,
+    description:
+      typeof raw[fields.description] === 'string'
+        ? (raw[fields.description] as string).slice(0, 1000)
+        : undefined,
+    createdAt: dateOf(raw[fields.createDate]),
+    sharedWith: Array.isArray(raw[fields.sharedLoginIds])
+      ? (raw[fields.sharedLoginIds] as unknown[]).map(text).filter(Boolean).slice(0, 100)
+      : [],
     raw
   }
+}
+
+function dateOf(value: unknown): number | undefined {
+  const at = typeof value === 'string' ? Date.parse(value) : NaN
+  return Number.isNaN(at) ? undefined : at
 }
 
 function text(value: unknown): string {

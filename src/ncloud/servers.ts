@@ -42,8 +42,44 @@ export async function readServer(
       NEXT.checkServer
     )
   }
+  return toServerRecord(raw, serverInstanceNo)
+}
+
+/**
+ * The one server of this exact name in the region that is not terminated: NCP's name filter is
+ * not documented as exact, and a terminated server keeps its name for a while.
+ */
+export async function findServerByName(client: NcloudClient, name: string): Promise<ServerRecord> {
+  const rows = await client.readAllPages(
+    'getServerInstanceList',
+    { serverName: name },
+    'serverInstanceList'
+  )
+  const servers = rows
+    .filter(row => typeof row === 'object' && row !== null)
+    .map(row => toServerRecord(row as Record<string, unknown>, ''))
+  const matching = servers.filter(server => server.name === name && server.status !== 'TERMT')
+  if (matching.length === 1) return matching[0]
+  const listed = (list: ServerRecord[]): string =>
+    list.map(server => `${server.no} (${server.status})`).join(', ')
+  if (matching.length === 0) {
+    const terminated = servers.filter(server => server.name === name)
+    throw new RunFailure(
+      `No server named "${name}" that is not terminated exists in region ${client.region}${terminated.length > 0 ? `; terminated: ${listed(terminated)}` : ''}.`,
+      'error',
+      NEXT.checkServerName
+    )
+  }
+  throw new RunFailure(
+    `${matching.length} servers are named "${name}" in region ${client.region}: ${listed(matching)}.`,
+    'error',
+    NEXT.ambiguousServerName
+  )
+}
+
+function toServerRecord(raw: Record<string, unknown>, fallbackNo: string): ServerRecord {
   return {
-    no: String(raw.serverInstanceNo ?? serverInstanceNo),
+    no: text(raw.serverInstanceNo) || fallbackNo,
     name: text(raw.serverName),
     status: codeOf(raw.serverInstanceStatus) ?? 'UNKNOWN',
     operation: codeOf(raw.serverInstanceOperation) ?? 'NULL',

@@ -1,0 +1,364 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { runScenario, startScenarioSim, type ScenarioSim } from './helpers/scenario.js'
+import { baseInputs, count } from './helpers/sim.js'
+
+// The golden-image lifecycle: share, prune, servers by name, dated names.
+const SHARE = 'addMemberServerImageSharingPermission'
+const DELETE = 'deleteMemberServerImageInstances'
+const LIST = 'getMemberServerImageInstanceList'
+const DAY = 24 * 3600 * 1000
+const WORKFLOW = {
+  GITHUB_RUN_ID: '16612345678',
+  GITHUB_JOB: 'nightly',
+  GITHUB_ACTION: 'image',
+  GITHUB_SERVER_URL: 'https://github.com',
+  GITHUB_REPOSITORY: 'acme/web'
+}
+
+let sim: ScenarioSim | undefined
+afterEach(async () => {
+  await sim?.close()
+  sim = undefined
+})
+
+function seedNightly(
+  name: string,
+  daysAgo: number,
+  extra: {
+    serverInstanceNo?: string
+    status?: 'CREAT' | 'CREFL' | 'INIT'
+    sharedLoginIdList?: string[]
+  } = {}
+): string {
+  return sim!.addImage({
+    kind: 'member',
+    name,
+    serverInstanceNo: extra.serverInstanceNo ?? '1001',
+    status: extra.status ?? 'CREAT',
+    createdAt: sim!.clock.now() - daysAgo * DAY,
+    createMs: 30 * DAY,
+    sharedLoginIdList: extra.sharedLoginIdList
+  }).no
+}
+
+describe('share-with', () => {
+  it('shares the created image with each login ID and outputs what NCP reports', async () => {
+    sim = await startScenarioSim()
+    const run = await runScenario(
+      sim,
+      baseInputs(sim, { 'share-with': ' deploy@acme.example ,\n\nops-account\n' })
+    )
+
+    expect(run.code).toBe(0)
+    const share = sim.requests.find(r => r.action === SHARE)!
+    expect(share.params).toMatchObject({
+      memberServerImageInstanceNo: sim.images()[0].no,
+      'targetLoginIdList.1': 'deploy@acme.example',
+      'targetLoginIdList.2': 'ops-account'
+    })
+    expect(run.outputs['shared-with']).toBe('deploy@acme.example,ops-account')
+    expect(run.summary).toContain('| Shared with | deploy@acme.example, ops-account |')
+  })
+
+  it('KVM images are shared with addServerImageSharingPermission', async () => {
+    sim = await startScenarioSim()
+    const run = await runScenario(
+      sim,
+      baseInputs(sim, { 'server-instance-no': '2001', 'share-with': 'deploy@acme.example' })
+    )
+    expect(run.code).toBe(0)
+    expect(
+      sim.requests.find(r => r.action === 'addServerImageSharingPermission')!.params
+    ).toMatchObject({
+      serverImageNo: sim.images()[0].no,
+      'targetLoginIdList.1': 'deploy@acme.example'
+    })
+  })
+
+  it('shares again on a reuse and on a resume, without error', async () => {
+    sim = await startScenarioSim()
+    const no = sim.addImage({
+      kind: 'member',
+      name: 'golden-web-1',
+      serverInstanceNo: '1001',
+      status: 'CREAT',
+      sharedLoginIdList: ['deploy@acme.example']
+    }).no
+    const reuse = await runScenario(
+      sim,
+      baseInputs(sim, {
+        'image-name': 'golden-web-1',
+        'if-exists': 'reuse',
+        'share-with': 'deploy@acme.example'
+      })
+    )
+    const resume = await runScenario(
+      sim,
+      baseInputs(sim, { 'image-instance-no': no, 'share-with': 'deploy@acme.example,qa' })
+    )
+
+    expect(reuse.code).toBe(0)
+    expect(resume.code).toBe(0)
+    expect(count(sim, SHARE)).toBe(2)
+    expect(resume.outputs['shared-with']).toBe('deploy@acme.example,qa')
+  })
+
+  it('with wait: false is an input error, found before any request', async () => {
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, { wait: 'false', 'share-with': 'qa' }))
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('Input "share-with" needs wait: true')
+    expect(sim.requests).toHaveLength(0)
+  })
+
+  it('a malformed entry is an input error that names it', async () => {
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, { 'share-with': 'qa, bad id;x' }))
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('Input "share-with" has the entry "bad id;x"')
+    expect(sim.requests).toHaveLength(0)
+  })
+
+  it('a sharing failure fails the step, keeps the number and says how to share only', async () => {
+    sim = await startScenarioSim()
+    sim.addFault({ action: SHARE, kind: 'permission' })
+    const run = await runScenario(sim, baseInputs(sim, { 'share-with': 'qa' }))
+    const no = sim.images()[0].no
+
+    expect(run.code).toBe(1)
+    expect(run.outputs).toMatchObject({
+      'image-instance-no': no,
+      'image-status': 'CREAT',
+      outcome: 'share-failed'
+    })
+    expect(run.stdout).toContain(`run the step with image-instance-no: ${no} and share-with: qa`)
+    expect(run.summary).toContain('created, but not shared')
+  })
+})
+
+describe('keep-last and prune-match', () => {
+  const prune = { 'image-name': 'nightly-{date}', 'keep-last': '3', 'prune-match': 'nightly-*' }
+
+  it('keeps the newest N of this server, deletes older and failed ones, and touches nothing else', async () => {
+    sim = await startScenarioSim()
+    const oldest = seedNightly('nightly-20261126', 5)
+    const older = seedNightly('nightly-20261127', 4)
+    const kept1 = seedNightly('nightly-20261128', 3)
+    const kept2 = seedNightly('nightly-20261129', 2)
+    const failed = seedNightly('nightly-20261130', 1, { status: 'CREFL' })
+    const init = seedNightly('nightly-20261125', 6, { status: 'INIT' })
+    const otherServer = seedNightly('nightly-20261101', 30, { serverInstanceNo: '3001' })
+    const unmatched = seedNightly('weekly-20261101', 30)
+    const run = await runScenario(sim, baseInputs(sim, prune))
+
+    expect(run.code).toBe(0)
+    const ours = run.outputs['image-instance-no']
+    expect(run.outputs['image-name']).toBe('nightly-20261201')
+    expect(run.outputs.pruned.split(',').sort()).toEqual([oldest, older, failed].sort())
+    const left = sim.images().map(image => image.no)
+    expect(left.sort()).toEqual([kept1, kept2, init, otherServer, unmatched, ours].sort())
+    expect(run.summary).toContain(`| Kept (keep-last) | ${ours}, ${kept2}, ${kept1} |`)
+    expect(run.summary).toContain(`${init} (its status is INIT)`)
+  })
+
+  it('never deletes KVM images whose source cannot be verified, nor images shared with other accounts', async () => {
+    sim = await startScenarioSim()
+    const handMade = sim.addImage({
+      kind: 'server',
+      name: 'nightly-20261120',
+      serverInstanceNo: '2001',
+      status: 'CREAT',
+      createdAt: sim.clock.now() - 10 * DAY,
+      description: 'by hand'
+    }).no
+    const withProvenance = sim.addImage({
+      kind: 'server',
+      name: 'nightly-20261121',
+      serverInstanceNo: '2001',
+      status: 'CREAT',
+      createdAt: sim.clock.now() - 9 * DAY,
+      description: 'ncloud-server-image-action: server 2001 (web-kvm-1)'
+    }).no
+    const sharedElsewhere = sim.addImage({
+      kind: 'server',
+      name: 'nightly-20261122',
+      serverInstanceNo: '2001',
+      status: 'CREAT',
+      createdAt: sim.clock.now() - 8 * DAY,
+      description: 'ncloud-server-image-action: server 2001 (web-kvm-1)',
+      sharedLoginIdList: ['partner@other.example']
+    }).no
+    const run = await runScenario(
+      sim,
+      baseInputs(sim, { ...prune, 'keep-last': '1', 'server-instance-no': '2001' })
+    )
+
+    expect(run.code).toBe(0)
+    expect(run.outputs.pruned).toBe(withProvenance)
+    expect(sim.images().map(image => image.no)).toEqual(
+      expect.arrayContaining([handMade, sharedElsewhere])
+    )
+    expect(run.summary).toContain(`${handMade} (its source server cannot be verified)`)
+    expect(run.summary).toContain(`${sharedElsewhere} (it is shared with partner@other.example)`)
+  })
+
+  it('dry-run lists exactly what would be deleted and deletes nothing', async () => {
+    sim = await startScenarioSim()
+    const oldest = seedNightly('nightly-20261127', 4)
+    seedNightly('nightly-20261128', 3)
+    seedNightly('nightly-20261129', 2)
+    const run = await runScenario(sim, baseInputs(sim, { ...prune, 'dry-run': 'true' }))
+
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain(`Dry run: would delete ${oldest} ("nightly-20261127").`)
+    expect(run.stdout).toContain('the image this run would create')
+    expect(count(sim, DELETE)).toBe(0)
+    expect(sim.images()).toHaveLength(3)
+    expect(run.summary).toContain(`| Would delete | ${oldest} |`)
+  })
+
+  it('a delete that fails is a warning naming the image; the rest go on', async () => {
+    sim = await startScenarioSim()
+    const first = seedNightly('nightly-20261126', 5)
+    const second = seedNightly('nightly-20261127', 4)
+    sim.addFault({ action: DELETE, kind: 'permission' })
+    const run = await runScenario(sim, baseInputs(sim, { ...prune, 'keep-last': '1' }))
+
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(new RegExp(`::warning::Could not delete image (${first}|${second})`))
+    expect(run.outputs.pruned.split(',')).toHaveLength(1)
+    expect(run.summary).toContain('(the delete failed)')
+  })
+
+  it('needs prune-match and wait: true, found before any request', async () => {
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, { 'keep-last': '3', wait: 'false' }))
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('Input "prune-match" is required with keep-last')
+    expect(run.stdout).toContain('Input "keep-last" needs wait: true')
+    expect(sim.requests).toHaveLength(0)
+  })
+})
+
+describe('lists read every page', () => {
+  it('a name lookup finds an image beyond the first page', async () => {
+    sim = await startScenarioSim({ maxPageSize: 2 })
+    for (let day = 1; day <= 5; day++) seedNightly(`nightly-2026110${day}`, 30 - day)
+    const target = seedNightly('golden-web-1', 1)
+    const run = await runScenario(sim, baseInputs(sim, { 'image-name': 'golden-web-1' }))
+
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain(`number ${target}`)
+  })
+
+  it('pruning counts images across pages', async () => {
+    sim = await startScenarioSim({ maxPageSize: 2 })
+    const old = [1, 2, 3, 4, 5].map(day => seedNightly(`nightly-2026110${day}`, 30 - day))
+    const run = await runScenario(
+      sim,
+      baseInputs(sim, {
+        'image-name': 'nightly-{date}',
+        'keep-last': '2',
+        'prune-match': 'nightly-*'
+      })
+    )
+
+    expect(run.code).toBe(0)
+    expect(run.outputs.pruned.split(',').sort()).toEqual(old.slice(0, 4).sort())
+    expect(count(sim, LIST)).toBeGreaterThan(3)
+  })
+})
+
+describe('server-name', () => {
+  it('finds the one server of that name and shows name and number', async () => {
+    sim = await startScenarioSim()
+    sim.setServer({ serverInstanceNo: '5001', serverName: 'web-xen-1', status: 'TERMT' })
+    const inputs = baseInputs(sim, { 'server-name': 'web-xen-1' })
+    delete inputs['server-instance-no']
+    const run = await runScenario(sim, inputs)
+
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('Server "web-xen-1" is server 1001.')
+    expect(sim.images()[0].serverInstanceNo).toBe('1001')
+    expect(run.summary).toContain('| Server | 1001 (web-xen-1) |')
+  })
+
+  it('two servers with one name: an error listing both, nothing created', async () => {
+    sim = await startScenarioSim()
+    sim.setServer({ serverInstanceNo: '5001', serverName: 'web-xen-1' })
+    const inputs = baseInputs(sim, { 'server-name': 'web-xen-1' })
+    delete inputs['server-instance-no']
+    const run = await runScenario(sim, inputs)
+
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain(
+      '2 servers are named "web-xen-1" in region KR: 1001 (RUN), 5001 (RUN).'
+    )
+    expect(count(sim, 'createMemberServerImageInstance')).toBe(0)
+  })
+
+  it('no such server: says so', async () => {
+    sim = await startScenarioSim()
+    const inputs = baseInputs(sim, { 'server-name': 'nope' })
+    delete inputs['server-instance-no']
+    const run = await runScenario(sim, inputs)
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain(
+      'No server named "nope" that is not terminated exists in region KR.'
+    )
+  })
+
+  it('with server-instance-no as well is an input error', async () => {
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, { 'server-name': 'web-xen-1' }))
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('are both given: give one of them')
+  })
+})
+
+describe('dated names', () => {
+  it('{date} and {time} are replaced before the name is checked; an unknown placeholder is refused', async () => {
+    sim = await startScenarioSim()
+    const good = await runScenario(
+      sim,
+      baseInputs(sim, {
+        'image-name': 'nightly-{date}-{time}',
+        'image-description': 'built {date}'
+      })
+    )
+    const bad = await runScenario(sim, baseInputs(sim, { 'image-name': 'nightly-{sha}' }))
+
+    expect(good.outputs['image-name']).toBe('nightly-20261201-073321')
+    expect(sim.images()[0].description).toBe('built 20261201')
+    expect(bad.code).toBe(1)
+    expect(bad.stdout).toContain('Input "image-name" has the unknown placeholder {sha}')
+  })
+
+  it('a nightly re-run on the next day changes nothing more than the first run did', async () => {
+    sim = await startScenarioSim()
+    seedNightly('nightly-20261128', 3)
+    seedNightly('nightly-20261129', 2)
+    const inputs = baseInputs(sim, {
+      'image-name': 'nightly-{date}',
+      'keep-last': '2',
+      'prune-match': 'nightly-*',
+      'share-with': 'deploy@acme.example',
+      'if-exists': 'reuse'
+    })
+    const first = await runScenario(sim, inputs, { env: WORKFLOW })
+    expect(first.code).toBe(0)
+    const after = sim.images().map(image => `${image.no}:${image.sharedLoginIdList.join('+')}`)
+
+    sim.clock.advance(DAY)
+    const again = await runScenario(sim, inputs, { env: { ...WORKFLOW, GITHUB_RUN_ATTEMPT: '2' } })
+
+    expect(again.code).toBe(0)
+    expect(again.outputs['image-instance-no']).toBe(first.outputs['image-instance-no'])
+    expect(again.outputs.outcome).toBe('resumed')
+    expect(again.outputs.pruned).toBe('')
+    expect(sim.images().map(image => `${image.no}:${image.sharedLoginIdList.join('+')}`)).toEqual(
+      after
+    )
+    expect(count(sim, 'createMemberServerImageInstance')).toBe(1)
+  })
+})

@@ -1,0 +1,407 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { runScenario, startScenarioSim, type ScenarioSim } from './helpers/scenario.js'
+import { baseInputs, count } from './helpers/sim.js'
+
+// Re-runs and resumes that need no human: run-stable names, image-instance-no, the outcome output,
+// provenance for KVM images, and messages that say what works.
+const CREATE = 'createMemberServerImageInstance'
+const KVM_CREATE = 'createServerImage'
+const WORKFLOW = {
+  GITHUB_RUN_ID: '16612345678',
+  GITHUB_RUN_ATTEMPT: '1',
+  GITHUB_JOB: 'golden-image',
+  GITHUB_ACTION: 'image',
+  GITHUB_SERVER_URL: 'https://github.com',
+  GITHUB_REPOSITORY: 'acme/web',
+  GITHUB_SHA: '1a2b3c4d5e6f'
+}
+
+let sim: ScenarioSim | undefined
+afterEach(async () => {
+  await sim?.close()
+  sim = undefined
+})
+
+describe('a generated name survives a re-run', () => {
+  it('a re-run after a timeout finds the first attempt’s image by its name and waits for it: one image', async () => {
+    sim = await startScenarioSim({ createMs: 120_000 })
+    const first = await runScenario(
+      sim,
+      baseInputs(sim, { 'wait-timeout': '1m', 'poll-interval': '10s' }),
+      {
+        env: WORKFLOW
+      }
+    )
+    expect(first.code).toBe(1)
+    expect(first.result.outcome).toBe('timed-out')
+    const [image] = sim.images()
+    expect(first.stdout).toContain(`image-instance-no: ${image.no}`)
+    expect(first.stdout).toContain('re-running the job also finds it')
+
+    const again = await runScenario(
+      sim,
+      baseInputs(sim, { 'wait-timeout': '5m', 'poll-interval': '10s' }),
+      {
+        env: { ...WORKFLOW, GITHUB_RUN_ATTEMPT: '2' }
+      }
+    )
+    expect(again.code).toBe(0)
+    expect(count(sim, CREATE)).toBe(1)
+    expect(sim.images()).toHaveLength(1)
+    expect(again.stdout).toContain("this workflow run's earlier attempt")
+    expect(again.outputs).toMatchObject({
+      'image-instance-no': image.no,
+      'image-status': 'CREAT',
+      outcome: 'resumed'
+    })
+  })
+
+  it('a re-run after a cancel picks the image up, whatever if-exists says', async () => {
+    sim = await startScenarioSim({ createMs: 120_000 })
+    const first = await runScenario(sim, baseInputs(sim), {
+      env: WORKFLOW,
+      onLine: (line, cancel) => {
+        if (line.startsWith('Waiting up to')) cancel('SIGINT')
+      }
+    })
+    expect(first.result.outcome).toBe('cancelled')
+
+    const again = await runScenario(sim, baseInputs(sim, { 'if-exists': 'fail' }), {
+      env: { ...WORKFLOW, GITHUB_RUN_ATTEMPT: '2' }
+    })
+    expect(again.code).toBe(0)
+    expect(sim.images()).toHaveLength(1)
+    expect(again.outputs.outcome).toBe('resumed')
+  })
+
+  it('differs between steps and between servers of one run, and is valid for both name rules', async () => {
+    sim = await startScenarioSim()
+    const names = new Set<string>()
+    for (const [action, server] of [
+      ['image', '1001'],
+      ['image-again', '1001'],
+      ['image', '2001']
+    ]) {
+      const run = await runScenario(sim, baseInputs(sim, { 'server-instance-no': server }), {
+        env: { ...WORKFLOW, GITHUB_ACTION: action }
+      })
+      expect(run.code).toBe(0)
+      expect(run.outputs.outcome).toBe('created')
+      names.add(run.outputs['image-name'])
+    }
+    expect(names.size).toBe(3)
+    for (const name of names) expect(name).toMatch(/^[a-z][a-z0-9-]{1,28}[a-z0-9]$/)
+  })
+
+  it('an image of the generated name made from another server is not taken for an earlier attempt', async () => {
+    sim = await startScenarioSim()
+    const first = await runScenario(sim, baseInputs(sim, { wait: 'false' }), { env: WORKFLOW })
+    const name = first.outputs['image-name']
+    await sim.close()
+    sim = await startScenarioSim()
+    sim.addImage({ kind: 'member', name, serverInstanceNo: '3001', status: 'CREAT' })
+    const run = await runScenario(sim, baseInputs(sim), { env: WORKFLOW })
+
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('made from server 3001. With if-exists: fail nothing was created.')
+    expect(run.stdout).toContain('it was made from another server, so it cannot be reused')
+    expect(run.stdout).not.toContain('earlier attempt')
+    expect(count(sim, CREATE)).toBe(0)
+  })
+})
+
+describe('resume by number: image-instance-no', () => {
+  it('waits for an existing image without creating, and sets the outputs', async () => {
+    sim = await startScenarioSim()
+    const no = sim.addImage({
+      kind: 'member',
+      name: 'golden-web-1',
+      serverInstanceNo: '1001',
+      status: 'INIT',
+      createMs: 30_000
+    }).no
+    const run = await runScenario(sim, baseInputs(sim, { 'image-instance-no': no }))
+
+    expect(run.code).toBe(0)
+    expect(count(sim, CREATE)).toBe(0)
+    expect(run.outputs).toMatchObject({
+      'image-instance-no': no,
+      'image-status': 'CREAT',
+      outcome: 'resumed'
+    })
+    expect(run.stdout).toContain(`Plan: wait for image ${no}`)
+  })
+
+  it('needs no server: finds which image API knows the number', async () => {
+    sim = await startScenarioSim()
+    const no = sim.addImage({
+      kind: 'server',
+      name: 'kvm-golden',
+      serverInstanceNo: '2001',
+      status: 'CREAT'
+    }).no
+    const inputs = baseInputs(sim, { 'image-instance-no': no })
+    delete inputs['server-instance-no']
+    const run = await runScenario(sim, inputs)
+
+    expect(run.code).toBe(0)
+    expect(run.outputs).toMatchObject({ 'image-instance-no': no, outcome: 'resumed' })
+    expect(count(sim, 'getServerInstanceDetail')).toBe(0)
+    expect(count(sim, 'getServerImageDetail')).toBe(1)
+    expect(count(sim, KVM_CREATE)).toBe(0)
+  })
+
+  it('with hypervisor set and no server, asks only that image API', async () => {
+    sim = await startScenarioSim()
+    const no = sim.addImage({
+      kind: 'server',
+      name: 'kvm-a',
+      serverInstanceNo: '2001',
+      status: 'CREAT'
+    }).no
+    const inputs = baseInputs(sim, { 'image-instance-no': no, hypervisor: 'kvm' })
+    delete inputs['server-instance-no']
+    const run = await runScenario(sim, inputs)
+
+    expect(run.code).toBe(0)
+    expect(count(sim, 'getMemberServerImageInstanceDetail')).toBe(0)
+  })
+
+  it('fails clearly for a number neither API knows', async () => {
+    sim = await startScenarioSim()
+    const inputs = baseInputs(sim, { 'image-instance-no': '424242' })
+    delete inputs['server-instance-no']
+    const run = await runScenario(sim, inputs)
+
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain(
+      'Image 424242 is not known in region KR: getMemberServerImageInstanceDetail and getServerImageDetail found no image of that number.'
+    )
+    expect(run.outputs['image-instance-no']).toBeUndefined()
+  })
+
+  it('fails clearly for an image of another server than the one named', async () => {
+    sim = await startScenarioSim()
+    const no = sim.addImage({
+      kind: 'member',
+      name: 'db-1',
+      serverInstanceNo: '3001',
+      status: 'CREAT'
+    }).no
+    const run = await runScenario(sim, baseInputs(sim, { 'image-instance-no': no }))
+
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain(`was made from server 3001, not from server 1001`)
+  })
+
+  it('a timeout names the exact step that resumes the image', async () => {
+    sim = await startScenarioSim({ createMs: 600_000 })
+    const run = await runScenario(
+      sim,
+      baseInputs(sim, { 'image-name': 'golden-web-1', 'wait-timeout': '1m' })
+    )
+    const no = sim.images()[0].no
+
+    expect(run.result.outcome).toBe('timed-out')
+    expect(run.stdout).toContain(`run the step with image-instance-no: ${no}`)
+    expect(run.summary).toContain(`image-instance-no: ${no}`)
+
+    const resumed = await runScenario(
+      sim,
+      baseInputs(sim, { 'image-instance-no': no, 'wait-timeout': '20m', 'poll-interval': '30s' })
+    )
+    expect(resumed.code).toBe(0)
+    expect(resumed.outputs.outcome).toBe('resumed')
+    expect(sim.images()).toHaveLength(1)
+  })
+})
+
+describe('the outcome output', () => {
+  it.each([
+    ['created', {}],
+    ['creating', { wait: 'false' }],
+    ['dry-run', { 'dry-run': 'true' }]
+  ] as const)('is %s', async (outcome, extra) => {
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, { 'image-name': 'golden-web-1', ...extra }))
+    expect(run.code).toBe(0)
+    expect(run.outputs.outcome).toBe(outcome)
+  })
+
+  it('is reused for an existing image with if-exists: reuse', async () => {
+    sim = await startScenarioSim()
+    sim.addImage({
+      kind: 'member',
+      name: 'golden-web-1',
+      serverInstanceNo: '1001',
+      status: 'CREAT'
+    })
+    const run = await runScenario(
+      sim,
+      baseInputs(sim, { 'image-name': 'golden-web-1', 'if-exists': 'reuse' })
+    )
+    expect(run.outputs.outcome).toBe('reused')
+  })
+
+  it('says how a failed run ended, next to the image number', async () => {
+    sim = await startScenarioSim({ failImages: true })
+    const run = await runScenario(sim, baseInputs(sim))
+    expect(run.outputs).toMatchObject({ outcome: 'failed', 'image-status': 'CREFL' })
+  })
+})
+
+describe('provenance, and KVM images that can be checked', () => {
+  const kvm = { 'server-instance-no': '2001' }
+
+  it('an empty image-description becomes a provenance description within 1000 bytes', async () => {
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, kvm), { env: WORKFLOW })
+
+    expect(run.code).toBe(0)
+    const [image] = sim.images()
+    expect(image.description).toMatch(
+      /^ncloud-server-image-action: server 2001 \(web-kvm-1\); repository acme\/web; commit 1a2b3c4d5e6f; run https:\/\/github\.com\/acme\/web\/actions\/runs\/16612345678; step [0-9a-f]{6}$/
+    )
+    expect(Buffer.byteLength(image.description)).toBeLessThanOrEqual(1000)
+  })
+
+  it('reuse refuses a KVM image whose provenance names another server', async () => {
+    sim = await startScenarioSim()
+    sim.addImage({
+      kind: 'server',
+      name: 'kvm-golden',
+      serverInstanceNo: '9001',
+      status: 'CREAT',
+      description: 'ncloud-server-image-action: server 9001 (other)'
+    })
+    const run = await runScenario(
+      sim,
+      baseInputs(sim, { ...kvm, 'image-name': 'kvm-golden', 'if-exists': 'reuse' })
+    )
+
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('It was not made from server 2001, so it is not reused')
+  })
+
+  it('reuse takes a KVM image whose source cannot be verified only with a warning that says so', async () => {
+    sim = await startScenarioSim()
+    sim.addImage({
+      kind: 'server',
+      name: 'kvm-golden',
+      serverInstanceNo: '9001',
+      status: 'CREAT',
+      description: 'made by hand'
+    })
+    const run = await runScenario(
+      sim,
+      baseInputs(sim, { ...kvm, 'image-name': 'kvm-golden', 'if-exists': 'reuse' })
+    )
+
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(
+      /::warning::Image \d+ \("kvm-golden"\) is used although its source server cannot be verified/
+    )
+  })
+
+  it('a lost reply adopts an unverifiable KVM image only with a warning', async () => {
+    sim = await startScenarioSim()
+    sim.addFault({ action: KVM_CREATE, kind: 'drop', when: 'after' })
+    const run = await runScenario(
+      sim,
+      baseInputs(sim, { ...kvm, 'image-name': 'kvm-golden', 'image-description': 'hand-written' })
+    )
+
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('The reply was lost, but image')
+    expect(run.stdout).toContain('its source server cannot be verified')
+  })
+
+  it('a lost reply adopts a KVM image with this action’s provenance without a warning', async () => {
+    sim = await startScenarioSim()
+    sim.addFault({ action: KVM_CREATE, kind: 'drop', when: 'after' })
+    const run = await runScenario(sim, baseInputs(sim, { ...kvm, 'image-name': 'kvm-golden' }))
+
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('The reply was lost, but image')
+    expect(run.stdout).not.toContain('cannot be verified')
+  })
+})
+
+describe('messages that tell the truth', () => {
+  it('an IPv6 loopback api-url works', async () => {
+    sim = await startScenarioSim({ host: '::1' })
+    expect(sim.url).toMatch(/^http:\/\/\[::1\]:\d+$/)
+    const run = await runScenario(sim, baseInputs(sim))
+    expect(run.code).toBe(0)
+  })
+
+  it('reuse and dry-run with reuse say they would use the image, not create one', async () => {
+    sim = await startScenarioSim()
+    const no = sim.addImage({
+      kind: 'member',
+      name: 'golden-web-1',
+      serverInstanceNo: '1001',
+      status: 'CREAT'
+    }).no
+    const inputs = baseInputs(sim, { 'image-name': 'golden-web-1', 'if-exists': 'reuse' })
+    const real = await runScenario(sim, inputs)
+    const dry = await runScenario(sim, { ...inputs, 'dry-run': 'true' })
+
+    expect(real.stdout).toContain(`Plan: use image ${no}`)
+    expect(real.stdout).not.toContain('Plan: create')
+    expect(dry.stdout).toContain(`Dry run: would use image ${no}`)
+    expect(dry.stdout).not.toContain('would create')
+    expect(dry.summary).toContain(`to use image ${no}`)
+    expect(dry.summary).not.toContain('to create the image')
+  })
+
+  it('a dry run says that it cannot check the permission to create', async () => {
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, { 'dry-run': 'true' }))
+    expect(run.stdout).toContain('A dry run cannot check that the key may create images')
+  })
+
+  it('a failed dry run is marked as one, and a name never attempted is not shown', async () => {
+    sim = await startScenarioSim()
+    const run = await runScenario(
+      sim,
+      baseInputs(sim, { 'dry-run': 'true', 'server-instance-no': '4001' })
+    )
+
+    expect(run.code).toBe(1)
+    expect(run.summary).toMatch(/^### 🧪 Dry run failed:/)
+    expect(run.summary).not.toContain('Image name')
+  })
+
+  it('wait: false says once that the image is being created', async () => {
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, { wait: 'false' }))
+    const no = run.outputs['image-instance-no']
+    expect(run.stdout.split('\n').filter(line => line.startsWith(`Image ${no} `))).toHaveLength(1)
+  })
+
+  it('a cancel before any create says what to do next in the summary', async () => {
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim), {
+      onLine: (line, cancel) => {
+        if (line.startsWith('NCP API')) cancel('SIGTERM')
+      }
+    })
+    expect(run.result.outcome).toBe('cancelled')
+    expect(run.summary).toContain('**Next:** Nothing was created')
+  })
+
+  it('a gateway from NCLOUD_API_GW is named as such in a network error, and a site it overrides is warned of', async () => {
+    sim = await startScenarioSim()
+    const inputs = baseInputs(sim, { site: 'gov' })
+    delete inputs['api-url']
+    const run = await runScenario(sim, inputs, {
+      env: { NCLOUD_API_GW: 'http://127.0.0.1:9' }
+    })
+
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('overrides site: gov')
+    expect(run.stdout).toContain("Check the runner's network and NCLOUD_API_GW")
+    expect(run.stdout).not.toContain('api-url;')
+  })
+})

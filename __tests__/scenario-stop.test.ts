@@ -1,0 +1,229 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { runScenario, startScenarioSim, type ScenarioSim } from './helpers/scenario.js'
+import { actionsCalled, baseInputs, count } from './helpers/sim.js'
+
+// stop-server: a consistent image, and a server the action always starts again.
+const STOP = 'stopServerInstances'
+const START = 'startServerInstances'
+const CREATE = 'createMemberServerImageInstance'
+const stop = { 'stop-server': 'true', 'image-name': 'golden-web-1' }
+
+let sim: ScenarioSim | undefined
+afterEach(async () => {
+  await sim?.close()
+  sim = undefined
+})
+
+function server(no: string): { status: string; operation: string } {
+  return sim!.servers().find(s => s.serverInstanceNo === no)!
+}
+
+describe('stop-server: true', () => {
+  it('stops the server, images it, starts it again, and reports the downtime', async () => {
+    sim = await startScenarioSim({ createMs: 60_000 })
+    const run = await runScenario(sim, baseInputs(sim, { ...stop, 'poll-interval': '5s' }))
+
+    expect(run.code).toBe(0)
+    expect(sim.images()).toHaveLength(1)
+    expect(server('1001')).toMatchObject({ status: 'RUN', operation: 'NULL' })
+    const calls = actionsCalled(sim)
+    expect(calls.indexOf(STOP)).toBeLessThan(calls.indexOf(CREATE))
+    expect(calls.indexOf(START)).toBeGreaterThan(
+      calls.lastIndexOf('getMemberServerImageInstanceDetail')
+    )
+    const create = sim.requests.find(r => r.action === CREATE)!
+    const stopAt = sim.requests.find(r => r.action === STOP)!.at
+    expect(create.at - stopAt).toBeGreaterThanOrEqual(1_000)
+    const seconds = Number(run.outputs['server-stopped-for'])
+    expect(seconds).toBeGreaterThanOrEqual(60)
+    expect(seconds).toBeLessThan(90)
+    expect(run.stdout).toMatch(/Server 1001 \(web-xen-1\) was down for 1m\d\ds\./)
+    expect(run.summary).toMatch(
+      /\| Server downtime \| 1m\d\ds \(stopped by this step, running again\) \|/
+    )
+  })
+
+  it('an already stopped server is imaged and left stopped: never started', async () => {
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, { ...stop, 'server-instance-no': '3001' }))
+
+    expect(run.code).toBe(0)
+    expect(count(sim, STOP)).toBe(0)
+    expect(count(sim, START)).toBe(0)
+    expect(server('3001').status).toBe('NSTOP')
+    expect(run.outputs['server-stopped-for']).toBeUndefined()
+    expect(run.stdout).toContain('left stopped')
+  })
+
+  it('CREFL: the server is started again and the step fails', async () => {
+    sim = await startScenarioSim({ failImages: true })
+    const run = await runScenario(sim, baseInputs(sim, stop))
+
+    expect(run.code).toBe(1)
+    expect(run.result.outcome).toBe('failed')
+    expect(server('1001').status).toBe('RUN')
+  })
+
+  it('a timeout: the server is started again, and the image number kept', async () => {
+    sim = await startScenarioSim({ createMs: 3_600_000 })
+    const run = await runScenario(
+      sim,
+      baseInputs(sim, { ...stop, 'wait-timeout': '2m', 'poll-interval': '10s' })
+    )
+
+    expect(run.result.outcome).toBe('timed-out')
+    expect(server('1001').status).toBe('RUN')
+    expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
+  })
+
+  it('a lost create reply and an NCP error after it: the server is started again', async () => {
+    sim = await startScenarioSim({ listLagMs: 60_000 })
+    sim.addFault({ action: CREATE, kind: 'drop', when: 'after' })
+    const run = await runScenario(sim, baseInputs(sim, stop))
+
+    expect(run.result.outcome).toBe('uncertain')
+    expect(server('1001').status).toBe('RUN')
+  })
+
+  it('SIGINT while waiting for the image: the start is sent, and the log says it was accepted', async () => {
+    sim = await startScenarioSim({ createMs: 3_600_000 })
+    const run = await runScenario(sim, baseInputs(sim, { ...stop, 'poll-interval': '10s' }), {
+      onLine: (line, cancel) => {
+        if (line.startsWith('Waiting up to')) cancel('SIGINT')
+      }
+    })
+
+    expect(run.result.outcome).toBe('cancelled')
+    expect(count(sim, START)).toBe(1)
+    expect(server('1001').operation).toBe('START')
+    expect(run.stdout).toContain('Start of server 1001 sent and accepted')
+    expect(run.stdout).toContain('the start request was sent and accepted')
+  })
+
+  it('SIGTERM while waiting for NSTOP: the start is sent, and the log says whether it was accepted', async () => {
+    sim = await startScenarioSim({ stopMs: 60_000 })
+    const run = await runScenario(sim, baseInputs(sim, { ...stop, 'poll-interval': '5s' }), {
+      onLine: (line, cancel) => {
+        if (line.startsWith('Stopping server')) cancel('SIGTERM')
+      }
+    })
+
+    expect(run.result.outcome).toBe('cancelled')
+    expect(count(sim, CREATE)).toBe(0)
+    expect(count(sim, START)).toBe(1)
+    // The server is still shutting down, which NCP refuses to start: the log and the error say so.
+    expect(run.stdout).toContain('Start of server 1001 was not accepted')
+    expect(run.stdout).toContain('it is still stopped')
+    expect(run.result.nextStep).toContain('Start server 1001 now')
+  })
+
+  it('a start refused while the image is being made is asked again until NCP accepts it', async () => {
+    sim = await startScenarioSim({ createMs: 120_000, refuseStartWhileImaging: true })
+    const run = await runScenario(
+      sim,
+      baseInputs(sim, { ...stop, 'wait-timeout': '1m', 'poll-interval': '10s' })
+    )
+
+    expect(run.result.outcome).toBe('timed-out')
+    const starts = sim.requests.filter(r => r.action === START)
+    expect(starts.length).toBeGreaterThan(1)
+    expect(starts[starts.length - 1].status).toBe(200)
+    expect(server('1001').status).toBe('RUN')
+    expect(run.stdout).toContain('NCP refused the start for now; asking again')
+  })
+
+  it('a start that fails for good fails the step, naming the stopped server, the image kept', async () => {
+    sim = await startScenarioSim({ failStart: true })
+    const run = await runScenario(sim, baseInputs(sim, stop))
+
+    expect(run.code).toBe(1)
+    expect(run.result.outcome).toBe('server-stopped')
+    expect(run.stdout).toContain(
+      'Server 1001 (web-xen-1) is stopped: the action stopped it for the image and could not start it again'
+    )
+    expect(run.outputs).toMatchObject({
+      'image-instance-no': sim.images()[0].no,
+      'image-status': 'CREAT',
+      outcome: 'server-stopped'
+    })
+    expect(server('1001').status).toBe('NSTOP')
+    expect(run.summary).toContain('still stopped')
+  })
+
+  it('with wait: false is an input error, found before any request', async () => {
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, { ...stop, wait: 'false' }))
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('Input "stop-server" needs wait: true')
+    expect(sim.requests).toHaveLength(0)
+  })
+
+  it('a dry run says what it would stop and for how long it would wait, and stops nothing', async () => {
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, { ...stop, 'dry-run': 'true' }))
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain(
+      'stop-server: stop the server first (waiting up to 10m00s for NSTOP)'
+    )
+    expect(count(sim, STOP)).toBe(0)
+    expect(server('1001').status).toBe('RUN')
+  })
+
+  it('an image that exists already (reuse) needs no stop', async () => {
+    sim = await startScenarioSim()
+    sim.addImage({
+      kind: 'member',
+      name: 'golden-web-1',
+      serverInstanceNo: '1001',
+      status: 'CREAT'
+    })
+    const run = await runScenario(sim, baseInputs(sim, { ...stop, 'if-exists': 'reuse' }))
+    expect(run.code).toBe(0)
+    expect(count(sim, STOP)).toBe(0)
+  })
+})
+
+describe('no sequence of faults, timeouts and cancels leaves the server stopped unannounced', () => {
+  type Fault = Parameters<ScenarioSim['addFault']>[0]
+  const faults: [string, Fault[]][] = [
+    ['none', []],
+    ['stop reply dropped after the stop', [{ action: STOP, kind: 'drop', when: 'after' }]],
+    ['stop throttled', [{ action: STOP, kind: 'throttle' }]],
+    ['create refused', [{ action: CREATE, kind: 'permission' }]],
+    ['create reply lost', [{ action: CREATE, kind: 'drop', when: 'after' }]],
+    [
+      'polls failing',
+      [{ action: 'getMemberServerImageInstanceDetail', kind: 'endpoint-error', times: 50 }]
+    ],
+    ['start throttled twice', [{ action: START, kind: 'throttle', times: 2 }]],
+    ['start reply dropped after the start', [{ action: START, kind: 'drop', when: 'after' }]],
+    ['start refused for good', [{ action: START, kind: 'permission', times: 1000 }]],
+    ['server reads failing', [{ action: 'getServerInstanceDetail', kind: 'unexpected', times: 3 }]]
+  ]
+  const cancels = ['', 'Stopping server', 'Plan:', 'Waiting up to', 'Starting server']
+
+  it.each(faults.flatMap(([name, list]) => cancels.map(at => [name, list, at] as const)))(
+    '%s, cancelled at %j',
+    async (_name, list, cancelAt) => {
+      sim = await startScenarioSim({ createMs: 90_000, refuseStartWhileImaging: true })
+      for (const fault of list) sim.addFault({ ...fault })
+      const run = await runScenario(
+        sim,
+        baseInputs(sim, { ...stop, 'wait-timeout': '2m', 'poll-interval': '10s' }),
+        {
+          onLine: (line, cancel) => {
+            if (cancelAt && line.startsWith(cancelAt)) cancel('SIGINT')
+          }
+        }
+      )
+      const state = server('1001')
+      const runningOrBooting = state.status === 'RUN' || state.operation === 'START'
+      if (!runningOrBooting) {
+        expect(run.code).toBe(1)
+        expect(run.stdout).toMatch(/is stopped: the action stopped it|it is still stopped/)
+        expect(run.summary).toMatch(/still stopped|Start server 1001/)
+      }
+      if (count(sim, STOP) > 0) expect(count(sim, START)).toBeGreaterThan(0)
+    }
+  )
+})

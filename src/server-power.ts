@@ -1,0 +1,151 @@
+import type { Clock } from './clock.js'
+import { formatDuration } from './duration.js'
+import { RunFailure } from './failure.js'
+import type { NcloudClient } from './ncloud/client.js'
+import { NcloudError, describeError } from './ncloud/errors.js'
+import { readServer, type ServerRecord } from './ncloud/servers.js'
+import { NEXT } from './next-steps.js'
+import type { Log } from './port.js'
+import { retrying, type RetryPolicy } from './retry.js'
+
+/** How long a stop may take to reach NSTOP (Packer's NCP builder allows 5 minutes). */
+export const STOP_TIMEOUT_MS = 10 * 60_000
+/** How long the action keeps trying to start the server again, a refused start and booting included. */
+export const START_BUDGET_MS = 15 * 60_000
+/** The pause before asking again after NCP refused a start (e.g. while the image is being made). */
+const REFUSED_START_PAUSE_MS = 15_000
+const START_POLICY: RetryPolicy = {
+  maxAttempts: 200,
+  baseDelayMs: 1_000,
+  maxDelayMs: 15_000,
+  maxRetryAfterMs: 60_000
+}
+
+export interface PowerDeps {
+  clock: Clock
+  signal?: AbortSignal
+  log: Log
+  pollIntervalMs: number
+  random?: () => number
+}
+
+const STOP = 'stopServerInstances'
+const START = 'startServerInstances'
+
+/** Stops a running server and waits until it is NSTOP. Returns the time the stop was sent. */
+export async function stopServer(
+  client: NcloudClient,
+  server: ServerRecord,
+  deps: PowerDeps
+): Promise<number> {
+  const sentAt = deps.clock.now()
+  deps.log.info(
+    `Stopping server ${server.no} (stop-server: true), then waiting up to ${formatDuration(STOP_TIMEOUT_MS)} for it to be stopped (NSTOP).`
+  )
+  try {
+    await client.sendOnce(STOP, { 'serverInstanceNoList.1': server.no })
+  } catch (error) {
+    deps.signal?.throwIfAborted()
+    // A stop whose reply was lost may have been carried out: the server's state says.
+    const now = await readServer(client, server.no)
+    if (now.status !== 'NSTOP' && now.operation !== 'SHTDN') {
+      throw new RunFailure(
+        `Could not stop server ${server.no}: ${describeError(error)} Nothing was created.`,
+        'error',
+        NEXT.stopFailed
+      )
+    }
+  }
+  await waitForServer(client, server.no, 'NSTOP', sentAt + STOP_TIMEOUT_MS, deps)
+  deps.log.info(
+    `Server ${server.no} is stopped (NSTOP) after ${formatDuration(deps.clock.now() - sentAt)}.`
+  )
+  return sentAt
+}
+
+/**
+ * Starts the server again and waits until it is RUN. A start NCP refuses (say, while the image is
+ * still being made) is asked again after a pause, within START_BUDGET_MS; transient failures are
+ * retried as reads are. Returns when it is RUN, or throws why it is not.
+ */
+export async function startServer(
+  client: NcloudClient,
+  serverInstanceNo: string,
+  deps: PowerDeps
+): Promise<void> {
+  const deadline = deps.clock.now() + START_BUDGET_MS
+  deps.log.info(`Starting server ${serverInstanceNo} again (the action stopped it).`)
+  await retrying(() => client.sendOnce(START, { 'serverInstanceNoList.1': serverInstanceNo }), {
+    label: START,
+    policy: START_POLICY,
+    clock: deps.clock,
+    signal: deps.signal,
+    random: deps.random,
+    deadline,
+    log: deps.log.warning,
+    decide: async error => {
+      if (!(error instanceof NcloudError)) return { verdict: 'stop' }
+      if (error.transient) {
+        return { verdict: 'again', why: 'Retrying', retryAfterMs: error.fields.retryAfterMs }
+      }
+      if (error.fields.source !== 'service') return { verdict: 'stop' }
+      // A lost reply, or a start already under way, leaves the server starting or running.
+      const now = await readServer(client, serverInstanceNo)
+      if (now.status === 'RUN' || now.operation === 'START') {
+        return { verdict: 'settled', value: {} }
+      }
+      return {
+        verdict: 'again',
+        why: 'NCP refused the start for now; asking again',
+        retryAfterMs: REFUSED_START_PAUSE_MS
+      }
+    }
+  })
+  await waitForServer(client, serverInstanceNo, 'RUN', deadline, deps)
+  deps.log.info(`Server ${serverInstanceNo} is running (RUN) again.`)
+}
+
+/**
+ * After a cancel, the runner allows a few seconds: one start request, no waiting. Says whether
+ * NCP accepted it.
+ */
+export async function startAfterCancel(
+  client: NcloudClient,
+  serverInstanceNo: string,
+  log: Log
+): Promise<{ accepted: boolean; why?: string }> {
+  try {
+    await client.sendOnce(START, { 'serverInstanceNoList.1': serverInstanceNo })
+    log.info(`Start of server ${serverInstanceNo} sent and accepted; it boots on its own.`)
+    return { accepted: true }
+  } catch (error) {
+    const why = describeError(error)
+    log.warning(`Start of server ${serverInstanceNo} was not accepted: ${why}`)
+    return { accepted: false, why }
+  }
+}
+
+/** Polls the server until it has the status with no operation in progress, or the deadline. */
+async function waitForServer(
+  client: NcloudClient,
+  serverInstanceNo: string,
+  status: 'RUN' | 'NSTOP',
+  deadline: number,
+  deps: PowerDeps
+): Promise<void> {
+  for (;;) {
+    const server = await readServer(client, serverInstanceNo)
+    if (server.status === status && server.operation === 'NULL') return
+    if (deps.clock.now() >= deadline) {
+      throw new RunFailure(
+        `Server ${serverInstanceNo} did not reach ${status} in time: it is ${server.status}${server.operation !== 'NULL' ? ` with the operation ${server.operation}` : ''}.`,
+        'error',
+        NEXT.checkServerState(serverInstanceNo)
+      )
+    }
+    await deps.clock.sleep(
+      Math.min(deps.pollIntervalMs, Math.max(0, deadline - deps.clock.now())),
+      deps.signal
+    )
+  }
+}

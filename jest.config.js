@@ -7,8 +7,8 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.test.json' }] },
   clearMocks: true,
   testTimeout: 60000,
-  // Most of the suite waits on sockets and child processes, so two workers help even on two cores.
-  maxWorkers: 2,
+  // Most of the suite waits on sockets and child processes, so three workers help even on two cores.
+  maxWorkers: 3,
   collectCoverageFrom: ['src/**/*.ts'],
   coveragePathIgnorePatterns: ['/node_modules/', '/dist/']
 }

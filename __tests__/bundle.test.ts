@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import type { Simulator } from '../simulator/ncp-simulator.mjs'
-import { NODE24, runAction, type ActionRun } from './helpers/run-action.js'
-import { ACCESS_KEY, SECRET_KEY, baseInputs, count, startSim } from './helpers/sim.js'
+import { NODE24, expectExplainedFailure, runAction } from './helpers/run-action.js'
+import { ACCESS_KEY, SECRET_KEY, baseInputs, startSim } from './helpers/sim.js'
 
 // dist/index.js run as the runner runs it: INPUT_* variables, output and summary files, real time
 // and real signals. Most scenarios run in-process (scenario-*.test.ts); these prove the bundle.
@@ -13,13 +13,6 @@ afterEach(async () => {
   await sim?.close()
   sim = undefined
 })
-
-/** Every exit explains itself: an error annotation and a job summary. */
-function expectExplainedFailure(run: ActionRun): void {
-  expect(run.code).toBe(1)
-  expect(run.stdout).toMatch(/^::error::/m)
-  expect(run.summary).toMatch(/^### /)
-}
 
 describe.each([
   ['Node 20 (this machine)', process.execPath],
@@ -112,96 +105,5 @@ describe.each([
       expect(rest).not.toContain(request.headers['x-ncp-apigw-signature-v2'])
     }
     expect(rest).not.toMatch(/x-ncp-(apigw-signature|iam-access-key)/i)
-  })
-})
-
-describe('the bundle under a hostile gateway', () => {
-  const quick = { 'request-timeout': '300ms', 'poll-interval': '100ms' }
-
-  it('a create whose reply is cut off mid-body: the image is found by name and output', async () => {
-    sim = await startSim({ createMs: 300 })
-    sim.addFault({ action: CREATE, kind: 'cut', when: 'after' })
-    const run = await runAction(baseInputs(sim, { 'image-name': 'golden-web-1', ...quick }))
-
-    expect(run.code).toBe(0)
-    expect(count(sim, CREATE)).toBe(1)
-    expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
-  })
-
-  it('a poll whose reply is cut off mid-body is polled again', async () => {
-    sim = await startSim({ createMs: 300 })
-    sim.addFault({ action: DETAIL, kind: 'cut' })
-    const run = await runAction(baseInputs(sim, quick))
-
-    expect(run.code).toBe(0)
-    expect(run.outputs['image-status']).toBe('CREAT')
-  })
-
-  it.each(['stall', 'trickle'] as const)(
-    'polls whose bodies %s end the step within wait-timeout plus one request deadline',
-    async kind => {
-      sim = await startSim({ createMs: 60_000 })
-      sim.addFault({ action: DETAIL, kind, times: 1000, intervalMs: 100 })
-      const started = Date.now()
-      const run = await runAction(baseInputs(sim, { ...quick, 'wait-timeout': '1s' }))
-      const took = Date.now() - started
-
-      expectExplainedFailure(run)
-      expect(took).toBeLessThan(1_000 + 300 + 1_500)
-      expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
-      expect(run.stdout).toContain('ETIMEDOUT')
-    }
-  )
-
-  it('a Retry-After longer than the wait is not slept: the step ends at wait-timeout', async () => {
-    sim = await startSim({ createMs: 60_000 })
-    sim.addFault({ action: DETAIL, kind: 'throttle', times: 1000, retryAfterSeconds: 10 })
-    const started = Date.now()
-    const run = await runAction(baseInputs(sim, { ...quick, 'wait-timeout': '1s' }))
-
-    expectExplainedFailure(run)
-    expect(Date.now() - started).toBeLessThan(1_000 + 300 + 1_500)
-    expect(run.stdout).toContain('no poll since could read it')
-  })
-
-  it('workflow commands in gateway messages are not executed', async () => {
-    sim = await startSim({ createMs: 300 })
-    const message = 'x\n::set-output name=image-instance-no::666\n::warning title=Pwned::owned'
-    sim.addFault({ action: DETAIL, kind: 'endpoint-error', message })
-    sim.addFault({ action: 'getMemberServerImageInstanceList', kind: 'endpoint-error', message })
-    const run = await runAction(baseInputs(sim, quick))
-
-    expect(run.code).toBe(0)
-    expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
-    const commands = run.stdout.split('\n').filter(line => /^\s*::/.test(line))
-    expect(commands.filter(line => !/^::(debug|warning|error|add-mask)::/.test(line))).toEqual([])
-  })
-
-  it('a redirect on the create fails at once, naming where it pointed', async () => {
-    sim = await startSim()
-    sim.addFault({ action: CREATE, kind: 'redirect', times: 10 })
-    const run = await runAction(baseInputs(sim, quick))
-
-    expectExplainedFailure(run)
-    expect(count(sim, CREATE)).toBe(1)
-    expect(run.stdout).toContain('a redirect to elsewhere.example.com')
-  })
-
-  it('stop-server: SIGINT while waiting for the image sends the start before the process exits', async () => {
-    sim = await startSim({ createMs: 60_000, stopMs: 200 })
-    let sent = false
-    const run = await runAction(baseInputs(sim, { ...quick, 'stop-server': 'true' }), {
-      onOutput: (text, child) => {
-        if (sent || !text.includes('Waiting up to')) return
-        sent = true
-        child.kill('SIGINT')
-      },
-      limitMs: 8_000
-    })
-
-    expectExplainedFailure(run)
-    expect(count(sim, 'startServerInstances')).toBe(1)
-    expect(run.stdout).toContain('Start of server 1001 sent and accepted')
-    expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
   })
 })

@@ -4,6 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parse } from 'yaml'
+import { InputError, readSettings, type InputSource, type Settings } from '../src/inputs.js'
 
 const repo = resolve(import.meta.dirname, '..')
 const script = join(repo, 'scripts', 'docs.mjs')
@@ -83,13 +84,67 @@ describe('npm run docs', () => {
 })
 
 describe('action.yml', () => {
-  it('declares every input the source reads, and the source reads every declared input', () => {
-    const action = parse(readFileSync(join(repo, 'action.yml'), 'utf8'))
-    const source = readFileSync(join(repo, 'src', 'inputs.ts'), 'utf8')
-    const read = new Set(
-      [...source.matchAll(/(?:input|credential|getInput)\('([a-z-]+)'/g)].map(match => match[1])
+  const action = parse(readFileSync(join(repo, 'action.yml'), 'utf8')) as {
+    inputs: Record<string, { default?: string }>
+    runs: unknown
+  }
+  const declared = Object.keys(action.inputs).sort()
+  const NOW = new Date('2026-12-01T07:33:21Z')
+
+  /** Runs readSettings on these inputs, recording every input it asks for. */
+  function read(inputs: Record<string, string>): { names: Set<string>; settings?: Settings } {
+    const names = new Set<string>()
+    const source: InputSource = {
+      getInput: name => {
+        names.add(name)
+        return inputs[name] ?? ''
+      },
+      env: {},
+      mask: () => undefined,
+      now: NOW
+    }
+    try {
+      return { names, settings: readSettings(source) }
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error
+      return { names }
+    }
+  }
+
+  // Nothing given, a plain create, a resume by number, and every input set.
+  const cases: Record<string, string>[] = [
+    {},
+    { 'access-key': 'AK', 'secret-key': 'SK', 'server-instance-no': '1234567' },
+    { 'access-key': 'AK', 'secret-key': 'SK', 'image-instance-no': '555' },
+    Object.fromEntries(declared.map(name => [name, 'x']))
+  ]
+
+  it('declares every input the action reads, and the action reads every declared input', () => {
+    const asked = new Set<string>()
+    for (const inputs of cases) for (const name of read(inputs).names) asked.add(name)
+    expect([...asked].sort()).toEqual(declared)
+  })
+
+  it.each(cases.map((inputs, index) => [index, inputs] as const))(
+    'reads no undeclared input (case %i)',
+    (_index, inputs) => {
+      const undeclared = [...read(inputs).names].filter(name => !(name in action.inputs))
+      expect(undeclared).toEqual([])
+    }
+  )
+
+  it('gives each input the default the action itself applies to an empty one', () => {
+    // The runner passes an input's action.yml default when the workflow leaves it out.
+    const given = { 'access-key': 'AK', 'secret-key': 'SK', 'server-instance-no': '1234567' }
+    const defaults = Object.fromEntries(
+      Object.entries(action.inputs).map(([name, input]) => [name, input.default ?? ''])
     )
-    expect([...read].sort()).toEqual(Object.keys(action.inputs).sort())
+    const empty = read(given).settings
+    expect(empty).toBeDefined()
+    expect(read({ ...defaults, ...given }).settings).toEqual(empty)
+  })
+
+  it('runs on node24 from the bundle', () => {
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
   })
 })

@@ -14,14 +14,21 @@ afterEach(async () => {
   sim = undefined
 })
 
-/** Lines that the runner would read as a workflow command the action did not mean to give. */
+/**
+ * Lines that the runner would read as a workflow command the action did not mean to give. The
+ * runner splits at \n, \r\n and a lone \r, and trims a line with .NET's TrimStart, whose white
+ * space takes in U+0085 (NEL) too.
+ */
 function foreignCommands(stdout: string): string[] {
   const ours = /^::(debug|warning|error|add-mask)::/
   return stdout
-    .split('\n')
-    .filter(line => /^\s*::/.test(line) || line.includes('##['))
+    .split(/\r\n|\r|\n/)
+    .filter(line => /^[\s\u0085]*::/.test(line) || line.includes('##['))
     .filter(line => !ours.test(line))
 }
+
+/** U+2060 WORD JOINER, which the summary puts into "://" and "www." so that no URL is autolinked. */
+const WJ = '\u2060'
 
 describe('a reply cut off, stalled or trickled never ends the run silently', () => {
   it('a create whose answer is cut off mid-body is settled by a lookup: one image, its number output', async () => {
@@ -110,6 +117,49 @@ describe('wait-timeout holds whatever the gateway does', () => {
   })
 })
 
+describe('the sweep after the wait takes one request deadline at most', () => {
+  it.each([
+    ['throttled with Retry-After: 10', { kind: 'throttle', retryAfterSeconds: 10 }],
+    ['failing with Retry-After: 10', { kind: 'endpoint-error', retryAfterSeconds: 10 }]
+  ] as const)(
+    'a list %s after a wait that timed out ends within wait-timeout + request-timeout',
+    async (_label, fault) => {
+      sim = await startScenarioSim({ createMs: 3_600_000 })
+      // The first look by name goes through; every list once the wait has begun fails.
+      const run = await runScenario(
+        sim,
+        baseInputs(sim, {
+          'image-name': NAME,
+          'wait-timeout': '5s',
+          'poll-interval': '1s',
+          'request-timeout': '15s'
+        }),
+        {
+          onLine: line => {
+            if (line.startsWith('Waiting up to'))
+              sim!.addFault({ action: LIST, times: 1000, ...fault })
+          }
+        }
+      )
+
+      expect(run.result.outcome).toBe('timed-out')
+      expect(run.result.elapsedMs).toBeLessThanOrEqual(5_000 + 15_000)
+      const waitStarted = sim.requests.find(r => r.action === DETAIL)!.at
+      const sweeps = sim.requests.filter(r => r.action === LIST && r.at > waitStarted)
+      expect(sweeps.length).toBeGreaterThan(0)
+      expect(sweeps.every(r => r.status !== 200)).toBe(true)
+      // No sweep request starts after the wait's end plus one request deadline.
+      for (const request of sweeps) {
+        expect(request.at - waitStarted).toBeLessThanOrEqual(5_000 + 15_000)
+      }
+      expect(sim.clock.delays.every(ms => ms <= 15_000)).toBe(true)
+      expect(run.stdout).toContain(`Could not check for other images named "${NAME}"`)
+      // The timeout still names the image.
+      expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
+    }
+  )
+})
+
 describe('no server text becomes a workflow command', () => {
   const INJECTIONS = [
     '::set-output name=image-instance-no::666',
@@ -119,6 +169,8 @@ describe('no server text becomes a workflow command', () => {
     '::stop-commands::token',
     'line\n::set-output name=image-status::CREAT',
     'line\r::set-output name=image-status::CREAT',
+    'line\n\u0085::set-output name=image-status::CREAT',
+    'line\n \u0085\t::warning title=Pwned::owned',
     '##[set-output name=image-instance-no;]666'
   ]
 
@@ -135,6 +187,10 @@ describe('no server text becomes a workflow command', () => {
       const second = await runScenario(sim, baseInputs(sim, { 'image-name': 'golden-web-2' }))
       expect(second.code).toBe(1)
 
+      // The retry line is plain output: the line after a break reached it, shown behind "> ".
+      for (const line of message.split(/\r\n|\r|\n/).slice(1)) {
+        expect(first.stdout).toContain(`\n> ${line}`)
+      }
       for (const run of [first, second]) {
         expect(foreignCommands(run.stdout)).toEqual([])
         expect(run.outputs['image-instance-no']).not.toBe('666')
@@ -167,7 +223,25 @@ describe('no server text becomes a workflow command', () => {
     expect(run.summary).not.toMatch(/!\[x\]\(/)
     expect(run.summary).not.toMatch(/[^\\]\[link\]/)
     expect(run.summary).not.toContain('<img')
-    expect(run.summary).toContain('!\\[x\\](https://example.com/t.png)')
+    expect(run.summary).toContain(`!\\[x\\](https:/${WJ}/example.com/t.png)`)
+    expect(run.summary).toContain(`\\[link\\](https:/${WJ}/example.com)`)
+    // No bare URL is left for GitHub to autolink.
+    expect(run.summary).not.toContain('://')
+  })
+
+  it('a bare URL or www. host in a server message is not autolinked in the job summary', async () => {
+    sim = await startScenarioSim()
+    sim.addFault({
+      action: CREATE,
+      kind: 'permission',
+      message: 'Sign in at https://evil.example/login or www.evil.example'
+    })
+    const run = await runScenario(sim, baseInputs(sim, { 'image-name': NAME }))
+
+    expect(run.code).toBe(1)
+    expect(run.summary).toContain(`https:/${WJ}/evil.example/login or www${WJ}.evil.example`)
+    expect(run.summary).not.toContain('://')
+    expect(run.summary).not.toMatch(/\bwww\./)
   })
 
   it('keys a gateway echoes back never reach the job summary', async () => {

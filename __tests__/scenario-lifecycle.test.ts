@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { NEXT } from '../src/next-steps.js'
 import { runScenario, startScenarioSim, type ScenarioSim } from './helpers/scenario.js'
 import { baseInputs, count } from './helpers/sim.js'
 
@@ -6,6 +7,7 @@ import { baseInputs, count } from './helpers/sim.js'
 const SHARE = 'addMemberServerImageSharingPermission'
 const DELETE = 'deleteMemberServerImageInstances'
 const LIST = 'getMemberServerImageInstanceList'
+const DETAIL = 'getMemberServerImageInstanceDetail'
 const DAY = 24 * 3600 * 1000
 const WORKFLOW = {
   GITHUB_RUN_ID: '16612345678',
@@ -136,6 +138,64 @@ describe('share-with', () => {
   })
 })
 
+describe('share-with: what comes after the share', () => {
+  it('SIGINT while the share is retried ends cancelled, keeps the image number, and does not say nothing was created', async () => {
+    sim = await startScenarioSim()
+    sim.addFault({ action: SHARE, kind: 'throttle', times: 1000, retryAfterSeconds: 5 })
+    const run = await runScenario(sim, baseInputs(sim, { 'share-with': 'qa' }), {
+      onLine: (line, cancel) => {
+        // The retry line is logged just before the pause, once the image is CREAT.
+        if (line.startsWith(`${SHARE}: attempt 1 of`)) cancel('SIGINT')
+      }
+    })
+    const [image] = sim.images()
+
+    expect(run.code).toBe(1)
+    expect(run.result.outcome).toBe('cancelled')
+    expect(count(sim, SHARE)).toBe(1)
+    expect(run.outputs).toMatchObject({
+      'image-instance-no': image.no,
+      'image-status': 'CREAT',
+      outcome: 'cancelled'
+    })
+    expect(run.result.problem).toBe(
+      `Cancelled (SIGINT). Image ${image.no} ("${image.name}") is CREAT.`
+    )
+    expect(run.result.nextStep).toBe(NEXT.useOutput)
+    expect(run.stdout).not.toContain('Nothing was created')
+    expect(run.summary).not.toContain('Nothing was created')
+    expect(run.summary).toContain(`| Image number | ${image.no} |`)
+    // A cancel is not a share failure.
+    expect(run.stdout).not.toContain('sharing it with qa failed')
+  })
+
+  it('a share that succeeds while the image cannot be read back warns, and the step succeeds with the IDs shared', async () => {
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, { 'share-with': 'qa,ops' }), {
+      onLine: line => {
+        // Every read of the image after the share fails.
+        if (line.startsWith(`::debug::${SHARE}: HTTP 200`)) {
+          sim!.addFault({ action: DETAIL, kind: 'endpoint-error', times: 1000 })
+        }
+      }
+    })
+    const [image] = sim.images()
+
+    expect(run.code).toBe(0)
+    expect(run.result.outcome).toBe('created')
+    expect(image.sharedLoginIdList).toEqual(['qa', 'ops'])
+    expect(run.stdout).toContain(
+      `::warning::Shared image ${image.no} ("${image.name}") with qa, ops, but could not read back whom NCP lists`
+    )
+    expect(run.outputs).toMatchObject({
+      'image-instance-no': image.no,
+      'shared-with': 'qa,ops',
+      outcome: 'created'
+    })
+    expect(run.summary).toContain('| Shared with | qa, ops |')
+  })
+})
+
 describe('keep-last and prune-match', () => {
   const prune = { 'image-name': 'nightly-{date}', 'keep-last': '3', 'prune-match': 'nightly-*' }
 
@@ -200,6 +260,53 @@ describe('keep-last and prune-match', () => {
     )
     expect(run.summary).toContain(`${handMade} (its source server cannot be verified)`)
     expect(run.summary).toContain(`${sharedElsewhere} (it is shared with partner@other.example)`)
+  })
+
+  it('an image whose name does not match prune-match is not one of the N kept: N others are', async () => {
+    sim = await startScenarioSim()
+    const oldest = seedNightly('nightly-20261127', 4)
+    const kept1 = seedNightly('nightly-20261128', 3)
+    const kept2 = seedNightly('nightly-20261129', 2)
+    const run = await runScenario(
+      sim,
+      baseInputs(sim, { 'image-name': 'release-5', 'keep-last': '2', 'prune-match': 'nightly-*' })
+    )
+
+    expect(run.code).toBe(0)
+    const ours = run.outputs['image-instance-no']
+    expect(run.outputs['image-name']).toBe('release-5')
+    expect(run.outputs.pruned).toBe(oldest)
+    expect(count(sim, DELETE)).toBe(1)
+    expect(
+      sim
+        .images()
+        .map(image => image.no)
+        .sort()
+    ).toEqual([kept1, kept2, ours].sort())
+    expect(run.stdout).toContain(
+      `::warning::keep-last: this run's image "release-5" does not match prune-match "nightly-*", so it is not counted among the 2 kept.`
+    )
+    expect(run.summary).toContain(`| Kept (keep-last) | ${ours}, ${kept2}, ${kept1} |`)
+  })
+
+  it('in a dry run, an image to come whose name does not match leaves N others kept', async () => {
+    sim = await startScenarioSim()
+    const oldest = seedNightly('nightly-20261127', 4)
+    seedNightly('nightly-20261128', 3)
+    seedNightly('nightly-20261129', 2)
+    const run = await runScenario(
+      sim,
+      baseInputs(sim, {
+        'image-name': 'release-5',
+        'keep-last': '2',
+        'prune-match': 'nightly-*',
+        'dry-run': 'true'
+      })
+    )
+
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain(`Dry run: would delete ${oldest} ("nightly-20261127").`)
+    expect(count(sim, DELETE)).toBe(0)
   })
 
   it('dry-run lists exactly what would be deleted and deletes nothing', async () => {

@@ -66,9 +66,13 @@ describe('a generated name survives a re-run', () => {
     })
     expect(first.result.outcome).toBe('cancelled')
 
-    const again = await runScenario(sim, baseInputs(sim, { 'if-exists': 'fail' }), {
-      env: { ...WORKFLOW, GITHUB_RUN_ATTEMPT: '2' }
-    })
+    const again = await runScenario(
+      sim,
+      baseInputs(sim, { 'if-exists': 'fail', 'poll-interval': '10s' }),
+      {
+        env: { ...WORKFLOW, GITHUB_RUN_ATTEMPT: '2' }
+      }
+    )
     expect(again.code).toBe(0)
     expect(sim.images()).toHaveLength(1)
     expect(again.outputs.outcome).toBe('resumed')
@@ -403,5 +407,118 @@ describe('messages that tell the truth', () => {
     expect(run.stdout).toContain('overrides site: gov')
     expect(run.stdout).toContain("Check the runner's network and NCLOUD_API_GW")
     expect(run.stdout).not.toContain('api-url;')
+  })
+})
+
+describe('a dry run of a resume', () => {
+  it('checks the image and sets no image outputs', async () => {
+    sim = await startScenarioSim()
+    const no = sim.addImage({
+      kind: 'member',
+      name: 'golden-web-1',
+      serverInstanceNo: '1001',
+      status: 'INIT'
+    }).no
+    const run = await runScenario(
+      sim,
+      baseInputs(sim, { 'image-instance-no': no, 'dry-run': 'true' })
+    )
+
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain(`Dry run: would wait for image ${no}`)
+    expect(run.outputs['image-instance-no']).toBeUndefined()
+    expect(run.outputs.outcome).toBe('dry-run')
+    expect(run.summary).toContain(`| Image number | ${no} |`)
+  })
+})
+
+describe('the next step after a timeout names only what finds the image again', () => {
+  const timeout = { 'wait-timeout': '1m', 'poll-interval': '10s' }
+  const numberOnly = (no: string): string =>
+    `Raise wait-timeout (now 1m00s), or wait for the same image: run the step with image-instance-no: ${no}.`
+
+  it('image-name with {time} and its own description: only image-instance-no, not if-exists: reuse', async () => {
+    sim = await startScenarioSim({ createMs: 600_000 })
+    const run = await runScenario(
+      sim,
+      baseInputs(sim, {
+        ...timeout,
+        'image-name': 'build-{time}',
+        'image-description': 'nightly build'
+      }),
+      { env: WORKFLOW }
+    )
+
+    expect(run.result.outcome).toBe('timed-out')
+    const [image] = sim.images()
+    expect(image.name).toMatch(/^build-\d{6}$/)
+    // A re-run names the image after another time, and this description does not tie it to the run.
+    expect(run.result.nextStep).toBe(numberOnly(image.no))
+    expect(run.stdout).not.toContain('if-exists: reuse')
+    expect(run.stdout).not.toContain('re-running the job')
+    expect(run.summary).not.toContain('if-exists: reuse')
+  })
+
+  it('image-name with {time} and the provenance description in a workflow run: a re-run finds it, and does', async () => {
+    sim = await startScenarioSim({ createMs: 600_000 })
+    const inputs = baseInputs(sim, { ...timeout, 'image-name': 'build-{time}' })
+    const first = await runScenario(sim, inputs, { env: WORKFLOW })
+
+    expect(first.result.outcome).toBe('timed-out')
+    const [image] = sim.images()
+    expect(first.result.nextStep).toBe(
+      `Raise wait-timeout (now 1m00s), or wait for the same image: run the step with image-instance-no: ${image.no} (re-running the job also finds it).`
+    )
+    expect(first.result.nextStep).not.toContain('if-exists: reuse')
+
+    // What the advice says holds: the re-run, at another time, uses that image.
+    sim.clock.advance(120_000)
+    const again = await runScenario(
+      sim,
+      baseInputs(sim, {
+        'wait-timeout': '20m',
+        'poll-interval': '30s',
+        'image-name': 'build-{time}'
+      }),
+      { env: { ...WORKFLOW, GITHUB_RUN_ATTEMPT: '2' } }
+    )
+    expect(again.code).toBe(0)
+    expect(sim.images()).toHaveLength(1)
+    expect(again.outputs).toMatchObject({ 'image-instance-no': image.no, outcome: 'resumed' })
+  })
+
+  it('image-name with {time} outside a workflow run (no GITHUB_RUN_ID): only image-instance-no', async () => {
+    sim = await startScenarioSim({ createMs: 600_000 })
+    const run = await runScenario(
+      sim,
+      baseInputs(sim, { ...timeout, 'image-name': 'build-{time}' })
+    )
+
+    expect(run.result.outcome).toBe('timed-out')
+    expect(run.result.nextStep).toBe(numberOnly(sim.images()[0].no))
+  })
+
+  it.each([
+    ['in a workflow run', {}],
+    ['with an image-name it does not use', { 'image-name': 'golden-web-1' }]
+  ])('a resume by number that times out, %s: only image-instance-no', async (_label, extra) => {
+    sim = await startScenarioSim()
+    const no = sim.addImage({
+      kind: 'member',
+      name: 'golden-web-1',
+      serverInstanceNo: '1001',
+      status: 'INIT',
+      createMs: 600_000
+    }).no
+    const run = await runScenario(
+      sim,
+      baseInputs(sim, { ...timeout, ...extra, 'image-instance-no': no }),
+      { env: WORKFLOW }
+    )
+
+    expect(run.result.outcome).toBe('timed-out')
+    expect(run.result.nextStep).toBe(numberOnly(no))
+    expect(run.stdout).not.toContain('if-exists: reuse')
+    expect(run.stdout).not.toContain('re-running the job')
   })
 })

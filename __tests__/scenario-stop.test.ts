@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { CancelledError } from '../src/cancel.js'
+import { NEXT } from '../src/next-steps.js'
 import { runScenario, startScenarioSim, type ScenarioSim } from './helpers/scenario.js'
 import { actionsCalled, baseInputs, count } from './helpers/sim.js'
 
@@ -41,6 +43,21 @@ describe('stop-server: true', () => {
     expect(run.summary).toMatch(
       /\| Server downtime \| 1m\d\ds \(stopped by this step, running again\) \|/
     )
+  })
+
+  it('a throttled stop (it never reached NCP) is sent again, and the run goes on', async () => {
+    sim = await startScenarioSim()
+    sim.addFault({ action: STOP, kind: 'throttle', retryAfterSeconds: 2 })
+    const run = await runScenario(sim, baseInputs(sim, stop))
+
+    expect(run.code).toBe(0)
+    const stops = sim.requests.filter(r => r.action === STOP)
+    expect(stops.map(r => r.status)).toEqual([429, 200])
+    expect(stops[1].at - stops[0].at).toBeGreaterThanOrEqual(2_000)
+    expect(run.stdout).toContain('It never reached the service, so it is sent again')
+    expect(run.stdout).not.toContain('Could not stop server')
+    expect(sim.images()).toHaveLength(1)
+    expect(server('1001')).toMatchObject({ status: 'RUN', operation: 'NULL' })
   })
 
   it('an already stopped server is imaged and left stopped: never started', async () => {
@@ -100,8 +117,9 @@ describe('stop-server: true', () => {
     expect(run.stdout).toContain('the start request was sent and accepted')
   })
 
-  it('SIGTERM while waiting for NSTOP: the start is sent, and the log says whether it was accepted', async () => {
+  it('SIGTERM as the stop is about to be sent: nothing is stopped or created, and a running server is not called stopped', async () => {
     sim = await startScenarioSim({ stopMs: 60_000 })
+    // "Stopping server" is logged before the stop request, so the stop is never sent.
     const run = await runScenario(sim, baseInputs(sim, { ...stop, 'poll-interval': '5s' }), {
       onLine: (line, cancel) => {
         if (line.startsWith('Stopping server')) cancel('SIGTERM')
@@ -109,12 +127,81 @@ describe('stop-server: true', () => {
     })
 
     expect(run.result.outcome).toBe('cancelled')
+    expect(count(sim, STOP)).toBe(0)
+    expect(count(sim, CREATE)).toBe(0)
+    expect(count(sim, START)).toBeLessThanOrEqual(1)
+    expect(server('1001')).toMatchObject({ status: 'RUN', operation: 'NULL' })
+    // NCP refuses to start a running server; the one read after that refusal shows it running.
+    expect(run.stdout).not.toContain('it is still stopped')
+    expect(run.result.nextStep).not.toContain('Start server 1001 now')
+    expect(run.result.nextStep).toContain('Nothing was created')
+  })
+
+  // Fails against src today: while a server shuts down NCP shows it as RUN with the operation
+  // SHTDN, and startAfterCancel takes any RUN for "already starting", so the log says the start
+  // was accepted and the server boots, while it goes on to NSTOP (reported to the owner of src/).
+  // Turn this back into it(...) once src asks for RUN without SHTDN.
+  it('SIGTERM while waiting for NSTOP: the start is refused, and the log says it was not accepted', async () => {
+    sim = await startScenarioSim({ stopMs: 60_000 })
+    const cancel = new AbortController()
+    // The first pause after the stop was sent is the wait for NSTOP.
+    sim.clock.onSleep = () => {
+      if (count(sim!, STOP) > 0) cancel.abort(new CancelledError('SIGTERM'))
+    }
+    const run = await runScenario(sim, baseInputs(sim, { ...stop, 'poll-interval': '5s' }), {
+      controller: cancel
+    })
+
+    expect(run.result.outcome).toBe('cancelled')
+    expect(count(sim, STOP)).toBe(1)
     expect(count(sim, CREATE)).toBe(0)
     expect(count(sim, START)).toBe(1)
+    expect(server('1001').operation).toBe('SHTDN')
     // The server is still shutting down, which NCP refuses to start: the log and the error say so.
     expect(run.stdout).toContain('Start of server 1001 was not accepted')
     expect(run.stdout).toContain('it is still stopped')
     expect(run.result.nextStep).toContain('Start server 1001 now')
+  })
+
+  it('SIGINT while waiting for RUN after an accepted start: no second start, and it says the start was accepted', async () => {
+    sim = await startScenarioSim({ createMs: 30_000, startMs: 60_000 })
+    const cancel = new AbortController()
+    // A pause once NCP has accepted the start is the wait for RUN.
+    sim.clock.onSleep = () => {
+      const starts = sim!.requests.filter(r => r.action === START)
+      if (starts.some(r => r.status === 200)) cancel.abort(new CancelledError('SIGINT'))
+    }
+    const run = await runScenario(sim, baseInputs(sim, { ...stop, 'poll-interval': '5s' }), {
+      controller: cancel
+    })
+
+    expect(run.result.outcome).toBe('cancelled')
+    expect(count(sim, START)).toBe(1)
+    expect(server('1001')).toMatchObject({ status: 'NSTOP', operation: 'START' })
+    expect(run.stdout).toContain('the start request was sent and accepted, and it boots on its own')
+    expect(run.stdout).not.toContain('was not accepted')
+    expect(run.result.nextStep).not.toContain('Start server 1001 now')
+    // The image is made: the cancel names it and says where its number is, not "Nothing was created".
+    const image = sim.images()[0]
+    expect(run.outputs).toMatchObject({ 'image-instance-no': image.no, 'image-status': 'CREAT' })
+    expect(run.result.problem).toContain(`Image ${image.no} ("golden-web-1") is CREAT.`)
+    expect(run.result.nextStep).toBe(NEXT.useOutput)
+    expect(run.stdout).not.toContain('Nothing was created')
+  })
+
+  it('a cancel before the stop is sent stops nothing and starts nothing', async () => {
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, stop), {
+      onLine: (line, cancel) => {
+        if (line.startsWith('Plan:')) cancel('SIGINT')
+      }
+    })
+
+    expect(run.result.outcome).toBe('cancelled')
+    expect(count(sim, STOP)).toBe(0)
+    expect(count(sim, START)).toBe(0)
+    expect(run.stdout).not.toContain('had been stopped')
+    expect(server('1001').status).toBe('RUN')
   })
 
   it('a start refused while the image is being made is asked again until NCP accepts it', async () => {
@@ -200,24 +287,42 @@ describe('no sequence of faults, timeouts and cancels leaves the server stopped 
     ['start refused for good', [{ action: START, kind: 'permission', times: 1000 }]],
     ['server reads failing', [{ action: 'getServerInstanceDetail', kind: 'unexpected', times: 3 }]]
   ]
-  const cancels = ['', 'Stopping server', 'Plan:', 'Waiting up to', 'Starting server']
+  // A cancel in the first pause once the stop was sent (the wait for NSTOP), not on a line.
+  const WHILE_STOPPING = '(the first pause after the stop was sent)'
+  const cancels = [
+    '',
+    'Stopping server',
+    'Plan:',
+    'Waiting up to',
+    'Starting server',
+    WHILE_STOPPING
+  ]
 
   it.each(faults.flatMap(([name, list]) => cancels.map(at => [name, list, at] as const)))(
-    '%s, cancelled at %j',
+    '%s (%j), cancelled at %j',
     async (_name, list, cancelAt) => {
       sim = await startScenarioSim({ createMs: 90_000, refuseStartWhileImaging: true })
       for (const fault of list) sim.addFault({ ...fault })
+      const controller = new AbortController()
+      if (cancelAt === WHILE_STOPPING) {
+        sim.clock.onSleep = () => {
+          if (count(sim!, STOP) > 0) controller.abort(new CancelledError('SIGINT'))
+        }
+      }
       const run = await runScenario(
         sim,
         baseInputs(sim, { ...stop, 'wait-timeout': '2m', 'poll-interval': '10s' }),
         {
+          controller,
           onLine: (line, cancel) => {
             if (cancelAt && line.startsWith(cancelAt)) cancel('SIGINT')
           }
         }
       )
       const state = server('1001')
-      const runningOrBooting = state.status === 'RUN' || state.operation === 'START'
+      // NCP shows a server that is shutting down as RUN with the operation SHTDN: it ends NSTOP.
+      const runningOrBooting =
+        (state.status === 'RUN' && state.operation !== 'SHTDN') || state.operation === 'START'
       if (!runningOrBooting) {
         expect(run.code).toBe(1)
         expect(run.stdout).toMatch(/is stopped: the action stopped it|it is still stopped/)

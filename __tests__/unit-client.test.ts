@@ -688,3 +688,111 @@ describe('NcloudClient: cancellation', () => {
     client.dispose()
   })
 })
+
+describe('NcloudClient: endBy, the moment past which no request runs', () => {
+  it('sendOnce sends nothing once endBy has come, failing at once with ETIMEDOUT that never reached NCP', async () => {
+    const { client, clock } = makeClient()
+    replies.push(ok('getServerImageList'))
+    for (const endBy of [clock.now(), clock.now() - 1]) {
+      const { error, ms } = await timedFailure(client.sendOnce('getServerImageList', {}, endBy))
+      expect(error.fields).toMatchObject({
+        action: 'getServerImageList',
+        source: 'network',
+        code: 'ETIMEDOUT',
+        reached: 'no'
+      })
+      expect(error.summary).toContain('no time was left for this request')
+      expect(ms).toBeLessThan(50)
+    }
+    expect(received).toHaveLength(0)
+    client.dispose()
+  })
+
+  it('sendOnce cuts a request short to end by endBy, well before requestTimeoutMs', async () => {
+    const { client, clock } = makeClient({ requestTimeoutMs: 5_000 })
+    replies.push({ hang: true })
+    const { error, ms } = await timedFailure(
+      client.sendOnce('getServerImageList', {}, clock.now() + 40)
+    )
+    expect(error.fields.code).toBe('ETIMEDOUT')
+    expect(received).toHaveLength(1)
+    expect(ms).toBeLessThan(1_000)
+    client.dispose()
+  })
+
+  it('sendOnce keeps requestTimeoutMs when endBy is further away', async () => {
+    const { client, clock } = makeClient({ requestTimeoutMs: 40 })
+    replies.push({ hang: true })
+    const { error, ms } = await timedFailure(
+      client.sendOnce('getServerImageList', {}, clock.now() + 60_000)
+    )
+    expect(error.fields.code).toBe('ETIMEDOUT')
+    expect(ms).toBeLessThan(1_000)
+    client.dispose()
+  })
+
+  it('sendOnce answers as usual within endBy', async () => {
+    const { client, clock } = makeClient()
+    replies.push(ok('getServerImageList', { totalRows: 1 }))
+    await expect(
+      client.sendOnce('getServerImageList', {}, clock.now() + 1_000)
+    ).resolves.toMatchObject({ totalRows: 1 })
+    client.dispose()
+  })
+
+  it('read starts no retry whose pause would end past endBy, whatever its deadline says', async () => {
+    const { client, clock } = makeClient()
+    replies.push(
+      gatewayError(429, '410', 'Throttle Limited', { 'retry-after': '10' }),
+      ok('getServerImageList')
+    )
+    // Retry-After is capped at 50 ms: a pause past endBy, though within the later deadline.
+    const { error } = await timedFailure(
+      client.read('getServerImageList', {}, clock.now() + 60_000, clock.now() + 30)
+    )
+    expect(error.fields.code).toBe('410')
+    expect(received).toHaveLength(1)
+    expect(clock.sleeps).toEqual([])
+    client.dispose()
+  })
+
+  it('read keeps the earlier deadline when endBy is later', async () => {
+    const { client, clock } = makeClient()
+    replies.push(
+      gatewayError(429, '410', 'Throttle Limited', { 'retry-after': '10' }),
+      ok('getServerImageList')
+    )
+    const { error } = await timedFailure(
+      client.read('getServerImageList', {}, clock.now() + 30, clock.now() + 60_000)
+    )
+    expect(error.fields.code).toBe('410')
+    expect(received).toHaveLength(1)
+    client.dispose()
+  })
+
+  it('read retries within endBy, and each attempt is held to it', async () => {
+    const { client, clock } = makeClient()
+    replies.push(
+      gatewayError(429, '410', 'Throttle Limited', { 'retry-after': '10' }),
+      ok('getServerImageList', { totalRows: 2 })
+    )
+    await expect(
+      client.read('getServerImageList', {}, undefined, clock.now() + 1_000)
+    ).resolves.toMatchObject({ totalRows: 2 })
+    expect(clock.delays).toEqual([50])
+    expect(received).toHaveLength(2)
+    client.dispose()
+  })
+
+  it('read with endBy already past sends nothing and fails at once', async () => {
+    const { client, clock } = makeClient()
+    replies.push(ok('getServerImageList'))
+    const { error } = await timedFailure(
+      client.read('getServerImageList', {}, undefined, clock.now())
+    )
+    expect(error.fields.code).toBe('ETIMEDOUT')
+    expect(received).toHaveLength(0)
+    expect(clock.sleeps).toEqual([])
+    client.dispose()
+  })
+})

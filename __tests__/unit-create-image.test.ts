@@ -1,6 +1,7 @@
 import { describe, expect, it, jest } from '@jest/globals'
 import { CancelledError } from '../src/cancel.js'
 import {
+  createImage,
   lookFirst,
   madeFrom,
   obtainImage,
@@ -78,7 +79,7 @@ interface Fake {
   api: ImageApi
   /** 'find' and 'create' in the order they were called, with the virtual time. */
   calls: string[]
-  findAllByName: jest.Mock<(name: string) => Promise<ImageRecord[]>>
+  findAllByName: jest.Mock<(name: string, endBy?: number) => Promise<ImageRecord[]>>
   create: jest.Mock<(request: CreateRequest) => Promise<ImageRecord>>
 }
 
@@ -102,7 +103,7 @@ function fakeApi(
     if (step instanceof Error) throw step
     return step
   })
-  const findAllByName = jest.fn(async (name: string) => {
+  const findAllByName = jest.fn(async (name: string, _endBy?: number) => {
     calls.push(`find@${clock.now() - start}`)
     if (allByName) return allByName(name)
     let step = finds[Math.min(findIndex++, finds.length - 1)]
@@ -129,6 +130,7 @@ function setup(extra: Partial<CreateOptions> = {}, afterCancelFinds: FindStep[] 
   const options: CreateOptions = {
     ifExists: 'fail',
     nameSource: 'given',
+    advice: 'given',
     region: 'KR',
     policy: RETRY,
     confirmDelaysMs: CONFIRM_DELAYS,
@@ -265,6 +267,24 @@ describe('lookFirst: an image already has the name', () => {
     expect(failure.nextStep).toContain('image-instance-no: 905')
     expect(failure.nextStep).toContain('if-exists: reuse')
   })
+
+  it.each([
+    ['of this server', REQUEST.serverInstanceNo],
+    ['of another server', '999'],
+    ['of an unknown server', undefined]
+  ])(
+    'with if-exists fail and a CREFL image %s, says to delete it or choose another name, not to reuse it',
+    async (_label, sourceServerNo) => {
+      const failed = { ...record('CREFL', '911'), sourceServerNo }
+      const failure = await failureOf(lookFirst(api([failed]), REQUEST, given()))
+      expect(failure.outcome).toBe('error')
+      expect(failure.message).toContain('number 911, status CREFL')
+      expect(failure.message).toContain('With if-exists: fail nothing was created.')
+      expect(failure.nextStep).toBe(NEXT.failedExisting)
+      expect(failure.nextStep).not.toContain('if-exists: reuse')
+      expect(failure.nextStep).not.toContain('image-instance-no')
+    }
+  )
 
   it('reuses a pending image made from this server, with the line that says so, and no warning', async () => {
     const ours = { ...record('INIT', '906'), sourceServerNo: REQUEST.serverInstanceNo }
@@ -654,9 +674,6 @@ describe('obtainImage: creating', () => {
     expect(fake.create).toHaveBeenCalledTimes(RETRY.maxAttempts)
   })
 
-  // Fails against src today: a throttled resend after a lost reply is sent again without another
-  // round of looks, although the first create may still show up (reported to the owner of src/).
-  // Turn this back into it(...) once src looks again there.
   it('looks again after a throttled resend that followed a lost reply', async () => {
     const { clock, options } = setup()
     const made = record('INIT', '1008')
@@ -854,24 +871,46 @@ describe('obtainImage: the advice fits how the name came about', () => {
     ['run', 'Re-run the job'],
     ['time', 'image-instance-no: <its number>']
   ] as const)(
-    'when an uncertain create leaves no image to see, for a %s name, says: %s',
-    async (nameSource, words) => {
-      const { clock, options } = setup({ nameSource, policy: { ...RETRY, maxAttempts: 1 } })
+    'when an uncertain create leaves no image to see, for %s advice, says: %s',
+    async (advice, words) => {
+      const { clock, options } = setup({ advice, policy: { ...RETRY, maxAttempts: 1 } })
       const fake = fakeApi(clock, [undefined], [retryLater()])
       const failure = await failureOf(lookThenObtain(fake.api, REQUEST, options))
       expect(failure.outcome).toBe('uncertain')
-      expect(failure.nextStep).toBe(NEXT.findUncertain('my-image', 'KR', nameSource))
+      expect(failure.nextStep).toBe(NEXT.findUncertain('my-image', 'KR', advice))
       expect(failure.nextStep).toContain(words)
-      if (nameSource !== 'given') expect(failure.nextStep).not.toContain('if-exists')
+      if (advice !== 'given') expect(failure.nextStep).not.toContain('if-exists')
     }
   )
 
+  it('takes the next step from advice, not from where the name came from', async () => {
+    // A given name whose image only its number finds again (say, image-name: build-{time}).
+    const { clock, options } = setup({
+      nameSource: 'given',
+      advice: 'time',
+      policy: { ...RETRY, maxAttempts: 1 }
+    })
+    const fake = fakeApi(clock, [undefined], [retryLater()])
+    const failure = await failureOf(lookThenObtain(fake.api, REQUEST, options))
+    expect(failure.nextStep).toBe(NEXT.findUncertain('my-image', 'KR', 'time'))
+    expect(failure.nextStep).not.toContain('if-exists: reuse')
+  })
+
+  it('after a lost reply whose look fails, says what finds the image by advice', async () => {
+    const { clock, options } = setup({ nameSource: 'given', advice: 'run' })
+    const fake = fakeApi(clock, [undefined, new Error('lookup down')], [connectionReset()])
+    const failure = await failureOf(lookThenObtain(fake.api, REQUEST, options))
+    expect(failure.outcome).toBe('uncertain')
+    expect(failure.nextStep).toBe(NEXT.findUncertain('my-image', 'KR', 'run'))
+  })
+
   it.each(['given', 'run', 'time'] as const)(
-    'when a cancel finds the image that was made, names its number for a %s name',
-    async nameSource => {
+    'when a cancel finds the image that was made, names its number, with %s advice',
+    async advice => {
       const controller = new AbortController()
       const made = { ...record('INIT', '4101'), sourceServerNo: REQUEST.serverInstanceNo }
-      const { clock, options } = setup({ signal: controller.signal, nameSource }, [made])
+      // Where the name came from does not change the advice.
+      const { clock, options } = setup({ signal: controller.signal, advice }, [made])
       const fake = fakeApi(clock, [undefined], [record('INIT')])
       fake.create.mockImplementation(async () => {
         controller.abort(new CancelledError('SIGTERM'))
@@ -879,7 +918,7 @@ describe('obtainImage: the advice fits how the name came about', () => {
       })
       const failure = await failureOf(lookThenObtain(fake.api, REQUEST, options))
       expect(failure.outcome).toBe('cancelled')
-      expect(failure.nextStep).toBe(NEXT.resume(made, nameSource))
+      expect(failure.nextStep).toBe(NEXT.resume(made, advice))
       expect(failure.nextStep).toContain('image-instance-no: 4101')
     }
   )
@@ -1014,6 +1053,161 @@ describe('obtainImage: cancelled', () => {
   })
 })
 
+describe('createImage: the wait, then the sweep, whatever the wait did', () => {
+  const SWEEP_END = 42_000
+
+  /**
+   * createImage's options from setup's, with a recording onDuplicates and sweepEndBy, and `events`
+   * in the order things happened.
+   */
+  function setupCreate(extra: Partial<CreateOptions> = {}, afterCancelFinds: FindStep[] = []) {
+    const base = setup(extra, afterCancelFinds)
+    const events: string[] = []
+    const onDuplicates = jest.fn((images: ImageRecord[]) => {
+      events.push(`duplicates ${images.map(image => image.no).join(',') || 'none'}`)
+    })
+    const sweepEndBy = jest.fn(() => {
+      events.push('sweepEndBy')
+      return base.clock.now() + SWEEP_END
+    })
+    return {
+      ...base,
+      events,
+      onDuplicates,
+      sweepEndBy,
+      all: { ...base.options, onDuplicates, sweepEndBy }
+    }
+  }
+
+  it('passes the created image to the callback, then sweeps by name until sweepEndBy(), and returns what the callback returned', async () => {
+    const { clock, all, events, onDuplicates, sweepEndBy } = setupCreate()
+    const made = record('INIT', '6001')
+    const twin = record('INIT', '6002')
+    const fake = fakeApi(clock, [() => undefined], [made], () => [made, twin])
+    const callback = jest.fn(async (obtained: Obtained) => {
+      events.push(`wait ${obtained.image.no} ${obtained.provenance}`)
+      clock.advance(5_000)
+      return 'the ending'
+    })
+
+    await expect(createImage(fake.api, REQUEST, { use: undefined }, all, callback)).resolves.toBe(
+      'the ending'
+    )
+    expect(events).toEqual(['wait 6001 created', 'sweepEndBy', 'duplicates 6002'])
+    expect(onDuplicates).toHaveBeenCalledWith([twin])
+    expect(sweepEndBy).toHaveBeenCalledTimes(1)
+    // The deadline is asked for once the wait has ended, and the lookup is held to it.
+    expect(fake.findAllByName.mock.calls).toEqual([['my-image', clock.now() + SWEEP_END]])
+  })
+
+  it('when the callback throws: still sweeps, hands the findings to onDuplicates, then rethrows the same error', async () => {
+    const { clock, all, events, onDuplicates } = setupCreate()
+    const made = record('INIT', '6011')
+    const twin = record('INIT', '6012')
+    const fake = fakeApi(clock, [], [made], () => [twin, made])
+    const timedOut = new RunFailure('Image 6011 is still being created.', 'timed-out', 'x', made)
+
+    const outcome = createImage(fake.api, REQUEST, { use: undefined }, all, async () => {
+      events.push('wait failed')
+      throw timedOut
+    }).catch((error: unknown) => {
+      events.push('rethrown')
+      throw error
+    })
+
+    await expect(outcome).rejects.toBe(timedOut)
+    expect(events).toEqual(['wait failed', 'sweepEndBy', 'duplicates 6012', 'rethrown'])
+    expect(onDuplicates).toHaveBeenCalledWith([twin])
+    expect(fake.findAllByName).toHaveBeenCalledTimes(1)
+  })
+
+  it('a sweep that fails does not hide the callback’s error', async () => {
+    const { clock, all, warn, onDuplicates } = setupCreate()
+    const made = record('INIT', '6015')
+    const fake = fakeApi(clock, [new Error('HTTP 503')], [made])
+    const waitFailed = new Error('the wait failed')
+
+    await expect(
+      createImage(fake.api, REQUEST, { use: undefined }, all, async () => {
+        throw waitFailed
+      })
+    ).rejects.toBe(waitFailed)
+    expect(onDuplicates).toHaveBeenCalledWith([])
+    expect(warn.mock.calls.map(([line]) => line).join('\n')).toContain(
+      'Could not check for other images named "my-image" (HTTP 503)'
+    )
+  })
+
+  it('when the run was cancelled during the callback: sweeps with the after-cancel API, not the aborted one', async () => {
+    const controller = new AbortController()
+    const made = record('INIT', '6021')
+    const twin = record('INIT', '6022')
+    const { clock, all, afterCancel, lateLook, onDuplicates, events } = setupCreate(
+      { signal: controller.signal },
+      [twin]
+    )
+    const fake = fakeApi(clock, [], [made], () => [made])
+    const cancelled = new CancelledError('SIGINT')
+
+    await expect(
+      createImage(fake.api, REQUEST, { use: undefined }, all, async () => {
+        events.push('wait cancelled')
+        controller.abort(cancelled)
+        throw cancelled
+      })
+    ).rejects.toBe(cancelled)
+    expect(fake.findAllByName).not.toHaveBeenCalled()
+    expect(afterCancel).toHaveBeenCalledTimes(1)
+    expect(lateLook.findAllByName.mock.calls).toEqual([['my-image', clock.now() + SWEEP_END]])
+    expect(onDuplicates).toHaveBeenCalledWith([twin])
+    expect(events).toEqual(['wait cancelled', 'sweepEndBy', 'duplicates 6022'])
+  })
+
+  it('sweeps after an adopted image too (a lost reply), with the main API while not cancelled', async () => {
+    const { clock, all, afterCancel, onDuplicates } = setupCreate()
+    const found = record('INIT', '6031')
+    const fake = fakeApi(clock, [undefined, found], [connectionReset()])
+    const seen: Obtained[] = []
+
+    await createImage(fake.api, REQUEST, { use: undefined }, all, async obtained => {
+      seen.push(obtained)
+    })
+    expect(seen).toEqual([{ image: found, provenance: 'adopted' }])
+    expect(afterCancel).not.toHaveBeenCalled()
+    expect(fake.findAllByName.mock.calls.at(-1)).toEqual(['my-image', clock.now() + SWEEP_END])
+    expect(onDuplicates).toHaveBeenCalledWith([])
+  })
+
+  it.each<FirstLook & { use: ImageRecord }>([
+    { use: record('CREAT', '6041'), provenance: 'reused' },
+    { use: record('INIT', '6042'), provenance: 'resumed' }
+  ])('does not sweep for a $provenance image, which this run did not make', async first => {
+    const { clock, all, onDuplicates, sweepEndBy } = setupCreate()
+    const fake = fakeApi(clock, [], [record('INIT')], () => [first.use, record('INIT', '6049')])
+    const callback = jest.fn(async (_obtained: Obtained) => 'done')
+
+    await expect(createImage(fake.api, REQUEST, first, all, callback)).resolves.toBe('done')
+    expect(callback).toHaveBeenCalledWith({ image: first.use, provenance: first.provenance })
+    expect(fake.findAllByName).not.toHaveBeenCalled()
+    expect(onDuplicates).not.toHaveBeenCalled()
+    expect(sweepEndBy).not.toHaveBeenCalled()
+  })
+
+  it('when no image is obtained: no callback and no sweep, the failure passed on', async () => {
+    const { clock, all, onDuplicates } = setupCreate()
+    const refusal = unauthorized()
+    const fake = fakeApi(clock, [], [refusal])
+    const callback = jest.fn(async () => 'never')
+
+    await expect(createImage(fake.api, REQUEST, { use: undefined }, all, callback)).rejects.toBe(
+      refusal
+    )
+    expect(callback).not.toHaveBeenCalled()
+    expect(fake.findAllByName).not.toHaveBeenCalled()
+    expect(onDuplicates).not.toHaveBeenCalled()
+  })
+})
+
 describe('sweepForDuplicates', () => {
   const log = () => ({
     info: jest.fn<(line: string) => void>(),
@@ -1028,7 +1222,20 @@ describe('sweepForDuplicates', () => {
     const lines = log()
     await expect(sweepForDuplicates(fake.api, used, lines)).resolves.toEqual([])
     expect(lines.warning).not.toHaveBeenCalled()
-    expect(fake.findAllByName).toHaveBeenCalledWith('my-image')
+    expect(fake.findAllByName).toHaveBeenCalledTimes(1)
+    expect(fake.findAllByName.mock.calls[0][0]).toBe('my-image')
+  })
+
+  it('passes its last moment on to the lookup, and none when it has none', async () => {
+    const clock = new FakeClock()
+    const used = record('INIT', '5008')
+    const fake = fakeApi(clock, [used], [])
+    await sweepForDuplicates(fake.api, used, log(), clock.now() + 30_000)
+    await sweepForDuplicates(fake.api, used, log())
+    expect(fake.findAllByName.mock.calls).toEqual([
+      ['my-image', clock.now() + 30_000],
+      ['my-image', undefined]
+    ])
   })
 
   it('names every image of the name, says which one the run uses, and returns the others', async () => {

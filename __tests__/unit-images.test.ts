@@ -16,11 +16,6 @@ import {
 import { provenanceDescription } from '../src/provenance.js'
 
 describe('image kinds', () => {
-  it('freezes both kinds', () => {
-    expect(Object.isFrozen(MEMBER_IMAGE)).toBe(true)
-    expect(Object.isFrozen(SERVER_IMAGE)).toBe(true)
-  })
-
   it('has one kind for each hypervisor', () => {
     const hypervisors = IMAGE_KINDS.flatMap(kind => kind.hypervisors)
     expect(new Set(hypervisors).size).toBe(hypervisors.length)
@@ -88,6 +83,7 @@ interface Sent {
   action: string
   params: Params
   deadline?: number
+  endBy?: number
 }
 
 /** A fake NcloudClient: records what is sent and answers from a function of the action. */
@@ -98,10 +94,18 @@ function fakeClient(answer: (action: string, params: Params) => ApiResult) {
       sent.push({ via: 'sendOnce', action, params })
       return answer(action, params)
     }),
-    read: jest.fn(async (action: string, params: Params = {}, deadline?: number) => {
-      sent.push({ via: 'read', action, params, ...(deadline === undefined ? {} : { deadline }) })
-      return answer(action, params)
-    }),
+    read: jest.fn(
+      async (action: string, params: Params = {}, deadline?: number, endBy?: number) => {
+        sent.push({
+          via: 'read',
+          action,
+          params,
+          ...(deadline === undefined ? {} : { deadline }),
+          ...(endBy === undefined ? {} : { endBy })
+        })
+        return answer(action, params)
+      }
+    ),
     region: 'KR',
     gatewaySetting: 'api-url',
     // The client's own paging, over the fake read.
@@ -194,27 +198,56 @@ describe('toImageRecord', () => {
   })
 })
 
+/** NCP's names for each image API, written out: the wire is checked against NCP, not the descriptor. */
+interface Wire {
+  create: string
+  detail: string
+  list: string
+  listKey: string
+  name: string
+  description: string
+  number: string
+}
+const MEMBER_WIRE: Wire = {
+  create: 'createMemberServerImageInstance',
+  detail: 'getMemberServerImageInstanceDetail',
+  list: 'getMemberServerImageInstanceList',
+  listKey: 'memberServerImageInstanceList',
+  name: 'memberServerImageName',
+  description: 'memberServerImageDescription',
+  number: 'memberServerImageInstanceNo'
+}
+const SERVER_WIRE: Wire = {
+  create: 'createServerImage',
+  detail: 'getServerImageDetail',
+  list: 'getServerImageList',
+  listKey: 'serverImageList',
+  name: 'serverImageName',
+  description: 'serverImageDescription',
+  number: 'serverImageNo'
+}
+
 describe.each<
-  [string, ImageKind, (no: string, name: string, status?: string) => Record<string, unknown>]
+  [string, ImageKind, Wire, (no: string, name: string, status?: string) => Record<string, unknown>]
 >([
-  ['member image (XEN)', MEMBER_IMAGE, memberRaw],
-  ['server image (KVM)', SERVER_IMAGE, serverRaw]
-])('ImageApi for the %s', (_label, kind, raw) => {
+  ['member image (XEN)', MEMBER_IMAGE, MEMBER_WIRE, memberRaw],
+  ['server image (KVM)', SERVER_IMAGE, SERVER_WIRE, serverRaw]
+])('ImageApi for the %s', (_label, kind, wire, raw) => {
   const request = { serverInstanceNo: '1234567', name: 'my-image', description: 'nightly & 테스트' }
 
-  it('create sends the create action once (sendOnce, not read) with the kind’s parameter names', async () => {
+  it('create sends the create action once (sendOnce, not read) with NCP’s parameter names', async () => {
     const { client, sent } = fakeClient(() => ({
-      [kind.listKey]: [raw('900', 'my-image', 'INIT')]
+      [wire.listKey]: [raw('900', 'my-image', 'INIT')]
     }))
     const image = await new ImageApi(client, kind).create(request)
     expect(sent).toEqual([
       {
         via: 'sendOnce',
-        action: kind.actions.create,
+        action: wire.create,
         params: {
           serverInstanceNo: '1234567',
-          [kind.params.name]: 'my-image',
-          [kind.params.description]: 'nightly & 테스트'
+          [wire.name]: 'my-image',
+          [wire.description]: 'nightly & 테스트'
         }
       }
     ])
@@ -223,19 +256,19 @@ describe.each<
 
   it('create leaves the description out when it is empty', async () => {
     const { client, sent } = fakeClient(() => ({
-      [kind.listKey]: [raw('900', 'my-image', 'INIT')]
+      [wire.listKey]: [raw('900', 'my-image', 'INIT')]
     }))
     await new ImageApi(client, kind).create({ ...request, description: '' })
-    expect(sent[0].params).toEqual({ serverInstanceNo: '1234567', [kind.params.name]: 'my-image' })
-    expect(Object.keys(sent[0].params)).not.toContain(kind.params.description)
+    expect(sent[0].params).toEqual({ serverInstanceNo: '1234567', [wire.name]: 'my-image' })
+    expect(Object.keys(sent[0].params)).not.toContain(wire.description)
   })
 
   it('create throws a response error, naming the action, when the success answer holds no image', async () => {
-    const { client } = fakeClient(() => ({ [kind.listKey]: [] }))
+    const { client } = fakeClient(() => ({ [wire.listKey]: [] }))
     const error = await new ImageApi(client, kind).create(request).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(NcloudError)
     expect((error as NcloudError).fields).toMatchObject({
-      action: kind.actions.create,
+      action: wire.create,
       source: 'response',
       transient: false,
       reached: 'maybe'
@@ -248,23 +281,21 @@ describe.each<
     const error = await new ImageApi(client, kind).create(request).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(NcloudError)
     expect((error as NcloudError).fields.source).toBe('response')
-    expect((error as NcloudError).message).toContain(kind.listKey)
+    expect((error as NcloudError).message).toContain(wire.listKey)
   })
 
   it('get reads the detail action with the number and returns that image', async () => {
     const { client, sent } = fakeClient(() => ({
-      [kind.listKey]: [raw('901', 'my-image', 'CREAT')]
+      [wire.listKey]: [raw('901', 'my-image', 'CREAT')]
     }))
     const image = await new ImageApi(client, kind).get('901')
-    expect(sent).toEqual([
-      { via: 'read', action: kind.actions.detail, params: { [kind.params.number]: '901' } }
-    ])
+    expect(sent).toEqual([{ via: 'read', action: wire.detail, params: { [wire.number]: '901' } }])
     expect(image).toMatchObject({ no: '901', status: 'CREAT' })
   })
 
   it('get passes the deadline on to the read, so its retries end with the wait', async () => {
     const { client, sent } = fakeClient(() => ({
-      [kind.listKey]: [raw('901', 'my-image', 'CREAT')]
+      [wire.listKey]: [raw('901', 'my-image', 'CREAT')]
     }))
     await new ImageApi(client, kind).get('901', 1_234_567)
     expect(sent[0].deadline).toBe(1_234_567)
@@ -275,22 +306,22 @@ describe.each<
     const error = await new ImageApi(client, kind).get('901').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(NcloudError)
     expect((error as NcloudError).fields).toMatchObject({
-      action: kind.actions.detail,
+      action: wire.detail,
       source: 'response'
     })
   })
 
   it('get throws ImageNotFoundError when the answer has no image of that number', async () => {
-    const { client } = fakeClient(() => ({ [kind.listKey]: [raw('902', 'other')] }))
+    const { client } = fakeClient(() => ({ [wire.listKey]: [raw('902', 'other')] }))
     const error = await new ImageApi(client, kind).get('901').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ImageNotFoundError)
     expect((error as Error).message).toContain('901')
-    expect((error as Error).message).toContain(kind.actions.detail)
+    expect((error as Error).message).toContain(wire.detail)
   })
 
   it('findAllByName lists by name and returns every exact match, in NCP’s order', async () => {
     const { client, sent } = fakeClient(() => ({
-      [kind.listKey]: [
+      [wire.listKey]: [
         raw('1', 'my-image-2'),
         raw('2', 'xmy-image'),
         raw('3', 'my-image'),
@@ -299,14 +330,31 @@ describe.each<
     }))
     const images = await new ImageApi(client, kind).findAllByName('my-image')
     expect(sent).toHaveLength(1)
-    expect(sent[0]).toMatchObject({ via: 'read', action: kind.actions.list })
-    expect(sent[0].params[kind.params.name]).toBe('my-image')
+    expect(sent[0]).toMatchObject({ via: 'read', action: wire.list })
+    expect(sent[0].params[wire.name]).toBe('my-image')
     expect(images.map(image => image.no)).toEqual(['3', '4'])
+  })
+
+  it('findAllByName holds every page it reads to endBy, when given one', async () => {
+    const { client, sent } = fakeClient((_action, params) => ({
+      totalRows: 101,
+      [wire.listKey]:
+        params.pageNo === '1'
+          ? Array.from({ length: 100 }, (_, i) => raw(String(i + 1), 'other'))
+          : [raw('101', 'my-image')]
+    }))
+    const images = await new ImageApi(client, kind).findAllByName('my-image', 1_234_567)
+    expect(images.map(image => image.no)).toEqual(['101'])
+    expect(sent.map(request => [request.params.pageNo, request.endBy])).toEqual([
+      ['1', 1_234_567],
+      ['2', 1_234_567]
+    ])
+    expect(sent.every(request => request.deadline === undefined)).toBe(true)
   })
 
   it('findAllByName returns none when only similar names come back', async () => {
     const similar = fakeClient(() => ({
-      [kind.listKey]: [raw('1', 'my-image-2'), raw('2', 'MY-IMAGE')]
+      [wire.listKey]: [raw('1', 'my-image-2'), raw('2', 'MY-IMAGE')]
     }))
     await expect(new ImageApi(similar.client, kind).findAllByName('my-image')).resolves.toEqual([])
   })
@@ -318,7 +366,7 @@ describe.each<
       .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(NcloudError)
     expect((error as NcloudError).fields).toMatchObject({
-      action: kind.actions.list,
+      action: wire.list,
       source: 'response',
       transient: false
     })
@@ -326,7 +374,7 @@ describe.each<
 
   it('findAllByName skips list entries that are not records', async () => {
     const { client } = fakeClient(() => ({
-      [kind.listKey]: [null, 'my-image', 7, raw('5', 'my-image')]
+      [wire.listKey]: [null, 'my-image', 7, raw('5', 'my-image')]
     }))
     const images = await new ImageApi(client, kind).findAllByName('my-image')
     expect(images.map(image => image.no)).toEqual(['5'])

@@ -32,7 +32,9 @@ describe.each(withNumber)('the advice to %s', (_label, advice) => {
   })
 
   it('says a re-run finds the image for a run-stable name only', () => {
-    expect(advice('run')).toContain(`(${RERUN_FINDS}, by its generated name)`)
+    expect(advice('run')).toContain(`(${RERUN_FINDS})`)
+    // A {date}/{time} name tied to this run by its description is found too, not by its name alone.
+    expect(advice('run')).not.toContain('generated name')
     expect(advice('given')).not.toContain(RERUN_FINDS)
     expect(advice('time')).not.toContain(RERUN_FINDS)
   })
@@ -56,11 +58,12 @@ describe('the advice when an image may exist but its number is not known', () =>
     expect(advice).toContain(REUSE)
   })
 
-  it('for a run-stable name: re-run the job, which finds the image by its name', () => {
+  it('for a run-stable name: re-run the job, which finds the image by its name or as this step’s', () => {
     const advice = NEXT.findUncertain('img-1-abc-123456', 'SGN', 'run')
     expect(advice).toContain('"img-1-abc-123456"')
     expect(advice).toContain('region SGN')
     expect(advice).toMatch(/^Re-run the job/)
+    expect(advice).toContain('or another image this step of this run made')
     expect(advice).not.toContain(REUSE)
   })
 
@@ -68,7 +71,7 @@ describe('the advice when an image may exist but its number is not known', () =>
     const advice = NEXT.findUncertain('img-1-20261201-073321', 'KR', 'time')
     expect(advice).toContain('"img-1-20261201-073321"')
     expect(advice).toContain('image-instance-no')
-    expect(advice).toContain('second image')
+    expect(advice).toContain('(a re-run may use another name and create a second image)')
     expect(advice).not.toContain(REUSE)
   })
 

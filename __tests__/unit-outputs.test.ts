@@ -105,3 +105,86 @@ describe('writeOutputs', () => {
     }
   )
 })
+
+describe('writeOutputs: stop-server, share-with and keep-last', () => {
+  const result = (extra: Partial<RunResult>): RunResult => ({
+    outcome: 'created',
+    failed: false,
+    duplicates: [],
+    dryRun: false,
+    elapsedMs: 0,
+    ...extra
+  })
+  const old = (no: string): ImageRecord => ({ ...IMAGE, no, name: `nightly-${no}` })
+
+  it.each([
+    [95_400, '95'],
+    [95_500, '96'],
+    [499, '0'],
+    [0, '0']
+  ])(
+    'writes server-stopped-for in whole seconds when the action stopped the server (%i ms)',
+    (downMs, seconds) => {
+      const { port, written } = outputs()
+      writeOutputs(port, result({ image: IMAGE, power: { stoppedAt: 1_000, downMs } }))
+      expect(written()['server-stopped-for']).toBe(seconds)
+    }
+  )
+
+  it('writes no server-stopped-for when the action did not stop the server', () => {
+    const { port, written } = outputs()
+    writeOutputs(port, result({ image: IMAGE }))
+    expect(written()).not.toHaveProperty('server-stopped-for')
+  })
+
+  it('writes pruned, the deleted numbers, after keep-last pruned', () => {
+    const { port, written } = outputs()
+    const pruning = {
+      keep: [IMAGE],
+      remove: [old('3'), old('2'), old('1')],
+      leave: [],
+      deleted: [old('3'), old('1')],
+      failed: [{ image: old('2'), why: 'refused' }]
+    }
+    writeOutputs(port, result({ image: IMAGE, pruning }))
+    expect(written().pruned).toBe('3,1')
+  })
+
+  it('writes pruned empty when keep-last deleted nothing', () => {
+    const { port, written } = outputs()
+    const pruning = { keep: [IMAGE], remove: [], leave: [], deleted: [], failed: [] }
+    writeOutputs(port, result({ image: IMAGE, pruning }))
+    expect(written().pruned).toBe('')
+  })
+
+  it('writes no pruned without keep-last', () => {
+    const { port, written } = outputs()
+    writeOutputs(port, result({ image: IMAGE }))
+    expect(written()).not.toHaveProperty('pruned')
+  })
+
+  it('writes no pruned in a dry run, which only plans', () => {
+    const { port, written } = outputs()
+    const plan = { keep: [], remove: [old('1')], leave: [] }
+    writeOutputs(port, result({ outcome: 'dry-run', dryRun: true, pruning: plan }))
+    expect(written()).not.toHaveProperty('pruned')
+  })
+
+  it('writes shared-with, the IDs NCP lists, with the image outputs', () => {
+    const { port, written } = outputs()
+    writeImageOutputs(port, { ...IMAGE, sharedWith: ['team@example.com', 'ops'] })
+    expect(written()['shared-with']).toBe('team@example.com,ops')
+  })
+
+  it('writes shared-with empty for an image shared with no one', () => {
+    const { port, written } = outputs()
+    writeOutputs(port, result({ image: IMAGE }))
+    expect(written()).toHaveProperty('shared-with', '')
+  })
+
+  it('writes no shared-with when there are no image outputs', () => {
+    const { port, written } = outputs()
+    writeOutputs(port, result({ outcome: 'dry-run', dryRun: true, image: IMAGE }))
+    expect(written()).not.toHaveProperty('shared-with')
+  })
+})

@@ -1,12 +1,17 @@
 import { describe, expect, it, jest } from '@jest/globals'
 import { guardedPort, neutralise, type PortSink } from '../src/port.js'
+import { inert } from '../src/summary.js'
+
+/** U+0085 NEXT LINE: .NET's TrimStart strips it as white space; JavaScript's trimStart does not. */
+const NEL = '\u0085'
 
 /**
  * Whether the runner would take a line of a step's output as a workflow command: a line that starts
- * with `::` once leading whitespace is trimmed, or one that holds the old `##[` form anywhere.
+ * with `::` once leading white space is trimmed (as .NET's TrimStart does, NEL included), or one
+ * that holds the old `##[` form anywhere.
  */
 function isCommand(line: string): boolean {
-  return line.trimStart().startsWith('::') || line.includes('##[')
+  return line.replace(/^[\s\u0085]+/, '').startsWith('::') || line.includes('##[')
 }
 
 /** The lines the runner sees: it splits a step's output at \n, \r\n and a lone \r. */
@@ -44,6 +49,26 @@ describe('neutralise', () => {
       }
     }
   )
+
+  it.each(
+    COMMANDS.filter(command => command.startsWith('::')).flatMap(command =>
+      [NEL, `${NEL}${NEL}`, ` ${NEL}\t`, `\t${NEL} `, `${NEL}\u00a0`].map(
+        pad => [command, pad] as const
+      )
+    )
+  )('defuses %j behind leading white space with a NEL, %j', (command, pad) => {
+    for (const text of [`${pad}${command}`, `first line\n${pad}${command}`]) {
+      const lines = linesOf(neutralise(text))
+      for (const line of lines) expect(isCommand(line)).toBe(false)
+      // Shown behind "> ", what it said kept as it was.
+      expect(lines).toContain(`> ${pad}${command}`)
+    }
+  })
+
+  it('leaves a NEL that is not followed by a command alone', () => {
+    expect(neutralise(`a${NEL}::b`)).toBe(`a${NEL}::b`)
+    expect(neutralise(`${NEL}text :: more`)).toBe(`${NEL}text :: more`)
+  })
 
   it('defuses the old form anywhere in a line', () => {
     const shown = neutralise('image name ##[set-output name=image-instance-no;]999 ok')
@@ -117,6 +142,14 @@ describe('guardedPort', () => {
     port.mask('SK-0002')
     await port.writeSummary('AK-0001 / SK-0002')
     expect(sink.writeSummary).toHaveBeenCalledWith('*** / ***')
+  })
+
+  it('keeps a masked secret out of the summary in the form inert() shows it, URL breaks included', async () => {
+    const { sink, port } = recorder()
+    const secret = 'https://www.example.net/key_*1'
+    port.mask(secret)
+    await port.writeSummary(`raw ${secret} shown ${inert(secret)}`)
+    expect(sink.writeSummary).toHaveBeenCalledWith('raw *** shown ***')
   })
 
   it('leaves a summary without secrets as it is, and an empty mask changes nothing', async () => {

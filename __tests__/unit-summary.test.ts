@@ -48,6 +48,9 @@ const bare = (outcome: Outcome, extra: Partial<RunResult> = {}): RunResult => ({
   ...extra
 })
 
+/** U+2060 WORD JOINER: invisible, and it keeps GitHub from autolinking a bare URL. */
+const WJ = '\u2060'
+
 const rows = (markdown: string): string[] =>
   markdown.split('\n').filter(line => /^\| [^| ]/.test(line))
 
@@ -220,8 +223,9 @@ describe('renderSummary', () => {
       ...FULL,
       server: { ...SERVER, name: '[click](https://evil.example) <img src=x onerror=alert(1)>' }
     })
-    expect(markdown).toContain('\\[click\\](https://evil.example)')
+    expect(markdown).toContain(`\\[click\\](https:/${WJ}/evil.example)`)
     expect(markdown).not.toMatch(/[^\\]\]\(/)
+    expect(markdown).not.toContain('://')
     expect(markdown).not.toContain('<img')
   })
 
@@ -248,8 +252,8 @@ describe('inert', () => {
   })
 
   it.each([
-    ['a link', '[x](https://e.example)', '\\[x\\](https://e.example)'],
-    ['an image', '![x](https://e.example/p.png)', '!\\[x\\](https://e.example/p.png)'],
+    ['a link', '[x](https://e.example)', `\\[x\\](https:/${WJ}/e.example)`],
+    ['an image', '![x](https://e.example/p.png)', `!\\[x\\](https:/${WJ}/e.example/p.png)`],
     ['emphasis', '*a* _b_ **c**', '\\*a\\* \\_b\\_ \\*\\*c\\*\\*'],
     ['code', '`rm -rf`', '\\`rm -rf\\`'],
     ['strikethrough', '~~gone~~', '\\~\\~gone\\~\\~'],
@@ -257,6 +261,25 @@ describe('inert', () => {
     ['a backslash', 'C:\\temp', 'C:\\\\temp']
   ])('escapes %s', (_label, text, shown) => {
     expect(inert(text)).toBe(shown)
+  })
+
+  it.each([
+    ['an https URL', 'see https://evil.example/x', `see https:/${WJ}/evil.example/x`],
+    ['any scheme, each time', 'ftp://a and http://b', `ftp:/${WJ}/a and http:/${WJ}/b`],
+    ['a www. host', 'go to www.evil.example now', `go to www${WJ}.evil.example now`],
+    ['a WWW. host in capitals', 'WWW.EVIL.EXAMPLE', `WWW${WJ}.EVIL.EXAMPLE`],
+    ['a www. host inside a URL', 'https://www.e.example', `https:/${WJ}/www${WJ}.e.example`]
+  ])('breaks %s with a word joiner, so GitHub does not autolink it', (_label, text, shown) => {
+    const out = inert(text)
+    expect(out).toBe(shown)
+    expect(out).not.toContain('://')
+    expect(out).not.toMatch(/\bwww\./i)
+    // Nothing else changes: without the joiners it reads as it was.
+    expect(out.split(WJ).join('')).toBe(text)
+  })
+
+  it('leaves "www" without a dot, and a word ending in www., alone', () => {
+    expect(inert('www-data and awww.')).toBe('www-data and awww.')
   })
 
   it('turns every kind of line break into <br>, so a value stays in its cell', () => {

@@ -1,4 +1,4 @@
-import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
 /***/ 770:
@@ -313,13 +313,103 @@ function cancelOnSignals(signals = ['SIGINT', 'SIGTERM']) {
 
 /***/ }),
 
-/***/ 607:
+/***/ 663:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ parseDuration),
-/* harmony export */   a: () => (/* binding */ formatDuration)
+/* harmony export */   K: () => (/* binding */ guardExit)
 /* harmony export */ });
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(758);
+
+/**
+ * The last line of defence: should the run ever end without settling (an exception outside it,
+ * or an event loop that empties while it waits), the step still fails with a reason and a summary.
+ * Image outputs are written the moment an image is known, so they are already in place.
+ */
+function guardExit(port) {
+    let reported = false;
+    const report = (why) => {
+        if (reported)
+            return;
+        reported = true;
+        port.fail(`The action stopped before it finished: ${why} Any image it knew of is in the outputs; re-run the job, and report this with the log if it happens again.`);
+        void port.writeSummary(`### ❌ The action stopped before it finished\n\n${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(why)}\n`);
+    };
+    const onBeforeExit = () => report('nothing was left running (an answer that never ended?).');
+    const onError = (error) => {
+        report(`unexpected error: ${error instanceof Error ? error.message : String(error)}.`);
+        process.exitCode = 1;
+    };
+    process.on('beforeExit', onBeforeExit);
+    process.on('uncaughtException', onError);
+    process.on('unhandledRejection', onError);
+    return {
+        dispose: () => {
+            process.off('beforeExit', onBeforeExit);
+            process.off('uncaughtException', onError);
+            process.off('unhandledRejection', onError);
+        }
+    };
+}
+
+
+/***/ }),
+
+/***/ 407:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(833);
+/* harmony import */ var _exit_guard_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(663);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(14);
+/* harmony import */ var _toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(44);
+
+
+
+
+// The signal handlers stay until the process exits: a second signal after the run has reported
+// must not kill it before its output is flushed.
+const port = (0,_toolkit_js__WEBPACK_IMPORTED_MODULE_2__/* .actionsPort */ .B)();
+const { signal } = (0,_cancel_js__WEBPACK_IMPORTED_MODULE_0__/* .cancelOnSignals */ .d)();
+const guard = (0,_exit_guard_js__WEBPACK_IMPORTED_MODULE_3__/* .guardExit */ .K)(port);
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)({ port, signal });
+guard.dispose();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 14:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  e: () => (/* binding */ run)
+});
+
+;// CONCATENATED MODULE: ./src/clock.ts
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(signal.reason);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
+    })
+};
+
+// EXTERNAL MODULE: ./src/cancel.ts
+var cancel = __nccwpck_require__(833);
+;// CONCATENATED MODULE: ./src/duration.ts
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|h|m|s))+$/;
 const PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
@@ -352,105 +442,6 @@ function formatDuration(ms) {
     return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
 
-
-/***/ }),
-
-/***/ 663:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K: () => (/* binding */ guardExit)
-/* harmony export */ });
-/**
- * The last line of defence: should the run ever end without settling (an exception outside it,
- * or an event loop that empties while it waits), the step still fails with a reason and a summary.
- * Image outputs are written the moment an image is known, so they are already in place.
- */
-function guardExit(port) {
-    let reported = false;
-    const report = (why) => {
-        if (reported)
-            return;
-        reported = true;
-        port.fail(`The action stopped before it finished: ${why} Any image it knew of is in the outputs; re-run the job, and report this with the log if it happens again.`);
-        void port.writeSummary(`### ❌ The action stopped before it finished\n\n${why}\n`);
-    };
-    const onBeforeExit = () => report('nothing was left running (an answer that never ended?).');
-    const onError = (error) => {
-        report(`unexpected error: ${error instanceof Error ? error.message : String(error)}.`);
-        process.exitCode = 1;
-    };
-    process.on('beforeExit', onBeforeExit);
-    process.on('uncaughtException', onError);
-    process.on('unhandledRejection', onError);
-    return {
-        dispose: () => {
-            process.off('beforeExit', onBeforeExit);
-            process.off('uncaughtException', onError);
-            process.off('unhandledRejection', onError);
-        }
-    };
-}
-
-
-/***/ }),
-
-/***/ 407:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(833);
-/* harmony import */ var _exit_guard_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(663);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(26);
-/* harmony import */ var _toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(44);
-
-
-
-
-// The signal handlers stay until the process exits: a second signal after the run has reported
-// must not kill it before its output is flushed.
-const port = (0,_toolkit_js__WEBPACK_IMPORTED_MODULE_2__/* .actionsPort */ .B)();
-const { signal } = (0,_cancel_js__WEBPACK_IMPORTED_MODULE_0__/* .cancelOnSignals */ .d)();
-const guard = (0,_exit_guard_js__WEBPACK_IMPORTED_MODULE_3__/* .guardExit */ .K)(port);
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)({ port, signal });
-guard.dispose();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 26:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
-});
-
-;// CONCATENATED MODULE: ./src/clock.ts
-const systemClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(signal.reason);
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(signal?.reason);
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        signal?.addEventListener('abort', onAbort, { once: true });
-    })
-};
-
-// EXTERNAL MODULE: ./src/cancel.ts
-var cancel = __nccwpck_require__(833);
-// EXTERNAL MODULE: ./src/duration.ts
-var duration = __nccwpck_require__(607);
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: ./src/image-name.ts
@@ -494,10 +485,7 @@ function generateImageName(seed) {
     if (/^\d+$/.test(runId)) {
         // GitHub's run ids are at most 19 digits (13 in base 36); a longer one keeps its last digits.
         const run = BigInt(runId).toString(36).slice(-13);
-        const step = (0,external_node_crypto_namespaceObject.createHash)('sha256')
-            .update([seed.env.GITHUB_JOB ?? '', seed.env.GITHUB_ACTION ?? '', seed.serverInstanceNo].join('\n'))
-            .digest('hex')
-            .slice(0, 6);
+        const step = stepMarker(seed.env.GITHUB_JOB, seed.env.GITHUB_ACTION, seed.serverInstanceNo);
         return { name: withServer(seed.serverInstanceNo, `-${run}-${step}`), source: 'run' };
     }
     const stamp = seed.now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -729,13 +717,13 @@ function readSettings(source) {
         }
     }
     const dryRun = bool(input('dry-run') || 'false', 'dry-run', problems);
-    const waitTimeoutMs = inputs_duration(input('wait-timeout') || '60m', 'wait-timeout', 1000, problems);
-    const pollIntervalMs = inputs_duration(input('poll-interval') || '10s', 'poll-interval', MIN_POLL_INTERVAL_MS, problems);
-    const requestTimeoutMs = inputs_duration(input('request-timeout') || '30s', 'request-timeout', MIN_REQUEST_TIMEOUT_MS, problems);
+    const waitTimeoutMs = duration(input('wait-timeout') || '60m', 'wait-timeout', 1000, problems);
+    const pollIntervalMs = duration(input('poll-interval') || '10s', 'poll-interval', MIN_POLL_INTERVAL_MS, problems);
+    const requestTimeoutMs = duration(input('request-timeout') || '30s', 'request-timeout', MIN_REQUEST_TIMEOUT_MS, problems);
     if (waitTimeoutMs !== undefined &&
         pollIntervalMs !== undefined &&
         pollIntervalMs > waitTimeoutMs) {
-        problems.push(`Input "poll-interval" (${(0,duration/* formatDuration */.a)(pollIntervalMs)}) must not be longer than "wait-timeout" (${(0,duration/* formatDuration */.a)(waitTimeoutMs)}).`);
+        problems.push(`Input "poll-interval" (${formatDuration(pollIntervalMs)}) must not be longer than "wait-timeout" (${formatDuration(waitTimeoutMs)}).`);
     }
     if (problems.length > 0)
         throw new InputError(problems);
@@ -887,14 +875,14 @@ function bool(value, name, problems) {
     problems.push(`Input "${name}" must be true or false, got "${value}".`);
     return undefined;
 }
-function inputs_duration(value, name, minimumMs, problems) {
-    const ms = (0,duration/* parseDuration */.E)(value);
+function duration(value, name, minimumMs, problems) {
+    const ms = parseDuration(value);
     if (ms === undefined) {
         problems.push(`Input "${name}" must be a duration such as 500ms, 90s, 45m or 1h30m, or a number of seconds, got "${value}".`);
         return undefined;
     }
     if (ms < minimumMs) {
-        problems.push(`Input "${name}" must be at least ${(0,duration/* formatDuration */.a)(minimumMs)}, got "${value}".`);
+        problems.push(`Input "${name}" must be at least ${formatDuration(minimumMs)}, got "${value}".`);
         return undefined;
     }
     return ms;
@@ -1096,7 +1084,7 @@ function hintFor(f) {
     switch (f.code) {
         case '200': {
             const skew = f.clockSkewMs !== undefined && Math.abs(f.clockSkewMs) > 60_000
-                ? ` The gateway's clock differs from the runner's by ${(0,duration/* formatDuration */.a)(Math.abs(f.clockSkewMs))}.`
+                ? ` The gateway's clock differs from the runner's by ${formatDuration(Math.abs(f.clockSkewMs))}.`
                 : '';
             return ('Check access-key and secret-key (an active API key pair of this account or sub account), and the ' +
                 `runner's clock: NCP refuses requests more than 5 minutes off.${skew}`);
@@ -1138,18 +1126,18 @@ const NEXT = {
     deleteFailed: 'Delete the failed image (NCP console: Server > My Server Image), check that the server and its disks are healthy, and re-run.',
     /** The exact step that picks the image up again, and what else works for the name in use. */
     resume: (image, names) => `To wait for image ${image.no} again, run the step with image-instance-no: ${image.no}${alsoWorks(names)}.`,
-    raiseTimeout: (image, timeoutMs, names) => `Raise wait-timeout (now ${(0,duration/* formatDuration */.a)(timeoutMs)}), or wait for the same image: run the step with image-instance-no: ${image.no}${alsoWorks(names)}.`,
+    raiseTimeout: (image, timeoutMs, names) => `Raise wait-timeout (now ${formatDuration(timeoutMs)}), or wait for the same image: run the step with image-instance-no: ${image.no}${alsoWorks(names)}.`,
     lookInConsole: (image, names) => `Look image ${image.no} up in the NCP console; to wait for it again, run the step with image-instance-no: ${image.no}${alsoWorks(names)}.`,
     /** No number is known: what finds the image that may exist. */
     findUncertain: (name, region, names) => {
         const where = `an image named "${name}" in region ${region}`;
         if (names === 'run') {
-            return `Re-run the job: it looks for ${where} first and uses it instead of creating another.`;
+            return `Re-run the job: it looks for ${where}, or another image this step of this run made, first and uses it instead of creating another.`;
         }
         if (names === 'given') {
             return `Look for ${where} in the NCP console; re-run with if-exists: reuse to use it.`;
         }
-        return `Look for ${where} in the NCP console, then run the step with image-instance-no: <its number> (a re-run would generate another name and create a second image).`;
+        return `Look for ${where} in the NCP console, then run the step with image-instance-no: <its number> (a re-run may use another name and create a second image).`;
     },
     nameTaken: (image, ofThisServer) => ofThisServer
         ? `Choose another image-name, delete that image, set if-exists: reuse to use it, or run the step with image-instance-no: ${image.no}.`
@@ -1169,7 +1157,7 @@ const NEXT = {
 };
 function alsoWorks(names) {
     if (names === 'run')
-        return ' (re-running the job also finds it, by its generated name)';
+        return ' (re-running the job also finds it)';
     if (names === 'given')
         return ' (or re-run with if-exists: reuse)';
     return '';
@@ -1195,14 +1183,21 @@ class RunFailure extends Error {
         this.name = 'RunFailure';
     }
 }
-/** Any error as the failure the user sees. */
-function asRunFailure(error) {
+/**
+ * Any error as the failure the user sees. `context` is the image the run knows of, if any, and
+ * what finds it again: a cancel after the image exists must not say that nothing was created.
+ */
+function asRunFailure(error, context = {}) {
     if (error instanceof RunFailure)
         return error;
     if (error instanceof InputError)
         return new RunFailure(error.message, 'error', NEXT.fixInputs);
     if (error instanceof cancel/* CancelledError */.c) {
-        return new RunFailure(error.message, 'cancelled', NEXT.cancelledBeforeCreate);
+        const { image } = context;
+        if (!image)
+            return new RunFailure(error.message, 'cancelled', NEXT.cancelledBeforeCreate);
+        const ready = image.status === 'CREAT';
+        return new RunFailure(`${error.message} Image ${image.no} ("${image.name}") is ${image.status || 'in no status'}.`, 'cancelled', ready ? NEXT.useOutput : NEXT.resume(image, context.advice ?? 'time'), image);
     }
     if (error instanceof NcloudError)
         return new RunFailure(error.summary, 'error', error.hint);
@@ -1331,14 +1326,14 @@ class ImageApi {
         return image;
     }
     /** Every image with exactly this name: NCP's name filter is not documented as exact. */
-    async findAllByName(name) {
-        const images = await this.listAll({ [this.kind.params.name]: name });
+    async findAllByName(name, endBy) {
+        const images = await this.listAll({ [this.kind.params.name]: name }, endBy);
         return images.filter(record => record.name === name);
     }
     /** Every image of this kind in the region (the account's own), every page read. */
-    async listAll(filter = {}) {
+    async listAll(filter = {}, endBy) {
         const { actions, listFilter, listKey } = this.kind;
-        const rows = await this.client.readAllPages(actions.list, { ...listFilter, ...filter }, listKey);
+        const rows = await this.client.readAllPages(actions.list, { ...listFilter, ...filter }, listKey, endBy);
         return rows
             .filter(item => typeof item === 'object' && item !== null)
             .map(item => toImageRecord(this.kind, item));
@@ -1494,13 +1489,14 @@ async function lookFirst(api, request, options) {
         options.log.info(`${where} It is this workflow run's earlier attempt (the same generated name, the same server): it is used, and no image is created.`);
         return { use: image, provenance: 'resumed' };
     }
+    const failed = imageState(api.kind, image.status) === 'failed';
     if (options.ifExists === 'fail') {
-        throw new RunFailure(`${where} With if-exists: fail nothing was created.`, 'error', NEXT.nameTaken(image, source !== 'no'));
+        throw new RunFailure(`${where} With if-exists: fail nothing was created.`, 'error', failed ? NEXT.failedExisting : NEXT.nameTaken(image, source !== 'no'));
     }
     if (source === 'no') {
         throw new RunFailure(`${where} It was not made from server ${request.serverInstanceNo}, so it is not reused.`, 'error', NEXT.otherServersImage);
     }
-    if (imageState(api.kind, image.status) === 'failed') {
+    if (failed) {
         throw new RunFailure(`${where} Its creation failed, so it cannot be reused.`, 'error', NEXT.failedExisting);
     }
     if (source === 'unknown')
@@ -1590,17 +1586,40 @@ async function obtainImage(api, request, first, options) {
         if (!maybeCreated || error instanceof RunFailure)
             throw error;
         throw new RunFailure(`${describeError(error)} A ${create} of this run may have made an image named "${request.name}" ` +
-            `although none shows in region ${options.region} yet.`, 'uncertain', NEXT.findUncertain(request.name, options.region, options.nameSource));
+            `although none shows in region ${options.region} yet.`, 'uncertain', NEXT.findUncertain(request.name, options.region, options.advice));
     }
+}
+/**
+ * The whole life of a create after the first look: obtain the one image (see obtainImage), let
+ * the caller wait for it, and then, whatever the wait did, sweep for other images of the name.
+ * What the sweep finds goes to `onDuplicates` before any failure of the wait is passed on.
+ */
+async function createImage(api, request, first, options, whileItExists) {
+    const obtained = await obtainImage(api, request, first, options);
+    let value;
+    let failure;
+    try {
+        value = await whileItExists(obtained);
+    }
+    catch (error) {
+        failure = error;
+    }
+    if (obtained.provenance === 'created' || obtained.provenance === 'adopted') {
+        const sweeper = options.signal?.aborted ? options.afterCancel() : api;
+        options.onDuplicates(await sweepForDuplicates(sweeper, obtained.image, options.log, options.sweepEndBy()));
+    }
+    if (failure !== undefined)
+        throw failure;
+    return value;
 }
 /**
  * Names every image of the run's name, so that none is lost: a create whose reply was lost, or a
  * concurrent run on a gateway that allows one name twice, may have made another.
  */
-async function sweepForDuplicates(api, used, log) {
+async function sweepForDuplicates(api, used, log, endBy) {
     let images;
     try {
-        images = await api.findAllByName(used.name);
+        images = await api.findAllByName(used.name, endBy);
     }
     catch (error) {
         log.warning(`Could not check for other images named "${used.name}" (${describeError(error)}); a create whose reply was lost may have made one.`);
@@ -1644,7 +1663,7 @@ async function lookAgain(api, request, options, cause) {
         }
         catch (error) {
             options.signal?.throwIfAborted();
-            throw new RunFailure(`${api.kind.actions.create} may have created an image (${describeError(cause)}), and looking it up failed (${describeError(error)}).`, 'uncertain', NEXT.findUncertain(request.name, options.region, options.nameSource));
+            throw new RunFailure(`${api.kind.actions.create} may have created an image (${describeError(cause)}), and looking it up failed (${describeError(error)}).`, 'uncertain', NEXT.findUncertain(request.name, options.region, options.advice));
         }
         const ours = found.filter(image => madeFrom(image, request) !== 'no');
         if (ours.length > 0)
@@ -1655,13 +1674,13 @@ async function lookAgain(api, request, options, cause) {
 /** A cancel while a create was under way: say whether an image was made, so nothing is lost. */
 async function lookAfterCancel(options, request, cancel) {
     const where = `in region ${options.region}`;
-    const unsettled = NEXT.findUncertain(request.name, options.region, options.nameSource);
+    const unsettled = NEXT.findUncertain(request.name, options.region, options.advice);
     try {
         const images = await options.afterCancel().findAllByName(request.name);
         const image = images.find(found => madeFrom(found, request) !== 'no');
         if (image) {
             options.onImage(image);
-            return new RunFailure(`${cancel.message} The create had been sent: image ${image.no} named "${image.name}" exists (${image.status}).`, 'cancelled', NEXT.resume(image, options.nameSource), image);
+            return new RunFailure(`${cancel.message} The create had been sent: image ${image.no} named "${image.name}" exists (${image.status}).`, 'cancelled', NEXT.resume(image, options.advice), image);
         }
         return new RunFailure(`${cancel.message} The create had been sent, and no image named "${request.name}" shows yet ${where}.`, 'cancelled', unsettled);
     }
@@ -1715,6 +1734,730 @@ function imageJson(raw) {
         : JSON.stringify({ droppedOversizedFields: Object.keys(raw) });
 }
 
+;// CONCATENATED MODULE: ./src/prune.ts
+
+
+
+function matchesPattern(name, pattern) {
+    const regex = pattern
+        .split('*')
+        .map(part => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*');
+    return new RegExp(`^${regex}$`).test(name);
+}
+/**
+ * Which images of this server whose name matches to keep, delete and leave. Pure.
+ * - this run's image is always kept, and counts (when it will exist, `current` may be undefined:
+ *   a dry run before the create counts the image it would make);
+ * - the newest created ones are kept by createDate, the rest deleted; failed ones are deleted and
+ *   do not count;
+ * - never deleted: images of another server, images whose source cannot be verified, images still
+ *   being created, and images shared with accounts this step does not share with.
+ */
+function planPrune(kind, images, current, rule) {
+    const plan = { keep: current ? [current] : [], remove: [], leave: [] };
+    const created = [];
+    for (const image of images) {
+        if (image.no === current?.no || !matchesPattern(image.name, rule.pattern))
+            continue;
+        const source = madeFrom(image, { serverInstanceNo: rule.serverInstanceNo });
+        if (source === 'no')
+            continue;
+        const state = imageState(kind, image.status);
+        const others = image.sharedWith.filter(id => !rule.shareWith.includes(id));
+        if (source === 'unknown')
+            plan.leave.push({ image, why: 'its source server cannot be verified' });
+        else if (others.length > 0) {
+            plan.leave.push({ image, why: `it is shared with ${others.join(', ')}` });
+        }
+        else if (state === 'failed')
+            plan.remove.push(image);
+        else if (state === 'created')
+            created.push(image);
+        else
+            plan.leave.push({ image, why: `its status is ${image.status || 'not reported'}` });
+    }
+    created.sort(newestFirst);
+    const room = Math.max(0, rule.keepLast - (rule.countsCurrent === false ? 0 : 1));
+    plan.keep.push(...created.slice(0, room));
+    plan.remove.push(...created.slice(room));
+    return plan;
+}
+function newestFirst(a, b) {
+    return (b.createdAt ?? 0) - (a.createdAt ?? 0) || Number(b.no) - Number(a.no);
+}
+/** Deletes what the plan removes, one image at a time; a delete that fails is a warning. */
+async function prune(api, plan, log, signal) {
+    const result = { ...plan, deleted: [], failed: [] };
+    for (const image of plan.remove) {
+        try {
+            await api.delete(image.no);
+            result.deleted.push(image);
+            log.info(`Deleted image ${image.no} ("${image.name}", ${image.status}).`);
+        }
+        catch (error) {
+            signal?.throwIfAborted();
+            const why = describeError(error);
+            result.failed.push({ image, why });
+            log.warning(`Could not delete image ${image.no} ("${image.name}"): ${why} It is left as it is.`);
+        }
+    }
+    return result;
+}
+/** The plan in words, for the log. */
+function describePrune(plan, dryRun, imageToCome) {
+    const list = (images) => images.map(image => `${image.no} ("${image.name}")`).join(', ');
+    const keep = [imageToCome ? 'the image this run would create' : '', list(plan.keep)]
+        .filter(Boolean)
+        .join(', and ');
+    const lines = [
+        `${dryRun ? 'Dry run: would keep' : 'Keeping'} ${keep || 'none'}.`,
+        `${dryRun ? 'Dry run: would delete' : 'Deleting'} ${list(plan.remove) || 'none'}.`
+    ];
+    for (const { image, why } of plan.leave) {
+        lines.push(`Leaving image ${image.no} ("${image.name}"): ${why}.`);
+    }
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/share.ts
+
+
+
+/**
+ * Shares a created image with other NCP accounts and returns the record as NCP reports it
+ * afterwards. A failure keeps the image: the step fails with a next step that shares only.
+ */
+async function shareImage(api, image, loginIds, log, signal) {
+    const label = `image ${image.no} ("${image.name}")`;
+    try {
+        await api.share(image.no, loginIds);
+    }
+    catch (error) {
+        signal?.throwIfAborted();
+        throw new RunFailure(`Image ${image.no} ("${image.name}") is created, but sharing it with ${loginIds.join(', ')} failed: ${describeError(error)}`, 'share-failed', NEXT.shareAgain(image, loginIds), image);
+    }
+    let after;
+    try {
+        after = await api.get(image.no);
+    }
+    catch (error) {
+        signal?.throwIfAborted();
+        // Shared all the same: only the read-back failed.
+        log.warning(`Shared ${label} with ${loginIds.join(', ')}, but could not read back whom NCP lists: ${describeError(error)}`);
+        return { ...image, sharedWith: [...new Set([...image.sharedWith, ...loginIds])] };
+    }
+    const missing = loginIds.filter(id => !after.sharedWith.includes(id));
+    if (missing.length > 0) {
+        log.warning(`NCP accepted sharing ${label} with ${missing.join(', ')}, but does not list ${missing.length === 1 ? 'it' : 'them'} among the accounts it is shared with yet.`);
+    }
+    log.info(`Shared ${label} with ${loginIds.join(', ')}; NCP lists: ${after.sharedWith.join(', ') || 'none'}.`);
+    return after;
+}
+
+;// CONCATENATED MODULE: ./src/after-created.ts
+
+
+
+
+// What follows once the image is CREAT: sharing it, and pruning the old ones.
+/** Once the image is CREAT: share it, then prune the old ones. */
+async function afterReady(api, ending, settings, deps, known) {
+    if (!['created', 'reused', 'resumed'].includes(ending.outcome) || !known.image)
+        return ending;
+    await afterCreated(api, known.image, settings, deps, known);
+    return ending;
+}
+/** What a dry run would do once the image is created: share it, prune the old ones. */
+async function dryRunAfterCreation(api, image, settings, log, known) {
+    if (settings.shareWith.length > 0) {
+        log.info(`Dry run: would share the image with ${settings.shareWith.join(', ')} once it is created.`);
+    }
+    if (settings.keepLast !== undefined) {
+        const current = image && imageState(api.kind, image.status) === 'created' ? image : undefined;
+        known.pruning = await planPruning(api, current, settings, log, known);
+    }
+}
+/** Once the image is CREAT: share it, then prune the old ones. */
+async function afterCreated(api, image, settings, deps, known) {
+    let current = image;
+    if (settings.shareWith.length > 0) {
+        current = await shareImage(api, image, settings.shareWith, deps.log, deps.signal);
+        deps.onImage(current);
+    }
+    if (settings.keepLast !== undefined && settings.pruneMatch !== undefined) {
+        const plan = await planPruning(api, current, settings, deps.log, known);
+        if (plan)
+            known.pruning = await prune(api, plan, deps.log, deps.signal);
+    }
+}
+/** What keep-last would keep and delete, logged; undefined when it cannot be worked out. */
+async function planPruning(api, current, settings, log, known) {
+    const pattern = settings.pruneMatch;
+    const serverInstanceNo = known.server?.no ?? (current && sourceServerOf(current));
+    if (!serverInstanceNo) {
+        log.warning('keep-last: nothing is pruned, since the source server of the image is not known; give server-instance-no.');
+        return undefined;
+    }
+    const countsCurrent = matchesPattern(current?.name ?? known.imageName ?? '', pattern);
+    if (!countsCurrent) {
+        log.warning(`keep-last: this run's image "${current?.name ?? known.imageName}" does not match prune-match "${pattern}", so it is not counted among the ${settings.keepLast} kept.`);
+    }
+    let images;
+    try {
+        images = await api.listAll();
+    }
+    catch (error) {
+        log.warning(`keep-last: nothing is pruned, since the images could not be listed: ${describeError(error)}`);
+        return undefined;
+    }
+    const plan = planPrune(api.kind, images, current, {
+        keepLast: settings.keepLast,
+        pattern,
+        serverInstanceNo,
+        shareWith: settings.shareWith,
+        countsCurrent
+    });
+    log.info(describePrune(plan, settings.dryRun, current === undefined));
+    return plan;
+}
+
+;// CONCATENATED MODULE: ./src/run-state.ts
+/** The outcome of a run that ends with a created image, by how it came to have it. */
+const OUTCOME_OF = {
+    created: 'created',
+    adopted: 'created',
+    reused: 'reused',
+    resumed: 'resumed'
+};
+
+;// CONCATENATED MODULE: ./src/wait.ts
+
+/** A doubtful answer (a 200 that is not NCP's JSON, or that lacks the image) ends the wait on this repeat. */
+const DOUBTFUL_REPEATS = 3;
+/**
+ * Polls `read` every interval, on a fixed schedule from the start, until the image is created or
+ * failed, or the timeout passes. Each read gets the wait's deadline, so its retries end with it.
+ * Knows nothing of HTTP: the reader and the clock are given.
+ */
+async function waitForImage(read, initial, options) {
+    const { clock, signal, intervalMs, timeoutMs, log } = options;
+    const heartbeatMs = options.heartbeatMs ?? 60_000;
+    const start = clock.now();
+    const deadline = start + timeoutMs;
+    let image = initial;
+    let lastReadAt = start;
+    let lastError;
+    let doubtful = 0;
+    let lastStatus;
+    let lastLine = -Infinity;
+    const report = (force) => {
+        const now = clock.now();
+        if (!force && now - lastLine < heartbeatMs)
+            return;
+        lastLine = now;
+        log.info(`Image ${image.no} (${image.name}): ${describeStatus(image, options.stateOf(image))}, ${formatDuration(now - start)} elapsed, ${formatDuration(deadline - now)} left.`);
+    };
+    for (;;) {
+        const state = options.stateOf(image);
+        if (image.status !== lastStatus && state === 'unknown') {
+            log.warning(`Image ${image.no} reports ${describeStatus(image, state)}; the action goes on waiting for CREAT or CREFL.`);
+        }
+        report(image.status !== lastStatus);
+        lastStatus = image.status;
+        if (state === 'created' || state === 'failed')
+            return { state, image };
+        const now = clock.now();
+        if (now >= deadline)
+            return { state: 'timed-out', image, lastReadAt, lastError };
+        const nextSlot = start + (Math.floor((now - start) / intervalMs) + 1) * intervalMs;
+        const pollAt = Math.min(nextSlot, deadline);
+        // Long poll intervals still get a line at least every heartbeat.
+        while (clock.now() < pollAt) {
+            await clock.sleep(Math.min(pollAt, lastLine + heartbeatMs) - clock.now(), signal);
+            if (clock.now() < pollAt)
+                report(false);
+        }
+        try {
+            image = await read(deadline);
+            lastReadAt = clock.now();
+            lastError = undefined;
+            doubtful = 0;
+        }
+        catch (error) {
+            signal?.throwIfAborted();
+            const kind = options.classify(error);
+            if (kind === 'fatal')
+                throw error;
+            if (kind === 'doubtful' && ++doubtful >= DOUBTFUL_REPEATS)
+                throw error;
+            lastError = error;
+            const repeat = kind === 'doubtful' ? ` (${doubtful} of ${DOUBTFUL_REPEATS} such answers)` : '';
+            log.warning(`Could not read image ${image.no} this time${repeat}: ${error instanceof Error ? error.message : String(error)} Still waiting.`);
+        }
+    }
+}
+/** `INIT (creating)`, or a code the action does not know, named as such. */
+function describeStatus(image, state) {
+    const code = image.status || 'no status code';
+    const shown = image.statusName ? `${code} (${image.statusName})` : code;
+    return state === 'unknown' ? `status ${shown}, which this action does not know` : shown;
+}
+
+;// CONCATENATED MODULE: ./src/image-wait.ts
+
+
+
+
+
+
+
+
+// Waiting for the image, and turning its last status into how the run ends.
+/** Waits when asked to, and turns the image's last status into how the run ends. */
+async function finish(api, { image: first, provenance }, settings, deps, known) {
+    let image = first;
+    const state = imageState(api.kind, image.status);
+    if (settings.wait && state !== 'created' && state !== 'failed') {
+        image = await waitFor(api, image, settings, deps, known);
+    }
+    const label = `image ${image.no} ("${image.name}")`;
+    const finalState = imageState(api.kind, image.status);
+    if (finalState === 'created') {
+        deps.log.info(`Image ${image.no} ("${image.name}") is created.`);
+        return { outcome: OUTCOME_OF[provenance], nextStep: NEXT.useOutput };
+    }
+    if (finalState === 'failed') {
+        throw new RunFailure(`NCP could not create ${label}: status CREFL${image.statusName ? ` (${image.statusName})` : ''}.`, 'failed', NEXT.deleteFailed, image);
+    }
+    deps.log.info(`Image ${image.no} ("${image.name}") is ${describeStatus(image, finalState)}; wait is false, so the step ends here.`);
+    return { outcome: 'creating', nextStep: NEXT.notUsableYet(image) };
+}
+async function waitFor(api, image, settings, deps, known) {
+    const advice = known.advice ?? settings.nameSource;
+    known.waitEndsAt = deps.clock.now() + settings.waitTimeoutMs;
+    const { log, clock } = deps;
+    const label = `image ${image.no} ("${image.name}")`;
+    log.info(`Waiting up to ${formatDuration(settings.waitTimeoutMs)} for ${label}, checking every ${formatDuration(settings.pollIntervalMs)}.`);
+    const started = clock.now();
+    let result;
+    try {
+        result = await waitForImage(deadline => api.get(image.no, deadline), image, {
+            timeoutMs: settings.waitTimeoutMs,
+            intervalMs: settings.pollIntervalMs,
+            clock,
+            signal: deps.signal,
+            log,
+            stateOf: polled => imageState(api.kind, polled.status),
+            classify: pollFailure
+        });
+    }
+    catch (error) {
+        if (error instanceof cancel/* CancelledError */.c) {
+            throw new RunFailure(`${error.message} Stopped waiting for ${label}, which NCP is still creating.`, 'cancelled', NEXT.resume(image, advice), image);
+        }
+        throw new RunFailure(`Stopped waiting for ${label}: ${describeError(error)}`, 'wait-failed', `${error instanceof NcloudError ? `${error.hint} ` : ''}${NEXT.lookInConsole(image, advice)}`, image);
+    }
+    deps.onImage(result.image);
+    if (result.state !== 'timed-out')
+        return result.image;
+    const waited = formatDuration(clock.now() - started);
+    const last = result.image;
+    const lastState = imageState(api.kind, last.status);
+    const status = lastState === 'pending'
+        ? `still being created (status ${last.status})`
+        : `in ${describeStatus(last, lastState)}`;
+    const sinceRead = clock.now() - result.lastReadAt;
+    const stale = result.lastError !== undefined && sinceRead >= settings.pollIntervalMs;
+    const what = stale
+        ? `was ${status} when last read, ${formatDuration(sinceRead)} before the wait ended${result.lastReadAt === started ? ' (by the answer that found or created it)' : ''}; no poll since could read it (last: ${describeError(result.lastError)}). The action stopped waiting after ${waited}`
+        : `is ${status} after waiting ${waited}`;
+    throw new RunFailure(`Image ${last.no} ("${last.name}") ${what}; NCP goes on creating it.`, 'timed-out', NEXT.raiseTimeout(last, settings.waitTimeoutMs, advice), last);
+}
+/** A poll that failed: worth another poll, worth one unless it repeats, or the end of the wait. */
+function pollFailure(error) {
+    if (error instanceof NcloudError) {
+        if (error.transient)
+            return 'transient';
+        const unreadable = error.fields.source === 'response' || error.fields.code === 'ERESPONSETOOLARGE';
+        return unreadable ? 'doubtful' : 'fatal';
+    }
+    return error instanceof ImageNotFoundError ? 'doubtful' : 'fatal';
+}
+
+;// CONCATENATED MODULE: ./src/ncloud/servers.ts
+
+
+
+const IMAGEABLE_STATUSES = new Set(['RUN', 'NSTOP']);
+async function readServer(client, serverInstanceNo) {
+    let result;
+    try {
+        result = await client.read('getServerInstanceDetail', { serverInstanceNo });
+    }
+    catch (error) {
+        const refused = error instanceof NcloudError && error.fields.source === 'service' && error.reached === 'yes';
+        if (refused) {
+            throw new RunFailure(`Server ${serverInstanceNo} could not be read in region ${client.region}: ${error.summary}`, 'error', NEXT.checkServer);
+        }
+        throw error;
+    }
+    const list = result.serverInstanceList;
+    const raw = Array.isArray(list) ? list[0] : undefined;
+    if (!raw) {
+        throw new RunFailure(`Server ${serverInstanceNo} was not found in region ${client.region}.`, 'error', NEXT.checkServer);
+    }
+    return toServerRecord(raw, serverInstanceNo);
+}
+/**
+ * The one server of this exact name in the region that is not terminated: NCP's name filter is
+ * not documented as exact, and a terminated server keeps its name for a while.
+ */
+async function findServerByName(client, name) {
+    const rows = await client.readAllPages('getServerInstanceList', { serverName: name }, 'serverInstanceList');
+    const servers = rows
+        .filter(row => typeof row === 'object' && row !== null)
+        .map(row => toServerRecord(row, ''));
+    const matching = servers.filter(server => server.name === name && server.status !== 'TERMT');
+    if (matching.length === 1)
+        return matching[0];
+    const listed = (list) => list.map(server => `${server.no} (${server.status})`).join(', ');
+    if (matching.length === 0) {
+        const terminated = servers.filter(server => server.name === name);
+        throw new RunFailure(`No server named "${name}" that is not terminated exists in region ${client.region}${terminated.length > 0 ? `; terminated: ${listed(terminated)}` : ''}.`, 'error', NEXT.checkServerName);
+    }
+    throw new RunFailure(`${matching.length} servers are named "${name}" in region ${client.region}: ${listed(matching)}.`, 'error', NEXT.ambiguousServerName);
+}
+function toServerRecord(raw, fallbackNo) {
+    return {
+        no: servers_text(raw.serverInstanceNo) || fallbackNo,
+        name: servers_text(raw.serverName),
+        status: codeOf(raw.serverInstanceStatus) ?? 'UNKNOWN',
+        operation: codeOf(raw.serverInstanceOperation) ?? 'NULL',
+        statusName: servers_text(raw.serverInstanceStatusName),
+        hypervisor: codeOf(raw.hypervisorType)
+    };
+}
+/** Why the server cannot be imaged now, or undefined when it is running or stopped and idle. */
+function serverProblem(server) {
+    const state = `${server.status}${server.statusName ? ` (${server.statusName})` : ''}`;
+    if (!IMAGEABLE_STATUSES.has(server.status)) {
+        return `Server ${server.no} is ${state}; an image can be made only of a server that is running (RUN) or stopped (NSTOP).`;
+    }
+    if (server.operation !== 'NULL') {
+        return `Server ${server.no} is ${state} with the operation ${server.operation} in progress.`;
+    }
+    return undefined;
+}
+function servers_text(value) {
+    return typeof value === 'string' || typeof value === 'number' ? String(value).slice(0, 300) : '';
+}
+function codeOf(value) {
+    const code = value?.code;
+    return typeof code === 'string' ? code.slice(0, 100) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/server-power.ts
+
+
+
+
+
+
+/** How long a stop may take to reach NSTOP (Packer's NCP builder allows 5 minutes). */
+const STOP_TIMEOUT_MS = 10 * 60_000;
+/** How long the action keeps trying to start the server again, a refused start and booting included. */
+const START_BUDGET_MS = 15 * 60_000;
+/** The pause before asking again after NCP refused a start (e.g. while the image is being made). */
+const REFUSED_START_PAUSE_MS = 15_000;
+const START_POLICY = {
+    maxAttempts: 200,
+    baseDelayMs: 1_000,
+    maxDelayMs: 15_000,
+    maxRetryAfterMs: 60_000
+};
+const STOP = 'stopServerInstances';
+const START = 'startServerInstances';
+/** Stops a running server and waits until it is NSTOP. Returns the time the stop was sent. */
+async function stopServer(client, server, deps, 
+/** Called just before the stop request leaves: from then on the server must be started again. */
+onStopSent = () => undefined) {
+    const sentAt = deps.clock.now();
+    deps.signal?.throwIfAborted();
+    onStopSent();
+    deps.log.info(`Stopping server ${server.no} (stop-server: true), then waiting up to ${formatDuration(STOP_TIMEOUT_MS)} for it to be stopped (NSTOP).`);
+    try {
+        await retrying(() => client.sendOnce(STOP, { 'serverInstanceNoList.1': server.no }), {
+            label: STOP,
+            policy: client.retryPolicy,
+            clock: deps.clock,
+            signal: deps.signal,
+            random: deps.random,
+            log: deps.log.warning,
+            // Only a stop that never reached the service is sent again; any other is settled by a read.
+            decide: error => error instanceof NcloudError && error.transient && error.reached === 'no'
+                ? {
+                    verdict: 'again',
+                    why: 'It never reached the service, so it is sent again',
+                    retryAfterMs: error.fields.retryAfterMs
+                }
+                : { verdict: 'stop' }
+        });
+    }
+    catch (error) {
+        deps.signal?.throwIfAborted();
+        // A stop whose reply was lost may have been carried out: the server's state says.
+        const now = await readServer(client, server.no);
+        if (now.status !== 'NSTOP' && now.operation !== 'SHTDN') {
+            throw new RunFailure(`Could not stop server ${server.no}: ${describeError(error)} Nothing was created.`, 'error', NEXT.stopFailed);
+        }
+    }
+    await waitForServer(client, server.no, 'NSTOP', sentAt + STOP_TIMEOUT_MS, deps);
+    deps.log.info(`Server ${server.no} is stopped (NSTOP) after ${formatDuration(deps.clock.now() - sentAt)}.`);
+    return sentAt;
+}
+/**
+ * Starts the server again and waits until it is RUN. A start NCP refuses (say, while the image is
+ * still being made) is asked again after a pause, within START_BUDGET_MS; transient failures are
+ * retried as reads are. Returns when it is RUN, or throws why it is not.
+ */
+async function startServer(client, serverInstanceNo, deps, onAccepted = () => undefined) {
+    const deadline = deps.clock.now() + START_BUDGET_MS;
+    deps.log.info(`Starting server ${serverInstanceNo} again (the action stopped it).`);
+    await retrying(() => client.sendOnce(START, { 'serverInstanceNoList.1': serverInstanceNo }), {
+        label: START,
+        policy: START_POLICY,
+        clock: deps.clock,
+        signal: deps.signal,
+        random: deps.random,
+        deadline,
+        log: deps.log.warning,
+        decide: async (error) => {
+            if (!(error instanceof NcloudError))
+                return { verdict: 'stop' };
+            if (error.transient) {
+                return { verdict: 'again', why: 'Retrying', retryAfterMs: error.fields.retryAfterMs };
+            }
+            if (error.fields.source !== 'service')
+                return { verdict: 'stop' };
+            // A lost reply, or a start already under way, leaves the server starting or running.
+            const now = await readServer(client, serverInstanceNo);
+            if (isStarting(now)) {
+                return { verdict: 'settled', value: {} };
+            }
+            return {
+                verdict: 'again',
+                why: 'NCP refused the start for now; asking again',
+                retryAfterMs: REFUSED_START_PAUSE_MS
+            };
+        }
+    });
+    onAccepted();
+    await waitForServer(client, serverInstanceNo, 'RUN', deadline, deps);
+    deps.log.info(`Server ${serverInstanceNo} is running (RUN) again.`);
+}
+/**
+ * After a cancel, the runner allows a few seconds: one start request, no waiting. Says whether
+ * NCP accepted it.
+ */
+async function startAfterCancel(client, serverInstanceNo, log) {
+    try {
+        await client.sendOnce(START, { 'serverInstanceNoList.1': serverInstanceNo });
+        log.info(`Start of server ${serverInstanceNo} sent and accepted; it boots on its own.`);
+        return { accepted: true };
+    }
+    catch (error) {
+        const why = describeError(error);
+        // A start already under way (a lost reply, or an earlier start) is refused: ask the server.
+        const now = await readServer(client, serverInstanceNo).catch(() => undefined);
+        if (now && isStarting(now)) {
+            log.info(`Server ${serverInstanceNo} is already starting (${now.status}, ${now.operation}).`);
+            return { accepted: true };
+        }
+        log.warning(`Start of server ${serverInstanceNo} was not accepted: ${why}`);
+        return { accepted: false, why };
+    }
+}
+/** Running or booting: a server shutting down also shows RUN, with the operation SHTDN. */
+function isStarting(server) {
+    return server.operation === 'START' || (server.status === 'RUN' && server.operation !== 'SHTDN');
+}
+/** Polls the server until it has the status with no operation in progress, or the deadline. */
+async function waitForServer(client, serverInstanceNo, status, deadline, deps) {
+    for (;;) {
+        const server = await readServer(client, serverInstanceNo);
+        if (server.status === status && server.operation === 'NULL')
+            return;
+        if (deps.clock.now() >= deadline) {
+            throw new RunFailure(`Server ${serverInstanceNo} did not reach ${status} in time: it is ${server.status}${server.operation !== 'NULL' ? ` with the operation ${server.operation}` : ''}.`, 'error', NEXT.checkServerState(serverInstanceNo));
+        }
+        await deps.clock.sleep(Math.min(deps.pollIntervalMs, Math.max(0, deadline - deps.clock.now())), deps.signal);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/plan.ts
+
+
+
+
+
+
+
+
+
+
+/** From the settings and the server, what to create and how; or the failure that says why not. Pure. */
+function planImage(settings, server) {
+    const problem = serverProblem(server);
+    if (problem)
+        return new RunFailure(problem, 'error', NEXT.serverBusy);
+    const selected = selectImageKind(settings.hypervisor, server.hypervisor);
+    if ('problem' in selected) {
+        return new RunFailure(`Input "hypervisor" ${selected.problem}`, 'error', NEXT.fixInputs);
+    }
+    const { kind } = selected;
+    const nameRule = kind.nameRule;
+    const name = settings.imageName ||
+        generateImageName({ ...settings.nameSeed, serverInstanceNo: server.no }).name;
+    const broken = nameProblem(name, nameRule);
+    if (broken) {
+        return new RunFailure(imageNameMessage(name, broken, nameRule), 'error', NEXT.fixInputs);
+    }
+    const provenance = settings.imageDescription === '';
+    const request = {
+        serverInstanceNo: server.no,
+        name,
+        description: provenance
+            ? provenanceDescription(server, settings.workflow)
+            : settings.imageDescription
+    };
+    return { kind, request, nameRule, provenance };
+}
+/** What the run is about to do, once the first look by name has shown whether the name is taken. Pure. */
+function planLines(plan, settings, server, first) {
+    const { kind, request } = plan;
+    const would = settings.dryRun ? 'Dry run: would' : 'Plan:';
+    const headline = first.use
+        ? `${would} use ${describeImage(first.use)}, ${first.provenance === 'resumed' ? "this workflow run's earlier attempt" : 'which already has the name (if-exists: reuse)'}; no image is created:`
+        : `${would} create a ${kind.label} with ${kind.actions.create}:`;
+    const names = {
+        given: '',
+        run: ' (generated, the same on every attempt of this workflow run; set image-name to choose one)',
+        time: ' (generated; set image-name to choose one)'
+    };
+    const lines = [
+        headline,
+        `  server:      ${describeServer(server)}`,
+        `  name:        ${request.name}${names[settings.nameSource]}`
+    ];
+    if (!first.use) {
+        lines.push(`  description: ${JSON.stringify(request.description)}${plan.provenance ? ' (provenance, since image-description is empty)' : ''}`, `  endpoint:    POST ${settings.origin}${SERVER_API_PATH}/${kind.actions.create}`, `  disks:       the server's disks as they are (no storage list is sent)`);
+    }
+    lines.push(`  region:      ${settings.region}`, `  if-exists:   ${settings.ifExists}`, `  wait:        ${settings.wait ? `up to ${formatDuration(settings.waitTimeoutMs)}` : 'no'}`);
+    if (settings.stopServer && !first.use) {
+        lines.push(server.status === 'RUN'
+            ? `  stop-server: stop the server first (waiting up to ${formatDuration(STOP_TIMEOUT_MS)} for NSTOP), start it again once the image is made; it is down the whole time`
+            : `  stop-server: the server is already ${server.status}: imaged as it is, left stopped`);
+    }
+    return lines;
+}
+/** What a run that resumes an image by number is about to do. Pure. */
+function resumeLines(settings, kind, image) {
+    const would = settings.dryRun ? 'Dry run: would wait for' : 'Plan: wait for';
+    return [
+        `${would} ${describeImage(image)} (image-instance-no), a ${kind.label}; no image is created:`,
+        `  region:      ${settings.region}`,
+        `  wait:        ${settings.wait ? `up to ${formatDuration(settings.waitTimeoutMs)}` : 'no'}`
+    ];
+}
+function describeServer(server) {
+    return `${server.no} (${server.name || 'no name'}), ${server.status}, hypervisor ${server.hypervisor ?? 'not reported'}`;
+}
+function describeImage(image) {
+    return `image ${image.no} ("${image.name}", ${image.status || 'no status'})`;
+}
+
+;// CONCATENATED MODULE: ./src/resume.ts
+
+
+
+
+
+
+
+
+// image-instance-no: no create; find the image by its number, check it, and wait for it.
+/** image-instance-no: no create; find the image, check it against the server if one is named, wait. */
+async function resumeByNumber(settings, client, deps, known, 
+/** The server named in the inputs, already read; undefined when none is named. */
+server) {
+    const no = settings.imageInstanceNo;
+    let kinds = IMAGE_KINDS;
+    if (server) {
+        const selected = selectImageKind(settings.hypervisor, server.hypervisor);
+        if ('problem' in selected) {
+            throw new RunFailure(`Input "hypervisor" ${selected.problem}`, 'error', NEXT.fixInputs);
+        }
+        kinds = [selected.kind];
+    }
+    else if (settings.hypervisor !== 'auto') {
+        kinds = [settings.hypervisor === 'kvm' ? SERVER_IMAGE : MEMBER_IMAGE];
+    }
+    let found;
+    for (const kind of kinds) {
+        const api = new ImageApi(client, kind);
+        const image = await findByNumber(api, no);
+        if (image) {
+            found = { api, image };
+            break;
+        }
+    }
+    if (!found) {
+        throw new RunFailure(`Image ${no} is not known in region ${settings.region}: ${kinds.map(kind => kind.actions.detail).join(' and ')} found no image of that number.`, 'error', NEXT.checkImage);
+    }
+    const { api, image } = found;
+    known.kind = api.kind;
+    known.image = image;
+    // A dry run sets no image outputs.
+    if (!settings.dryRun)
+        deps.onImage(image);
+    if (server) {
+        const source = madeFrom(image, { serverInstanceNo: server.no });
+        if (source === 'no') {
+            throw new RunFailure(`Image ${no} ("${image.name}") was made from server ${sourceServerOf(image)}, not from server ${server.no} (server-instance-no).`, 'error', 'Give the image of this server, or leave server-instance-no empty to wait for this image as it is.', image);
+        }
+        if (source === 'unknown') {
+            deps.log.warning(`Image ${no} ("${image.name}") is waited for although its source server cannot be verified: NCP's record does not name one, and its description is not this action's provenance.`);
+        }
+    }
+    deps.log.info(resumeLines(settings, api.kind, image).join('\n'));
+    if (settings.dryRun) {
+        deps.log.info(`Dry run: credentials${server ? ', server' : ''} and image checked. Nothing was changed.`);
+        return { outcome: 'dry-run', nextStep: NEXT.dryRunResume(image) };
+    }
+    known.provenance = 'resumed';
+    known.advice = 'time';
+    const ending = await finish(api, { image, provenance: 'resumed' }, settings, deps, known);
+    return afterReady(api, ending, settings, deps, known);
+}
+/** The image of this number, or undefined when this image API does not know it. */
+async function findByNumber(api, no) {
+    try {
+        return await api.get(no);
+    }
+    catch (error) {
+        if (error instanceof ImageNotFoundError)
+            return undefined;
+        // NCP answers an unknown number with its own error, from the service itself.
+        if (error instanceof NcloudError &&
+            error.fields.source === 'service' &&
+            error.reached === 'yes') {
+            return undefined;
+        }
+        throw error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/ncloud/response.ts
 /** Reads an HTTP answer into its shape and the facts every error message carries. Pure. */
 function parseAnswer(action, answer, nowMs) {
@@ -1742,10 +2485,11 @@ function shapeOf(action, answer) {
     }
     const service = objectAt(json, 'responseError');
     if (service) {
+        // One NCP service is seen answering with responseCode/responseMessage instead (audit D7).
         return {
             shape: 'service',
-            code: stringOf(service.returnCode),
-            message: stringOf(service.returnMessage)
+            code: stringOf(service.returnCode ?? service.responseCode),
+            message: stringOf(service.returnMessage ?? service.responseMessage)
         };
     }
     const result = objectAt(json, `${action}Response`);
@@ -1975,25 +2719,30 @@ class NcloudClient {
     get region() {
         return this.options.region;
     }
+    get retryPolicy() {
+        return this.options.retry;
+    }
     get gatewaySetting() {
         return this.options.gatewaySetting;
     }
     /** Reads with a read-only action, retrying transient failures; no retry starts after `deadline`. */
-    read(action, params = {}, deadline) {
-        return this.repeatable(action, params, deadline);
+    read(action, params = {}, deadline, endBy) {
+        return this.repeatable(action, params, deadline, endBy);
     }
     /**
      * Sends an action that may be repeated safely (a read, or a change that ends in the same state
      * however often it is sent, such as sharing), retrying transient failures.
      */
-    repeatable(action, params = {}, deadline) {
-        return retrying(() => this.sendOnce(action, params), {
+    repeatable(action, params = {}, deadline, 
+    /** Past this time no request runs on: each is cut short to end by it. */
+    endBy) {
+        return retrying(() => this.sendOnce(action, params, endBy), {
             label: action,
             policy: this.options.retry,
             clock: this.options.clock,
             signal: this.options.signal,
             random: this.options.random,
-            deadline,
+            deadline: endBy === undefined ? deadline : Math.min(deadline ?? endBy, endBy),
             decide: error => error instanceof NcloudError && error.transient
                 ? { verdict: 'again', why: 'Retrying', retryAfterMs: error.fields.retryAfterMs }
                 : { verdict: 'stop' },
@@ -2004,14 +2753,10 @@ class NcloudClient {
      * Reads every page of a list action: NCP's page size defaults to 1 once pageNo is sent, so
      * both are sent, and the pages are read until totalRows rows have come.
      */
-    async readAllPages(action, params, listKey) {
+    async readAllPages(action, params, listKey, endBy) {
         const rows = [];
         for (let pageNo = 1; pageNo <= MAX_PAGES; pageNo++) {
-            const page = await this.read(action, {
-                ...params,
-                pageNo: String(pageNo),
-                pageSize: String(PAGE_SIZE)
-            });
+            const page = await this.read(action, { ...params, pageNo: String(pageNo), pageSize: String(PAGE_SIZE) }, undefined, endBy);
             const list = page[listKey];
             if (!Array.isArray(list)) {
                 throw contentError(action, `the success answer has no ${listKey}`, this.gatewaySetting);
@@ -2024,9 +2769,13 @@ class NcloudClient {
         return rows;
     }
     /** Sends one signed request and never retries. Throws NcloudError for every failure. */
-    async sendOnce(action, params = {}) {
+    async sendOnce(action, params = {}, endBy) {
         const { origin, accessKey, secretKey, region, clock, signal, gatewaySetting } = this.options;
         signal?.throwIfAborted();
+        const timeLeft = endBy === undefined ? Infinity : endBy - clock.now();
+        if (timeLeft <= 0) {
+            throw networkError(action, new TransportError('no time was left for this request', 'ETIMEDOUT', false), gatewaySetting);
+        }
         const path = `${SERVER_API_PATH}/${action}`;
         const body = new URLSearchParams({
             regionCode: region,
@@ -2049,7 +2798,7 @@ class NcloudClient {
                 url: `${origin}${path}`,
                 headers,
                 body,
-                deadlineMs: this.options.requestTimeoutMs,
+                deadlineMs: Math.min(this.options.requestTimeoutMs, timeLeft),
                 signal
             });
         }
@@ -2087,451 +2836,6 @@ function describeParams(params) {
         .join(' ');
 }
 
-;// CONCATENATED MODULE: ./src/ncloud/servers.ts
-
-
-
-const IMAGEABLE_STATUSES = new Set(['RUN', 'NSTOP']);
-async function readServer(client, serverInstanceNo) {
-    let result;
-    try {
-        result = await client.read('getServerInstanceDetail', { serverInstanceNo });
-    }
-    catch (error) {
-        const refused = error instanceof NcloudError && error.fields.source === 'service' && error.reached === 'yes';
-        if (refused) {
-            throw new RunFailure(`Server ${serverInstanceNo} could not be read in region ${client.region}: ${error.summary}`, 'error', NEXT.checkServer);
-        }
-        throw error;
-    }
-    const list = result.serverInstanceList;
-    const raw = Array.isArray(list) ? list[0] : undefined;
-    if (!raw) {
-        throw new RunFailure(`Server ${serverInstanceNo} was not found in region ${client.region}.`, 'error', NEXT.checkServer);
-    }
-    return toServerRecord(raw, serverInstanceNo);
-}
-/**
- * The one server of this exact name in the region that is not terminated: NCP's name filter is
- * not documented as exact, and a terminated server keeps its name for a while.
- */
-async function findServerByName(client, name) {
-    const rows = await client.readAllPages('getServerInstanceList', { serverName: name }, 'serverInstanceList');
-    const servers = rows
-        .filter(row => typeof row === 'object' && row !== null)
-        .map(row => toServerRecord(row, ''));
-    const matching = servers.filter(server => server.name === name && server.status !== 'TERMT');
-    if (matching.length === 1)
-        return matching[0];
-    const listed = (list) => list.map(server => `${server.no} (${server.status})`).join(', ');
-    if (matching.length === 0) {
-        const terminated = servers.filter(server => server.name === name);
-        throw new RunFailure(`No server named "${name}" that is not terminated exists in region ${client.region}${terminated.length > 0 ? `; terminated: ${listed(terminated)}` : ''}.`, 'error', NEXT.checkServerName);
-    }
-    throw new RunFailure(`${matching.length} servers are named "${name}" in region ${client.region}: ${listed(matching)}.`, 'error', NEXT.ambiguousServerName);
-}
-function toServerRecord(raw, fallbackNo) {
-    return {
-        no: servers_text(raw.serverInstanceNo) || fallbackNo,
-        name: servers_text(raw.serverName),
-        status: codeOf(raw.serverInstanceStatus) ?? 'UNKNOWN',
-        operation: codeOf(raw.serverInstanceOperation) ?? 'NULL',
-        statusName: servers_text(raw.serverInstanceStatusName),
-        hypervisor: codeOf(raw.hypervisorType)
-    };
-}
-/** Why the server cannot be imaged now, or undefined when it is running or stopped and idle. */
-function serverProblem(server) {
-    const state = `${server.status}${server.statusName ? ` (${server.statusName})` : ''}`;
-    if (!IMAGEABLE_STATUSES.has(server.status)) {
-        return `Server ${server.no} is ${state}; an image can be made only of a server that is running (RUN) or stopped (NSTOP).`;
-    }
-    if (server.operation !== 'NULL') {
-        return `Server ${server.no} is ${state} with the operation ${server.operation} in progress.`;
-    }
-    return undefined;
-}
-function servers_text(value) {
-    return typeof value === 'string' || typeof value === 'number' ? String(value).slice(0, 300) : '';
-}
-function codeOf(value) {
-    const code = value?.code;
-    return typeof code === 'string' ? code.slice(0, 100) : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/server-power.ts
-
-
-
-
-
-
-/** How long a stop may take to reach NSTOP (Packer's NCP builder allows 5 minutes). */
-const STOP_TIMEOUT_MS = 10 * 60_000;
-/** How long the action keeps trying to start the server again, a refused start and booting included. */
-const START_BUDGET_MS = 15 * 60_000;
-/** The pause before asking again after NCP refused a start (e.g. while the image is being made). */
-const REFUSED_START_PAUSE_MS = 15_000;
-const START_POLICY = {
-    maxAttempts: 200,
-    baseDelayMs: 1_000,
-    maxDelayMs: 15_000,
-    maxRetryAfterMs: 60_000
-};
-const STOP = 'stopServerInstances';
-const START = 'startServerInstances';
-/** Stops a running server and waits until it is NSTOP. Returns the time the stop was sent. */
-async function stopServer(client, server, deps) {
-    const sentAt = deps.clock.now();
-    deps.log.info(`Stopping server ${server.no} (stop-server: true), then waiting up to ${(0,duration/* formatDuration */.a)(STOP_TIMEOUT_MS)} for it to be stopped (NSTOP).`);
-    try {
-        await client.sendOnce(STOP, { 'serverInstanceNoList.1': server.no });
-    }
-    catch (error) {
-        deps.signal?.throwIfAborted();
-        // A stop whose reply was lost may have been carried out: the server's state says.
-        const now = await readServer(client, server.no);
-        if (now.status !== 'NSTOP' && now.operation !== 'SHTDN') {
-            throw new RunFailure(`Could not stop server ${server.no}: ${describeError(error)} Nothing was created.`, 'error', NEXT.stopFailed);
-        }
-    }
-    await waitForServer(client, server.no, 'NSTOP', sentAt + STOP_TIMEOUT_MS, deps);
-    deps.log.info(`Server ${server.no} is stopped (NSTOP) after ${(0,duration/* formatDuration */.a)(deps.clock.now() - sentAt)}.`);
-    return sentAt;
-}
-/**
- * Starts the server again and waits until it is RUN. A start NCP refuses (say, while the image is
- * still being made) is asked again after a pause, within START_BUDGET_MS; transient failures are
- * retried as reads are. Returns when it is RUN, or throws why it is not.
- */
-async function startServer(client, serverInstanceNo, deps) {
-    const deadline = deps.clock.now() + START_BUDGET_MS;
-    deps.log.info(`Starting server ${serverInstanceNo} again (the action stopped it).`);
-    await retrying(() => client.sendOnce(START, { 'serverInstanceNoList.1': serverInstanceNo }), {
-        label: START,
-        policy: START_POLICY,
-        clock: deps.clock,
-        signal: deps.signal,
-        random: deps.random,
-        deadline,
-        log: deps.log.warning,
-        decide: async (error) => {
-            if (!(error instanceof NcloudError))
-                return { verdict: 'stop' };
-            if (error.transient) {
-                return { verdict: 'again', why: 'Retrying', retryAfterMs: error.fields.retryAfterMs };
-            }
-            if (error.fields.source !== 'service')
-                return { verdict: 'stop' };
-            // A lost reply, or a start already under way, leaves the server starting or running.
-            const now = await readServer(client, serverInstanceNo);
-            if (now.status === 'RUN' || now.operation === 'START') {
-                return { verdict: 'settled', value: {} };
-            }
-            return {
-                verdict: 'again',
-                why: 'NCP refused the start for now; asking again',
-                retryAfterMs: REFUSED_START_PAUSE_MS
-            };
-        }
-    });
-    await waitForServer(client, serverInstanceNo, 'RUN', deadline, deps);
-    deps.log.info(`Server ${serverInstanceNo} is running (RUN) again.`);
-}
-/**
- * After a cancel, the runner allows a few seconds: one start request, no waiting. Says whether
- * NCP accepted it.
- */
-async function startAfterCancel(client, serverInstanceNo, log) {
-    try {
-        await client.sendOnce(START, { 'serverInstanceNoList.1': serverInstanceNo });
-        log.info(`Start of server ${serverInstanceNo} sent and accepted; it boots on its own.`);
-        return { accepted: true };
-    }
-    catch (error) {
-        const why = describeError(error);
-        log.warning(`Start of server ${serverInstanceNo} was not accepted: ${why}`);
-        return { accepted: false, why };
-    }
-}
-/** Polls the server until it has the status with no operation in progress, or the deadline. */
-async function waitForServer(client, serverInstanceNo, status, deadline, deps) {
-    for (;;) {
-        const server = await readServer(client, serverInstanceNo);
-        if (server.status === status && server.operation === 'NULL')
-            return;
-        if (deps.clock.now() >= deadline) {
-            throw new RunFailure(`Server ${serverInstanceNo} did not reach ${status} in time: it is ${server.status}${server.operation !== 'NULL' ? ` with the operation ${server.operation}` : ''}.`, 'error', NEXT.checkServerState(serverInstanceNo));
-        }
-        await deps.clock.sleep(Math.min(deps.pollIntervalMs, Math.max(0, deadline - deps.clock.now())), deps.signal);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/plan.ts
-
-
-
-
-
-
-
-
-
-
-/** From the settings and the server, what to create and how; or the failure that says why not. Pure. */
-function planImage(settings, server) {
-    const problem = serverProblem(server);
-    if (problem)
-        return new RunFailure(problem, 'error', NEXT.serverBusy);
-    const selected = selectImageKind(settings.hypervisor, server.hypervisor);
-    if ('problem' in selected) {
-        return new RunFailure(`Input "hypervisor" ${selected.problem}`, 'error', NEXT.fixInputs);
-    }
-    const { kind } = selected;
-    const nameRule = kind.nameRule;
-    const name = settings.imageName ||
-        generateImageName({ ...settings.nameSeed, serverInstanceNo: server.no }).name;
-    const broken = nameProblem(name, nameRule);
-    if (broken) {
-        return new RunFailure(imageNameMessage(name, broken, nameRule), 'error', NEXT.fixInputs);
-    }
-    const provenance = settings.imageDescription === '';
-    const request = {
-        serverInstanceNo: server.no,
-        name,
-        description: provenance
-            ? provenanceDescription(server, settings.workflow)
-            : settings.imageDescription
-    };
-    return { kind, request, nameRule, provenance };
-}
-/** What the run is about to do, once the first look by name has shown whether the name is taken. Pure. */
-function planLines(plan, settings, server, first) {
-    const { kind, request } = plan;
-    const would = settings.dryRun ? 'Dry run: would' : 'Plan:';
-    const headline = first.use
-        ? `${would} use ${describeImage(first.use)}, ${first.provenance === 'resumed' ? "this workflow run's earlier attempt" : 'which already has the name (if-exists: reuse)'}; no image is created:`
-        : `${would} create a ${kind.label} with ${kind.actions.create}:`;
-    const names = {
-        given: '',
-        run: ' (generated, the same on every attempt of this workflow run; set image-name to choose one)',
-        time: ' (generated; set image-name to choose one)'
-    };
-    const lines = [
-        headline,
-        `  server:      ${describeServer(server)}`,
-        `  name:        ${request.name}${names[settings.nameSource]}`
-    ];
-    if (!first.use) {
-        lines.push(`  description: ${JSON.stringify(request.description)}${plan.provenance ? ' (provenance, since image-description is empty)' : ''}`, `  endpoint:    POST ${settings.origin}${SERVER_API_PATH}/${kind.actions.create}`, `  disks:       the server's disks as they are (no storage list is sent)`);
-    }
-    lines.push(`  region:      ${settings.region}`, `  if-exists:   ${settings.ifExists}`, `  wait:        ${settings.wait ? `up to ${(0,duration/* formatDuration */.a)(settings.waitTimeoutMs)}` : 'no'}`);
-    if (settings.stopServer && !first.use) {
-        lines.push(server.status === 'RUN'
-            ? `  stop-server: stop the server first (waiting up to ${(0,duration/* formatDuration */.a)(STOP_TIMEOUT_MS)} for NSTOP), start it again once the image is made; it is down the whole time`
-            : `  stop-server: the server is already ${server.status}: imaged as it is, left stopped`);
-    }
-    return lines;
-}
-/** What a run that resumes an image by number is about to do. Pure. */
-function resumeLines(settings, kind, image) {
-    const would = settings.dryRun ? 'Dry run: would wait for' : 'Plan: wait for';
-    return [
-        `${would} ${describeImage(image)} (image-instance-no), a ${kind.label}; no image is created:`,
-        `  region:      ${settings.region}`,
-        `  wait:        ${settings.wait ? `up to ${(0,duration/* formatDuration */.a)(settings.waitTimeoutMs)}` : 'no'}`
-    ];
-}
-function describeServer(server) {
-    return `${server.no} (${server.name || 'no name'}), ${server.status}, hypervisor ${server.hypervisor ?? 'not reported'}`;
-}
-function describeImage(image) {
-    return `image ${image.no} ("${image.name}", ${image.status || 'no status'})`;
-}
-
-;// CONCATENATED MODULE: ./src/prune.ts
-
-
-
-function matchesPattern(name, pattern) {
-    const regex = pattern
-        .split('*')
-        .map(part => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*');
-    return new RegExp(`^${regex}$`).test(name);
-}
-/**
- * Which images of this server whose name matches to keep, delete and leave. Pure.
- * - this run's image is always kept, and counts (when it will exist, `current` may be undefined:
- *   a dry run before the create counts the image it would make);
- * - the newest created ones are kept by createDate, the rest deleted; failed ones are deleted and
- *   do not count;
- * - never deleted: images of another server, images whose source cannot be verified, images still
- *   being created, and images shared with accounts this step does not share with.
- */
-function planPrune(kind, images, current, rule) {
-    const plan = { keep: current ? [current] : [], remove: [], leave: [] };
-    const created = [];
-    for (const image of images) {
-        if (image.no === current?.no || !matchesPattern(image.name, rule.pattern))
-            continue;
-        const source = madeFrom(image, { serverInstanceNo: rule.serverInstanceNo });
-        if (source === 'no')
-            continue;
-        const state = imageState(kind, image.status);
-        const others = image.sharedWith.filter(id => !rule.shareWith.includes(id));
-        if (source === 'unknown')
-            plan.leave.push({ image, why: 'its source server cannot be verified' });
-        else if (others.length > 0) {
-            plan.leave.push({ image, why: `it is shared with ${others.join(', ')}` });
-        }
-        else if (state === 'failed')
-            plan.remove.push(image);
-        else if (state === 'created')
-            created.push(image);
-        else
-            plan.leave.push({ image, why: `its status is ${image.status || 'not reported'}` });
-    }
-    created.sort(newestFirst);
-    const room = Math.max(0, rule.keepLast - 1);
-    plan.keep.push(...created.slice(0, room));
-    plan.remove.push(...created.slice(room));
-    return plan;
-}
-function newestFirst(a, b) {
-    return (b.createdAt ?? 0) - (a.createdAt ?? 0) || Number(b.no) - Number(a.no);
-}
-/** Deletes what the plan removes, one image at a time; a delete that fails is a warning. */
-async function prune(api, plan, log) {
-    const result = { ...plan, deleted: [], failed: [] };
-    for (const image of plan.remove) {
-        try {
-            await api.delete(image.no);
-            result.deleted.push(image);
-            log.info(`Deleted image ${image.no} ("${image.name}", ${image.status}).`);
-        }
-        catch (error) {
-            const why = describeError(error);
-            result.failed.push({ image, why });
-            log.warning(`Could not delete image ${image.no} ("${image.name}"): ${why} It is left as it is.`);
-        }
-    }
-    return result;
-}
-/** The plan in words, for the log. */
-function describePrune(plan, dryRun, imageToCome) {
-    const list = (images) => images.map(image => `${image.no} ("${image.name}")`).join(', ');
-    const keep = [imageToCome ? 'the image this run would create' : '', list(plan.keep)]
-        .filter(Boolean)
-        .join(', and ');
-    const lines = [
-        `${dryRun ? 'Dry run: would keep' : 'Keeping'} ${keep || 'none'}.`,
-        `${dryRun ? 'Dry run: would delete' : 'Deleting'} ${list(plan.remove) || 'none'}.`
-    ];
-    for (const { image, why } of plan.leave) {
-        lines.push(`Leaving image ${image.no} ("${image.name}"): ${why}.`);
-    }
-    return lines.join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/share.ts
-
-
-
-/**
- * Shares a created image with other NCP accounts and returns the record as NCP reports it
- * afterwards. A failure keeps the image: the step fails with a next step that shares only.
- */
-async function shareImage(api, image, loginIds, log) {
-    const label = `image ${image.no} ("${image.name}")`;
-    try {
-        await api.share(image.no, loginIds);
-        const after = await api.get(image.no);
-        const missing = loginIds.filter(id => !after.sharedWith.includes(id));
-        if (missing.length > 0) {
-            log.warning(`NCP accepted sharing ${label} with ${missing.join(', ')}, but does not list ${missing.length === 1 ? 'it' : 'them'} among the accounts it is shared with yet.`);
-        }
-        log.info(`Shared ${label} with ${loginIds.join(', ')}; NCP lists: ${after.sharedWith.join(', ') || 'none'}.`);
-        return after;
-    }
-    catch (error) {
-        throw new RunFailure(`Image ${image.no} ("${image.name}") is created, but sharing it with ${loginIds.join(', ')} failed: ${describeError(error)}`, 'share-failed', NEXT.shareAgain(image, loginIds), image);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/wait.ts
-
-/** A doubtful answer (a 200 that is not NCP's JSON, or that lacks the image) ends the wait on this repeat. */
-const DOUBTFUL_REPEATS = 3;
-/**
- * Polls `read` every interval, on a fixed schedule from the start, until the image is created or
- * failed, or the timeout passes. Each read gets the wait's deadline, so its retries end with it.
- * Knows nothing of HTTP: the reader and the clock are given.
- */
-async function waitForImage(read, initial, options) {
-    const { clock, signal, intervalMs, timeoutMs, log } = options;
-    const heartbeatMs = options.heartbeatMs ?? 60_000;
-    const start = clock.now();
-    const deadline = start + timeoutMs;
-    let image = initial;
-    let lastReadAt = start;
-    let lastError;
-    let doubtful = 0;
-    let lastStatus;
-    let lastLine = -Infinity;
-    const report = (force) => {
-        const now = clock.now();
-        if (!force && now - lastLine < heartbeatMs)
-            return;
-        lastLine = now;
-        log.info(`Image ${image.no} (${image.name}): ${describeStatus(image, options.stateOf(image))}, ${(0,duration/* formatDuration */.a)(now - start)} elapsed, ${(0,duration/* formatDuration */.a)(deadline - now)} left.`);
-    };
-    for (;;) {
-        const state = options.stateOf(image);
-        if (image.status !== lastStatus && state === 'unknown') {
-            log.warning(`Image ${image.no} reports ${describeStatus(image, state)}; the action goes on waiting for CREAT or CREFL.`);
-        }
-        report(image.status !== lastStatus);
-        lastStatus = image.status;
-        if (state === 'created' || state === 'failed')
-            return { state, image };
-        const now = clock.now();
-        if (now >= deadline)
-            return { state: 'timed-out', image, lastReadAt, lastError };
-        const nextSlot = start + (Math.floor((now - start) / intervalMs) + 1) * intervalMs;
-        const pollAt = Math.min(nextSlot, deadline);
-        // Long poll intervals still get a line at least every heartbeat.
-        while (clock.now() < pollAt) {
-            await clock.sleep(Math.min(pollAt, lastLine + heartbeatMs) - clock.now(), signal);
-            if (clock.now() < pollAt)
-                report(false);
-        }
-        try {
-            image = await read(deadline);
-            lastReadAt = clock.now();
-            lastError = undefined;
-            doubtful = 0;
-        }
-        catch (error) {
-            signal?.throwIfAborted();
-            const kind = options.classify(error);
-            if (kind === 'fatal')
-                throw error;
-            if (kind === 'doubtful' && ++doubtful >= DOUBTFUL_REPEATS)
-                throw error;
-            lastError = error;
-            const repeat = kind === 'doubtful' ? ` (${doubtful} of ${DOUBTFUL_REPEATS} such answers)` : '';
-            log.warning(`Could not read image ${image.no} this time${repeat}: ${error instanceof Error ? error.message : String(error)} Still waiting.`);
-        }
-    }
-}
-/** `INIT (creating)`, or a code the action does not know, named as such. */
-function describeStatus(image, state) {
-    const code = image.status || 'no status code';
-    const shown = image.statusName ? `${code} (${image.statusName})` : code;
-    return state === 'unknown' ? `status ${shown}, which this action does not know` : shown;
-}
-
 ;// CONCATENATED MODULE: ./src/run.ts
 
 
@@ -2546,14 +2850,7 @@ function describeStatus(image, state) {
 
 
 
-
 const USER_AGENT = 'ncloud-server-image-action/1';
-const OUTCOME_OF = {
-    created: 'created',
-    adopted: 'created',
-    reused: 'reused',
-    resumed: 'resumed'
-};
 /** One run's steps: read the server, plan, create or find the image, wait, sweep. */
 async function runImage(settings, deps) {
     const started = deps.clock.now();
@@ -2579,7 +2876,7 @@ async function runImage(settings, deps) {
         return { ...base(), ...ending, failed: false };
     }
     catch (error) {
-        const failure = asRunFailure(error);
+        const failure = asRunFailure(error, known);
         if (failure.image)
             known.image = failure.image;
         return {
@@ -2599,8 +2896,11 @@ async function steps(settings, client, deps, known) {
     log.info(`NCP API ${settings.origin} (from ${settings.originSource}), region ${settings.region}.`);
     for (const warning of settings.warnings)
         log.warning(warning);
-    if (settings.imageInstanceNo)
-        return resumeByNumber(settings, client, deps, known);
+    if (settings.imageInstanceNo) {
+        const named = settings.serverInstanceNo || settings.serverName;
+        const server = named ? await readKnownServer(client, settings, log, known) : undefined;
+        return resumeByNumber(settings, client, deps, known, server);
+    }
     const server = await readKnownServer(client, settings, log, known);
     const plan = planImage(settings, server);
     if (plan instanceof RunFailure)
@@ -2615,22 +2915,23 @@ async function steps(settings, client, deps, known) {
         attemptsOf: settings.nameChanges && plan.provenance ? settings.workflow : undefined
     };
     known.imageName = plan.request.name;
+    known.advice = adviceFor(settings, plan.provenance);
     const first = await lookFirst(api, plan.request, judge);
     log.info(planLines(plan, settings, server, first).join('\n'));
     if (settings.dryRun)
         return dryRun(api, first, settings, log, known);
-    if (settings.stopServer && !first.use) {
-        if (server.status === 'RUN')
-            known.power = { stoppedAt: deps.clock.now() };
-        else {
-            log.info(`Server ${server.no} is already stopped (${server.status}): it is imaged as it is and left stopped.`);
-        }
+    const stopFirst = settings.stopServer && !first.use && server.status === 'RUN';
+    if (settings.stopServer && !first.use && !stopFirst) {
+        log.info(`Server ${server.no} is already stopped (${server.status}): it is imaged as it is and left stopped.`);
     }
     let ending;
     let failure;
     try {
-        if (known.power)
-            await stopServer(client, server, powerDeps(settings, deps));
+        if (stopFirst) {
+            await stopServer(client, server, powerDeps(settings, deps), () => {
+                known.power = { stoppedAt: deps.clock.now() };
+            });
+        }
         ending = await createAndWait(api, plan, first, settings, client, deps, known, judge);
     }
     catch (error) {
@@ -2644,27 +2945,31 @@ async function steps(settings, client, deps, known) {
 }
 async function createAndWait(api, plan, first, settings, client, deps, known, judge) {
     const { log } = deps;
-    const obtained = await obtainImage(api, plan.request, first, {
+    return createImage(api, plan.request, first, {
         ...deps,
         ...judge,
+        advice: known.advice ?? settings.nameSource,
         policy: deps.retry,
-        afterCancel: () => new ImageApi(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), plan.kind)
-    });
-    known.provenance = obtained.provenance;
-    if (obtained.provenance === 'created' && settings.wait) {
-        log.info(`Image ${obtained.image.no} ("${obtained.image.name}") is being created (${obtained.image.status}).`);
-    }
-    try {
-        return await finish(api, obtained, settings, deps);
-    }
-    finally {
-        if (obtained.provenance === 'created' || obtained.provenance === 'adopted') {
-            const sweeper = deps.signal.aborted
-                ? new ImageApi(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), plan.kind)
-                : api;
-            known.duplicates = await sweepForDuplicates(sweeper, known.image ?? obtained.image, log);
+        afterCancel: () => new ImageApi(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), plan.kind),
+        // Once the wait has ended, the sweep may take one request deadline, no more.
+        sweepEndBy: () => (known.waitEndsAt ?? deps.clock.now()) + settings.requestTimeoutMs,
+        onDuplicates: images => (known.duplicates = images)
+    }, obtained => {
+        known.provenance = obtained.provenance;
+        if (obtained.provenance === 'created' && settings.wait) {
+            log.info(`Image ${obtained.image.no} ("${obtained.image.name}") is being created (${obtained.image.status}).`);
         }
-    }
+        return finish(api, obtained, settings, deps, known);
+    });
+}
+/**
+ * What finds this run's image again: a run-stable generated name, or a changing name ({date},
+ * {time}) whose image the provenance description ties to this step of this run, count as 'run'.
+ */
+function adviceFor(settings, provenance) {
+    if (!settings.nameChanges)
+        return settings.nameSource;
+    return provenance && settings.workflow.runId ? 'run' : 'time';
 }
 function powerDeps(settings, deps) {
     return {
@@ -2684,28 +2989,26 @@ async function startAgain(client, server, settings, deps, known, failure) {
     const label = `Server ${server.no} (${server.name || 'no name'})`;
     const before = failure === undefined ? '' : ` Before that: ${asRunFailure(failure).message}`;
     if (deps.signal.aborted) {
-        const start = await startAfterCancel(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), server.no, deps.log);
+        // One start request if none was accepted yet; a second would be refused while it boots.
+        const start = power.startAccepted
+            ? { accepted: true }
+            : await startAfterCancel(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), server.no, deps.log);
         power.startAccepted = start.accepted;
-        const cancelled = asRunFailure(failure ?? deps.signal.reason);
-        throw new RunFailure(`${cancelled.message} ${label} had been stopped by the action; ${start.accepted ? 'the start request was sent and accepted, and it boots on its own' : `the start request was not accepted (${start.why}): it is still stopped`}.`, cancelled.outcome, start.accepted ? cancelled.nextStep : `${NEXT.startServer(server.no)} ${cancelled.nextStep}`, cancelled.image ?? known.image);
+        const cancelled = asRunFailure(failure ?? deps.signal.reason, known);
+        throw new RunFailure(`${cancelled.message} ${label} had been stopped by the action; ${start.accepted ? 'the start request was sent and accepted, and it boots on its own' : `the start request was not accepted (${start.why ?? 'no answer'}): it is still stopped`}.`, cancelled.outcome, start.accepted ? cancelled.nextStep : `${NEXT.startServer(server.no)} ${cancelled.nextStep}`, cancelled.image ?? known.image);
     }
     try {
-        await startServer(client, server.no, powerDeps(settings, deps));
+        await startServer(client, server.no, powerDeps(settings, deps), () => {
+            power.startAccepted = true;
+        });
         power.runningAt = deps.clock.now();
-        deps.log.info(`${label} was down for ${(0,duration/* formatDuration */.a)(power.runningAt - power.stoppedAt)}.`);
+        deps.log.info(`${label} was down for ${formatDuration(power.runningAt - power.stoppedAt)}.`);
     }
     catch (error) {
         if (deps.signal.aborted)
             return startAgain(client, server, settings, deps, known, error);
         throw new RunFailure(`${label} is stopped: the action stopped it for the image and could not start it again: ${describeError(error)}${before}`, 'server-stopped', NEXT.startServer(server.no), known.image);
     }
-}
-/** Once the image is CREAT: share it, then prune the old ones. */
-async function afterReady(api, ending, settings, deps, known) {
-    if (!['created', 'reused', 'resumed'].includes(ending.outcome) || !known.image)
-        return ending;
-    await afterCreated(api, known.image, settings, deps, known);
-    return ending;
 }
 /** The server named by number or by name, read and logged. */
 async function readKnownServer(client, settings, log, known) {
@@ -2732,191 +3035,6 @@ async function dryRun(api, first, settings, log, known) {
         nextStep: first.use ? NEXT.dryRunUse(first.use) : NEXT.dryRunDone
     };
 }
-/** What a dry run would do once the image is created: share it, prune the old ones. */
-async function dryRunAfterCreation(api, image, settings, log, known) {
-    if (settings.shareWith.length > 0) {
-        log.info(`Dry run: would share the image with ${settings.shareWith.join(', ')} once it is created.`);
-    }
-    if (settings.keepLast !== undefined) {
-        const current = image && imageState(api.kind, image.status) === 'created' ? image : undefined;
-        known.pruning = await planPruning(api, current, settings, log, known);
-    }
-}
-/** image-instance-no: no create; find the image, check it against the server if one is named, wait. */
-async function resumeByNumber(settings, client, deps, known) {
-    const no = settings.imageInstanceNo;
-    let kinds = IMAGE_KINDS;
-    let server;
-    if (settings.serverInstanceNo || settings.serverName) {
-        server = await readKnownServer(client, settings, deps.log, known);
-        const selected = selectImageKind(settings.hypervisor, server.hypervisor);
-        if ('problem' in selected) {
-            throw new RunFailure(`Input "hypervisor" ${selected.problem}`, 'error', NEXT.fixInputs);
-        }
-        kinds = [selected.kind];
-    }
-    else if (settings.hypervisor !== 'auto') {
-        kinds = [settings.hypervisor === 'kvm' ? SERVER_IMAGE : MEMBER_IMAGE];
-    }
-    let found;
-    for (const kind of kinds) {
-        const api = new ImageApi(client, kind);
-        const image = await findByNumber(api, no);
-        if (image) {
-            found = { api, image };
-            break;
-        }
-    }
-    if (!found) {
-        throw new RunFailure(`Image ${no} is not known in region ${settings.region}: ${kinds.map(kind => kind.actions.detail).join(' and ')} found no image of that number.`, 'error', NEXT.checkImage);
-    }
-    const { api, image } = found;
-    known.kind = api.kind;
-    deps.onImage(image);
-    if (server) {
-        const source = madeFrom(image, { serverInstanceNo: server.no });
-        if (source === 'no') {
-            throw new RunFailure(`Image ${no} ("${image.name}") was made from server ${sourceServerOf(image)}, not from server ${server.no} (server-instance-no).`, 'error', 'Give the image of this server, or leave server-instance-no empty to wait for this image as it is.', image);
-        }
-        if (source === 'unknown') {
-            deps.log.warning(`Image ${no} ("${image.name}") is waited for although its source server cannot be verified: NCP's record does not name one, and its description is not this action's provenance.`);
-        }
-    }
-    deps.log.info(resumeLines(settings, api.kind, image).join('\n'));
-    if (settings.dryRun) {
-        deps.log.info(`Dry run: credentials${server ? ', server' : ''} and image checked. Nothing was changed.`);
-        return { outcome: 'dry-run', nextStep: NEXT.dryRunResume(image) };
-    }
-    known.provenance = 'resumed';
-    const ending = await finish(api, { image, provenance: 'resumed' }, settings, deps);
-    return afterReady(api, ending, settings, deps, known);
-}
-/** The image of this number, or undefined when this image API does not know it. */
-async function findByNumber(api, no) {
-    try {
-        return await api.get(no);
-    }
-    catch (error) {
-        if (error instanceof ImageNotFoundError)
-            return undefined;
-        // NCP answers an unknown number with its own error, from the service itself.
-        if (error instanceof NcloudError &&
-            error.fields.source === 'service' &&
-            error.reached === 'yes') {
-            return undefined;
-        }
-        throw error;
-    }
-}
-/** Waits when asked to, and turns the image's last status into how the run ends. */
-async function finish(api, { image: first, provenance }, settings, deps) {
-    let image = first;
-    const state = imageState(api.kind, image.status);
-    if (settings.wait && state !== 'created' && state !== 'failed') {
-        image = await waitFor(api, image, settings, deps);
-    }
-    const label = `image ${image.no} ("${image.name}")`;
-    const finalState = imageState(api.kind, image.status);
-    if (finalState === 'created') {
-        deps.log.info(`Image ${image.no} ("${image.name}") is created.`);
-        return { outcome: OUTCOME_OF[provenance], nextStep: NEXT.useOutput };
-    }
-    if (finalState === 'failed') {
-        throw new RunFailure(`NCP could not create ${label}: status CREFL${image.statusName ? ` (${image.statusName})` : ''}.`, 'failed', NEXT.deleteFailed, image);
-    }
-    deps.log.info(`Image ${image.no} ("${image.name}") is ${describeStatus(image, finalState)}; wait is false, so the step ends here.`);
-    return { outcome: 'creating', nextStep: NEXT.notUsableYet(image) };
-}
-/** Once the image is CREAT: share it, then prune the old ones. */
-async function afterCreated(api, image, settings, deps, known) {
-    let current = image;
-    if (settings.shareWith.length > 0) {
-        current = await shareImage(api, image, settings.shareWith, deps.log);
-        deps.onImage(current);
-    }
-    if (settings.keepLast !== undefined && settings.pruneMatch !== undefined) {
-        const plan = await planPruning(api, current, settings, deps.log, known);
-        if (plan)
-            known.pruning = await prune(api, plan, deps.log);
-    }
-}
-/** What keep-last would keep and delete, logged; undefined when it cannot be worked out. */
-async function planPruning(api, current, settings, log, known) {
-    const pattern = settings.pruneMatch;
-    const serverInstanceNo = known.server?.no ?? (current && sourceServerOf(current));
-    if (!serverInstanceNo) {
-        log.warning('keep-last: nothing is pruned, since the source server of the image is not known; give server-instance-no.');
-        return undefined;
-    }
-    if (current && !matchesPattern(current.name, pattern)) {
-        log.warning(`keep-last: this run's image "${current.name}" does not match prune-match "${pattern}", so it is not counted among the ${settings.keepLast} kept.`);
-    }
-    let images;
-    try {
-        images = await api.listAll();
-    }
-    catch (error) {
-        log.warning(`keep-last: nothing is pruned, since the images could not be listed: ${describeError(error)}`);
-        return undefined;
-    }
-    const plan = planPrune(api.kind, images, current, {
-        keepLast: settings.keepLast,
-        pattern,
-        serverInstanceNo,
-        shareWith: settings.shareWith
-    });
-    log.info(describePrune(plan, settings.dryRun, current === undefined));
-    return plan;
-}
-async function waitFor(api, image, settings, deps) {
-    const { log, clock } = deps;
-    const label = `image ${image.no} ("${image.name}")`;
-    log.info(`Waiting up to ${(0,duration/* formatDuration */.a)(settings.waitTimeoutMs)} for ${label}, checking every ${(0,duration/* formatDuration */.a)(settings.pollIntervalMs)}.`);
-    const started = clock.now();
-    let result;
-    try {
-        result = await waitForImage(deadline => api.get(image.no, deadline), image, {
-            timeoutMs: settings.waitTimeoutMs,
-            intervalMs: settings.pollIntervalMs,
-            clock,
-            signal: deps.signal,
-            log,
-            stateOf: polled => imageState(api.kind, polled.status),
-            classify: pollFailure
-        });
-    }
-    catch (error) {
-        if (error instanceof cancel/* CancelledError */.c) {
-            throw new RunFailure(`${error.message} Stopped waiting for ${label}, which NCP is still creating.`, 'cancelled', NEXT.resume(image, settings.nameSource), image);
-        }
-        throw new RunFailure(`Stopped waiting for ${label}: ${describeError(error)}`, 'wait-failed', `${error instanceof NcloudError ? `${error.hint} ` : ''}${NEXT.lookInConsole(image, settings.nameSource)}`, image);
-    }
-    deps.onImage(result.image);
-    if (result.state !== 'timed-out')
-        return result.image;
-    const waited = (0,duration/* formatDuration */.a)(clock.now() - started);
-    const last = result.image;
-    const lastState = imageState(api.kind, last.status);
-    const status = lastState === 'pending'
-        ? `still being created (status ${last.status})`
-        : `in ${describeStatus(last, lastState)}`;
-    const sinceRead = clock.now() - result.lastReadAt;
-    const stale = result.lastError !== undefined && sinceRead >= settings.pollIntervalMs;
-    const what = stale
-        ? `was ${status} when last read, ${(0,duration/* formatDuration */.a)(sinceRead)} before the wait ended${result.lastReadAt === started ? ' (by the answer that found or created it)' : ''}; no poll since could read it (last: ${describeError(result.lastError)}). The action stopped waiting after ${waited}`
-        : `is ${status} after waiting ${waited}`;
-    throw new RunFailure(`Image ${last.no} ("${last.name}") ${what}; NCP goes on creating it.`, 'timed-out', NEXT.raiseTimeout(last, settings.waitTimeoutMs, settings.nameSource), last);
-}
-/** A poll that failed: worth another poll, worth one unless it repeats, or the end of the wait. */
-function pollFailure(error) {
-    if (error instanceof NcloudError) {
-        if (error.transient)
-            return 'transient';
-        const unreadable = error.fields.source === 'response' || error.fields.code === 'ERESPONSETOOLARGE';
-        return unreadable ? 'doubtful' : 'fatal';
-    }
-    return error instanceof ImageNotFoundError ? 'doubtful' : 'fatal';
-}
 function makeClient(settings, deps) {
     return new NcloudClient({
         origin: settings.origin,
@@ -2935,70 +3053,11 @@ function makeClient(settings, deps) {
     });
 }
 
-// EXTERNAL MODULE: ./src/summary.ts
-var summary = __nccwpck_require__(855);
-;// CONCATENATED MODULE: ./src/main.ts
+// EXTERNAL MODULE: ./src/markdown.ts
+var markdown = __nccwpck_require__(758);
+;// CONCATENATED MODULE: ./src/summary.ts
 
 
-
-
-
-
-
-
-/** settings → run → outputs + summary; the one place that ends the step as failed. */
-async function run(options) {
-    const { port, signal } = options;
-    const clock = options.clock ?? systemClock;
-    const started = clock.now();
-    let result;
-    try {
-        const settings = readSettings({
-            getInput: port.getInput,
-            env: port.env,
-            mask: port.mask,
-            now: new Date(clock.now())
-        });
-        result = await runImage(settings, {
-            log: port,
-            clock,
-            signal,
-            random: options.random,
-            retry: options.retry ?? DEFAULT_RETRY,
-            confirmDelaysMs: options.confirmDelaysMs ?? CONFIRM_DELAYS_MS,
-            onImage: image => writeImageOutputs(port, image)
-        });
-    }
-    catch (error) {
-        const failure = asRunFailure(error);
-        result = {
-            outcome: failure.outcome,
-            failed: true,
-            problem: failure.message,
-            nextStep: failure.nextStep,
-            duplicates: [],
-            dryRun: false,
-            elapsedMs: clock.now() - started
-        };
-    }
-    writeOutputs(port, result);
-    await port.writeSummary((0,summary/* renderSummary */.B)(result));
-    if (result.failed)
-        port.fail([result.problem, result.nextStep].filter(Boolean).join(' '));
-    return result;
-}
-
-
-/***/ }),
-
-/***/ 855:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B: () => (/* binding */ renderSummary),
-/* harmony export */   t: () => (/* binding */ inert)
-/* harmony export */ });
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(607);
 
 const HEADINGS = {
     created: '✅ Server image created',
@@ -3045,7 +3104,7 @@ function renderSummary(result) {
             server &&
                 `${server.hypervisor ?? 'not reported'}${result.kind ? ` (${result.kind.actions.create})` : ''}`
         ],
-        ['Time taken', (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(result.elapsedMs)]
+        ['Time taken', formatDuration(result.elapsedMs)]
     ];
     const heading = result.dryRun && result.failed
         ? `🧪 Dry run failed: ${HEADINGS[result.outcome].replace(/^\S+ /, '')}`
@@ -3057,12 +3116,12 @@ function renderSummary(result) {
         '|---|---|',
         ...rows
             .filter(([, value]) => value)
-            .map(([label, value]) => `| ${label} | ${inert(value)} |`)
+            .map(([label, value]) => `| ${label} | ${(0,markdown/* inert */.t)(value)} |`)
     ];
     if (result.problem)
-        lines.push('', `**What happened:** ${inert(result.problem)}`);
+        lines.push('', `**What happened:** ${(0,markdown/* inert */.t)(result.problem)}`);
     if (result.nextStep)
-        lines.push('', `**Next:** ${inert(result.nextStep)}`);
+        lines.push('', `**Next:** ${(0,markdown/* inert */.t)(result.nextStep)}`);
     return `${lines.join('\n')}\n`;
 }
 function downtime(result) {
@@ -3074,7 +3133,7 @@ function downtime(result) {
         : power.startAccepted
             ? 'stopped by this step; the start was accepted after the cancel'
             : 'stopped by this step and still stopped';
-    return `${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(power.downMs)} (${state})`;
+    return `${formatDuration(power.downMs)} (${state})`;
 }
 function pruneRows(result) {
     const pruning = result.pruning;
@@ -3094,17 +3153,81 @@ function pruneRows(result) {
         rows.push(['Left', left.join('; ')]);
     return rows;
 }
+
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+/** settings → run → outputs + summary; the one place that ends the step as failed. */
+async function run(options) {
+    const { port, signal } = options;
+    const clock = options.clock ?? systemClock;
+    const started = clock.now();
+    let result;
+    try {
+        const settings = readSettings({
+            getInput: port.getInput,
+            env: port.env,
+            mask: port.mask,
+            now: new Date(clock.now())
+        });
+        result = await runImage(settings, {
+            log: port,
+            clock,
+            signal,
+            random: options.random,
+            retry: options.retry ?? DEFAULT_RETRY,
+            confirmDelaysMs: options.confirmDelaysMs ?? CONFIRM_DELAYS_MS,
+            onImage: image => writeImageOutputs(port, image)
+        });
+    }
+    catch (error) {
+        const failure = asRunFailure(error);
+        result = {
+            outcome: failure.outcome,
+            failed: true,
+            problem: failure.message,
+            nextStep: failure.nextStep,
+            duplicates: [],
+            dryRun: false,
+            elapsedMs: clock.now() - started
+        };
+    }
+    writeOutputs(port, result);
+    await port.writeSummary(renderSummary(result));
+    if (result.failed)
+        port.fail([result.problem, result.nextStep].filter(Boolean).join(' '));
+    return result;
+}
+
+
+/***/ }),
+
+/***/ 758:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   t: () => (/* binding */ inert)
+/* harmony export */ });
 /**
  * Text that GitHub renders as itself: no HTML, no Markdown (links, images, emphasis, code), no
  * table breaks. Server messages end up here, so none of them may become markup.
  */
 function inert(text) {
-    return text
+    return (text
         .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
         .replace(/>/g, '&gt;')
         .replace(/([\\`*_[\]|~])/g, '\\$1')
-        .replace(/\r\n|\r|\n/g, '<br>');
+        // A word joiner keeps GitHub from turning a bare URL into a link.
+        .replace(/:\/\//g, ':/\u2060/')
+        .replace(/\bwww\./gi, match => `${match.slice(0, 3)}\u2060.`)
+        .replace(/\r\n|\r|\n/g, '<br>'));
 }
 
 
@@ -5270,10 +5393,12 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./src/summary.ts
-var src_summary = __nccwpck_require__(855);
+// EXTERNAL MODULE: ./src/markdown.ts
+var markdown = __nccwpck_require__(758);
 ;// CONCATENATED MODULE: ./src/port.ts
 
+/** The runner trims a line with .NET's TrimStart, whose white space also takes in U+0085 (NEL). */
+const COMMAND_START = /^[\s\u0085]*::/;
 /**
  * Makes text safe to print: no line of it can start a workflow command (`::name …::`, or the old
  * `##[name …]` form), because the runner reads commands from any line of the step's output. A
@@ -5282,7 +5407,7 @@ var src_summary = __nccwpck_require__(855);
 function neutralise(text) {
     return text
         .split(/\r\n|\r|\n/)
-        .map(line => (/^\s*::/.test(line) ? `> ${line}` : line).replace(/##\[/g, '#\u200b#['))
+        .map(line => (COMMAND_START.test(line) ? `> ${line}` : line).replace(/##\[/g, '#\u200b#['))
         .join('\n');
 }
 /**
@@ -5302,7 +5427,7 @@ function guardedPort(sink) {
         mask: secret => {
             // The summary holds text already made inert, so a secret is looked for in that form too.
             if (secret)
-                secrets.push((0,src_summary/* inert */.t)(secret), secret);
+                secrets.push((0,markdown/* inert */.t)(secret), secret);
             sink.mask(secret);
         },
         setOutput: (name, value) => sink.setOutput(name, value),

@@ -37,7 +37,10 @@ export const CANCEL_LOOKUP_TIMEOUT_MS = 3_000
 
 export interface CreateOptions {
   ifExists: IfExists
+  /** Where the name came from: with 'run', an image of it from this server is an earlier attempt. */
   nameSource: NameSource
+  /** What finds the image again, for the next steps: see NEXT.resume. */
+  advice: NameSource
   region: string
   policy: RetryPolicy
   confirmDelaysMs: readonly number[]
@@ -82,11 +85,12 @@ export async function lookFirst(
     )
     return { use: image, provenance: 'resumed' }
   }
+  const failed = imageState(api.kind, image.status) === 'failed'
   if (options.ifExists === 'fail') {
     throw new RunFailure(
       `${where} With if-exists: fail nothing was created.`,
       'error',
-      NEXT.nameTaken(image, source !== 'no')
+      failed ? NEXT.failedExisting : NEXT.nameTaken(image, source !== 'no')
     )
   }
   if (source === 'no') {
@@ -96,7 +100,7 @@ export async function lookFirst(
       NEXT.otherServersImage
     )
   }
-  if (imageState(api.kind, image.status) === 'failed') {
+  if (failed) {
     throw new RunFailure(
       `${where} Its creation failed, so it cannot be reused.`,
       'error',
@@ -206,9 +210,43 @@ export async function obtainImage(
       `${describeError(error)} A ${create} of this run may have made an image named "${request.name}" ` +
         `although none shows in region ${options.region} yet.`,
       'uncertain',
-      NEXT.findUncertain(request.name, options.region, options.nameSource)
+      NEXT.findUncertain(request.name, options.region, options.advice)
     )
   }
+}
+
+/**
+ * The whole life of a create after the first look: obtain the one image (see obtainImage), let
+ * the caller wait for it, and then, whatever the wait did, sweep for other images of the name.
+ * What the sweep finds goes to `onDuplicates` before any failure of the wait is passed on.
+ */
+export async function createImage<T>(
+  api: ImageApi,
+  request: CreateRequest,
+  first: FirstLook,
+  options: CreateOptions & {
+    /** The sweep's last moment: it runs no request past it. */
+    sweepEndBy(): number
+    onDuplicates(images: ImageRecord[]): void
+  },
+  whileItExists: (obtained: Obtained) => Promise<T>
+): Promise<T> {
+  const obtained = await obtainImage(api, request, first, options)
+  let value: T | undefined
+  let failure: unknown
+  try {
+    value = await whileItExists(obtained)
+  } catch (error) {
+    failure = error
+  }
+  if (obtained.provenance === 'created' || obtained.provenance === 'adopted') {
+    const sweeper = options.signal?.aborted ? options.afterCancel() : api
+    options.onDuplicates(
+      await sweepForDuplicates(sweeper, obtained.image, options.log, options.sweepEndBy())
+    )
+  }
+  if (failure !== undefined) throw failure
+  return value as T
 }
 
 /**
@@ -218,11 +256,12 @@ export async function obtainImage(
 export async function sweepForDuplicates(
   api: ImageApi,
   used: ImageRecord,
-  log: Log
+  log: Log,
+  endBy?: number
 ): Promise<ImageRecord[]> {
   let images
   try {
-    images = await api.findAllByName(used.name)
+    images = await api.findAllByName(used.name, endBy)
   } catch (error) {
     log.warning(
       `Could not check for other images named "${used.name}" (${describeError(error)}); a create whose reply was lost may have made one.`
@@ -282,7 +321,7 @@ async function lookAgain(
       throw new RunFailure(
         `${api.kind.actions.create} may have created an image (${describeError(cause)}), and looking it up failed (${describeError(error)}).`,
         'uncertain',
-        NEXT.findUncertain(request.name, options.region, options.nameSource)
+        NEXT.findUncertain(request.name, options.region, options.advice)
       )
     }
     const ours = found.filter(image => madeFrom(image, request) !== 'no')
@@ -298,7 +337,7 @@ async function lookAfterCancel(
   cancel: CancelledError
 ): Promise<RunFailure> {
   const where = `in region ${options.region}`
-  const unsettled = NEXT.findUncertain(request.name, options.region, options.nameSource)
+  const unsettled = NEXT.findUncertain(request.name, options.region, options.advice)
   try {
     const images = await options.afterCancel().findAllByName(request.name)
     const image = images.find(found => madeFrom(found, request) !== 'no')
@@ -307,7 +346,7 @@ async function lookAfterCancel(
       return new RunFailure(
         `${cancel.message} The create had been sent: image ${image.no} named "${image.name}" exists (${image.status}).`,
         'cancelled',
-        NEXT.resume(image, options.nameSource),
+        NEXT.resume(image, options.advice),
         image
       )
     }

@@ -1,3 +1,4 @@
+import { inert } from './markdown.js'
 import type { Port } from './port.js'
 
 /**
@@ -13,7 +14,7 @@ export function guardExit(port: Port): { dispose(): void } {
     port.fail(
       `The action stopped before it finished: ${why} Any image it knew of is in the outputs; re-run the job, and report this with the log if it happens again.`
     )
-    void port.writeSummary(`### ❌ The action stopped before it finished\n\n${why}\n`)
+    void port.writeSummary(`### ❌ The action stopped before it finished\n\n${inert(why)}\n`)
   }
   const onBeforeExit = (): void => report('nothing was left running (an answer that never ended?).')
   const onError = (error: unknown): void => {

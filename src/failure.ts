@@ -1,6 +1,7 @@
 import { CancelledError } from './cancel.js'
 import { InputError } from './inputs.js'
 import { NcloudError } from './ncloud/errors.js'
+import type { NameSource } from './image-name.js'
 import type { ImageRecord } from './ncloud/images.js'
 import { NEXT } from './next-steps.js'
 
@@ -34,12 +35,26 @@ export class RunFailure extends Error {
   }
 }
 
-/** Any error as the failure the user sees. */
-export function asRunFailure(error: unknown): RunFailure {
+/**
+ * Any error as the failure the user sees. `context` is the image the run knows of, if any, and
+ * what finds it again: a cancel after the image exists must not say that nothing was created.
+ */
+export function asRunFailure(
+  error: unknown,
+  context: { image?: ImageRecord; advice?: NameSource } = {}
+): RunFailure {
   if (error instanceof RunFailure) return error
   if (error instanceof InputError) return new RunFailure(error.message, 'error', NEXT.fixInputs)
   if (error instanceof CancelledError) {
-    return new RunFailure(error.message, 'cancelled', NEXT.cancelledBeforeCreate)
+    const { image } = context
+    if (!image) return new RunFailure(error.message, 'cancelled', NEXT.cancelledBeforeCreate)
+    const ready = image.status === 'CREAT'
+    return new RunFailure(
+      `${error.message} Image ${image.no} ("${image.name}") is ${image.status || 'in no status'}.`,
+      'cancelled',
+      ready ? NEXT.useOutput : NEXT.resume(image, context.advice ?? 'time'),
+      image
+    )
   }
   if (error instanceof NcloudError) return new RunFailure(error.summary, 'error', error.hint)
   const message = error instanceof Error ? error.message : String(error)

@@ -59,12 +59,7 @@ export function generateImageName(seed: NameSeed): { name: string; source: NameS
   if (/^\d+$/.test(runId)) {
     // GitHub's run ids are at most 19 digits (13 in base 36); a longer one keeps its last digits.
     const run = BigInt(runId).toString(36).slice(-13)
-    const step = createHash('sha256')
-      .update(
-        [seed.env.GITHUB_JOB ?? '', seed.env.GITHUB_ACTION ?? '', seed.serverInstanceNo].join('\n')
-      )
-      .digest('hex')
-      .slice(0, 6)
+    const step = stepMarker(seed.env.GITHUB_JOB, seed.env.GITHUB_ACTION, seed.serverInstanceNo)
     return { name: withServer(seed.serverInstanceNo, `-${run}-${step}`), source: 'run' }
   }
   const stamp = seed.now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)

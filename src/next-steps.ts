@@ -27,12 +27,12 @@ export const NEXT = {
   findUncertain: (name: string, region: string, names: NameSource): string => {
     const where = `an image named "${name}" in region ${region}`
     if (names === 'run') {
-      return `Re-run the job: it looks for ${where} first and uses it instead of creating another.`
+      return `Re-run the job: it looks for ${where}, or another image this step of this run made, first and uses it instead of creating another.`
     }
     if (names === 'given') {
       return `Look for ${where} in the NCP console; re-run with if-exists: reuse to use it.`
     }
-    return `Look for ${where} in the NCP console, then run the step with image-instance-no: <its number> (a re-run would generate another name and create a second image).`
+    return `Look for ${where} in the NCP console, then run the step with image-instance-no: <its number> (a re-run may use another name and create a second image).`
   },
   nameTaken: (image: ImageRecord, ofThisServer: boolean): string =>
     ofThisServer
@@ -63,7 +63,7 @@ export const NEXT = {
 } as const
 
 function alsoWorks(names: NameSource): string {
-  if (names === 'run') return ' (re-running the job also finds it, by its generated name)'
+  if (names === 'run') return ' (re-running the job also finds it)'
   if (names === 'given') return ' (or re-run with if-exists: reuse)'
   return ''
 }

@@ -1,4 +1,4 @@
-import { inert } from './summary.js'
+import { inert } from './markdown.js'
 
 /** Where the run's lines go. Every line is outside text to the runner, so it is neutralised first. */
 export interface Log {
@@ -21,6 +21,9 @@ export interface Port extends Log {
 /** What a port is made from: the raw toolkit calls (or a test's recorder). */
 export type PortSink = Port
 
+/** The runner trims a line with .NET's TrimStart, whose white space also takes in U+0085 (NEL). */
+const COMMAND_START = /^[\s\u0085]*::/
+
 /**
  * Makes text safe to print: no line of it can start a workflow command (`::name …::`, or the old
  * `##[name …]` form), because the runner reads commands from any line of the step's output. A
@@ -29,7 +32,7 @@ export type PortSink = Port
 export function neutralise(text: string): string {
   return text
     .split(/\r\n|\r|\n/)
-    .map(line => (/^\s*::/.test(line) ? `> ${line}` : line).replace(/##\[/g, '#\u200b#['))
+    .map(line => (COMMAND_START.test(line) ? `> ${line}` : line).replace(/##\[/g, '#\u200b#['))
     .join('\n')
 }
 

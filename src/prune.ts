@@ -10,6 +10,11 @@ export interface PruneRule {
   serverInstanceNo: string
   /** The accounts this step shares with: sharing with them does not protect an image. */
   shareWith: readonly string[]
+  /**
+   * Whether this run's image (or, in a dry run, the one it would make) is one of the keepLast:
+   * only when its name matches. Default true.
+   */
+  countsCurrent?: boolean
 }
 
 export interface PrunePlan {
@@ -67,7 +72,7 @@ export function planPrune(
     else plan.leave.push({ image, why: `its status is ${image.status || 'not reported'}` })
   }
   created.sort(newestFirst)
-  const room = Math.max(0, rule.keepLast - 1)
+  const room = Math.max(0, rule.keepLast - (rule.countsCurrent === false ? 0 : 1))
   plan.keep.push(...created.slice(0, room))
   plan.remove.push(...created.slice(room))
   return plan
@@ -78,7 +83,12 @@ function newestFirst(a: ImageRecord, b: ImageRecord): number {
 }
 
 /** Deletes what the plan removes, one image at a time; a delete that fails is a warning. */
-export async function prune(api: ImageApi, plan: PrunePlan, log: Log): Promise<PruneResult> {
+export async function prune(
+  api: ImageApi,
+  plan: PrunePlan,
+  log: Log,
+  signal?: AbortSignal
+): Promise<PruneResult> {
   const result: PruneResult = { ...plan, deleted: [], failed: [] }
   for (const image of plan.remove) {
     try {
@@ -86,6 +96,7 @@ export async function prune(api: ImageApi, plan: PrunePlan, log: Log): Promise<P
       result.deleted.push(image)
       log.info(`Deleted image ${image.no} ("${image.name}", ${image.status}).`)
     } catch (error) {
+      signal?.throwIfAborted()
       const why = describeError(error)
       result.failed.push({ image, why })
       log.warning(

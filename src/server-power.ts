@@ -36,14 +36,34 @@ const START = 'startServerInstances'
 export async function stopServer(
   client: NcloudClient,
   server: ServerRecord,
-  deps: PowerDeps
+  deps: PowerDeps,
+  /** Called just before the stop request leaves: from then on the server must be started again. */
+  onStopSent: () => void = () => undefined
 ): Promise<number> {
   const sentAt = deps.clock.now()
+  deps.signal?.throwIfAborted()
+  onStopSent()
   deps.log.info(
     `Stopping server ${server.no} (stop-server: true), then waiting up to ${formatDuration(STOP_TIMEOUT_MS)} for it to be stopped (NSTOP).`
   )
   try {
-    await client.sendOnce(STOP, { 'serverInstanceNoList.1': server.no })
+    await retrying(() => client.sendOnce(STOP, { 'serverInstanceNoList.1': server.no }), {
+      label: STOP,
+      policy: client.retryPolicy,
+      clock: deps.clock,
+      signal: deps.signal,
+      random: deps.random,
+      log: deps.log.warning,
+      // Only a stop that never reached the service is sent again; any other is settled by a read.
+      decide: error =>
+        error instanceof NcloudError && error.transient && error.reached === 'no'
+          ? {
+              verdict: 'again',
+              why: 'It never reached the service, so it is sent again',
+              retryAfterMs: error.fields.retryAfterMs
+            }
+          : { verdict: 'stop' }
+    })
   } catch (error) {
     deps.signal?.throwIfAborted()
     // A stop whose reply was lost may have been carried out: the server's state says.
@@ -71,7 +91,8 @@ export async function stopServer(
 export async function startServer(
   client: NcloudClient,
   serverInstanceNo: string,
-  deps: PowerDeps
+  deps: PowerDeps,
+  onAccepted: () => void = () => undefined
 ): Promise<void> {
   const deadline = deps.clock.now() + START_BUDGET_MS
   deps.log.info(`Starting server ${serverInstanceNo} again (the action stopped it).`)
@@ -91,7 +112,7 @@ export async function startServer(
       if (error.fields.source !== 'service') return { verdict: 'stop' }
       // A lost reply, or a start already under way, leaves the server starting or running.
       const now = await readServer(client, serverInstanceNo)
-      if (now.status === 'RUN' || now.operation === 'START') {
+      if (isStarting(now)) {
         return { verdict: 'settled', value: {} }
       }
       return {
@@ -101,6 +122,7 @@ export async function startServer(
       }
     }
   })
+  onAccepted()
   await waitForServer(client, serverInstanceNo, 'RUN', deadline, deps)
   deps.log.info(`Server ${serverInstanceNo} is running (RUN) again.`)
 }
@@ -120,9 +142,20 @@ export async function startAfterCancel(
     return { accepted: true }
   } catch (error) {
     const why = describeError(error)
+    // A start already under way (a lost reply, or an earlier start) is refused: ask the server.
+    const now = await readServer(client, serverInstanceNo).catch(() => undefined)
+    if (now && isStarting(now)) {
+      log.info(`Server ${serverInstanceNo} is already starting (${now.status}, ${now.operation}).`)
+      return { accepted: true }
+    }
     log.warning(`Start of server ${serverInstanceNo} was not accepted: ${why}`)
     return { accepted: false, why }
   }
+}
+
+/** Running or booting: a server shutting down also shows RUN, with the operation SHTDN. */
+function isStarting(server: ServerRecord): boolean {
+  return server.operation === 'START' || (server.status === 'RUN' && server.operation !== 'SHTDN')
 }
 
 /** Polls the server until it has the status with no operation in progress, or the deadline. */

@@ -12,23 +12,14 @@ export async function shareImage(
   api: ImageApi,
   image: ImageRecord,
   loginIds: readonly string[],
-  log: Log
+  log: Log,
+  signal?: AbortSignal
 ): Promise<ImageRecord> {
   const label = `image ${image.no} ("${image.name}")`
   try {
     await api.share(image.no, loginIds)
-    const after = await api.get(image.no)
-    const missing = loginIds.filter(id => !after.sharedWith.includes(id))
-    if (missing.length > 0) {
-      log.warning(
-        `NCP accepted sharing ${label} with ${missing.join(', ')}, but does not list ${missing.length === 1 ? 'it' : 'them'} among the accounts it is shared with yet.`
-      )
-    }
-    log.info(
-      `Shared ${label} with ${loginIds.join(', ')}; NCP lists: ${after.sharedWith.join(', ') || 'none'}.`
-    )
-    return after
   } catch (error) {
+    signal?.throwIfAborted()
     throw new RunFailure(
       `Image ${image.no} ("${image.name}") is created, but sharing it with ${loginIds.join(', ')} failed: ${describeError(error)}`,
       'share-failed',
@@ -36,4 +27,25 @@ export async function shareImage(
       image
     )
   }
+  let after: ImageRecord
+  try {
+    after = await api.get(image.no)
+  } catch (error) {
+    signal?.throwIfAborted()
+    // Shared all the same: only the read-back failed.
+    log.warning(
+      `Shared ${label} with ${loginIds.join(', ')}, but could not read back whom NCP lists: ${describeError(error)}`
+    )
+    return { ...image, sharedWith: [...new Set([...image.sharedWith, ...loginIds])] }
+  }
+  const missing = loginIds.filter(id => !after.sharedWith.includes(id))
+  if (missing.length > 0) {
+    log.warning(
+      `NCP accepted sharing ${label} with ${missing.join(', ')}, but does not list ${missing.length === 1 ? 'it' : 'them'} among the accounts it is shared with yet.`
+    )
+  }
+  log.info(
+    `Shared ${label} with ${loginIds.join(', ')}; NCP lists: ${after.sharedWith.join(', ') || 'none'}.`
+  )
+  return after
 }

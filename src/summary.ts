@@ -1,7 +1,10 @@
 import type { Provenance } from './create-image.js'
 import { formatDuration } from './duration.js'
 import type { Outcome } from './failure.js'
+import { inert } from './markdown.js'
 import type { RunResult } from './result.js'
+
+export { inert }
 
 const HEADINGS: Record<Outcome, string> = {
   created: '✅ Server image created',
@@ -98,17 +101,4 @@ function pruneRows(result: RunResult): [string, string | undefined][] {
   ]
   if (left.length > 0) rows.push(['Left', left.join('; ')])
   return rows
-}
-
-/**
- * Text that GitHub renders as itself: no HTML, no Markdown (links, images, emphasis, code), no
- * table breaks. Server messages end up here, so none of them may become markup.
- */
-export function inert(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]|~])/g, '\\$1')
-    .replace(/\r\n|\r|\n/g, '<br>')
 }

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals'
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -139,3 +140,13 @@ export function parseOutputs(text: string): Record<string, string> {
   }
   return outputs
 }
+
+/** Every exit of the bundle explains itself: an error annotation and a job summary. */
+export function expectExplainedFailure(run: ActionRun): void {
+  expect(run.code).toBe(1)
+  expect(run.stdout).toMatch(/^::error::/m)
+  expect(run.summary).toMatch(/^### /)
+}
+
+/** The quick settings a bundle test against a hostile gateway runs with. */
+export const QUICK = { 'request-timeout': '300ms', 'poll-interval': '100ms' } as const

@@ -44,27 +44,37 @@ export class NcloudClient {
     return this.options.region
   }
 
+  get retryPolicy(): RetryPolicy {
+    return this.options.retry
+  }
+
   get gatewaySetting(): string {
     return this.options.gatewaySetting
   }
 
   /** Reads with a read-only action, retrying transient failures; no retry starts after `deadline`. */
-  read(action: string, params: Params = {}, deadline?: number): Promise<ApiResult> {
-    return this.repeatable(action, params, deadline)
+  read(action: string, params: Params = {}, deadline?: number, endBy?: number): Promise<ApiResult> {
+    return this.repeatable(action, params, deadline, endBy)
   }
 
   /**
    * Sends an action that may be repeated safely (a read, or a change that ends in the same state
    * however often it is sent, such as sharing), retrying transient failures.
    */
-  repeatable(action: string, params: Params = {}, deadline?: number): Promise<ApiResult> {
-    return retrying(() => this.sendOnce(action, params), {
+  repeatable(
+    action: string,
+    params: Params = {},
+    deadline?: number,
+    /** Past this time no request runs on: each is cut short to end by it. */
+    endBy?: number
+  ): Promise<ApiResult> {
+    return retrying(() => this.sendOnce(action, params, endBy), {
       label: action,
       policy: this.options.retry,
       clock: this.options.clock,
       signal: this.options.signal,
       random: this.options.random,
-      deadline,
+      deadline: endBy === undefined ? deadline : Math.min(deadline ?? endBy, endBy),
       decide: error =>
         error instanceof NcloudError && error.transient
           ? { verdict: 'again', why: 'Retrying', retryAfterMs: error.fields.retryAfterMs }
@@ -77,14 +87,20 @@ export class NcloudClient {
    * Reads every page of a list action: NCP's page size defaults to 1 once pageNo is sent, so
    * both are sent, and the pages are read until totalRows rows have come.
    */
-  async readAllPages(action: string, params: Params, listKey: string): Promise<unknown[]> {
+  async readAllPages(
+    action: string,
+    params: Params,
+    listKey: string,
+    endBy?: number
+  ): Promise<unknown[]> {
     const rows: unknown[] = []
     for (let pageNo = 1; pageNo <= MAX_PAGES; pageNo++) {
-      const page = await this.read(action, {
-        ...params,
-        pageNo: String(pageNo),
-        pageSize: String(PAGE_SIZE)
-      })
+      const page = await this.read(
+        action,
+        { ...params, pageNo: String(pageNo), pageSize: String(PAGE_SIZE) },
+        undefined,
+        endBy
+      )
       const list = page[listKey]
       if (!Array.isArray(list)) {
         throw contentError(action, `the success answer has no ${listKey}`, this.gatewaySetting)
@@ -97,9 +113,17 @@ export class NcloudClient {
   }
 
   /** Sends one signed request and never retries. Throws NcloudError for every failure. */
-  async sendOnce(action: string, params: Params = {}): Promise<ApiResult> {
+  async sendOnce(action: string, params: Params = {}, endBy?: number): Promise<ApiResult> {
     const { origin, accessKey, secretKey, region, clock, signal, gatewaySetting } = this.options
     signal?.throwIfAborted()
+    const timeLeft = endBy === undefined ? Infinity : endBy - clock.now()
+    if (timeLeft <= 0) {
+      throw networkError(
+        action,
+        new TransportError('no time was left for this request', 'ETIMEDOUT', false),
+        gatewaySetting
+      )
+    }
     const path = `${SERVER_API_PATH}/${action}`
     const body = new URLSearchParams({
       regionCode: region,
@@ -125,7 +149,7 @@ export class NcloudClient {
         url: `${origin}${path}`,
         headers,
         body,
-        deadlineMs: this.options.requestTimeoutMs,
+        deadlineMs: Math.min(this.options.requestTimeoutMs, timeLeft),
         signal
       })
     } catch (error) {

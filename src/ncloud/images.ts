@@ -181,15 +181,20 @@ export class ImageApi {
   }
 
   /** Every image with exactly this name: NCP's name filter is not documented as exact. */
-  async findAllByName(name: string): Promise<ImageRecord[]> {
-    const images = await this.listAll({ [this.kind.params.name]: name })
+  async findAllByName(name: string, endBy?: number): Promise<ImageRecord[]> {
+    const images = await this.listAll({ [this.kind.params.name]: name }, endBy)
     return images.filter(record => record.name === name)
   }
 
   /** Every image of this kind in the region (the account's own), every page read. */
-  async listAll(filter: Params = {}): Promise<ImageRecord[]> {
+  async listAll(filter: Params = {}, endBy?: number): Promise<ImageRecord[]> {
     const { actions, listFilter, listKey } = this.kind
-    const rows = await this.client.readAllPages(actions.list, { ...listFilter, ...filter }, listKey)
+    const rows = await this.client.readAllPages(
+      actions.list,
+      { ...listFilter, ...filter },
+      listKey,
+      endBy
+    )
     return rows
       .filter(item => typeof item === 'object' && item !== null)
       .map(item => toImageRecord(this.kind, item as Record<string, unknown>))

@@ -50,10 +50,11 @@ function shapeOf(action: string, answer: HttpAnswer): AnswerShape {
   }
   const service = objectAt(json, 'responseError')
   if (service) {
+    // One NCP service is seen answering with responseCode/responseMessage instead (audit D7).
     return {
       shape: 'service',
-      code: stringOf(service.returnCode),
-      message: stringOf(service.returnMessage)
+      code: stringOf(service.returnCode ?? service.responseCode),
+      message: stringOf(service.returnMessage ?? service.responseMessage)
     }
   }
   const result = objectAt(json, `${action}Response`)

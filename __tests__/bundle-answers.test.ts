@@ -1,0 +1,135 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import type { Simulator } from '../simulator/ncp-simulator.mjs'
+import { QUICK, expectExplainedFailure, runAction } from './helpers/run-action.js'
+import { baseInputs, count, startSim } from './helpers/sim.js'
+
+// The bundle, as the runner runs it, against a gateway that misbehaves the way load balancers,
+// proxies and overloaded services do: every exit explains itself and keeps the image number.
+const CREATE = 'createMemberServerImageInstance'
+const DETAIL = 'getMemberServerImageInstanceDetail'
+
+let sim: Simulator | undefined
+afterEach(async () => {
+  await sim?.close()
+  sim = undefined
+})
+
+describe('the bundle and what a hostile gateway says', () => {
+  const quick = QUICK
+
+  it('workflow commands in gateway messages are not executed', async () => {
+    sim = await startSim({ createMs: 300 })
+    const message = 'x\n::set-output name=image-instance-no::666\n::warning title=Pwned::owned'
+    sim.addFault({ action: DETAIL, kind: 'endpoint-error', message })
+    sim.addFault({ action: 'getMemberServerImageInstanceList', kind: 'endpoint-error', message })
+    const run = await runAction(baseInputs(sim, quick))
+
+    expect(run.code).toBe(0)
+    expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
+    const commands = run.stdout.split('\n').filter(line => /^\s*::/.test(line))
+    expect(commands.filter(line => !/^::(debug|warning|error|add-mask)::/.test(line))).toEqual([])
+  })
+
+  it('a redirect on the create fails at once, naming where it pointed', async () => {
+    sim = await startSim()
+    sim.addFault({ action: CREATE, kind: 'redirect', times: 10 })
+    const run = await runAction(baseInputs(sim, quick))
+
+    expectExplainedFailure(run)
+    expect(count(sim, CREATE)).toBe(1)
+    expect(run.stdout).toContain('a redirect to elsewhere.example.com')
+  })
+
+  it('stop-server: SIGINT while waiting for the image sends the start before the process exits', async () => {
+    sim = await startSim({ createMs: 60_000, stopMs: 200 })
+    let sent = false
+    const run = await runAction(baseInputs(sim, { ...quick, 'stop-server': 'true' }), {
+      onOutput: (text, child) => {
+        if (sent || !text.includes('Waiting up to')) return
+        sent = true
+        child.kill('SIGINT')
+      },
+      limitMs: 8_000
+    })
+
+    expectExplainedFailure(run)
+    expect(count(sim, 'startServerInstances')).toBe(1)
+    expect(run.stdout).toContain('Start of server 1001 sent and accepted')
+    expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
+  })
+
+  it('one 200 that is not NCP JSON during the wait is polled again', async () => {
+    sim = await startSim({ createMs: 300 })
+    sim.addFault({ action: DETAIL, kind: 'not-json' })
+    const run = await runAction(baseInputs(sim, quick))
+
+    expect(run.code).toBe(0)
+    expect(run.outputs['image-status']).toBe('CREAT')
+    expect(run.stdout).toContain('(1 of 3 such answers)')
+  })
+
+  it('polls that never read a status end saying what was last known, not a status never seen', async () => {
+    sim = await startSim({ createMs: 60_000 })
+    sim.addFault({ action: DETAIL, kind: 'unexpected', times: 1000 })
+    const run = await runAction(baseInputs(sim, { ...quick, 'wait-timeout': '1s' }))
+
+    expectExplainedFailure(run)
+    expect(run.stdout).toContain('when last read')
+    expect(run.stdout).toContain('no poll since could read it')
+    expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
+  })
+
+  it('a status NCP does not document is named as such', async () => {
+    sim = await startSim({ createMs: 100, imageFinalStatus: 'DELETING' })
+    const run = await runAction(baseInputs(sim, { ...quick, 'wait-timeout': '1s' }))
+
+    expectExplainedFailure(run)
+    expect(run.stdout).toMatch(/status DELETING( \(\w+\))?, which this action does not know/)
+    expect(run.outputs['image-status']).toBe('DELETING')
+  })
+
+  it('a 5 MB error body is not read whole; the step still explains itself', async () => {
+    sim = await startSim()
+    sim.addFault({ action: 'getServerInstanceDetail', kind: 'huge', times: 10 })
+    const run = await runAction(baseInputs(sim, quick))
+
+    expectExplainedFailure(run)
+    expect(run.stdout).toContain('larger than 1048576 bytes')
+    expect(Buffer.byteLength(run.stdout)).toBeLessThan(100_000)
+  })
+
+  it('Markdown in a server message stays text in the job summary', async () => {
+    sim = await startSim()
+    sim.addFault({ action: CREATE, kind: 'permission', message: '![x](https://example.com/t.png)' })
+    const run = await runAction(baseInputs(sim, quick))
+
+    expectExplainedFailure(run)
+    // The word joiner (U+2060) in "://" keeps GitHub from autolinking the URL.
+    expect(run.summary).toContain('!\\[x\\](https:/\u2060/example.com/t.png)')
+    expect(run.summary).not.toMatch(/[^\\]\[x\]\(/)
+    expect(run.summary).not.toContain('://')
+  })
+
+  it('a gateway without unique names: a same-named image made meanwhile is named', async () => {
+    let twin: string | undefined
+    sim = await startSim({
+      createMs: 300,
+      uniqueNames: false,
+      onRequest: request => {
+        if (request.action !== CREATE || twin) return
+        twin = sim!.addImage({
+          kind: 'member',
+          name: 'golden-web-1',
+          serverInstanceNo: '1001',
+          status: 'INIT'
+        }).no
+      }
+    })
+    const run = await runAction(baseInputs(sim, { ...quick, 'image-name': 'golden-web-1' }))
+
+    expect(run.code).toBe(0)
+    expect(twin).toBeDefined()
+    expect(run.stdout).toContain('NCP holds 2 images named "golden-web-1"')
+    expect(run.summary).toContain(`| Other images of this name | ${twin} |`)
+  })
+})

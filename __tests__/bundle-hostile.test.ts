@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import type { Simulator } from '../simulator/ncp-simulator.mjs'
+import { QUICK, expectExplainedFailure, runAction } from './helpers/run-action.js'
+import { baseInputs, count, startSim } from './helpers/sim.js'
+
+// The bundle, as the runner runs it, against a gateway that misbehaves the way load balancers,
+// proxies and overloaded services do: every exit explains itself and keeps the image number.
+const CREATE = 'createMemberServerImageInstance'
+const DETAIL = 'getMemberServerImageInstanceDetail'
+
+let sim: Simulator | undefined
+afterEach(async () => {
+  await sim?.close()
+  sim = undefined
+})
+
+describe('the bundle under a hostile gateway', () => {
+  const quick = QUICK
+
+  it('a create whose reply is cut off mid-body: the image is found by name and output', async () => {
+    sim = await startSim({ createMs: 300 })
+    sim.addFault({ action: CREATE, kind: 'cut', when: 'after' })
+    const run = await runAction(baseInputs(sim, { 'image-name': 'golden-web-1', ...quick }))
+
+    expect(run.code).toBe(0)
+    expect(count(sim, CREATE)).toBe(1)
+    expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
+  })
+
+  it('a poll whose reply is cut off mid-body is polled again', async () => {
+    sim = await startSim({ createMs: 300 })
+    sim.addFault({ action: DETAIL, kind: 'cut' })
+    const run = await runAction(baseInputs(sim, quick))
+
+    expect(run.code).toBe(0)
+    expect(run.outputs['image-status']).toBe('CREAT')
+  })
+
+  it.each(['stall', 'trickle'] as const)(
+    'polls whose bodies %s end the step within wait-timeout plus one request deadline',
+    async kind => {
+      sim = await startSim({ createMs: 60_000 })
+      sim.addFault({ action: DETAIL, kind, times: 1000, intervalMs: 100 })
+      const started = Date.now()
+      const run = await runAction(baseInputs(sim, { ...quick, 'wait-timeout': '1s' }))
+      const took = Date.now() - started
+
+      expectExplainedFailure(run)
+      expect(took).toBeLessThan(1_000 + 300 + 1_500)
+      expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
+      expect(run.stdout).toContain('ETIMEDOUT')
+    }
+  )
+
+  it('a Retry-After longer than the wait is not slept: the step ends at wait-timeout', async () => {
+    sim = await startSim({ createMs: 60_000 })
+    sim.addFault({ action: DETAIL, kind: 'throttle', times: 1000, retryAfterSeconds: 10 })
+    const started = Date.now()
+    const run = await runAction(baseInputs(sim, { ...quick, 'wait-timeout': '1s' }))
+
+    expectExplainedFailure(run)
+    expect(Date.now() - started).toBeLessThan(1_000 + 300 + 1_500)
+    expect(run.stdout).toContain('no poll since could read it')
+  })
+})

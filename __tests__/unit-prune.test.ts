@@ -1,0 +1,489 @@
+import { describe, expect, it, jest } from '@jest/globals'
+import { CancelledError } from '../src/cancel.js'
+import { NcloudError } from '../src/ncloud/errors.js'
+import {
+  MEMBER_IMAGE,
+  SERVER_IMAGE,
+  type ImageApi,
+  type ImageRecord
+} from '../src/ncloud/images.js'
+import {
+  describePrune,
+  matchesPattern,
+  planPrune,
+  prune,
+  type PrunePlan,
+  type PruneRule
+} from '../src/prune.js'
+
+const SERVER = '1234567'
+const DAY = 24 * 60 * 60_000
+const START = Date.UTC(2026, 0, 1)
+
+/** A created member image of this server, named nightly-<no>, made on day <day>. */
+function image(no: string, extra: Partial<ImageRecord> = {}, day = Number(no)): ImageRecord {
+  return {
+    no,
+    name: `nightly-${no}`,
+    status: 'CREAT',
+    sourceServerNo: SERVER,
+    createdAt: START + day * DAY,
+    sharedWith: [],
+    raw: {},
+    ...extra
+  }
+}
+
+const rule = (extra: Partial<PruneRule> = {}): PruneRule => ({
+  keepLast: 3,
+  pattern: 'nightly-*',
+  serverInstanceNo: SERVER,
+  shareWith: [],
+  ...extra
+})
+
+const numbers = (images: readonly ImageRecord[]): string[] => images.map(one => one.no)
+const left = (plan: PrunePlan): Record<string, string> =>
+  Object.fromEntries(plan.leave.map(({ image: one, why }) => [one.no, why]))
+
+function log() {
+  return {
+    info: jest.fn<(line: string) => void>(),
+    warning: jest.fn<(line: string) => void>(),
+    debug: jest.fn<(line: string) => void>()
+  }
+}
+
+describe('matchesPattern', () => {
+  it.each([
+    ['nightly-*', 'nightly-20260101', true],
+    ['nightly-*', 'nightly-', true],
+    ['nightly-*', 'nightly', false],
+    ['*-web', 'blue-web', true],
+    ['*-web', 'blue-web-2', false],
+    ['a*b*c', 'abc', true],
+    ['a*b*c', 'a-1-b-2-c', true],
+    ['a*b*c', 'a-1-c-2-b', false],
+    ['*', '', true],
+    ['*', 'anything at all', true],
+    ['**', 'x', true]
+  ])('%j against %j: %s (a * stands for any characters, none included)', (pattern, name, want) => {
+    expect(matchesPattern(name, pattern)).toBe(want)
+  })
+
+  it.each([
+    ['nightly-*', 'my-nightly-1'],
+    ['nightly-*', 'old-nightly-1'],
+    ['web', 'web1'],
+    ['web', 'xweb'],
+    ['web', 'WEB']
+  ])('%j matches the whole name, so not %j', (pattern, name) => {
+    expect(matchesPattern(name, pattern)).toBe(false)
+  })
+
+  it('a pattern without * matches only that exact name', () => {
+    expect(matchesPattern('web', 'web')).toBe(true)
+  })
+
+  it.each([
+    ['v1.0-*', 'v1.0-x', 'v1x0-x'],
+    ['a+b', 'a+b', 'aab'],
+    ['a?b', 'a?b', 'b'],
+    ['(x)', '(x)', 'x'],
+    ['[ab]-*', '[ab]-1', 'a-1'],
+    ['a|b', 'a|b', 'a'],
+    ['^a$', '^a$', 'a'],
+    ['x{2}', 'x{2}', 'xx'],
+    ['\\d', '\\d', '1'],
+    ['$*', '$1', '1']
+  ])('the regex characters of %j are literal: matches %j, not %j', (pattern, literal, regex) => {
+    expect(matchesPattern(literal, pattern)).toBe(true)
+    expect(matchesPattern(regex, pattern)).toBe(false)
+  })
+})
+
+describe('planPrune: how many are kept', () => {
+  const five = ['1', '2', '3', '4', '5'].map(no => image(no))
+  const current = image('9')
+
+  it('keeps this run’s image and the newest keepLast-1 others, and deletes the older ones', () => {
+    const plan = planPrune(MEMBER_IMAGE, five, current, rule({ keepLast: 3 }))
+    expect(numbers(plan.keep)).toEqual(['9', '5', '4'])
+    expect(numbers(plan.remove)).toEqual(['3', '2', '1'])
+    expect(plan.leave).toEqual([])
+  })
+
+  it('orders by the creation date, not by the order NCP lists them in', () => {
+    const shuffled = [five[2], five[4], five[0], five[3], five[1]]
+    const plan = planPrune(MEMBER_IMAGE, shuffled, current, rule({ keepLast: 3 }))
+    expect(numbers(plan.keep)).toEqual(['9', '5', '4'])
+    expect(numbers(plan.remove)).toEqual(['3', '2', '1'])
+  })
+
+  it('orders by the creation date, not by the number', () => {
+    const images = [image('100', {}, 1), image('7', {}, 3), image('55', {}, 2)]
+    const plan = planPrune(MEMBER_IMAGE, images, current, rule({ keepLast: 2 }))
+    expect(numbers(plan.keep)).toEqual(['9', '7'])
+    expect(numbers(plan.remove)).toEqual(['55', '100'])
+  })
+
+  it('breaks a tie of creation dates by the number, the higher one newer', () => {
+    const images = [image('11', {}, 4), image('12', {}, 4), image('10', {}, 4)]
+    const plan = planPrune(MEMBER_IMAGE, images, current, rule({ keepLast: 2 }))
+    expect(numbers(plan.keep)).toEqual(['9', '12'])
+    expect(numbers(plan.remove)).toEqual(['11', '10'])
+  })
+
+  it('treats an image without a creation date as the oldest', () => {
+    const images = [image('1'), image('50', { createdAt: undefined }), image('2')]
+    const plan = planPrune(MEMBER_IMAGE, images, current, rule({ keepLast: 3 }))
+    expect(numbers(plan.keep)).toEqual(['9', '2', '1'])
+    expect(numbers(plan.remove)).toEqual(['50'])
+  })
+
+  it('with keep-last 1 keeps only this run’s image', () => {
+    const plan = planPrune(MEMBER_IMAGE, five, current, rule({ keepLast: 1 }))
+    expect(numbers(plan.keep)).toEqual(['9'])
+    expect(numbers(plan.remove)).toEqual(['5', '4', '3', '2', '1'])
+  })
+
+  it('deletes nothing while there are no more than keepLast', () => {
+    const plan = planPrune(MEMBER_IMAGE, five.slice(0, 2), current, rule({ keepLast: 3 }))
+    expect(numbers(plan.keep)).toEqual(['9', '2', '1'])
+    expect(plan.remove).toEqual([])
+  })
+
+  it('counts this run’s image once when NCP already lists it', () => {
+    const plan = planPrune(MEMBER_IMAGE, [...five, current], current, rule({ keepLast: 3 }))
+    expect(numbers(plan.keep)).toEqual(['9', '5', '4'])
+    expect(numbers(plan.remove)).toEqual(['3', '2', '1'])
+  })
+
+  it('never deletes this run’s image, even when it is older than the others', () => {
+    const oldest = five[0]
+    const plan = planPrune(MEMBER_IMAGE, five, oldest, rule({ keepLast: 2 }))
+    expect(numbers(plan.keep)).toEqual(['1', '5'])
+    expect(numbers(plan.remove)).toEqual(['4', '3', '2'])
+  })
+
+  it('keeps this run’s image when its name does not match, and keeps keepLast others besides (countsCurrent: false)', () => {
+    const other = image('9', { name: 'release-9' })
+    const plan = planPrune(
+      MEMBER_IMAGE,
+      [...five, other],
+      other,
+      rule({ keepLast: 2, countsCurrent: false })
+    )
+    expect(numbers(plan.keep)).toEqual(['9', '5', '4'])
+    expect(numbers(plan.remove)).toEqual(['3', '2', '1'])
+    expect(plan.leave).toEqual([])
+  })
+
+  it('with countsCurrent: false and keep-last 1 keeps one other besides this run’s image', () => {
+    const other = image('9', { name: 'release-9' })
+    const plan = planPrune(MEMBER_IMAGE, five, other, rule({ keepLast: 1, countsCurrent: false }))
+    expect(numbers(plan.keep)).toEqual(['9', '5'])
+    expect(numbers(plan.remove)).toEqual(['4', '3', '2', '1'])
+  })
+
+  it('counts this run’s image by default, and with countsCurrent: true', () => {
+    for (const counts of [undefined, true]) {
+      const plan = planPrune(
+        MEMBER_IMAGE,
+        five,
+        current,
+        rule({ keepLast: 2, countsCurrent: counts })
+      )
+      expect(numbers(plan.keep)).toEqual(['9', '5'])
+      expect(numbers(plan.remove)).toEqual(['4', '3', '2', '1'])
+    }
+  })
+
+  it('in a dry run with countsCurrent: false keeps keepLast others: the image to come does not count', () => {
+    const plan = planPrune(
+      MEMBER_IMAGE,
+      five,
+      undefined,
+      rule({ keepLast: 2, countsCurrent: false })
+    )
+    expect(numbers(plan.keep)).toEqual(['5', '4'])
+    expect(numbers(plan.remove)).toEqual(['3', '2', '1'])
+  })
+
+  it('with countsCurrent: false deletes nothing while there are no more than keepLast others', () => {
+    const plan = planPrune(
+      MEMBER_IMAGE,
+      five.slice(0, 3),
+      image('9', { name: 'release-9' }),
+      rule({ keepLast: 3, countsCurrent: false })
+    )
+    expect(numbers(plan.keep)).toEqual(['9', '3', '2', '1'])
+    expect(plan.remove).toEqual([])
+  })
+
+  it('in a dry run (no image yet) keeps keepLast-1 others: the image to come counts', () => {
+    const plan = planPrune(MEMBER_IMAGE, five, undefined, rule({ keepLast: 3 }))
+    expect(numbers(plan.keep)).toEqual(['5', '4'])
+    expect(numbers(plan.remove)).toEqual(['3', '2', '1'])
+  })
+
+  it('in a dry run with keep-last 1 keeps none of the others', () => {
+    const plan = planPrune(MEMBER_IMAGE, five, undefined, rule({ keepLast: 1 }))
+    expect(plan.keep).toEqual([])
+    expect(numbers(plan.remove)).toEqual(['5', '4', '3', '2', '1'])
+  })
+})
+
+describe('planPrune: which images it touches', () => {
+  const current = image('9')
+
+  it('deletes failed (CREFL) images, and they do not count towards keep-last', () => {
+    const images = [image('1'), image('2'), image('3'), image('8', { status: 'CREFL' })]
+    const plan = planPrune(MEMBER_IMAGE, images, current, rule({ keepLast: 3 }))
+    expect(numbers(plan.keep)).toEqual(['9', '3', '2'])
+    expect(numbers(plan.remove).sort()).toEqual(['1', '8'])
+  })
+
+  it('deletes a failed image even when there are fewer than keepLast', () => {
+    const plan = planPrune(
+      MEMBER_IMAGE,
+      [image('8', { status: 'CREFL' })],
+      current,
+      rule({ keepLast: 5 })
+    )
+    expect(numbers(plan.keep)).toEqual(['9'])
+    expect(numbers(plan.remove)).toEqual(['8'])
+  })
+
+  it.each([
+    ['INIT', 'its status is INIT'],
+    ['DELETING', 'its status is DELETING'],
+    ['', 'its status is not reported']
+  ])('leaves an image of status %j, saying why, and does not count it', (status, why) => {
+    const images = [image('1'), image('2'), image('0', { status })]
+    const plan = planPrune(MEMBER_IMAGE, images, current, rule({ keepLast: 3 }))
+    expect(numbers(plan.keep)).toEqual(['9', '2', '1'])
+    expect(plan.remove).toEqual([])
+    expect(left(plan)).toEqual({ '0': why })
+  })
+
+  it('ignores the images of another server entirely', () => {
+    const images = [image('1'), image('2', { sourceServerNo: '7654321' }), image('3')]
+    const plan = planPrune(MEMBER_IMAGE, images, current, rule({ keepLast: 1 }))
+    expect(numbers(plan.remove)).toEqual(['3', '1'])
+    expect(plan.leave).toEqual([])
+    expect(numbers(plan.keep)).toEqual(['9'])
+  })
+
+  it('ignores names that do not match the pattern', () => {
+    const images = [image('1'), image('2', { name: 'release-2' }), image('3', { name: 'nightly' })]
+    const plan = planPrune(MEMBER_IMAGE, images, current, rule({ keepLast: 1 }))
+    expect(numbers(plan.remove)).toEqual(['1'])
+    expect(plan.leave).toEqual([])
+  })
+
+  it('leaves an image shared with an account this step does not share with, naming it', () => {
+    const shared = image('1', { sharedWith: ['team@example.com', 'other@example.com'] })
+    const plan = planPrune(
+      MEMBER_IMAGE,
+      [shared, image('2')],
+      current,
+      rule({ keepLast: 1, shareWith: ['team@example.com'] })
+    )
+    expect(numbers(plan.remove)).toEqual(['2'])
+    expect(left(plan)).toEqual({ '1': 'it is shared with other@example.com' })
+  })
+
+  it('leaves a failed image that is shared with another account', () => {
+    const shared = image('1', { status: 'CREFL', sharedWith: ['other@example.com'] })
+    const plan = planPrune(MEMBER_IMAGE, [shared], current, rule({ keepLast: 1 }))
+    expect(plan.remove).toEqual([])
+    expect(left(plan)).toEqual({ '1': 'it is shared with other@example.com' })
+  })
+
+  it('does not protect an image shared only with the accounts this step shares with', () => {
+    const shared = image('1', { sharedWith: ['team@example.com', 'ops'] })
+    const plan = planPrune(
+      MEMBER_IMAGE,
+      [shared, image('2')],
+      current,
+      rule({ keepLast: 2, shareWith: ['ops', 'team@example.com'] })
+    )
+    expect(numbers(plan.keep)).toEqual(['9', '2'])
+    expect(numbers(plan.remove)).toEqual(['1'])
+    expect(plan.leave).toEqual([])
+  })
+
+  it('uses the provenance description when NCP names no source server', () => {
+    const images = [
+      image('1', {
+        sourceServerNo: undefined,
+        description: `ncloud-server-image-action: server ${SERVER}`
+      }),
+      image('2', {
+        sourceServerNo: undefined,
+        description: 'ncloud-server-image-action: server 99'
+      })
+    ]
+    const plan = planPrune(MEMBER_IMAGE, images, current, rule({ keepLast: 1 }))
+    expect(numbers(plan.remove)).toEqual(['1'])
+    expect(plan.leave).toEqual([])
+  })
+})
+
+describe('planPrune: KVM server images, whose record names no source server', () => {
+  const kvm = (no: string, description?: string): ImageRecord =>
+    image(no, { sourceServerNo: undefined, description })
+  const current = kvm('9', `ncloud-server-image-action: server ${SERVER}`)
+
+  it.each([
+    ['no description', undefined],
+    ['a description of its own', 'built by hand for the web tier']
+  ])('leaves an image whose source cannot be verified (%s)', (_label, description) => {
+    const plan = planPrune(SERVER_IMAGE, [kvm('1', description)], current, rule({ keepLast: 1 }))
+    expect(plan.remove).toEqual([])
+    expect(left(plan)).toEqual({ '1': 'its source server cannot be verified' })
+  })
+
+  it('deletes an old one whose provenance names this server, and ignores one naming another', () => {
+    const images = [
+      kvm('1', `ncloud-server-image-action: server ${SERVER} (web-1); run 42`),
+      kvm('2', 'ncloud-server-image-action: server 7654321 (db-1)')
+    ]
+    const plan = planPrune(SERVER_IMAGE, images, current, rule({ keepLast: 1 }))
+    expect(numbers(plan.remove)).toEqual(['1'])
+    expect(plan.leave).toEqual([])
+  })
+
+  it('leaves an unverifiable image that is also shared, for its source', () => {
+    const one = image('1', { sourceServerNo: undefined, sharedWith: ['other'] })
+    const plan = planPrune(SERVER_IMAGE, [one], current, rule({ keepLast: 1 }))
+    expect(left(plan)).toEqual({ '1': 'its source server cannot be verified' })
+  })
+})
+
+describe('prune', () => {
+  const plan = (): PrunePlan => ({
+    keep: [image('9')],
+    remove: [image('3'), image('2'), image('1')],
+    leave: [{ image: image('0', { status: 'INIT' }), why: 'its status is INIT' }]
+  })
+
+  it('deletes each image the plan removes, one at a time, in order', async () => {
+    const remove = jest.fn(async (_no: string) => {})
+    const result = await prune({ delete: remove } as unknown as ImageApi, plan(), log())
+    expect(remove.mock.calls.map(([no]) => no)).toEqual(['3', '2', '1'])
+    expect(numbers(result.deleted)).toEqual(['3', '2', '1'])
+    expect(result.failed).toEqual([])
+    expect(numbers(result.keep)).toEqual(['9'])
+    expect(left(result)).toEqual({ '0': 'its status is INIT' })
+  })
+
+  it('turns a failing delete into a failed entry, warns, and goes on with the rest', async () => {
+    const refusal = new NcloudError({
+      action: 'deleteMemberServerImageInstances',
+      source: 'service',
+      httpStatus: 400,
+      code: '24100',
+      ncpMessage: 'Image is in use',
+      transient: false,
+      reached: 'yes',
+      gatewaySetting: 'site'
+    })
+    const remove = jest.fn(async (no: string) => {
+      if (no === '2') throw refusal
+    })
+    const logged = log()
+    const result = await prune({ delete: remove } as unknown as ImageApi, plan(), logged)
+    expect(remove).toHaveBeenCalledTimes(3)
+    expect(numbers(result.deleted)).toEqual(['3', '1'])
+    expect(result.failed).toHaveLength(1)
+    expect(result.failed[0].image.no).toBe('2')
+    expect(result.failed[0].why).toBe(refusal.summary)
+    expect(result.failed[0].why).toContain('Image is in use')
+    expect(logged.warning).toHaveBeenCalledTimes(1)
+    expect(logged.warning.mock.calls[0][0]).toContain('Could not delete image 2 ("nightly-2")')
+    expect(logged.warning.mock.calls[0][0]).toContain('It is left as it is.')
+    expect(logged.info.mock.calls.map(([line]) => line)).toEqual([
+      'Deleted image 3 ("nightly-3", CREAT).',
+      'Deleted image 1 ("nightly-1", CREAT).'
+    ])
+  })
+
+  it('passes a cancel on, and stops deleting, when a delete fails because the run was cancelled', async () => {
+    const controller = new AbortController()
+    const reason = new CancelledError('SIGINT')
+    const remove = jest.fn(async (no: string) => {
+      if (no === '2') {
+        controller.abort(reason)
+        throw new Error('request abandoned')
+      }
+    })
+    const logged = log()
+    await expect(
+      prune({ delete: remove } as unknown as ImageApi, plan(), logged, controller.signal)
+    ).rejects.toBe(reason)
+    expect(remove.mock.calls.map(([no]) => no)).toEqual(['3', '2'])
+    expect(logged.warning).not.toHaveBeenCalled()
+  })
+
+  it('with a signal that is not aborted, a failing delete is still a warning', async () => {
+    const remove = jest.fn(async (no: string) => {
+      if (no === '3') throw new Error('HTTP 500')
+    })
+    const result = await prune(
+      { delete: remove } as unknown as ImageApi,
+      plan(),
+      log(),
+      new AbortController().signal
+    )
+    expect(numbers(result.deleted)).toEqual(['2', '1'])
+    expect(result.failed.map(({ image: one }) => one.no)).toEqual(['3'])
+  })
+
+  it('sends no delete when the plan removes nothing', async () => {
+    const remove = jest.fn(async (_no: string) => {})
+    const result = await prune(
+      { delete: remove } as unknown as ImageApi,
+      { keep: [image('9')], remove: [], leave: [] },
+      log()
+    )
+    expect(remove).not.toHaveBeenCalled()
+    expect(result.deleted).toEqual([])
+  })
+})
+
+describe('describePrune', () => {
+  const plan: PrunePlan = {
+    keep: [image('5'), image('4')],
+    remove: [image('3')],
+    leave: [{ image: image('0', { status: 'INIT' }), why: 'its status is INIT' }]
+  }
+
+  it('in a dry run mentions the image the run would create among those kept', () => {
+    const text = describePrune(plan, true, true)
+    expect(text.split('\n')).toEqual([
+      'Dry run: would keep the image this run would create, and 5 ("nightly-5"), 4 ("nightly-4").',
+      'Dry run: would delete 3 ("nightly-3").',
+      'Leaving image 0 ("nightly-0"): its status is INIT.'
+    ])
+  })
+
+  it('in a dry run with nothing else to keep still names the image to come', () => {
+    const text = describePrune({ keep: [], remove: [], leave: [] }, true, true)
+    expect(text).toBe(
+      'Dry run: would keep the image this run would create.\nDry run: would delete none.'
+    )
+  })
+
+  it('does not mention an image to come when there is none', () => {
+    const text = describePrune(plan, true, false)
+    expect(text).not.toContain('would create')
+    expect(text).toContain('Dry run: would keep 5 ("nightly-5"), 4 ("nightly-4").')
+  })
+
+  it('says what it is doing in a real run, and none where there is nothing', () => {
+    const text = describePrune({ keep: plan.keep, remove: [], leave: [] }, false, false)
+    expect(text).toBe('Keeping 5 ("nightly-5"), 4 ("nightly-4").\nDeleting none.')
+  })
+})

@@ -1,0 +1,102 @@
+import type { Ending, Known, RunDeps } from './run-state.js'
+import type { Settings } from './inputs.js'
+import { describeError } from './ncloud/errors.js'
+import { ImageApi, imageState, sourceServerOf, type ImageRecord } from './ncloud/images.js'
+import { describePrune, matchesPattern, planPrune, prune, type PrunePlan } from './prune.js'
+import { shareImage } from './share.js'
+import type { Log } from './port.js'
+
+// What follows once the image is CREAT: sharing it, and pruning the old ones.
+
+/** Once the image is CREAT: share it, then prune the old ones. */
+export async function afterReady(
+  api: ImageApi,
+  ending: Ending,
+  settings: Settings,
+  deps: RunDeps,
+  known: Known
+): Promise<Ending> {
+  if (!['created', 'reused', 'resumed'].includes(ending.outcome) || !known.image) return ending
+  await afterCreated(api, known.image, settings, deps, known)
+  return ending
+}
+
+/** What a dry run would do once the image is created: share it, prune the old ones. */
+export async function dryRunAfterCreation(
+  api: ImageApi,
+  image: ImageRecord | undefined,
+  settings: Settings,
+  log: Log,
+  known: Known
+): Promise<void> {
+  if (settings.shareWith.length > 0) {
+    log.info(
+      `Dry run: would share the image with ${settings.shareWith.join(', ')} once it is created.`
+    )
+  }
+  if (settings.keepLast !== undefined) {
+    const current = image && imageState(api.kind, image.status) === 'created' ? image : undefined
+    known.pruning = await planPruning(api, current, settings, log, known)
+  }
+}
+
+/** Once the image is CREAT: share it, then prune the old ones. */
+export async function afterCreated(
+  api: ImageApi,
+  image: ImageRecord,
+  settings: Settings,
+  deps: RunDeps,
+  known: Known
+): Promise<void> {
+  let current = image
+  if (settings.shareWith.length > 0) {
+    current = await shareImage(api, image, settings.shareWith, deps.log, deps.signal)
+    deps.onImage(current)
+  }
+  if (settings.keepLast !== undefined && settings.pruneMatch !== undefined) {
+    const plan = await planPruning(api, current, settings, deps.log, known)
+    if (plan) known.pruning = await prune(api, plan, deps.log, deps.signal)
+  }
+}
+
+/** What keep-last would keep and delete, logged; undefined when it cannot be worked out. */
+export async function planPruning(
+  api: ImageApi,
+  current: ImageRecord | undefined,
+  settings: Settings,
+  log: Log,
+  known: Known
+): Promise<PrunePlan | undefined> {
+  const pattern = settings.pruneMatch as string
+  const serverInstanceNo = known.server?.no ?? (current && sourceServerOf(current))
+  if (!serverInstanceNo) {
+    log.warning(
+      'keep-last: nothing is pruned, since the source server of the image is not known; give server-instance-no.'
+    )
+    return undefined
+  }
+  const countsCurrent = matchesPattern(current?.name ?? known.imageName ?? '', pattern)
+  if (!countsCurrent) {
+    log.warning(
+      `keep-last: this run's image "${current?.name ?? known.imageName}" does not match prune-match "${pattern}", so it is not counted among the ${settings.keepLast} kept.`
+    )
+  }
+  let images
+  try {
+    images = await api.listAll()
+  } catch (error) {
+    log.warning(
+      `keep-last: nothing is pruned, since the images could not be listed: ${describeError(error)}`
+    )
+    return undefined
+  }
+  const plan = planPrune(api.kind, images, current, {
+    keepLast: settings.keepLast as number,
+    pattern,
+    serverInstanceNo,
+    shareWith: settings.shareWith,
+    countsCurrent
+  })
+  log.info(describePrune(plan, settings.dryRun, current === undefined))
+  return plan
+}

@@ -1,0 +1,112 @@
+import { afterReady } from './after-created.js'
+import { finish } from './image-wait.js'
+import type { Ending, Known, RunDeps } from './run-state.js'
+import { madeFrom } from './create-image.js'
+import { RunFailure } from './failure.js'
+import type { Settings } from './inputs.js'
+import { NcloudClient } from './ncloud/client.js'
+import { NcloudError } from './ncloud/errors.js'
+import {
+  IMAGE_KINDS,
+  ImageApi,
+  ImageNotFoundError,
+  MEMBER_IMAGE,
+  SERVER_IMAGE,
+  selectImageKind,
+  sourceServerOf,
+  type ImageKind,
+  type ImageRecord
+} from './ncloud/images.js'
+import type { ServerRecord } from './ncloud/servers.js'
+import { NEXT } from './next-steps.js'
+import { resumeLines } from './plan.js'
+
+// image-instance-no: no create; find the image by its number, check it, and wait for it.
+
+/** image-instance-no: no create; find the image, check it against the server if one is named, wait. */
+export async function resumeByNumber(
+  settings: Settings,
+  client: NcloudClient,
+  deps: RunDeps,
+  known: Known,
+  /** The server named in the inputs, already read; undefined when none is named. */
+  server: ServerRecord | undefined
+): Promise<Ending> {
+  const no = settings.imageInstanceNo
+  let kinds: readonly ImageKind[] = IMAGE_KINDS
+  if (server) {
+    const selected = selectImageKind(settings.hypervisor, server.hypervisor)
+    if ('problem' in selected) {
+      throw new RunFailure(`Input "hypervisor" ${selected.problem}`, 'error', NEXT.fixInputs)
+    }
+    kinds = [selected.kind]
+  } else if (settings.hypervisor !== 'auto') {
+    kinds = [settings.hypervisor === 'kvm' ? SERVER_IMAGE : MEMBER_IMAGE]
+  }
+  let found: { api: ImageApi; image: ImageRecord } | undefined
+  for (const kind of kinds) {
+    const api = new ImageApi(client, kind)
+    const image = await findByNumber(api, no)
+    if (image) {
+      found = { api, image }
+      break
+    }
+  }
+  if (!found) {
+    throw new RunFailure(
+      `Image ${no} is not known in region ${settings.region}: ${kinds.map(kind => kind.actions.detail).join(' and ')} found no image of that number.`,
+      'error',
+      NEXT.checkImage
+    )
+  }
+  const { api, image } = found
+  known.kind = api.kind
+  known.image = image
+  // A dry run sets no image outputs.
+  if (!settings.dryRun) deps.onImage(image)
+  if (server) {
+    const source = madeFrom(image, { serverInstanceNo: server.no })
+    if (source === 'no') {
+      throw new RunFailure(
+        `Image ${no} ("${image.name}") was made from server ${sourceServerOf(image)}, not from server ${server.no} (server-instance-no).`,
+        'error',
+        'Give the image of this server, or leave server-instance-no empty to wait for this image as it is.',
+        image
+      )
+    }
+    if (source === 'unknown') {
+      deps.log.warning(
+        `Image ${no} ("${image.name}") is waited for although its source server cannot be verified: NCP's record does not name one, and its description is not this action's provenance.`
+      )
+    }
+  }
+  deps.log.info(resumeLines(settings, api.kind, image).join('\n'))
+  if (settings.dryRun) {
+    deps.log.info(
+      `Dry run: credentials${server ? ', server' : ''} and image checked. Nothing was changed.`
+    )
+    return { outcome: 'dry-run', nextStep: NEXT.dryRunResume(image) }
+  }
+  known.provenance = 'resumed'
+  known.advice = 'time'
+  const ending = await finish(api, { image, provenance: 'resumed' }, settings, deps, known)
+  return afterReady(api, ending, settings, deps, known)
+}
+
+/** The image of this number, or undefined when this image API does not know it. */
+export async function findByNumber(api: ImageApi, no: string): Promise<ImageRecord | undefined> {
+  try {
+    return await api.get(no)
+  } catch (error) {
+    if (error instanceof ImageNotFoundError) return undefined
+    // NCP answers an unknown number with its own error, from the service itself.
+    if (
+      error instanceof NcloudError &&
+      error.fields.source === 'service' &&
+      error.reached === 'yes'
+    ) {
+      return undefined
+    }
+    throw error
+  }
+}

@@ -1,0 +1,50 @@
+import type { Clock } from './clock.js'
+import type { Obtained, Provenance } from './create-image.js'
+import type { Outcome } from './failure.js'
+import type { NameSource } from './image-name.js'
+import type { ImageRecord } from './ncloud/images.js'
+import type { PrunePlan, PruneResult } from './prune.js'
+import type { Log } from './port.js'
+import type { RunResult } from './result.js'
+import type { RetryPolicy } from './retry.js'
+
+// What a run carries from step to step: its dependencies and what it has learned.
+
+export interface RunDeps {
+  log: Log
+  clock: Clock
+  signal: AbortSignal
+  random?: () => number
+  retry: RetryPolicy
+  confirmDelaysMs: readonly number[]
+  /** Told of every image the moment it is known, so that no exit can lose its number. */
+  onImage(image: ImageRecord): void
+}
+
+/** What the run has learned so far; every exit, successful or not, reports it. */
+export interface Known {
+  server?: RunResult['server']
+  imageName?: string
+  kind?: RunResult['kind']
+  image?: ImageRecord
+  provenance?: Obtained['provenance']
+  duplicates: ImageRecord[]
+  pruning?: PrunePlan | PruneResult
+  power?: Power
+  /** What finds the image again, for the next steps. */
+  advice?: NameSource
+  /** When the wait for the image ends at the latest. */
+  waitEndsAt?: number
+}
+
+export type Ending = Pick<RunResult, 'outcome' | 'nextStep'>
+
+export type Power = NonNullable<RunResult['power']>
+
+/** The outcome of a run that ends with a created image, by how it came to have it. */
+export const OUTCOME_OF: Record<Provenance, Outcome> = {
+  created: 'created',
+  adopted: 'created',
+  reused: 'reused',
+  resumed: 'resumed'
+}

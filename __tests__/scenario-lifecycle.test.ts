@@ -469,3 +469,25 @@ describe('dated names', () => {
     expect(count(sim, 'createMemberServerImageInstance')).toBe(1)
   })
 })
+
+describe('a dry run of a resume with keep-last', () => {
+  it('lists what would be deleted', async () => {
+    sim = await startScenarioSim()
+    const old = seedNightly('nightly-20261120', 10)
+    seedNightly('nightly-20261121', 9)
+    const current = seedNightly('nightly-20261130', 1)
+    const run = await runScenario(
+      sim,
+      baseInputs(sim, {
+        'image-instance-no': current,
+        'keep-last': '2',
+        'prune-match': 'nightly-*',
+        'dry-run': 'true'
+      })
+    )
+
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain(`Dry run: would delete ${old} ("nightly-20261120").`)
+    expect(count(sim, DELETE)).toBe(0)
+  })
+})

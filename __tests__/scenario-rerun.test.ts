@@ -373,3 +373,17 @@ describe('dry-run', () => {
     expect(run.stdout).toContain('Authentication Failed')
   })
 })
+
+describe('a create that NCP answered as a success', () => {
+  it('is never sent again, even when the looks find nothing: one image, and the error says it may exist', async () => {
+    sim = await startScenarioSim({ listLagMs: 60_000, uniqueNames: false })
+    sim.addFault({ action: CREATE, kind: 'no-list', when: 'after' })
+    const run = await runScenario(sim, baseInputs(sim, { 'image-name': NAME }))
+
+    expect(count(sim, CREATE)).toBe(1)
+    expect(sim.images()).toHaveLength(1)
+    expect(run.code).toBe(1)
+    expect(run.result.outcome).toBe('uncertain')
+    expect(run.stdout).toContain(`may have made an image named "${NAME}"`)
+  })
+})

@@ -332,3 +332,90 @@ describe('no sequence of faults, timeouts and cancels leaves the server stopped 
     }
   )
 })
+
+describe('stop-server: the second review', () => {
+  it('a cancel sends the start at once, before the sweep that follows it', async () => {
+    sim = await startScenarioSim({ createMs: 3_600_000 })
+    const run = await runScenario(
+      sim,
+      baseInputs(sim, { ...stop, 'poll-interval': '10s', 'request-timeout': '300ms' }),
+      {
+        onLine: (line, cancel) => {
+          if (line.startsWith('Waiting up to')) {
+            sim!.addFault({ action: 'getMemberServerImageInstanceList', kind: 'stall', times: 5 })
+            cancel('SIGINT')
+          }
+        }
+      }
+    )
+
+    expect(run.result.outcome).toBe('cancelled')
+    const calls = actionsCalled(sim)
+    expect(calls.indexOf(START)).toBeGreaterThan(-1)
+    expect(calls.indexOf(START)).toBeLessThan(calls.lastIndexOf('getMemberServerImageInstanceList'))
+    expect(count(sim, START)).toBe(1)
+  })
+
+  it('a start NCP accepted but a boot longer than its time is not called a stopped server', async () => {
+    sim = await startScenarioSim({ startMs: 20 * 60_000 })
+    const run = await runScenario(sim, baseInputs(sim, { ...stop, 'poll-interval': '10s' }))
+
+    expect(run.code).toBe(1)
+    expect(run.result.outcome).toBe('error')
+    expect(run.stdout).toContain('was started again, but is not running yet')
+    expect(run.stdout).not.toContain('could not start it again')
+    expect(run.summary).toContain('the start was accepted, but it was not running yet')
+    expect(run.summary).not.toContain('after the cancel')
+  })
+
+  it('a refused stop starts nothing and reports no downtime', async () => {
+    sim = await startScenarioSim()
+    sim.addFault({ action: STOP, kind: 'permission' })
+    const run = await runScenario(sim, baseInputs(sim, stop))
+
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('Could not stop server 1001')
+    expect(count(sim, START)).toBe(0)
+    expect(run.outputs['server-stopped-for']).toBeUndefined()
+    expect(run.summary).not.toContain('Server downtime')
+  })
+
+  it('polls the server every 2 s at most often, whatever poll-interval says', async () => {
+    sim = await startScenarioSim({ stopMs: 60_000, startMs: 60_000 })
+    const run = await runScenario(sim, baseInputs(sim, { ...stop, 'poll-interval': '100ms' }))
+
+    expect(run.code).toBe(0)
+    // Two minutes of stopping and booting at one read per 2 s, and the reads around the image.
+    expect(count(sim, 'getServerInstanceDetail')).toBeLessThan(75)
+  })
+
+  it('says when stop-server does nothing: with image-instance-no, and with an image that exists', async () => {
+    sim = await startScenarioSim()
+    const no = sim.addImage({
+      kind: 'member',
+      name: 'golden-web-1',
+      serverInstanceNo: '3001',
+      status: 'CREAT'
+    }).no
+    const resume = await runScenario(
+      sim,
+      baseInputs(sim, {
+        'image-instance-no': no,
+        'stop-server': 'true',
+        'server-instance-no': '3001'
+      })
+    )
+    expect(resume.stdout).toContain('Input "stop-server" is not used')
+
+    const reuse = await runScenario(
+      sim,
+      baseInputs(sim, { ...stop, 'server-instance-no': '3001', 'if-exists': 'reuse' })
+    )
+    expect(reuse.code).toBe(0)
+    expect(reuse.stdout).toContain('stop-server: nothing is stopped')
+    expect(reuse.stdout).toMatch(
+      /::warning::Server 3001 is already stopped \(NSTOP\): the action did not stop it/
+    )
+    expect(count(sim, STOP)).toBe(0)
+  })
+})

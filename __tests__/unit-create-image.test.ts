@@ -783,16 +783,15 @@ describe('obtainImage: creating', () => {
     expect(fake.create).toHaveBeenCalledTimes(1)
   })
 
-  it('looks for the image after a success answer that holds none, and sends the create again when none shows', async () => {
+  it('never sends the create again after a success answer that holds no image: it looks, then says an image may exist', async () => {
     const { clock, options } = setup()
     const empty = contentError(CREATE, 'the success answer holds no image', 'api-url')
     const made = record('INIT', '1009')
     const fake = fakeApi(clock, [undefined], [empty, made])
-    await expect(lookThenObtain(fake.api, REQUEST, options)).resolves.toEqual({
-      image: made,
-      provenance: 'created'
-    })
-    expect(fake.create).toHaveBeenCalledTimes(2)
+    const failure = await lookThenObtain(fake.api, REQUEST, options).catch(error => error)
+    expect(failure).toBeInstanceOf(RunFailure)
+    expect(failure.outcome).toBe('uncertain')
+    expect(fake.create).toHaveBeenCalledTimes(1)
     expect(fake.findAllByName).toHaveBeenCalledTimes(1 + 1 + CONFIRM_DELAYS.length)
   })
 

@@ -676,8 +676,8 @@ function readSettings(source) {
     }
     const warnings = [];
     if (imageInstanceNo) {
-        for (const name of ['image-name', 'image-description']) {
-            if (source.getInput(name)) {
+        for (const name of ['image-name', 'image-description', 'stop-server']) {
+            if (source.getInput(name) && !(name === 'stop-server' && /^false$/i.test(input(name)))) {
                 warnings.push(`Input "${name}" is not used: image-instance-no resumes an existing image.`);
             }
         }
@@ -1567,7 +1567,10 @@ async function obtainImage(api, request, first, options) {
         const found = await lookAgain(api, request, options, error);
         if (found)
             return adopt(found);
-        return ncloud && (ncloud.transient || ncloud.reached === 'maybe')
+        // A success without its record, or an answer too large to read, may well be a success:
+        // never sent again. Only a failure that may have been carried out is, once the looks are empty.
+        const success = ncloud?.fields.incomplete || ncloud?.fields.code === 'ERESPONSETOOLARGE';
+        return ncloud && !success && (ncloud.transient || ncloud.reached === 'maybe')
             ? {
                 verdict: 'again',
                 why: `No image named "${request.name}" exists, so it is sent again`,
@@ -2168,6 +2171,8 @@ function codeOf(value) {
 const STOP_TIMEOUT_MS = 10 * 60_000;
 /** How long the action keeps trying to start the server again, a refused start and booting included. */
 const START_BUDGET_MS = 15 * 60_000;
+/** How long a server that NCP started may take to be RUN. */
+const BOOT_TIMEOUT_MS = 15 * 60_000;
 /** The pause before asking again after NCP refused a start (e.g. while the image is being made). */
 const REFUSED_START_PAUSE_MS = 15_000;
 const START_POLICY = {
@@ -2180,11 +2185,14 @@ const STOP = 'stopServerInstances';
 const START = 'startServerInstances';
 /** Stops a running server and waits until it is NSTOP. Returns the time the stop was sent. */
 async function stopServer(client, server, deps, 
-/** Called just before the stop request leaves: from then on the server must be started again. */
-onStopSent = () => undefined) {
+/**
+ * `sent`: just before the stop request leaves; from then on the server must be started again.
+ * `undone`: the stop was refused and the server is still running: nothing to start.
+ */
+stop = { sent: () => undefined, undone: () => undefined }) {
     const sentAt = deps.clock.now();
     deps.signal?.throwIfAborted();
-    onStopSent();
+    stop.sent();
     deps.log.info(`Stopping server ${server.no} (stop-server: true), then waiting up to ${formatDuration(STOP_TIMEOUT_MS)} for it to be stopped (NSTOP).`);
     try {
         await retrying(() => client.sendOnce(STOP, { 'serverInstanceNoList.1': server.no }), {
@@ -2209,6 +2217,7 @@ onStopSent = () => undefined) {
         // A stop whose reply was lost may have been carried out: the server's state says.
         const now = await readServer(client, server.no);
         if (now.status !== 'NSTOP' && now.operation !== 'SHTDN') {
+            stop.undone();
             throw new RunFailure(`Could not stop server ${server.no}: ${describeError(error)} Nothing was created.`, 'error', NEXT.stopFailed);
         }
     }
@@ -2233,27 +2242,26 @@ async function startServer(client, serverInstanceNo, deps, onAccepted = () => un
         deadline,
         log: deps.log.warning,
         decide: async (error) => {
-            if (!(error instanceof NcloudError))
-                return { verdict: 'stop' };
-            if (error.transient) {
+            if (error instanceof NcloudError && error.transient) {
                 return { verdict: 'again', why: 'Retrying', retryAfterMs: error.fields.retryAfterMs };
             }
-            if (error.fields.source !== 'service')
-                return { verdict: 'stop' };
-            // A lost reply, or a start already under way, leaves the server starting or running.
+            // A lost or unreadable reply, or a start already under way, leaves the server starting.
             const now = await readServer(client, serverInstanceNo);
-            if (isStarting(now)) {
+            if (isStarting(now))
                 return { verdict: 'settled', value: {} };
-            }
-            return {
-                verdict: 'again',
-                why: 'NCP refused the start for now; asking again',
-                retryAfterMs: REFUSED_START_PAUSE_MS
-            };
+            const refused = error instanceof NcloudError && error.fields.source === 'service';
+            return refused
+                ? {
+                    verdict: 'again',
+                    why: 'NCP refused the start for now; asking again',
+                    retryAfterMs: REFUSED_START_PAUSE_MS
+                }
+                : { verdict: 'stop' };
         }
     });
     onAccepted();
-    await waitForServer(client, serverInstanceNo, 'RUN', deadline, deps);
+    // Booting gets its own time: a start that took the budget to be accepted still gets to boot.
+    await waitForServer(client, serverInstanceNo, 'RUN', deps.clock.now() + BOOT_TIMEOUT_MS, deps);
     deps.log.info(`Server ${serverInstanceNo} is running (RUN) again.`);
 }
 /**
@@ -2278,6 +2286,10 @@ async function startAfterCancel(client, serverInstanceNo, log) {
         return { accepted: false, why };
     }
 }
+/** Servers change state in seconds to minutes: poll-interval, kept between 2 and 15 seconds. */
+function powerPollMs(pollIntervalMs) {
+    return Math.min(15_000, Math.max(2_000, pollIntervalMs));
+}
 /** Running or booting: a server shutting down also shows RUN, with the operation SHTDN. */
 function isStarting(server) {
     return server.operation === 'START' || (server.status === 'RUN' && server.operation !== 'SHTDN');
@@ -2291,7 +2303,7 @@ async function waitForServer(client, serverInstanceNo, status, deadline, deps) {
         if (deps.clock.now() >= deadline) {
             throw new RunFailure(`Server ${serverInstanceNo} did not reach ${status} in time: it is ${server.status}${server.operation !== 'NULL' ? ` with the operation ${server.operation}` : ''}.`, 'error', NEXT.checkServerState(serverInstanceNo));
         }
-        await deps.clock.sleep(Math.min(deps.pollIntervalMs, Math.max(0, deadline - deps.clock.now())), deps.signal);
+        await deps.clock.sleep(Math.min(powerPollMs(deps.pollIntervalMs), Math.max(0, deadline - deps.clock.now())), deps.signal);
     }
 }
 
@@ -2432,6 +2444,7 @@ server) {
     }
     deps.log.info(resumeLines(settings, api.kind, image).join('\n'));
     if (settings.dryRun) {
+        await dryRunAfterCreation(api, image, settings, deps.log, known);
         deps.log.info(`Dry run: credentials${server ? ', server' : ''} and image checked. Nothing was changed.`);
         return { outcome: 'dry-run', nextStep: NEXT.dryRunResume(image) };
     }
@@ -2921,15 +2934,33 @@ async function steps(settings, client, deps, known) {
     if (settings.dryRun)
         return dryRun(api, first, settings, log, known);
     const stopFirst = settings.stopServer && !first.use && server.status === 'RUN';
-    if (settings.stopServer && !first.use && !stopFirst) {
-        log.info(`Server ${server.no} is already stopped (${server.status}): it is imaged as it is and left stopped.`);
+    if (settings.stopServer && first.use) {
+        log.info('stop-server: nothing is stopped, since no image is created (one exists already).');
+    }
+    if (settings.stopServer && server.status !== 'RUN') {
+        const left = first.use
+            ? `the action did not stop it and does not start it`
+            : 'it is imaged as it is and left stopped';
+        const line = `Server ${server.no} is already stopped (${server.status}): ${left}.`;
+        if (first.use)
+            log.warning(line);
+        else
+            log.info(line);
     }
     let ending;
     let failure;
+    let startOnCancel;
     try {
         if (stopFirst) {
-            await stopServer(client, server, powerDeps(settings, deps), () => {
-                known.power = { stoppedAt: deps.clock.now() };
+            await stopServer(client, server, powerDeps(settings, deps), {
+                sent: () => {
+                    known.power = { stoppedAt: deps.clock.now() };
+                    startOnCancel = sendStartOnCancel(client, server, deps, known);
+                },
+                undone: () => {
+                    known.power = undefined;
+                    startOnCancel?.dispose();
+                }
             });
         }
         ending = await createAndWait(api, plan, first, settings, client, deps, known, judge);
@@ -2937,8 +2968,14 @@ async function steps(settings, client, deps, known) {
     catch (error) {
         failure = error;
     }
-    if (known.power)
-        await startAgain(client, server, settings, deps, known, failure);
+    if (known.power) {
+        try {
+            await startAgain(client, server, settings, deps, known, failure, startOnCancel);
+        }
+        finally {
+            startOnCancel?.dispose();
+        }
+    }
     if (failure !== undefined)
         throw failure;
     return afterReady(api, ending, settings, deps, known);
@@ -2981,10 +3018,23 @@ function powerDeps(settings, deps) {
     };
 }
 /**
- * The action stopped the server, so it starts it again, whatever happened meanwhile. When the
- * start fails for good, the step fails saying the server is stopped, keeping the image's number.
+ * Once the action has stopped the server, a cancel sends the start at once, before anything else
+ * the run is doing at that moment, since the runner kills the process a few seconds later.
  */
-async function startAgain(client, server, settings, deps, known, failure) {
+function sendStartOnCancel(client, server, deps, known) {
+    let sent;
+    const onAbort = () => {
+        if (known.power?.startAccepted)
+            return;
+        sent = startAfterCancel(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), server.no, deps.log);
+    };
+    deps.signal.addEventListener('abort', onAbort, { once: true });
+    return {
+        sent: () => sent,
+        dispose: () => deps.signal.removeEventListener('abort', onAbort)
+    };
+}
+async function startAgain(client, server, settings, deps, known, failure, startOnCancel) {
     const power = known.power;
     const label = `Server ${server.no} (${server.name || 'no name'})`;
     const before = failure === undefined ? '' : ` Before that: ${asRunFailure(failure).message}`;
@@ -2992,7 +3042,8 @@ async function startAgain(client, server, settings, deps, known, failure) {
         // One start request if none was accepted yet; a second would be refused while it boots.
         const start = power.startAccepted
             ? { accepted: true }
-            : await startAfterCancel(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), server.no, deps.log);
+            : await (startOnCancel?.sent() ??
+                startAfterCancel(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), server.no, deps.log));
         power.startAccepted = start.accepted;
         const cancelled = asRunFailure(failure ?? deps.signal.reason, known);
         throw new RunFailure(`${cancelled.message} ${label} had been stopped by the action; ${start.accepted ? 'the start request was sent and accepted, and it boots on its own' : `the start request was not accepted (${start.why ?? 'no answer'}): it is still stopped`}.`, cancelled.outcome, start.accepted ? cancelled.nextStep : `${NEXT.startServer(server.no)} ${cancelled.nextStep}`, cancelled.image ?? known.image);
@@ -3005,8 +3056,12 @@ async function startAgain(client, server, settings, deps, known, failure) {
         deps.log.info(`${label} was down for ${formatDuration(power.runningAt - power.stoppedAt)}.`);
     }
     catch (error) {
-        if (deps.signal.aborted)
-            return startAgain(client, server, settings, deps, known, error);
+        if (deps.signal.aborted) {
+            return startAgain(client, server, settings, deps, known, error, startOnCancel);
+        }
+        if (power.startAccepted) {
+            throw new RunFailure(`${label} was started again, but is not running yet: ${describeError(error)}${before}`, 'error', NEXT.checkServerState(server.no), known.image);
+        }
         throw new RunFailure(`${label} is stopped: the action stopped it for the image and could not start it again: ${describeError(error)}${before}`, 'server-stopped', NEXT.startServer(server.no), known.image);
     }
 }
@@ -3131,7 +3186,7 @@ function downtime(result) {
     const state = power.runningAt !== undefined
         ? 'stopped by this step, running again'
         : power.startAccepted
-            ? 'stopped by this step; the start was accepted after the cancel'
+            ? `stopped by this step; the start was accepted${result.outcome === 'cancelled' ? ' after the cancel' : ''}, but it was not running yet`
             : 'stopped by this step and still stopped';
     return `${formatDuration(power.downMs)} (${state})`;
 }

@@ -187,7 +187,10 @@ export async function obtainImage(
     )
     const found = await lookAgain(api, request, options, error)
     if (found) return adopt(found)
-    return ncloud && (ncloud.transient || ncloud.reached === 'maybe')
+    // A success without its record, or an answer too large to read, may well be a success:
+    // never sent again. Only a failure that may have been carried out is, once the looks are empty.
+    const success = ncloud?.fields.incomplete || ncloud?.fields.code === 'ERESPONSETOOLARGE'
+    return ncloud && !success && (ncloud.transient || ncloud.reached === 'maybe')
       ? {
           verdict: 'again',
           why: `No image named "${request.name}" exists, so it is sent again`,

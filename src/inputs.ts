@@ -137,8 +137,8 @@ export function readSettings(source: InputSource): Settings {
   }
   const warnings: string[] = []
   if (imageInstanceNo) {
-    for (const name of ['image-name', 'image-description']) {
-      if (source.getInput(name)) {
+    for (const name of ['image-name', 'image-description', 'stop-server']) {
+      if (source.getInput(name) && !(name === 'stop-server' && /^false$/i.test(input(name)))) {
         warnings.push(`Input "${name}" is not used: image-instance-no resumes an existing image.`)
       }
     }

@@ -1,4 +1,4 @@
-import { afterReady } from './after-created.js'
+import { afterReady, dryRunAfterCreation } from './after-created.js'
 import { finish } from './image-wait.js'
 import type { Ending, Known, RunDeps } from './run-state.js'
 import { madeFrom } from './create-image.js'
@@ -82,6 +82,7 @@ export async function resumeByNumber(
   }
   deps.log.info(resumeLines(settings, api.kind, image).join('\n'))
   if (settings.dryRun) {
+    await dryRunAfterCreation(api, image, settings, deps.log, known)
     deps.log.info(
       `Dry run: credentials${server ? ', server' : ''} and image checked. Nothing was changed.`
     )

@@ -90,24 +90,44 @@ async function steps(
   if (settings.dryRun) return dryRun(api, first, settings, log, known)
 
   const stopFirst = settings.stopServer && !first.use && server.status === 'RUN'
-  if (settings.stopServer && !first.use && !stopFirst) {
-    log.info(
-      `Server ${server.no} is already stopped (${server.status}): it is imaged as it is and left stopped.`
-    )
+  if (settings.stopServer && first.use) {
+    log.info('stop-server: nothing is stopped, since no image is created (one exists already).')
+  }
+  if (settings.stopServer && server.status !== 'RUN') {
+    const left = first.use
+      ? `the action did not stop it and does not start it`
+      : 'it is imaged as it is and left stopped'
+    const line = `Server ${server.no} is already stopped (${server.status}): ${left}.`
+    if (first.use) log.warning(line)
+    else log.info(line)
   }
   let ending: Ending | undefined
   let failure: unknown
+  let startOnCancel: StartOnCancel | undefined
   try {
     if (stopFirst) {
-      await stopServer(client, server, powerDeps(settings, deps), () => {
-        known.power = { stoppedAt: deps.clock.now() }
+      await stopServer(client, server, powerDeps(settings, deps), {
+        sent: () => {
+          known.power = { stoppedAt: deps.clock.now() }
+          startOnCancel = sendStartOnCancel(client, server, deps, known)
+        },
+        undone: () => {
+          known.power = undefined
+          startOnCancel?.dispose()
+        }
       })
     }
     ending = await createAndWait(api, plan, first, settings, client, deps, known, judge)
   } catch (error) {
     failure = error
   }
-  if (known.power) await startAgain(client, server, settings, deps, known, failure)
+  if (known.power) {
+    try {
+      await startAgain(client, server, settings, deps, known, failure, startOnCancel)
+    } finally {
+      startOnCancel?.dispose()
+    }
+  }
   if (failure !== undefined) throw failure
   return afterReady(api, ending as Ending, settings, deps, known)
 }
@@ -172,13 +192,42 @@ function powerDeps(settings: Settings, deps: RunDeps): PowerDeps {
  * The action stopped the server, so it starts it again, whatever happened meanwhile. When the
  * start fails for good, the step fails saying the server is stopped, keeping the image's number.
  */
+interface StartOnCancel {
+  /** The start sent when the signal came, if it came; settles with whether NCP accepted it. */
+  sent(): Promise<{ accepted: boolean; why?: string }> | undefined
+  dispose(): void
+}
+
+/**
+ * Once the action has stopped the server, a cancel sends the start at once, before anything else
+ * the run is doing at that moment, since the runner kills the process a few seconds later.
+ */
+function sendStartOnCancel(
+  client: NcloudClient,
+  server: ServerRecord,
+  deps: RunDeps,
+  known: Known
+): StartOnCancel {
+  let sent: Promise<{ accepted: boolean; why?: string }> | undefined
+  const onAbort = (): void => {
+    if (known.power?.startAccepted) return
+    sent = startAfterCancel(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), server.no, deps.log)
+  }
+  deps.signal.addEventListener('abort', onAbort, { once: true })
+  return {
+    sent: () => sent,
+    dispose: () => deps.signal.removeEventListener('abort', onAbort)
+  }
+}
+
 async function startAgain(
   client: NcloudClient,
   server: ServerRecord,
   settings: Settings,
   deps: RunDeps,
   known: Known,
-  failure: unknown
+  failure: unknown,
+  startOnCancel?: StartOnCancel
 ): Promise<void> {
   const power = known.power as Power
   const label = `Server ${server.no} (${server.name || 'no name'})`
@@ -187,7 +236,8 @@ async function startAgain(
     // One start request if none was accepted yet; a second would be refused while it boots.
     const start = power.startAccepted
       ? { accepted: true }
-      : await startAfterCancel(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), server.no, deps.log)
+      : await (startOnCancel?.sent() ??
+          startAfterCancel(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), server.no, deps.log))
     power.startAccepted = start.accepted
     const cancelled = asRunFailure(failure ?? deps.signal.reason, known)
     throw new RunFailure(
@@ -204,7 +254,17 @@ async function startAgain(
     power.runningAt = deps.clock.now()
     deps.log.info(`${label} was down for ${formatDuration(power.runningAt - power.stoppedAt)}.`)
   } catch (error) {
-    if (deps.signal.aborted) return startAgain(client, server, settings, deps, known, error)
+    if (deps.signal.aborted) {
+      return startAgain(client, server, settings, deps, known, error, startOnCancel)
+    }
+    if (power.startAccepted) {
+      throw new RunFailure(
+        `${label} was started again, but is not running yet: ${describeError(error)}${before}`,
+        'error',
+        NEXT.checkServerState(server.no),
+        known.image
+      )
+    }
     throw new RunFailure(
       `${label} is stopped: the action stopped it for the image and could not start it again: ${describeError(error)}${before}`,
       'server-stopped',

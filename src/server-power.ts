@@ -12,6 +12,8 @@ import { retrying, type RetryPolicy } from './retry.js'
 export const STOP_TIMEOUT_MS = 10 * 60_000
 /** How long the action keeps trying to start the server again, a refused start and booting included. */
 export const START_BUDGET_MS = 15 * 60_000
+/** How long a server that NCP started may take to be RUN. */
+export const BOOT_TIMEOUT_MS = 15 * 60_000
 /** The pause before asking again after NCP refused a start (e.g. while the image is being made). */
 const REFUSED_START_PAUSE_MS = 15_000
 const START_POLICY: RetryPolicy = {
@@ -37,12 +39,15 @@ export async function stopServer(
   client: NcloudClient,
   server: ServerRecord,
   deps: PowerDeps,
-  /** Called just before the stop request leaves: from then on the server must be started again. */
-  onStopSent: () => void = () => undefined
+  /**
+   * `sent`: just before the stop request leaves; from then on the server must be started again.
+   * `undone`: the stop was refused and the server is still running: nothing to start.
+   */
+  stop: { sent(): void; undone(): void } = { sent: () => undefined, undone: () => undefined }
 ): Promise<number> {
   const sentAt = deps.clock.now()
   deps.signal?.throwIfAborted()
-  onStopSent()
+  stop.sent()
   deps.log.info(
     `Stopping server ${server.no} (stop-server: true), then waiting up to ${formatDuration(STOP_TIMEOUT_MS)} for it to be stopped (NSTOP).`
   )
@@ -69,6 +74,7 @@ export async function stopServer(
     // A stop whose reply was lost may have been carried out: the server's state says.
     const now = await readServer(client, server.no)
     if (now.status !== 'NSTOP' && now.operation !== 'SHTDN') {
+      stop.undone()
       throw new RunFailure(
         `Could not stop server ${server.no}: ${describeError(error)} Nothing was created.`,
         'error',
@@ -105,25 +111,25 @@ export async function startServer(
     deadline,
     log: deps.log.warning,
     decide: async error => {
-      if (!(error instanceof NcloudError)) return { verdict: 'stop' }
-      if (error.transient) {
+      if (error instanceof NcloudError && error.transient) {
         return { verdict: 'again', why: 'Retrying', retryAfterMs: error.fields.retryAfterMs }
       }
-      if (error.fields.source !== 'service') return { verdict: 'stop' }
-      // A lost reply, or a start already under way, leaves the server starting or running.
+      // A lost or unreadable reply, or a start already under way, leaves the server starting.
       const now = await readServer(client, serverInstanceNo)
-      if (isStarting(now)) {
-        return { verdict: 'settled', value: {} }
-      }
-      return {
-        verdict: 'again',
-        why: 'NCP refused the start for now; asking again',
-        retryAfterMs: REFUSED_START_PAUSE_MS
-      }
+      if (isStarting(now)) return { verdict: 'settled', value: {} }
+      const refused = error instanceof NcloudError && error.fields.source === 'service'
+      return refused
+        ? {
+            verdict: 'again',
+            why: 'NCP refused the start for now; asking again',
+            retryAfterMs: REFUSED_START_PAUSE_MS
+          }
+        : { verdict: 'stop' }
     }
   })
   onAccepted()
-  await waitForServer(client, serverInstanceNo, 'RUN', deadline, deps)
+  // Booting gets its own time: a start that took the budget to be accepted still gets to boot.
+  await waitForServer(client, serverInstanceNo, 'RUN', deps.clock.now() + BOOT_TIMEOUT_MS, deps)
   deps.log.info(`Server ${serverInstanceNo} is running (RUN) again.`)
 }
 
@@ -153,6 +159,11 @@ export async function startAfterCancel(
   }
 }
 
+/** Servers change state in seconds to minutes: poll-interval, kept between 2 and 15 seconds. */
+function powerPollMs(pollIntervalMs: number): number {
+  return Math.min(15_000, Math.max(2_000, pollIntervalMs))
+}
+
 /** Running or booting: a server shutting down also shows RUN, with the operation SHTDN. */
 function isStarting(server: ServerRecord): boolean {
   return server.operation === 'START' || (server.status === 'RUN' && server.operation !== 'SHTDN')
@@ -177,7 +188,7 @@ async function waitForServer(
       )
     }
     await deps.clock.sleep(
-      Math.min(deps.pollIntervalMs, Math.max(0, deadline - deps.clock.now())),
+      Math.min(powerPollMs(deps.pollIntervalMs), Math.max(0, deadline - deps.clock.now())),
       deps.signal
     )
   }

@@ -80,7 +80,7 @@ function downtime(result: RunResult): string | undefined {
     power.runningAt !== undefined
       ? 'stopped by this step, running again'
       : power.startAccepted
-        ? 'stopped by this step; the start was accepted after the cancel'
+        ? `stopped by this step; the start was accepted${result.outcome === 'cancelled' ? ' after the cancel' : ''}, but it was not running yet`
         : 'stopped by this step and still stopped'
   return `${formatDuration(power.downMs)} (${state})`
 }

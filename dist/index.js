@@ -2323,11 +2323,9 @@ function planImage(settings, server) {
     const problem = serverProblem(server);
     if (problem)
         return new RunFailure(problem, 'error', NEXT.serverBusy);
-    const selected = selectImageKind(settings.hypervisor, server.hypervisor);
-    if ('problem' in selected) {
-        return new RunFailure(`Input "hypervisor" ${selected.problem}`, 'error', NEXT.fixInputs);
-    }
-    const { kind } = selected;
+    const kind = kindForServer(settings, server);
+    if (kind instanceof RunFailure)
+        return kind;
     const nameRule = kind.nameRule;
     const name = settings.imageName ||
         generateImageName({ ...settings.nameSeed, serverInstanceNo: server.no }).name;
@@ -2344,6 +2342,14 @@ function planImage(settings, server) {
             : settings.imageDescription
     };
     return { kind, request, nameRule, provenance };
+}
+/** The image kind for the server and the hypervisor input, or the failure that says they do not fit. */
+function kindForServer(settings, server) {
+    const selected = selectImageKind(settings.hypervisor, server.hypervisor);
+    if ('problem' in selected) {
+        return new RunFailure(`Input "hypervisor" ${selected.problem}`, 'error', NEXT.fixInputs);
+    }
+    return selected.kind;
 }
 /** What the run is about to do, once the first look by name has shown whether the name is taken. Pure. */
 function planLines(plan, settings, server, first) {
@@ -2398,6 +2404,7 @@ function describeImage(image) {
 
 
 
+
 // image-instance-no: no create; find the image by its number, check it, and wait for it.
 /** image-instance-no: no create; find the image, check it against the server if one is named, wait. */
 async function resumeByNumber(settings, client, deps, known, 
@@ -2406,11 +2413,10 @@ server) {
     const no = settings.imageInstanceNo;
     let kinds = IMAGE_KINDS;
     if (server) {
-        const selected = selectImageKind(settings.hypervisor, server.hypervisor);
-        if ('problem' in selected) {
-            throw new RunFailure(`Input "hypervisor" ${selected.problem}`, 'error', NEXT.fixInputs);
-        }
-        kinds = [selected.kind];
+        const kind = kindForServer(settings, server);
+        if (kind instanceof RunFailure)
+            throw kind;
+        kinds = [kind];
     }
     else if (settings.hypervisor !== 'auto') {
         kinds = [settings.hypervisor === 'kvm' ? SERVER_IMAGE : MEMBER_IMAGE];

@@ -41,7 +41,7 @@ export async function dryRunAfterCreation(
 }
 
 /** Once the image is CREAT: share it, then prune the old ones. */
-export async function afterCreated(
+async function afterCreated(
   api: ImageApi,
   image: ImageRecord,
   settings: Settings,
@@ -60,7 +60,7 @@ export async function afterCreated(
 }
 
 /** What keep-last would keep and delete, logged; undefined when it cannot be worked out. */
-export async function planPruning(
+async function planPruning(
   api: ImageApi,
   current: ImageRecord | undefined,
   settings: Settings,

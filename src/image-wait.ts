@@ -44,7 +44,7 @@ export async function finish(
   return { outcome: 'creating', nextStep: NEXT.notUsableYet(image) }
 }
 
-export async function waitFor(
+async function waitFor(
   api: ImageApi,
   image: ImageRecord,
   settings: Settings,
@@ -109,7 +109,7 @@ export async function waitFor(
 }
 
 /** A poll that failed: worth another poll, worth one unless it repeats, or the end of the wait. */
-export function pollFailure(error: unknown): PollFailure {
+function pollFailure(error: unknown): PollFailure {
   if (error instanceof NcloudError) {
     if (error.transient) return 'transient'
     const unreadable =

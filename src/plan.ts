@@ -27,11 +27,8 @@ export interface Plan {
 export function planImage(settings: Settings, server: ServerRecord): Plan | RunFailure {
   const problem = serverProblem(server)
   if (problem) return new RunFailure(problem, 'error', NEXT.serverBusy)
-  const selected = selectImageKind(settings.hypervisor, server.hypervisor)
-  if ('problem' in selected) {
-    return new RunFailure(`Input "hypervisor" ${selected.problem}`, 'error', NEXT.fixInputs)
-  }
-  const { kind } = selected
+  const kind = kindForServer(settings, server)
+  if (kind instanceof RunFailure) return kind
   const nameRule = kind.nameRule
   const name =
     settings.imageName ||
@@ -49,6 +46,15 @@ export function planImage(settings: Settings, server: ServerRecord): Plan | RunF
       : settings.imageDescription
   }
   return { kind, request, nameRule, provenance }
+}
+
+/** The image kind for the server and the hypervisor input, or the failure that says they do not fit. */
+export function kindForServer(settings: Settings, server: ServerRecord): ImageKind | RunFailure {
+  const selected = selectImageKind(settings.hypervisor, server.hypervisor)
+  if ('problem' in selected) {
+    return new RunFailure(`Input "hypervisor" ${selected.problem}`, 'error', NEXT.fixInputs)
+  }
+  return selected.kind
 }
 
 /** What the run is about to do, once the first look by name has shown whether the name is taken. Pure. */
@@ -105,7 +111,7 @@ export function resumeLines(settings: Settings, kind: ImageKind, image: ImageRec
   ]
 }
 
-export function describeServer(server: ServerRecord): string {
+function describeServer(server: ServerRecord): string {
   return `${server.no} (${server.name || 'no name'}), ${server.status}, hypervisor ${server.hypervisor ?? 'not reported'}`
 }
 

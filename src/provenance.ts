@@ -51,7 +51,7 @@ export function provenanceDescription(
 }
 
 /** What a provenance description says, or undefined for any other description. */
-export function readProvenance(description: string | undefined): Provenance | undefined {
+function readProvenance(description: string | undefined): Provenance | undefined {
   if (!description?.startsWith(MARK)) return undefined
   const server = /^ server (\d{1,20})\b/.exec(description.slice(MARK.length))?.[1]
   if (!server) return undefined

@@ -1,3 +1,4 @@
+import { kindForServer } from './plan.js'
 import { afterReady, dryRunAfterCreation } from './after-created.js'
 import { finish } from './image-wait.js'
 import type { Ending, Known, RunDeps } from './run-state.js'
@@ -12,7 +13,6 @@ import {
   ImageNotFoundError,
   MEMBER_IMAGE,
   SERVER_IMAGE,
-  selectImageKind,
   sourceServerOf,
   type ImageKind,
   type ImageRecord
@@ -35,11 +35,9 @@ export async function resumeByNumber(
   const no = settings.imageInstanceNo
   let kinds: readonly ImageKind[] = IMAGE_KINDS
   if (server) {
-    const selected = selectImageKind(settings.hypervisor, server.hypervisor)
-    if ('problem' in selected) {
-      throw new RunFailure(`Input "hypervisor" ${selected.problem}`, 'error', NEXT.fixInputs)
-    }
-    kinds = [selected.kind]
+    const kind = kindForServer(settings, server)
+    if (kind instanceof RunFailure) throw kind
+    kinds = [kind]
   } else if (settings.hypervisor !== 'auto') {
     kinds = [settings.hypervisor === 'kvm' ? SERVER_IMAGE : MEMBER_IMAGE]
   }
@@ -95,7 +93,7 @@ export async function resumeByNumber(
 }
 
 /** The image of this number, or undefined when this image API does not know it. */
-export async function findByNumber(api: ImageApi, no: string): Promise<ImageRecord | undefined> {
+async function findByNumber(api: ImageApi, no: string): Promise<ImageRecord | undefined> {
   try {
     return await api.get(no)
   } catch (error) {

@@ -108,7 +108,7 @@ function objectAt(value: unknown, key: string): Record<string, unknown> | undefi
 }
 
 /** NCP's own texts are short; anything longer is cut so a hostile answer cannot flood the log. */
-export const MAX_TEXT = 300
+const MAX_TEXT = 300
 
 function stringOf(value: unknown): string | undefined {
   if (typeof value === 'string') return clip(value)

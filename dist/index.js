@@ -288,7 +288,6 @@ __webpack_unused_export__ = debug; // for test
 /* harmony export */   c: () => (/* binding */ CancelledError),
 /* harmony export */   d: () => (/* binding */ cancelOnSignals)
 /* harmony export */ });
-/** The runner sends SIGINT when a workflow is cancelled (then SIGTERM, then SIGKILL). */
 class CancelledError extends Error {
     signalName;
     constructor(signalName) {
@@ -321,11 +320,6 @@ function cancelOnSignals(signals = ['SIGINT', 'SIGTERM']) {
 /* harmony export */ });
 /* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(758);
 
-/**
- * The last line of defence: should the run ever end without settling (an exception outside it,
- * or an event loop that empties while it waits), the step still fails with a reason and a summary.
- * Image outputs are written the moment an image is known, so they are already in place.
- */
 function guardExit(port) {
     let reported = false;
     const report = (why) => {
@@ -362,13 +356,11 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(833);
 /* harmony import */ var _exit_guard_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(663);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(14);
-/* harmony import */ var _toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(44);
+/* harmony import */ var _toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(255);
 
 
 
 
-// The signal handlers stay until the process exits: a second signal after the run has reported
-// must not kill it before its output is flushed.
 const port = (0,_toolkit_js__WEBPACK_IMPORTED_MODULE_2__/* .actionsPort */ .B)();
 const { signal } = (0,_cancel_js__WEBPACK_IMPORTED_MODULE_0__/* .cancelOnSignals */ .d)();
 const guard = (0,_exit_guard_js__WEBPACK_IMPORTED_MODULE_3__/* .guardExit */ .K)(port);
@@ -413,10 +405,6 @@ var cancel = __nccwpck_require__(833);
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|h|m|s))+$/;
 const PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
-/**
- * Parses `90s`, `45m`, `1h30m`, `500ms` or a plain number of seconds into milliseconds.
- * Returns undefined when the text is not a duration.
- */
 function parseDuration(text) {
     const value = text.trim().toLowerCase();
     if (/^\d+(?:\.\d+)?$/.test(value))
@@ -428,7 +416,6 @@ function parseDuration(text) {
         total += Number(amount) * UNIT_MS[unit];
     return Math.round(total);
 }
-/** Formats milliseconds for people: `850ms`, `42s`, `3m05s`, `1h02m`. */
 function formatDuration(ms) {
     const clamped = Math.max(0, Math.round(ms));
     if (clamped < 1000)
@@ -458,7 +445,6 @@ const SERVER_IMAGE_NAME_RULE = {
     pattern: /^[a-z][A-Za-z0-9_-]{1,28}[a-z0-9]$/,
     middle: /^[A-Za-z0-9_-]$/
 };
-/** Says which part of a name breaks the rule, or returns undefined when it is valid. */
 function nameProblem(name, rule) {
     if (rule.pattern.test(name))
         return undefined;
@@ -473,17 +459,9 @@ function nameProblem(name, rule) {
     return `it contains ${bad.map(c => `"${c}"`).join(', ')}`;
 }
 const MAX_NAME = 30;
-/**
- * A name valid under both rules and at most 30 characters. In a workflow run it is the same on
- * every attempt of the run ("Re-run jobs" keeps GITHUB_RUN_ID) and differs between jobs, steps
- * and servers: `img-<server>-<run id, base 36>-<hash of job, step and server>`. Outside a workflow
- * it is unique per server and second: `img-<server>-<yyyymmdd>-<hhmmss>`. Long server numbers keep
- * their last digits.
- */
 function generateImageName(seed) {
     const runId = seed.env.GITHUB_RUN_ID?.trim() ?? '';
     if (/^\d+$/.test(runId)) {
-        // GitHub's run ids are at most 19 digits (13 in base 36); a longer one keeps its last digits.
         const run = BigInt(runId).toString(36).slice(-13);
         const step = stepMarker(seed.env.GITHUB_JOB, seed.env.GITHUB_ACTION, seed.serverInstanceNo);
         return { name: withServer(seed.serverInstanceNo, `-${run}-${step}`), source: 'run' };
@@ -491,7 +469,6 @@ function generateImageName(seed) {
     const stamp = seed.now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
     return { name: withServer(seed.serverInstanceNo, `-${stamp}`), source: 'time' };
 }
-/** Six hex digits that tell the jobs, steps and servers of one workflow run apart. */
 function stepMarker(job, action, serverInstanceNo) {
     return (0,external_node_crypto_namespaceObject.createHash)('sha256')
         .update([job ?? '', action ?? '', serverInstanceNo].join('\n'))
@@ -513,7 +490,6 @@ const SITES = {
     gov: 'https://ncloud.apigw.gov-ntruss.com',
     fin: 'https://fin-ncloud.apigw.fin-ntruss.com'
 };
-/** Every VPC Server API action lives under this prefix, on every site. */
 const SERVER_API_PATH = '/vserver/v2';
 function isSite(value) {
     return Object.hasOwn(SITES, value);
@@ -527,10 +503,6 @@ function isLoopbackHost(hostname) {
         octets[0] === '127' &&
         octets.every(octet => /^\d{1,3}$/.test(octet) && Number(octet) <= 255));
 }
-/**
- * Checks an API gateway override and returns its origin, or a sentence saying what is wrong.
- * Plain http is refused except on loopback, because every request carries the signed credentials.
- */
 function parseGatewayOrigin(text) {
     let url;
     try {
@@ -568,10 +540,6 @@ function workflowRunFrom(env) {
         action: env.GITHUB_ACTION?.trim() || undefined
     };
 }
-/**
- * The description the action writes when the user gives none: where the image came from, in a
- * form the action reads back to check an image's source server (KVM records have no such field).
- */
 function provenanceDescription(server, run) {
     const parts = [`${MARK} server ${server.no}${server.name ? ` (${server.name})` : ''}`];
     if (run.repository)
@@ -583,7 +551,6 @@ function provenanceDescription(server, run) {
     }
     return fitBytes(parts.join('; '), MAX_DESCRIPTION_BYTES);
 }
-/** What a provenance description says, or undefined for any other description. */
 function readProvenance(description) {
     if (!description?.startsWith(MARK))
         return undefined;
@@ -596,11 +563,9 @@ function readProvenance(description) {
         step: /; step ([0-9a-f]{6})(?:;|$)/.exec(description)?.[1]
     };
 }
-/** The source server a provenance description names, or undefined for any other description. */
 function provenanceServer(description) {
     return readProvenance(description)?.server;
 }
-/** Whether an image's provenance says it was made by this step of this workflow run. */
 function madeByThisStep(description, run, serverInstanceNo) {
     const said = readProvenance(description);
     return (said !== undefined &&
@@ -612,7 +577,6 @@ function madeByThisStep(description, run, serverInstanceNo) {
 function fitBytes(text, bytes) {
     if (descriptionBytes(text) <= bytes)
         return text;
-    // Cut the UTF-8 bytes, then drop a character the cut split in two.
     const cut = Buffer.from(text, 'utf8')
         .subarray(0, bytes - 3)
         .toString('utf8');
@@ -638,7 +602,6 @@ const MIN_POLL_INTERVAL_MS = 100;
 const MIN_REQUEST_TIMEOUT_MS = 100;
 const TRUE = ['true', 'True', 'TRUE'];
 const FALSE = ['false', 'False', 'FALSE'];
-/** Reads and checks every input; returns complete, valid settings or throws InputError naming each bad input. */
 function readSettings(source) {
     const problems = [];
     const input = (name) => source.getInput(name).trim();
@@ -666,7 +629,6 @@ function readSettings(source) {
     }
     const hypervisor = oneOf(input('hypervisor') || 'auto', 'hypervisor', ['auto', 'xen', 'kvm'], problems);
     const givenName = placeholders(input('image-name'), 'image-name', source.now, problems);
-    // The source of a generated name is known now; the name itself once the server is.
     const nameSeed = { now: source.now, env: source.env };
     const generatedSource = generateImageName({ ...nameSeed, serverInstanceNo: '0' }).source;
     if (givenName && !imageInstanceNo) {
@@ -756,10 +718,6 @@ function readSettings(source) {
         warnings
     });
 }
-/**
- * With an explicit hypervisor the name is checked against that API's rule. With `auto` the kind is
- * known only after the server is read: a name that breaks both rules is refused now, naming each.
- */
 function imageNameProblem(name, hypervisor) {
     if (hypervisor !== 'auto') {
         const rule = hypervisor === 'xen' ? MEMBER_IMAGE_NAME_RULE : SERVER_IMAGE_NAME_RULE;
@@ -798,7 +756,6 @@ function gatewayOrigin(apiUrl, envUrl, site, problems) {
     }
     return { origin: parsed.origin, originSource };
 }
-/** A URL as it may be shown: a user name or password in it becomes `***`. */
 function withoutUserInfo(url) {
     return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
 }
@@ -806,7 +763,6 @@ const PLACEHOLDERS = {
     date: now => now.toISOString().slice(0, 10).replace(/-/g, ''),
     time: now => now.toISOString().slice(11, 19).replace(/:/g, '')
 };
-/** Replaces {date} (UTC YYYYMMDD) and {time} (UTC HHMMSS); any other {…} is an input error. */
 function placeholders(text, name, now, problems) {
     const unknown = [...text.matchAll(/\{([^{}]*)\}/g)]
         .map(match => match[1])
@@ -817,9 +773,7 @@ function placeholders(text, name, now, problems) {
     }
     return text.replace(/\{(date|time)\}/g, (_match, key) => PLACEHOLDERS[key](now));
 }
-/** NCP login IDs: an e-mail address or an account name. */
 const LOGIN_ID = /^[A-Za-z0-9][A-Za-z0-9._%+@-]{0,99}$/;
-/** share-with: login IDs separated by commas or new lines; blank entries are ignored. */
 function loginIds(text, problems) {
     const entries = text
         .split(/[,\r\n]/)
@@ -851,7 +805,6 @@ function pruning(keepText, pattern, problems) {
     }
     return { keepLast, pruneMatch: pattern };
 }
-/** A number input (digits only), or '' when it is empty. */
 function number(name, what, problems, input) {
     const value = input(name);
     if (value && !/^\d{1,20}$/.test(value)) {
@@ -890,7 +843,6 @@ function duration(value, name, minimumMs, problems) {
 
 ;// CONCATENATED MODULE: ./src/ncloud/errors.ts
 
-/** Every failed NCP request: what failed, NCP's own words, whether to retry, what to do. */
 class NcloudError extends Error {
     fields;
     constructor(fields) {
@@ -898,7 +850,6 @@ class NcloudError extends Error {
         this.fields = fields;
         this.name = 'NcloudError';
     }
-    /** What failed, without the hint. */
     get summary() {
         return summarize(this.fields);
     }
@@ -912,15 +863,11 @@ class NcloudError extends Error {
         return hintFor(this.fields);
     }
 }
-/** Gateway error codes (HTTP 429) for requests the gateway throttled before they reached the service. */
 const THROTTLE_CODES = new Set(['400', '410', '420']);
-/** Gateway error codes for trouble between the gateway and the service: worth another try. */
 const GATEWAY_TRANSIENT_CODES = new Set(['500', '510', '900']);
 const SERVICE_RETRY_LATER = '1000';
-/** TLS failures: the certificate will not change on a retry. */
 const TLS_FAILURE = /CERT|UNABLE_TO_VERIFY|^ERR_TLS_|^ERR_SSL_/;
 const TOO_LARGE = 'ERESPONSETOOLARGE';
-/** Connection errors raised before anything was sent. */
 const NOT_CONNECTED = new Set([
     'ECONNREFUSED',
     'ENOTFOUND',
@@ -928,7 +875,6 @@ const NOT_CONNECTED = new Set([
     'EHOSTUNREACH',
     'ENETUNREACH'
 ]);
-/** Turns an answer that is not a success into the error the run reports. */
 function answerError(action, facts, answer, gatewaySetting) {
     const common = { action, gatewaySetting, ...facts };
     const status = facts.httpStatus;
@@ -952,7 +898,6 @@ function answerError(action, facts, answer, gatewaySetting) {
                 ...serviceNature(answer.code, status)
             });
         case 'redirect':
-            // A redirect is the gateway's (or a proxy's) answer, never the service's: nothing was done.
             return new NcloudError({
                 ...common,
                 source: 'redirect',
@@ -970,7 +915,6 @@ function answerError(action, facts, answer, gatewaySetting) {
             });
     }
 }
-/** A success whose content is not what the action needs (no list, no record). */
 function contentError(action, problem, gatewaySetting, requestId) {
     return new NcloudError({
         action,
@@ -984,7 +928,6 @@ function contentError(action, problem, gatewaySetting, requestId) {
         reached: 'maybe'
     });
 }
-/** An exchange that ended without a complete answer: refused, reset, cut off, timed out. */
 function networkError(action, error, gatewaySetting) {
     const tls = TLS_FAILURE.test(error.code);
     return new NcloudError({
@@ -993,18 +936,15 @@ function networkError(action, error, gatewaySetting) {
         source: 'network',
         code: error.code,
         details: error.message,
-        // A certificate or an oversized answer will be the same on the next try.
         transient: !tls && error.code !== TOO_LARGE,
         reached: tls || NOT_CONNECTED.has(error.code) || !error.sent ? 'no' : 'maybe'
     });
 }
-/** What went wrong, in one line: an NcloudError's summary (without its hint) or an error's message. */
 function describeError(error) {
     if (error instanceof NcloudError)
         return error.summary;
     return error instanceof Error ? error.message : String(error);
 }
-/** A service that failed on its own side (5xx) may have done the work before it failed. */
 function serviceNature(code, status) {
     if (code === SERVICE_RETRY_LATER)
         return { transient: true, reached: 'maybe' };
@@ -1114,7 +1054,6 @@ function hintFor(f) {
 
 ;// CONCATENATED MODULE: ./src/next-steps.ts
 
-/** Every "what to do next" the action gives, each written once. */
 const NEXT = {
     useOutput: "Later steps read the number from this step's image-instance-no output.",
     fixInputs: 'Fix the inputs named above; no image was created.',
@@ -1124,11 +1063,9 @@ const NEXT = {
     cancelledBeforeCreate: 'Nothing was created; re-run the job when you are ready.',
     notUsableYet: (image) => `Image ${image.no} is not usable until its status is CREAT; to wait for it, run the step with image-instance-no: ${image.no}.`,
     deleteFailed: 'Delete the failed image (NCP console: Server > My Server Image), check that the server and its disks are healthy, and re-run.',
-    /** The exact step that picks the image up again, and what else works for the name in use. */
     resume: (image, names) => `To wait for image ${image.no} again, run the step with image-instance-no: ${image.no}${alsoWorks(names)}.`,
     raiseTimeout: (image, timeoutMs, names) => `Raise wait-timeout (now ${formatDuration(timeoutMs)}), or wait for the same image: run the step with image-instance-no: ${image.no}${alsoWorks(names)}.`,
     lookInConsole: (image, names) => `Look image ${image.no} up in the NCP console; to wait for it again, run the step with image-instance-no: ${image.no}${alsoWorks(names)}.`,
-    /** No number is known: what finds the image that may exist. */
     findUncertain: (name, region, names) => {
         const where = `an image named "${name}" in region ${region}`;
         if (names === 'run') {
@@ -1168,14 +1105,11 @@ function alsoWorks(names) {
 
 
 
-/** The one failure the run reports: what happened, how the run ended, and what to do next. */
 class RunFailure extends Error {
     outcome;
     nextStep;
     image;
-    constructor(message, outcome, nextStep, 
-    /** The image the failure concerns, when there is one: it stays in the outputs. */
-    image) {
+    constructor(message, outcome, nextStep, image) {
         super(message);
         this.outcome = outcome;
         this.nextStep = nextStep;
@@ -1183,10 +1117,6 @@ class RunFailure extends Error {
         this.name = 'RunFailure';
     }
 }
-/**
- * Any error as the failure the user sees. `context` is the image the run knows of, if any, and
- * what finds it again: a cancel after the image exists must not say that nothing was created.
- */
 function asRunFailure(error, context = {}) {
     if (error instanceof RunFailure)
         return error;
@@ -1272,7 +1202,6 @@ const SERVER_IMAGE = Object.freeze({
     statuses: IMAGE_STATUSES
 });
 const IMAGE_KINDS = [MEMBER_IMAGE, SERVER_IMAGE];
-/** The server an image was made from: NCP's field where it has one, else the action's provenance. */
 function sourceServerOf(image) {
     return image.sourceServerNo ?? provenanceServer(image.description);
 }
@@ -1286,7 +1215,6 @@ function imageState(kind, status) {
         return 'pending';
     return 'unknown';
 }
-/** The detail call answered, and the image was not in it. */
 class ImageNotFoundError extends Error {
     kind;
     imageNo;
@@ -1297,7 +1225,6 @@ class ImageNotFoundError extends Error {
         this.name = 'ImageNotFoundError';
     }
 }
-/** create / get / find over one image kind. */
 class ImageApi {
     client;
     kind;
@@ -1305,7 +1232,6 @@ class ImageApi {
         this.client = client;
         this.kind = kind;
     }
-    /** Sends the create request once. The caller decides whether another try is safe. */
     async create(request) {
         const { params, actions } = this.kind;
         const body = { serverInstanceNo: request.serverInstanceNo, [params.name]: request.name };
@@ -1325,12 +1251,10 @@ class ImageApi {
             throw new ImageNotFoundError(this.kind, imageNo);
         return image;
     }
-    /** Every image with exactly this name: NCP's name filter is not documented as exact. */
     async findAllByName(name, endBy) {
         const images = await this.listAll({ [this.kind.params.name]: name }, endBy);
         return images.filter(record => record.name === name);
     }
-    /** Every image of this kind in the region (the account's own), every page read. */
     async listAll(filter = {}, endBy) {
         const { actions, listFilter, listKey } = this.kind;
         const rows = await this.client.readAllPages(actions.list, { ...listFilter, ...filter }, listKey, endBy);
@@ -1338,13 +1262,11 @@ class ImageApi {
             .filter(item => typeof item === 'object' && item !== null)
             .map(item => toImageRecord(this.kind, item));
     }
-    /** Shares the image with NCP login IDs. Adding an ID it is already shared with changes nothing, so it is retried like a read. */
     async share(imageNo, loginIds) {
         const params = { [this.kind.params.number]: imageNo };
         loginIds.forEach((id, index) => (params[`targetLoginIdList.${index + 1}`] = id));
         await this.client.repeatable(this.kind.actions.share, params);
     }
-    /** Deletes one image. Sent once: a lost reply is settled by the next list, not by a resend. */
     async delete(imageNo) {
         await this.client.sendOnce(this.kind.actions.delete, {
             [`${this.kind.params.numberList}.1`]: imageNo
@@ -1394,7 +1316,6 @@ function images_text(value) {
         ? String(value).slice(0, MAX_FIELD)
         : '';
 }
-/** Picks the image kind for a server, or explains why the requested one does not fit. */
 function selectImageKind(requested, hypervisor) {
     const actual = hypervisor?.toUpperCase();
     const fitting = IMAGE_KINDS.find(kind => actual && kind.hypervisors.includes(actual)) ?? MEMBER_IMAGE;
@@ -1418,20 +1339,12 @@ const DEFAULT_RETRY = Object.freeze({
     maxDelayMs: 15_000,
     maxRetryAfterMs: 60_000
 });
-/**
- * Capped exponential backoff with full jitter: a random delay in [0, min(cap, base * 2^(n-1)))
- * after the n-th failed attempt. A Retry-After from the server replaces the jitter.
- */
 function backoffDelay(failedAttempts, policy, random, retryAfterMs) {
     if (retryAfterMs !== undefined)
         return Math.min(retryAfterMs, policy.maxRetryAfterMs);
     const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failedAttempts - 1));
     return Math.floor(random() * ceiling);
 }
-/**
- * The one retry loop: runs the operation, asks `decide` after each failure, backs off, and never
- * sleeps past the deadline or the attempt limit. A cancelled run stops at once.
- */
 async function retrying(operation, options) {
     const { policy, clock, signal } = options;
     for (let attempt = 1;; attempt++) {
@@ -1464,18 +1377,8 @@ async function retrying(operation, options) {
 
 
 
-/**
- * Pauses between the looks for a name after an uncertain create. A new image may show in the list
- * a moment after the create; how long is not documented, so the looks span several seconds.
- */
 const CONFIRM_DELAYS_MS = [1_000, 2_000, 4_000];
-/** A cancelled run gets a few seconds from the runner; the look for a lost image must fit in them. */
 const CANCEL_LOOKUP_TIMEOUT_MS = 3_000;
-/**
- * The first look by name, before anything is created. An image of a run-stable generated name
- * made from this server is this run's earlier attempt and is resumed whatever if-exists says;
- * any other image of the name is subject to if-exists.
- */
 async function lookFirst(api, request, options) {
     const existing = await api.findAllByName(request.name);
     if (existing.length === 0)
@@ -1504,7 +1407,6 @@ async function lookFirst(api, request, options) {
     options.log.info(`${where} if-exists: reuse, so no image is created and this one is used.`);
     return { use: image, provenance: 'reused' };
 }
-/** An image that this step of this workflow run made under another name, found by its provenance. */
 async function lookForEarlierAttempt(api, request, options) {
     const run = options.attemptsOf;
     if (!run)
@@ -1516,12 +1418,6 @@ async function lookForEarlierAttempt(api, request, options) {
     options.log.info(`Image ${image.no} ("${image.name}") is this workflow run's earlier attempt: its description names this run and step, and server ${request.serverInstanceNo}. The name differs ({date} or {time} changed), so it is used, and no image named "${request.name}" is created.`);
     return { use: image, provenance: 'resumed' };
 }
-/**
- * Owns the whole life of a create after the first look: the sends, the looks after a lost reply,
- * the resend, and the look after a cancel. Returns the one image this run uses. A create is sent
- * again only when the gateway says the last one never reached the service, or the looks show it
- * made nothing.
- */
 async function obtainImage(api, request, first, options) {
     if (first.use) {
         options.onImage(first.use);
@@ -1537,8 +1433,6 @@ async function obtainImage(api, request, first, options) {
     };
     const decide = async (error) => {
         const ncloud = error instanceof NcloudError ? error : undefined;
-        // Refused before the service (a redirect, bad credentials): nothing was done, and a repeat
-        // would be refused the same way.
         if (ncloud?.reached === 'no' && !ncloud.transient)
             return { verdict: 'stop' };
         if (!maybeCreated && ncloud?.reached === 'no') {
@@ -1549,7 +1443,6 @@ async function obtainImage(api, request, first, options) {
             };
         }
         if (!maybeCreated && ncloud?.reached === 'yes') {
-            // Refused by the service: perhaps because the name was taken after the first look.
             const taken = await lookFirst(api, request, options).catch(caught => {
                 if (caught instanceof RunFailure)
                     throw caught;
@@ -1560,15 +1453,11 @@ async function obtainImage(api, request, first, options) {
                 ? { verdict: 'settled', value: { image: taken.use, provenance: taken.provenance } }
                 : { verdict: 'stop' };
         }
-        // This create, or an earlier one whose reply was lost, may have made the image; it may show
-        // in the list only now.
         maybeCreated = true;
         options.log.info(`The create may have been carried out: ${describeError(error)} Looking for an image named "${request.name}".`);
         const found = await lookAgain(api, request, options, error);
         if (found)
             return adopt(found);
-        // A success without its record, or an answer too large to read, may well be a success:
-        // never sent again. Only a failure that may have been carried out is, once the looks are empty.
         const success = ncloud?.fields.incomplete || ncloud?.fields.code === 'ERESPONSETOOLARGE';
         return ncloud && !success && (ncloud.transient || ncloud.reached === 'maybe')
             ? {
@@ -1592,11 +1481,6 @@ async function obtainImage(api, request, first, options) {
             `although none shows in region ${options.region} yet.`, 'uncertain', NEXT.findUncertain(request.name, options.region, options.advice));
     }
 }
-/**
- * The whole life of a create after the first look: obtain the one image (see obtainImage), let
- * the caller wait for it, and then, whatever the wait did, sweep for other images of the name.
- * What the sweep finds goes to `onDuplicates` before any failure of the wait is passed on.
- */
 async function createImage(api, request, first, options, whileItExists) {
     const obtained = await obtainImage(api, request, first, options);
     let value;
@@ -1615,10 +1499,6 @@ async function createImage(api, request, first, options, whileItExists) {
         throw failure;
     return value;
 }
-/**
- * Names every image of the run's name, so that none is lost: a create whose reply was lost, or a
- * concurrent run on a gateway that allows one name twice, may have made another.
- */
 async function sweepForDuplicates(api, used, log, endBy) {
     let images;
     try {
@@ -1635,10 +1515,6 @@ async function sweepForDuplicates(api, used, log, endBy) {
     }
     return others;
 }
-/**
- * Whether an image was made from the request's server: `unknown` when NCP's record does not say
- * (KVM images) and its description is not the action's provenance.
- */
 function madeFrom(image, request) {
     const source = sourceServerOf(image);
     if (source === undefined)
@@ -1655,7 +1531,6 @@ function describeExisting(image, region) {
 function newest(images) {
     return images[images.length - 1];
 }
-/** Looks the name up a few times, since a new image may show in the list only a moment later. */
 async function lookAgain(api, request, options, cause) {
     for (const delay of [0, ...options.confirmDelaysMs]) {
         if (delay > 0)
@@ -1674,7 +1549,6 @@ async function lookAgain(api, request, options, cause) {
     }
     return undefined;
 }
-/** A cancel while a create was under way: say whether an image was made, so nothing is lost. */
 async function lookAfterCancel(options, request, cancel) {
     const where = `in region ${options.region}`;
     const unsettled = NEXT.findUncertain(request.name, options.region, options.advice);
@@ -1693,10 +1567,8 @@ async function lookAfterCancel(options, request, cancel) {
 }
 
 ;// CONCATENATED MODULE: ./src/outputs.ts
-/** GitHub allows 1 MB per job output; NCP's record is a few kB, so anything near this is not. */
 const MAX_IMAGE_OUTPUT = 64 * 1024;
 const MAX_FIELD_OUTPUT = 2 * 1024;
-/** The image outputs; written the moment an image is known and again at the end. */
 function writeImageOutputs(port, image) {
     port.setOutput('image-instance-no', image.no);
     port.setOutput('image-name', image.name);
@@ -1704,7 +1576,6 @@ function writeImageOutputs(port, image) {
     port.setOutput('image', imageJson(image.raw));
     port.setOutput('shared-with', image.sharedWith.join(','));
 }
-/** Every output, from the run's result. */
 function writeOutputs(port, result) {
     port.setOutput('outcome', result.outcome);
     if (result.server?.hypervisor)
@@ -1718,7 +1589,6 @@ function writeOutputs(port, result) {
         port.setOutput('pruned', result.pruning.deleted.map(image => image.no).join(','));
     }
 }
-/** NCP's record as JSON, or, when it is oversized, the record without its oversized fields. */
 function imageJson(raw) {
     const whole = JSON.stringify(raw);
     if (whole.length <= MAX_IMAGE_OUTPUT)
@@ -1748,15 +1618,6 @@ function matchesPattern(name, pattern) {
         .join('.*');
     return new RegExp(`^${regex}$`).test(name);
 }
-/**
- * Which images of this server whose name matches to keep, delete and leave. Pure.
- * - this run's image is always kept, and counts (when it will exist, `current` may be undefined:
- *   a dry run before the create counts the image it would make);
- * - the newest created ones are kept by createDate, the rest deleted; failed ones are deleted and
- *   do not count;
- * - never deleted: images of another server, images whose source cannot be verified, images still
- *   being created, and images shared with accounts this step does not share with.
- */
 function planPrune(kind, images, current, rule) {
     const plan = { keep: current ? [current] : [], remove: [], leave: [] };
     const created = [];
@@ -1789,7 +1650,6 @@ function planPrune(kind, images, current, rule) {
 function newestFirst(a, b) {
     return (b.createdAt ?? 0) - (a.createdAt ?? 0) || Number(b.no) - Number(a.no);
 }
-/** Deletes what the plan removes, one image at a time; a delete that fails is a warning. */
 async function prune(api, plan, log, signal) {
     const result = { ...plan, deleted: [], failed: [] };
     for (const image of plan.remove) {
@@ -1807,7 +1667,6 @@ async function prune(api, plan, log, signal) {
     }
     return result;
 }
-/** The plan in words, for the log. */
 function describePrune(plan, dryRun, imageToCome) {
     const list = (images) => images.map(image => `${image.no} ("${image.name}")`).join(', ');
     const keep = [imageToCome ? 'the image this run would create' : '', list(plan.keep)]
@@ -1827,10 +1686,6 @@ function describePrune(plan, dryRun, imageToCome) {
 
 
 
-/**
- * Shares a created image with other NCP accounts and returns the record as NCP reports it
- * afterwards. A failure keeps the image: the step fails with a next step that shares only.
- */
 async function shareImage(api, image, loginIds, log, signal) {
     const label = `image ${image.no} ("${image.name}")`;
     try {
@@ -1846,7 +1701,6 @@ async function shareImage(api, image, loginIds, log, signal) {
     }
     catch (error) {
         signal?.throwIfAborted();
-        // Shared all the same: only the read-back failed.
         log.warning(`Shared ${label} with ${loginIds.join(', ')}, but could not read back whom NCP lists: ${describeError(error)}`);
         return { ...image, sharedWith: [...new Set([...image.sharedWith, ...loginIds])] };
     }
@@ -1863,15 +1717,12 @@ async function shareImage(api, image, loginIds, log, signal) {
 
 
 
-// What follows once the image is CREAT: sharing it, and pruning the old ones.
-/** Once the image is CREAT: share it, then prune the old ones. */
 async function afterReady(api, ending, settings, deps, known) {
     if (!['created', 'reused', 'resumed'].includes(ending.outcome) || !known.image)
         return ending;
     await afterCreated(api, known.image, settings, deps, known);
     return ending;
 }
-/** What a dry run would do once the image is created: share it, prune the old ones. */
 async function dryRunAfterCreation(api, image, settings, log, known) {
     if (settings.shareWith.length > 0) {
         log.info(`Dry run: would share the image with ${settings.shareWith.join(', ')} once it is created.`);
@@ -1881,7 +1732,6 @@ async function dryRunAfterCreation(api, image, settings, log, known) {
         known.pruning = await planPruning(api, current, settings, log, known);
     }
 }
-/** Once the image is CREAT: share it, then prune the old ones. */
 async function afterCreated(api, image, settings, deps, known) {
     let current = image;
     if (settings.shareWith.length > 0) {
@@ -1894,7 +1744,6 @@ async function afterCreated(api, image, settings, deps, known) {
             known.pruning = await prune(api, plan, deps.log, deps.signal);
     }
 }
-/** What keep-last would keep and delete, logged; undefined when it cannot be worked out. */
 async function planPruning(api, current, settings, log, known) {
     const pattern = settings.pruneMatch;
     const serverInstanceNo = known.server?.no ?? (current && sourceServerOf(current));
@@ -1926,7 +1775,6 @@ async function planPruning(api, current, settings, log, known) {
 }
 
 ;// CONCATENATED MODULE: ./src/run-state.ts
-/** The outcome of a run that ends with a created image, by how it came to have it. */
 const OUTCOME_OF = {
     created: 'created',
     adopted: 'created',
@@ -1936,13 +1784,7 @@ const OUTCOME_OF = {
 
 ;// CONCATENATED MODULE: ./src/wait.ts
 
-/** A doubtful answer (a 200 that is not NCP's JSON, or that lacks the image) ends the wait on this repeat. */
 const DOUBTFUL_REPEATS = 3;
-/**
- * Polls `read` every interval, on a fixed schedule from the start, until the image is created or
- * failed, or the timeout passes. Each read gets the wait's deadline, so its retries end with it.
- * Knows nothing of HTTP: the reader and the clock are given.
- */
 async function waitForImage(read, initial, options) {
     const { clock, signal, intervalMs, timeoutMs, log } = options;
     const heartbeatMs = options.heartbeatMs ?? 60_000;
@@ -1975,7 +1817,6 @@ async function waitForImage(read, initial, options) {
             return { state: 'timed-out', image, lastReadAt, lastError };
         const nextSlot = start + (Math.floor((now - start) / intervalMs) + 1) * intervalMs;
         const pollAt = Math.min(nextSlot, deadline);
-        // Long poll intervals still get a line at least every heartbeat.
         while (clock.now() < pollAt) {
             await clock.sleep(Math.min(pollAt, lastLine + heartbeatMs) - clock.now(), signal);
             if (clock.now() < pollAt)
@@ -2000,7 +1841,6 @@ async function waitForImage(read, initial, options) {
         }
     }
 }
-/** `INIT (creating)`, or a code the action does not know, named as such. */
 function describeStatus(image, state) {
     const code = image.status || 'no status code';
     const shown = image.statusName ? `${code} (${image.statusName})` : code;
@@ -2016,8 +1856,6 @@ function describeStatus(image, state) {
 
 
 
-// Waiting for the image, and turning its last status into how the run ends.
-/** Waits when asked to, and turns the image's last status into how the run ends. */
 async function finish(api, { image: first, provenance }, settings, deps, known) {
     let image = first;
     const state = imageState(api.kind, image.status);
@@ -2077,7 +1915,6 @@ async function waitFor(api, image, settings, deps, known) {
         : `is ${status} after waiting ${waited}`;
     throw new RunFailure(`Image ${last.no} ("${last.name}") ${what}; NCP goes on creating it.`, 'timed-out', NEXT.raiseTimeout(last, settings.waitTimeoutMs, advice), last);
 }
-/** A poll that failed: worth another poll, worth one unless it repeats, or the end of the wait. */
 function pollFailure(error) {
     if (error instanceof NcloudError) {
         if (error.transient)
@@ -2112,10 +1949,6 @@ async function readServer(client, serverInstanceNo) {
     }
     return toServerRecord(raw, serverInstanceNo);
 }
-/**
- * The one server of this exact name in the region that is not terminated: NCP's name filter is
- * not documented as exact, and a terminated server keeps its name for a while.
- */
 async function findServerByName(client, name) {
     const rows = await client.readAllPages('getServerInstanceList', { serverName: name }, 'serverInstanceList');
     const servers = rows
@@ -2141,7 +1974,6 @@ function toServerRecord(raw, fallbackNo) {
         hypervisor: codeOf(raw.hypervisorType)
     };
 }
-/** Why the server cannot be imaged now, or undefined when it is running or stopped and idle. */
 function serverProblem(server) {
     const state = `${server.status}${server.statusName ? ` (${server.statusName})` : ''}`;
     if (!IMAGEABLE_STATUSES.has(server.status)) {
@@ -2167,13 +1999,9 @@ function codeOf(value) {
 
 
 
-/** How long a stop may take to reach NSTOP (Packer's NCP builder allows 5 minutes). */
 const STOP_TIMEOUT_MS = 10 * 60_000;
-/** How long the action keeps trying to start the server again, a refused start and booting included. */
 const START_BUDGET_MS = 15 * 60_000;
-/** How long a server that NCP started may take to be RUN. */
 const BOOT_TIMEOUT_MS = 15 * 60_000;
-/** The pause before asking again after NCP refused a start (e.g. while the image is being made). */
 const REFUSED_START_PAUSE_MS = 15_000;
 const START_POLICY = {
     maxAttempts: 200,
@@ -2183,13 +2011,7 @@ const START_POLICY = {
 };
 const STOP = 'stopServerInstances';
 const START = 'startServerInstances';
-/** Stops a running server and waits until it is NSTOP. Returns the time the stop was sent. */
-async function stopServer(client, server, deps, 
-/**
- * `sent`: just before the stop request leaves; from then on the server must be started again.
- * `undone`: the stop was refused and the server is still running: nothing to start.
- */
-stop = { sent: () => undefined, undone: () => undefined }) {
+async function stopServer(client, server, deps, stop = { sent: () => undefined, undone: () => undefined }) {
     const sentAt = deps.clock.now();
     deps.signal?.throwIfAborted();
     stop.sent();
@@ -2202,7 +2024,6 @@ stop = { sent: () => undefined, undone: () => undefined }) {
             signal: deps.signal,
             random: deps.random,
             log: deps.log.warning,
-            // Only a stop that never reached the service is sent again; any other is settled by a read.
             decide: error => error instanceof NcloudError && error.transient && error.reached === 'no'
                 ? {
                     verdict: 'again',
@@ -2214,7 +2035,6 @@ stop = { sent: () => undefined, undone: () => undefined }) {
     }
     catch (error) {
         deps.signal?.throwIfAborted();
-        // A stop whose reply was lost may have been carried out: the server's state says.
         const now = await readServer(client, server.no);
         if (now.status !== 'NSTOP' && now.operation !== 'SHTDN') {
             stop.undone();
@@ -2225,11 +2045,6 @@ stop = { sent: () => undefined, undone: () => undefined }) {
     deps.log.info(`Server ${server.no} is stopped (NSTOP) after ${formatDuration(deps.clock.now() - sentAt)}.`);
     return sentAt;
 }
-/**
- * Starts the server again and waits until it is RUN. A start NCP refuses (say, while the image is
- * still being made) is asked again after a pause, within START_BUDGET_MS; transient failures are
- * retried as reads are. Returns when it is RUN, or throws why it is not.
- */
 async function startServer(client, serverInstanceNo, deps, onAccepted = () => undefined) {
     const deadline = deps.clock.now() + START_BUDGET_MS;
     deps.log.info(`Starting server ${serverInstanceNo} again (the action stopped it).`);
@@ -2245,7 +2060,6 @@ async function startServer(client, serverInstanceNo, deps, onAccepted = () => un
             if (error instanceof NcloudError && error.transient) {
                 return { verdict: 'again', why: 'Retrying', retryAfterMs: error.fields.retryAfterMs };
             }
-            // A lost or unreadable reply, or a start already under way, leaves the server starting.
             const now = await readServer(client, serverInstanceNo);
             if (isStarting(now))
                 return { verdict: 'settled', value: {} };
@@ -2260,14 +2074,9 @@ async function startServer(client, serverInstanceNo, deps, onAccepted = () => un
         }
     });
     onAccepted();
-    // Booting gets its own time: a start that took the budget to be accepted still gets to boot.
     await waitForServer(client, serverInstanceNo, 'RUN', deps.clock.now() + BOOT_TIMEOUT_MS, deps);
     deps.log.info(`Server ${serverInstanceNo} is running (RUN) again.`);
 }
-/**
- * After a cancel, the runner allows a few seconds: one start request, no waiting. Says whether
- * NCP accepted it.
- */
 async function startAfterCancel(client, serverInstanceNo, log) {
     try {
         await client.sendOnce(START, { 'serverInstanceNoList.1': serverInstanceNo });
@@ -2276,7 +2085,6 @@ async function startAfterCancel(client, serverInstanceNo, log) {
     }
     catch (error) {
         const why = describeError(error);
-        // A start already under way (a lost reply, or an earlier start) is refused: ask the server.
         const now = await readServer(client, serverInstanceNo).catch(() => undefined);
         if (now && isStarting(now)) {
             log.info(`Server ${serverInstanceNo} is already starting (${now.status}, ${now.operation}).`);
@@ -2286,15 +2094,12 @@ async function startAfterCancel(client, serverInstanceNo, log) {
         return { accepted: false, why };
     }
 }
-/** Servers change state in seconds to minutes: poll-interval, kept between 2 and 15 seconds. */
 function powerPollMs(pollIntervalMs) {
     return Math.min(15_000, Math.max(2_000, pollIntervalMs));
 }
-/** Running or booting: a server shutting down also shows RUN, with the operation SHTDN. */
 function isStarting(server) {
     return server.operation === 'START' || (server.status === 'RUN' && server.operation !== 'SHTDN');
 }
-/** Polls the server until it has the status with no operation in progress, or the deadline. */
 async function waitForServer(client, serverInstanceNo, status, deadline, deps) {
     for (;;) {
         const server = await readServer(client, serverInstanceNo);
@@ -2318,7 +2123,6 @@ async function waitForServer(client, serverInstanceNo, status, deadline, deps) {
 
 
 
-/** From the settings and the server, what to create and how; or the failure that says why not. Pure. */
 function planImage(settings, server) {
     const problem = serverProblem(server);
     if (problem)
@@ -2343,7 +2147,6 @@ function planImage(settings, server) {
     };
     return { kind, request, nameRule, provenance };
 }
-/** The image kind for the server and the hypervisor input, or the failure that says they do not fit. */
 function kindForServer(settings, server) {
     const selected = selectImageKind(settings.hypervisor, server.hypervisor);
     if ('problem' in selected) {
@@ -2351,7 +2154,6 @@ function kindForServer(settings, server) {
     }
     return selected.kind;
 }
-/** What the run is about to do, once the first look by name has shown whether the name is taken. Pure. */
 function planLines(plan, settings, server, first) {
     const { kind, request } = plan;
     const would = settings.dryRun ? 'Dry run: would' : 'Plan:';
@@ -2379,7 +2181,6 @@ function planLines(plan, settings, server, first) {
     }
     return lines;
 }
-/** What a run that resumes an image by number is about to do. Pure. */
 function resumeLines(settings, kind, image) {
     const would = settings.dryRun ? 'Dry run: would wait for' : 'Plan: wait for';
     return [
@@ -2405,11 +2206,7 @@ function describeImage(image) {
 
 
 
-// image-instance-no: no create; find the image by its number, check it, and wait for it.
-/** image-instance-no: no create; find the image, check it against the server if one is named, wait. */
-async function resumeByNumber(settings, client, deps, known, 
-/** The server named in the inputs, already read; undefined when none is named. */
-server) {
+async function resumeByNumber(settings, client, deps, known, server) {
     const no = settings.imageInstanceNo;
     let kinds = IMAGE_KINDS;
     if (server) {
@@ -2436,7 +2233,6 @@ server) {
     const { api, image } = found;
     known.kind = api.kind;
     known.image = image;
-    // A dry run sets no image outputs.
     if (!settings.dryRun)
         deps.onImage(image);
     if (server) {
@@ -2459,7 +2255,6 @@ server) {
     const ending = await finish(api, { image, provenance: 'resumed' }, settings, deps, known);
     return afterReady(api, ending, settings, deps, known);
 }
-/** The image of this number, or undefined when this image API does not know it. */
 async function findByNumber(api, no) {
     try {
         return await api.get(no);
@@ -2467,7 +2262,6 @@ async function findByNumber(api, no) {
     catch (error) {
         if (error instanceof ImageNotFoundError)
             return undefined;
-        // NCP answers an unknown number with its own error, from the service itself.
         if (error instanceof NcloudError &&
             error.fields.source === 'service' &&
             error.reached === 'yes') {
@@ -2478,7 +2272,6 @@ async function findByNumber(api, no) {
 }
 
 ;// CONCATENATED MODULE: ./src/ncloud/response.ts
-/** Reads an HTTP answer into its shape and the facts every error message carries. Pure. */
 function parseAnswer(action, answer, nowMs) {
     const facts = {
         httpStatus: answer.status,
@@ -2504,7 +2297,6 @@ function shapeOf(action, answer) {
     }
     const service = objectAt(json, 'responseError');
     if (service) {
-        // One NCP service is seen answering with responseCode/responseMessage instead (audit D7).
         return {
             shape: 'service',
             code: stringOf(service.returnCode ?? service.responseCode),
@@ -2525,7 +2317,6 @@ function shapeOf(action, answer) {
     }
     return { shape: 'unreadable', snippet: snippet(answer.body) };
 }
-/** Retry-After as whole seconds or an HTTP date (RFC 9110); anything else is ignored. */
 function parseRetryAfter(value, nowMs) {
     const text = value?.trim() ?? '';
     if (/^\d+$/.test(text))
@@ -2561,7 +2352,6 @@ function objectAt(value, key) {
         ? inner
         : undefined;
 }
-/** NCP's own texts are short; anything longer is cut so a hostile answer cannot flood the log. */
 const MAX_TEXT = 300;
 function stringOf(value) {
     if (typeof value === 'string')
@@ -2586,7 +2376,6 @@ function snippet(body) {
 
 ;// CONCATENATED MODULE: ./src/ncloud/signer.ts
 
-/** NCP API Gateway signature v2: METHOD SP target LF timestamp LF accessKey, HMAC-SHA256, Base64. */
 function stringToSign({ method, target, timestamp, accessKey }) {
     return `${method.toUpperCase()} ${target}\n${timestamp}\n${accessKey}`;
 }
@@ -2604,27 +2393,17 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 
 
 
-/** Why an exchange ended without a complete answer. Codes follow Node's where one exists. */
 class TransportError extends Error {
     code;
     sent;
-    constructor(message, code, 
-    /** Whether any byte of the request left: false only when no connection was made. */
-    sent) {
+    constructor(message, code, sent) {
         super(message);
         this.code = code;
         this.sent = sent;
         this.name = 'TransportError';
     }
 }
-/** An NCP answer is a few kB; a bigger one is not NCP's and is not read further. */
 const MAX_BODY_BYTES = 1024 * 1024;
-/**
- * POSTs one request and reads the whole answer, within one overall deadline. Never follows a
- * redirect. The agent comes from @actions/http-client, so HTTPS_PROXY and NO_PROXY work as in
- * other actions; the exchange itself is done here because the library's readBody() waits forever
- * on a body that stalls, and hangs on one that is cut off.
- */
 class Transport {
     agents = new lib/* HttpClient */.Qq('ncloud-server-image-action', [], { keepAlive: false });
     post(exchange) {
@@ -2636,7 +2415,6 @@ class Transport {
         return new Promise((resolve, reject) => {
             let connected = false;
             let settled = false;
-            // Keeps the event loop alive until the exchange settles, whatever the socket does.
             const keepAlive = setInterval(() => undefined, 60_000);
             const settle = (error, answer) => {
                 if (settled)
@@ -2658,7 +2436,6 @@ class Transport {
             };
             const req = send({
                 protocol: url.protocol,
-                // Node wants an IPv6 literal without its brackets.
                 hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
                 port: url.port,
                 path: `${url.pathname}${url.search}`,
@@ -2723,11 +2500,8 @@ function asTransportError(error, sent) {
 
 
 
-/** NCP's largest page (1000) would make one slow answer; 100 keeps each one small. */
 const PAGE_SIZE = 100;
-/** A bound on a list that never ends: 100 000 rows. */
 const MAX_PAGES = 1000;
-/** The one way to talk to the NCP Server API: signs, sends, reads, classifies every failure. */
 class NcloudClient {
     options;
     transport;
@@ -2744,17 +2518,10 @@ class NcloudClient {
     get gatewaySetting() {
         return this.options.gatewaySetting;
     }
-    /** Reads with a read-only action, retrying transient failures; no retry starts after `deadline`. */
     read(action, params = {}, deadline, endBy) {
         return this.repeatable(action, params, deadline, endBy);
     }
-    /**
-     * Sends an action that may be repeated safely (a read, or a change that ends in the same state
-     * however often it is sent, such as sharing), retrying transient failures.
-     */
-    repeatable(action, params = {}, deadline, 
-    /** Past this time no request runs on: each is cut short to end by it. */
-    endBy) {
+    repeatable(action, params = {}, deadline, endBy) {
         return retrying(() => this.sendOnce(action, params, endBy), {
             label: action,
             policy: this.options.retry,
@@ -2768,10 +2535,6 @@ class NcloudClient {
             log: this.options.onRetry
         });
     }
-    /**
-     * Reads every page of a list action: NCP's page size defaults to 1 once pageNo is sent, so
-     * both are sent, and the pages are read until totalRows rows have come.
-     */
     async readAllPages(action, params, listKey, endBy) {
         const rows = [];
         for (let pageNo = 1; pageNo <= MAX_PAGES; pageNo++) {
@@ -2787,7 +2550,6 @@ class NcloudClient {
         }
         return rows;
     }
-    /** Sends one signed request and never retries. Throws NcloudError for every failure. */
     async sendOnce(action, params = {}, endBy) {
         const { origin, accessKey, secretKey, region, clock, signal, gatewaySetting } = this.options;
         signal?.throwIfAborted();
@@ -2833,10 +2595,6 @@ class NcloudClient {
             throw answerError(action, facts, shape, gatewaySetting);
         return shape.result;
     }
-    /**
-     * The same client for a last request after a cancel: no abort signal, one attempt, a short
-     * deadline, so the runner's few seconds between SIGINT and SIGKILL are enough.
-     */
     afterCancel(requestTimeoutMs) {
         return new NcloudClient({
             ...this.options,
@@ -2870,7 +2628,6 @@ function describeParams(params) {
 
 
 const USER_AGENT = 'ncloud-server-image-action/1';
-/** One run's steps: read the server, plan, create or find the image, wait, sweep. */
 async function runImage(settings, deps) {
     const started = deps.clock.now();
     const client = makeClient(settings, deps);
@@ -2994,7 +2751,6 @@ async function createAndWait(api, plan, first, settings, client, deps, known, ju
         advice: known.advice ?? settings.nameSource,
         policy: deps.retry,
         afterCancel: () => new ImageApi(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), plan.kind),
-        // Once the wait has ended, the sweep may take one request deadline, no more.
         sweepEndBy: () => (known.waitEndsAt ?? deps.clock.now()) + settings.requestTimeoutMs,
         onDuplicates: images => (known.duplicates = images)
     }, obtained => {
@@ -3005,10 +2761,6 @@ async function createAndWait(api, plan, first, settings, client, deps, known, ju
         return finish(api, obtained, settings, deps, known);
     });
 }
-/**
- * What finds this run's image again: a run-stable generated name, or a changing name ({date},
- * {time}) whose image the provenance description ties to this step of this run, count as 'run'.
- */
 function adviceFor(settings, provenance) {
     if (!settings.nameChanges)
         return settings.nameSource;
@@ -3023,10 +2775,6 @@ function powerDeps(settings, deps) {
         random: deps.random
     };
 }
-/**
- * Once the action has stopped the server, a cancel sends the start at once, before anything else
- * the run is doing at that moment, since the runner kills the process a few seconds later.
- */
 function sendStartOnCancel(client, server, deps, known) {
     let sent;
     const onAbort = () => {
@@ -3045,7 +2793,6 @@ async function startAgain(client, server, settings, deps, known, failure, startO
     const label = `Server ${server.no} (${server.name || 'no name'})`;
     const before = failure === undefined ? '' : ` Before that: ${asRunFailure(failure).message}`;
     if (deps.signal.aborted) {
-        // One start request if none was accepted yet; a second would be refused while it boots.
         const start = power.startAccepted
             ? { accepted: true }
             : await (startOnCancel?.sent() ??
@@ -3071,7 +2818,6 @@ async function startAgain(client, server, settings, deps, known, failure, startO
         throw new RunFailure(`${label} is stopped: the action stopped it for the image and could not start it again: ${describeError(error)}${before}`, 'server-stopped', NEXT.startServer(server.no), known.image);
     }
 }
-/** The server named by number or by name, read and logged. */
 async function readKnownServer(client, settings, log, known) {
     let serverInstanceNo = settings.serverInstanceNo;
     if (settings.serverName) {
@@ -3141,14 +2887,12 @@ const PROVENANCE = {
     reused: 'already existed (if-exists: reuse)',
     resumed: 'picked up again (image-instance-no, or an earlier attempt of this workflow run)'
 };
-/** Renders the job summary as GitHub-flavoured Markdown; every value is shown as plain text. */
 function renderSummary(result) {
     const { server, image } = result;
     const serverNo = server?.no ?? result.serverInstanceNo;
     const rows = [
         ['Server', serverNo && `${serverNo}${server?.name ? ` (${server.name})` : ''}`],
         ['Image number', image?.no],
-        // A planned name is shown only once the run got as far as looking it up.
         ['Image name', image?.name ?? result.imageName],
         ['Status', image?.status],
         ['Image', result.provenance && PROVENANCE[result.provenance]],
@@ -3224,7 +2968,6 @@ function pruneRows(result) {
 
 
 
-/** settings → run → outputs + summary; the one place that ends the step as failed. */
 async function run(options) {
     const { port, signal } = options;
     const clock = options.clock ?? systemClock;
@@ -3275,17 +3018,12 @@ async function run(options) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   t: () => (/* binding */ inert)
 /* harmony export */ });
-/**
- * Text that GitHub renders as itself: no HTML, no Markdown (links, images, emphasis, code), no
- * table breaks. Server messages end up here, so none of them may become markup.
- */
 function inert(text) {
     return (text
         .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
         .replace(/>/g, '&gt;')
         .replace(/([\\`*_[\]|~])/g, '\\$1')
-        // A word joiner keeps GitHub from turning a bare URL into a link.
         .replace(/:\/\//g, ':/\u2060/')
         .replace(/\bwww\./gi, match => `${match.slice(0, 3)}\u2060.`)
         .replace(/\r\n|\r|\n/g, '<br>'));
@@ -3294,7 +3032,7 @@ function inert(text) {
 
 /***/ }),
 
-/***/ 44:
+/***/ 255:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3941,1136 +3679,6 @@ function toPlatformPath(pth) {
     return pth.replace(/[/\\]/g, path.sep);
 }
 //# sourceMappingURL=path-utils.js.map
-;// CONCATENATED MODULE: external "string_decoder"
-const external_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
-/**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
- */
-function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
-}
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
-function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
-        return true;
-    });
-}
-function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
-    });
-}
-/**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
- */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
-    }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
-}
-/**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
- */
-function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-/**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
- */
-function cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield ioUtil.exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield ioUtil.stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
-        }
-        else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield io_copyFile(source, newDest, force);
-        }
-    });
-}
-/**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
- */
-function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
-}
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield io_copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
-        }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return toolrunner_awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec_exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -5458,23 +4066,13 @@ function getIDToken(aud) {
 var markdown = __nccwpck_require__(758);
 ;// CONCATENATED MODULE: ./src/port.ts
 
-/** The runner trims a line with .NET's TrimStart, whose white space also takes in U+0085 (NEL). */
 const COMMAND_START = /^[\s\u0085]*::/;
-/**
- * Makes text safe to print: no line of it can start a workflow command (`::name …::`, or the old
- * `##[name …]` form), because the runner reads commands from any line of the step's output. A
- * line that would is shown behind a `> `; a carriage return starts a line of its own.
- */
 function neutralise(text) {
     return text
         .split(/\r\n|\r|\n/)
         .map(line => (COMMAND_START.test(line) ? `> ${line}` : line).replace(/##\[/g, '#\u200b#['))
         .join('\n');
 }
-/**
- * The port the run uses: every log line neutralised, every masked secret also kept out of the job
- * summary (which GitHub renders from a file, without the log's masking).
- */
 function guardedPort(sink) {
     const secrets = [];
     const redact = (text) => secrets.reduce((out, secret) => out.split(secret).join('***'), text);
@@ -5486,7 +4084,6 @@ function guardedPort(sink) {
         debug: line => sink.debug(neutralise(line)),
         fail: message => sink.fail(neutralise(message)),
         mask: secret => {
-            // The summary holds text already made inert, so a secret is looked for in that form too.
             if (secret)
                 secrets.push((0,markdown/* inert */.t)(secret), secret);
             sink.mask(secret);
@@ -5499,7 +4096,6 @@ function guardedPort(sink) {
 ;// CONCATENATED MODULE: ./src/toolkit.ts
 
 
-/** The run's port on a real runner: the only place that talks to @actions/core. */
 function actionsPort() {
     return guardedPort({
         env: process.env,

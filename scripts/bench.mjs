@@ -21,6 +21,9 @@ const POLL_MS = 250
 // write its outputs and summary, and exit, with room for a busy machine.
 const CREATE_MS = [2130, 4870]
 const EXIT_MS = 300
+// The action's cold start (spawn to first request) against a bare Node script's signed request: what
+// loading the bundle costs on top of Node itself.
+const MAX_COLD_START_RATIO = 1.5
 const [ACCESS_KEY, SECRET_KEY] = Object.entries(demoFixture().credentials)[0]
 
 const scratch = mkdtempSync(join(tmpdir(), 'ncp-bench-'))
@@ -142,8 +145,7 @@ function row(figure, values, unit, target = '', pass = undefined) {
 }
 
 try {
-  // No target was set for the size; the limit (scripts/check-bundle.mjs) catches a dependency such
-  // as undici coming back. npm run docs:check compares this figure in the README with dist/index.js.
+  // The size limit is scripts/check-bundle.mjs's: it catches a dependency such as undici coming back. npm run docs:check compares this figure in the README with dist/index.js.
   const bytes = statSync(bundle).size
   rows.push({
     figure: 'bundle size (dist/index.js)',
@@ -170,8 +172,8 @@ try {
     figure: 'cold start ratio (medians, action / bare)',
     median: ratio.toFixed(2),
     range: '',
-    target: '≤ 2.0',
-    result: ratio <= 2.0 ? 'pass' : 'FAIL'
+    target: `≤ ${MAX_COLD_START_RATIO}`,
+    result: ratio <= MAX_COLD_START_RATIO ? 'pass' : 'FAIL'
   })
 
   const rss = []

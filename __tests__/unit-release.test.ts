@@ -144,8 +144,8 @@ describe('scripts/release.mjs', () => {
     writeFileSync(
       join(dir, 'CHANGELOG.md'),
       changelog.replace(
-        '## [Unreleased]',
-        '## [Unreleased]\n\n## [1.1.0] - 2026-12-10\n\n### Added\n- Everything new.'
+        '## [1.0.0]',
+        '## [1.1.0] - 2026-12-10\n\n### Added\n- Everything new.\n\n## [1.0.0]'
       )
     )
   }

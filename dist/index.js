@@ -984,6 +984,29 @@ function contentError(action, problem, gatewaySetting, requestId) {
         reached: 'maybe'
     });
 }
+/**
+ * A list read whose pages do not add up: rows seen twice, fewer rows than totalRows, or no count.
+ * Whatever depends on the whole list (pruning, the name lookups) must not take it as complete;
+ * `rows` are the distinct rows that did come.
+ */
+class IncompleteListError extends NcloudError {
+    rows;
+    constructor(action, problem, gatewaySetting, rows) {
+        super({
+            action,
+            gatewaySetting,
+            source: 'response',
+            httpStatus: 200,
+            details: `the list is incomplete: ${problem}`,
+            incomplete: true,
+            pagesDisagree: true,
+            transient: false,
+            reached: 'maybe'
+        });
+        this.rows = rows;
+        this.name = 'IncompleteListError';
+    }
+}
 /** An exchange that ended without a complete answer: refused, reset, cut off, timed out. */
 function networkError(action, error, gatewaySetting) {
     const tls = TLS_FAILURE.test(error.code);
@@ -1074,6 +1097,9 @@ function hintFor(f) {
         if ((f.httpStatus ?? 0) >= 500)
             return "NCP's Server API failed on its side: re-run the job later.";
         return "This is NCP's own answer: its message says which value it did not accept.";
+    }
+    if (f.source === 'response' && f.pagesDisagree) {
+        return "NCP's pages of this list do not add up to its own count, so the list is not trusted. Re-run the job; if it persists, report it to NCP with the request ids in the debug log.";
     }
     if (f.source === 'response' && f.incomplete) {
         return "NCP answered success without the record the action needs; it is looked up again where that is safe. If it persists, check NCP's status.";
@@ -1332,8 +1358,8 @@ class ImageApi {
     }
     /** Every image of this kind in the region (the account's own), every page read. */
     async listAll(filter = {}, endBy) {
-        const { actions, listFilter, listKey } = this.kind;
-        const rows = await this.client.readAllPages(actions.list, { ...listFilter, ...filter }, listKey, endBy);
+        const { actions, listFilter, listKey, fields } = this.kind;
+        const rows = await this.client.readAllPages(actions.list, { ...listFilter, ...filter }, listKey, fields.number, endBy);
         return rows
             .filter(item => typeof item === 'object' && item !== null)
             .map(item => toImageRecord(this.kind, item));
@@ -2117,7 +2143,7 @@ async function readServer(client, serverInstanceNo) {
  * not documented as exact, and a terminated server keeps its name for a while.
  */
 async function findServerByName(client, name) {
-    const rows = await client.readAllPages('getServerInstanceList', { serverName: name }, 'serverInstanceList');
+    const rows = await client.readAllPages('getServerInstanceList', { serverName: name }, 'serverInstanceList', 'serverInstanceNo');
     const servers = rows
         .filter(row => typeof row === 'object' && row !== null)
         .map(row => toServerRecord(row, ''));
@@ -2770,22 +2796,47 @@ class NcloudClient {
     }
     /**
      * Reads every page of a list action: NCP's page size defaults to 1 once pageNo is sent, so
-     * both are sent, and the pages are read until totalRows rows have come.
+     * both are sent, and the pages are read until totalRows rows have come. The list must add up:
+     * a row seen twice (NCP documents pages 0 and 1 as the same first page), fewer distinct rows
+     * than totalRows, or no totalRows at all make it an IncompleteListError, never a silent gap.
+     * `idField` names the field that tells rows apart.
      */
-    async readAllPages(action, params, listKey, endBy) {
+    async readAllPages(action, params, listKey, idField, endBy) {
         const rows = [];
+        const seen = new Set();
+        const incomplete = (problem) => new IncompleteListError(action, problem, this.gatewaySetting, rows);
+        let total = NaN;
         for (let pageNo = 1; pageNo <= MAX_PAGES; pageNo++) {
             const page = await this.read(action, { ...params, pageNo: String(pageNo), pageSize: String(PAGE_SIZE) }, undefined, endBy);
             const list = page[listKey];
             if (!Array.isArray(list)) {
                 throw contentError(action, `the success answer has no ${listKey}`, this.gatewaySetting);
             }
-            rows.push(...list);
-            const total = Number(page.totalRows);
-            if (list.length === 0 || !Number.isFinite(total) || rows.length >= total)
-                return rows;
+            total = Number(page.totalRows);
+            if (page.totalRows === undefined || !Number.isSafeInteger(total) || total < 0) {
+                throw incomplete(`page ${pageNo} does not say how many rows there are (totalRows)`);
+            }
+            for (const row of list) {
+                // A row without an id cannot be told apart: it counts, but cannot be seen twice.
+                const id = idOf(row, idField);
+                if (id && seen.has(id)) {
+                    throw incomplete(`page ${pageNo} repeats the row ${idField} ${id}, so the pages overlap and rows may be missing`);
+                }
+                if (id)
+                    seen.add(id);
+                rows.push(row);
+            }
+            if (rows.length >= total || list.length === 0)
+                break;
+        }
+        if (rows.length !== total) {
+            throw incomplete(`the pages hold ${rows.length} row${rows.length === 1 ? '' : 's'}, but totalRows says ${total}`);
         }
         return rows;
+    }
+    /** The same client for another API on the same gateway (e.g. `/vautoscaling/v2`). */
+    forApi(apiPath) {
+        return new NcloudClient({ ...this.options, apiPath }, this.transport);
     }
     /** Sends one signed request and never retries. Throws NcloudError for every failure. */
     async sendOnce(action, params = {}, endBy) {
@@ -2795,7 +2846,7 @@ class NcloudClient {
         if (timeLeft <= 0) {
             throw networkError(action, new TransportError('no time was left for this request', 'ETIMEDOUT', false), gatewaySetting);
         }
-        const path = `${SERVER_API_PATH}/${action}`;
+        const path = `${this.options.apiPath ?? SERVER_API_PATH}/${action}`;
         const body = new URLSearchParams({
             regionCode: region,
             ...params,
@@ -2848,6 +2899,11 @@ class NcloudClient {
     dispose() {
         this.transport.dispose();
     }
+}
+/** A row's identity for the completeness check: its id field as text ('' when it has none). */
+function idOf(row, idField) {
+    const value = typeof row === 'object' && row !== null ? row[idField] : undefined;
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 }
 function describeParams(params) {
     return Object.entries(params)

@@ -188,11 +188,12 @@ export class ImageApi {
 
   /** Every image of this kind in the region (the account's own), every page read. */
   async listAll(filter: Params = {}, endBy?: number): Promise<ImageRecord[]> {
-    const { actions, listFilter, listKey } = this.kind
+    const { actions, listFilter, listKey, fields } = this.kind
     const rows = await this.client.readAllPages(
       actions.list,
       { ...listFilter, ...filter },
       listKey,
+      fields.number,
       endBy
     )
     return rows

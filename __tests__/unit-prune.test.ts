@@ -10,11 +10,12 @@ import {
 import {
   describePrune,
   matchesPattern,
+  planFromReads as _planFromReads,
   planPrune,
-  prune,
   type PrunePlan,
   type PruneRule
-} from '../src/prune.js'
+} from '../src/prune-plan.js'
+import { prune } from '../src/prune.js'
 
 const SERVER = '1234567'
 const DAY = 24 * 60 * 60_000
@@ -362,16 +363,22 @@ describe('planPrune: KVM server images, whose record names no source server', ()
   })
 })
 
+/** An ImageApi of member images whose delete is this function. */
+function fakeApi(remove: (no: string) => Promise<unknown>): ImageApi {
+  return { kind: MEMBER_IMAGE, delete: remove } as unknown as ImageApi
+}
+
 describe('prune', () => {
   const plan = (): PrunePlan => ({
     keep: [image('9')],
     remove: [image('3'), image('2'), image('1')],
-    leave: [{ image: image('0', { status: 'INIT' }), why: 'its status is INIT' }]
+    leave: [{ image: image('0', { status: 'INIT' }), why: 'its status is INIT' }],
+    rules: ['keep-last']
   })
 
   it('deletes each image the plan removes, one at a time, in order', async () => {
     const remove = jest.fn(async (_no: string) => {})
-    const result = await prune({ delete: remove } as unknown as ImageApi, plan(), log())
+    const result = await prune(fakeApi(remove), plan(), log())
     expect(remove.mock.calls.map(([no]) => no)).toEqual(['3', '2', '1'])
     expect(numbers(result.deleted)).toEqual(['3', '2', '1'])
     expect(result.failed).toEqual([])
@@ -394,7 +401,7 @@ describe('prune', () => {
       if (no === '2') throw refusal
     })
     const logged = log()
-    const result = await prune({ delete: remove } as unknown as ImageApi, plan(), logged)
+    const result = await prune(fakeApi(remove), plan(), logged)
     expect(remove).toHaveBeenCalledTimes(3)
     expect(numbers(result.deleted)).toEqual(['3', '1'])
     expect(result.failed).toHaveLength(1)
@@ -420,9 +427,7 @@ describe('prune', () => {
       }
     })
     const logged = log()
-    await expect(
-      prune({ delete: remove } as unknown as ImageApi, plan(), logged, controller.signal)
-    ).rejects.toBe(reason)
+    await expect(prune(fakeApi(remove), plan(), logged, controller.signal)).rejects.toBe(reason)
     expect(remove.mock.calls.map(([no]) => no)).toEqual(['3', '2'])
     expect(logged.warning).not.toHaveBeenCalled()
   })
@@ -431,12 +436,7 @@ describe('prune', () => {
     const remove = jest.fn(async (no: string) => {
       if (no === '3') throw new Error('HTTP 500')
     })
-    const result = await prune(
-      { delete: remove } as unknown as ImageApi,
-      plan(),
-      log(),
-      new AbortController().signal
-    )
+    const result = await prune(fakeApi(remove), plan(), log(), new AbortController().signal)
     expect(numbers(result.deleted)).toEqual(['2', '1'])
     expect(result.failed.map(({ image: one }) => one.no)).toEqual(['3'])
   })
@@ -444,8 +444,8 @@ describe('prune', () => {
   it('sends no delete when the plan removes nothing', async () => {
     const remove = jest.fn(async (_no: string) => {})
     const result = await prune(
-      { delete: remove } as unknown as ImageApi,
-      { keep: [image('9')], remove: [], leave: [] },
+      fakeApi(remove),
+      { keep: [image('9')], remove: [], leave: [], rules: ['keep-last'] },
       log()
     )
     expect(remove).not.toHaveBeenCalled()
@@ -457,7 +457,8 @@ describe('describePrune', () => {
   const plan: PrunePlan = {
     keep: [image('5'), image('4')],
     remove: [image('3')],
-    leave: [{ image: image('0', { status: 'INIT' }), why: 'its status is INIT' }]
+    leave: [{ image: image('0', { status: 'INIT' }), why: 'its status is INIT' }],
+    rules: ['keep-last']
   }
 
   it('in a dry run mentions the image the run would create among those kept', () => {
@@ -470,7 +471,7 @@ describe('describePrune', () => {
   })
 
   it('in a dry run with nothing else to keep still names the image to come', () => {
-    const text = describePrune({ keep: [], remove: [], leave: [] }, true, true)
+    const text = describePrune({ keep: [], remove: [], leave: [], rules: [] }, true, true)
     expect(text).toBe(
       'Dry run: would keep the image this run would create.\nDry run: would delete none.'
     )
@@ -483,7 +484,7 @@ describe('describePrune', () => {
   })
 
   it('says what it is doing in a real run, and none where there is nothing', () => {
-    const text = describePrune({ keep: plan.keep, remove: [], leave: [] }, false, false)
+    const text = describePrune({ ...plan, remove: [], leave: [] }, false, false)
     expect(text).toBe('Keeping 5 ("nightly-5"), 4 ("nightly-4").\nDeleting none.')
   })
 })

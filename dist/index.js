@@ -1385,6 +1385,10 @@ class ImageApi {
     async listAll(filter = {}, endBy) {
         const { actions, listFilter, listKey, fields } = this.kind;
         const rows = await this.client.readAllPages(actions.list, { ...listFilter, ...filter }, listKey, fields.number, endBy);
+        return this.fromRows(rows);
+    }
+    /** The image records among list rows (what an incomplete list did bring, too). */
+    fromRows(rows) {
         return rows
             .filter(item => typeof item === 'object' && item !== null)
             .map(item => toImageRecord(this.kind, item));
@@ -1558,7 +1562,7 @@ const CANCEL_LOOKUP_TIMEOUT_MS = 3_000;
  * any other image of the name is subject to if-exists.
  */
 async function lookFirst(api, request, options) {
-    const existing = await api.findAllByName(request.name);
+    const existing = await lookByName(api, request.name, options.log);
     if (existing.length === 0)
         return lookForEarlierAttempt(api, request, options);
     const image = newest(existing);
@@ -1585,12 +1589,32 @@ async function lookFirst(api, request, options) {
     options.log.info(`${where} if-exists: reuse, so no image is created and this one is used.`);
     return { use: image, provenance: 'reused' };
 }
+/**
+ * The images of the name; when NCP's pages do not add up, a warning and what did come: an image
+ * the look missed is met again when NCP refuses the create, or by the sweep after it.
+ */
+async function lookByName(api, name, log) {
+    const found = await evenIfIncomplete(api, () => api.findAllByName(name), log, `named "${name}"`);
+    return found.filter(image => image.name === name);
+}
+async function evenIfIncomplete(api, read, log, what) {
+    try {
+        return await read();
+    }
+    catch (error) {
+        if (!(error instanceof IncompleteListError))
+            throw error;
+        log.warning(`The look for images ${what} before the create is incomplete: ${error.summary} An image it did not see may exist.`);
+        return api.fromRows(error.rows);
+    }
+}
 /** An image that this step of this workflow run made under another name, found by its provenance. */
 async function lookForEarlierAttempt(api, request, options) {
     const run = options.attemptsOf;
     if (!run)
         return { use: undefined };
-    const earlier = (await api.listAll()).filter(image => madeByThisStep(image.description, run, request.serverInstanceNo));
+    const all = await evenIfIncomplete(api, () => api.listAll(), options.log, 'of earlier attempts');
+    const earlier = all.filter(image => madeByThisStep(image.description, run, request.serverInstanceNo));
     if (earlier.length === 0)
         return { use: undefined };
     const image = newest(earlier);
@@ -1972,7 +1996,7 @@ async function readImagesInUse(client) {
             .readAllPages('getLaunchConfigurationList', {}, 'launchConfigurationList', 'launchConfigurationNo');
     }
     catch (error) {
-        return failed('the Auto Scaling launch configurations', 'vautoscaling', 'getLaunchConfigurationList', error);
+        return failed('The Auto Scaling launch configurations', 'vautoscaling/v2', 'getLaunchConfigurationList', error);
     }
     for (const config of records(configs)) {
         const name = in_use_text(config.launchConfigurationName);

@@ -208,6 +208,11 @@ export class ImageApi {
       fields.number,
       endBy
     )
+    return this.fromRows(rows)
+  }
+
+  /** The image records among list rows (what an incomplete list did bring, too). */
+  fromRows(rows: readonly unknown[]): ImageRecord[] {
     return rows
       .filter(item => typeof item === 'object' && item !== null)
       .map(item => toImageRecord(this.kind, item as Record<string, unknown>))

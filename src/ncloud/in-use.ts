@@ -36,8 +36,8 @@ export async function readImagesInUse(client: NcloudClient): Promise<Read<Images
       )
   } catch (error) {
     return failed(
-      'the Auto Scaling launch configurations',
-      'vautoscaling',
+      'The Auto Scaling launch configurations',
+      'vautoscaling/v2',
       'getLaunchConfigurationList',
       error
     )

@@ -321,6 +321,7 @@ describe.each<
 
   it('findAllByName lists by name and returns every exact match, in NCP’s order', async () => {
     const { client, sent } = fakeClient(() => ({
+      totalRows: 4,
       [wire.listKey]: [
         raw('1', 'my-image-2'),
         raw('2', 'xmy-image'),
@@ -354,6 +355,7 @@ describe.each<
 
   it('findAllByName returns none when only similar names come back', async () => {
     const similar = fakeClient(() => ({
+      totalRows: 2,
       [wire.listKey]: [raw('1', 'my-image-2'), raw('2', 'MY-IMAGE')]
     }))
     await expect(new ImageApi(similar.client, kind).findAllByName('my-image')).resolves.toEqual([])
@@ -374,6 +376,7 @@ describe.each<
 
   it('findAllByName skips list entries that are not records', async () => {
     const { client } = fakeClient(() => ({
+      totalRows: 4,
       [wire.listKey]: [null, 'my-image', 7, raw('5', 'my-image')]
     }))
     const images = await new ImageApi(client, kind).findAllByName('my-image')
@@ -383,7 +386,7 @@ describe.each<
 
 describe('name lookups ask only for the account’s own images', () => {
   it('the KVM list filter keeps NCP’s public images out', async () => {
-    const { client, sent } = fakeClient(() => ({ serverImageList: [] }))
+    const { client, sent } = fakeClient(() => ({ totalRows: 0, serverImageList: [] }))
     await new ImageApi(client, SERVER_IMAGE).findAllByName('my-image')
     expect(withoutPaging(sent[0].params)).toEqual({
       'serverImageTypeCodeList.1': 'SELF',
@@ -392,7 +395,7 @@ describe('name lookups ask only for the account’s own images', () => {
   })
 
   it('the member image list holds only member images, so it sends no type filter', async () => {
-    const { client, sent } = fakeClient(() => ({ memberServerImageInstanceList: [] }))
+    const { client, sent } = fakeClient(() => ({ totalRows: 0, memberServerImageInstanceList: [] }))
     await new ImageApi(client, MEMBER_IMAGE).findAllByName('my-image')
     expect(withoutPaging(sent[0].params)).toEqual({ memberServerImageName: 'my-image' })
   })

@@ -355,7 +355,7 @@ function guardExit(port) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(833);
 /* harmony import */ var _exit_guard_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(663);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(14);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(717);
 /* harmony import */ var _toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(255);
 
 
@@ -372,7 +372,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 14:
+/***/ 717:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -491,6 +491,7 @@ const SITES = {
     fin: 'https://fin-ncloud.apigw.fin-ntruss.com'
 };
 const SERVER_API_PATH = '/vserver/v2';
+const AUTOSCALING_API_PATH = '/vautoscaling/v2';
 function isSite(value) {
     return Object.hasOwn(SITES, value);
 }
@@ -665,7 +666,7 @@ function readSettings(source) {
     const ifExists = oneOf(input('if-exists') || 'fail', 'if-exists', ['fail', 'reuse'], problems);
     const wait = bool(input('wait') || 'true', 'wait', problems);
     const shareWith = loginIds(source.getInput('share-with'), problems);
-    const { keepLast, pruneMatch } = pruning(input('keep-last'), input('prune-match'), problems);
+    const { keepLast, keepDays, pruneMatch } = pruning(input('keep-last'), input('keep-days'), input('prune-match'), problems);
     const stopServer = bool(input('stop-server') || 'false', 'stop-server', problems);
     if (wait === false) {
         if (stopServer) {
@@ -674,8 +675,13 @@ function readSettings(source) {
         if (shareWith.length > 0) {
             problems.push('Input "share-with" needs wait: true: an image can be shared only once NCP has created it.');
         }
-        if (keepLast !== undefined) {
-            problems.push('Input "keep-last" needs wait: true: old images are pruned only once the new one is created.');
+        for (const [name, value] of [
+            ['keep-last', keepLast],
+            ['keep-days', keepDays]
+        ]) {
+            if (value !== undefined) {
+                problems.push(`Input "${name}" needs wait: true: old images are pruned only once the new one is created.`);
+            }
         }
     }
     const dryRun = bool(input('dry-run') || 'false', 'dry-run', problems);
@@ -713,6 +719,7 @@ function readSettings(source) {
         stopServer: stopServer,
         shareWith,
         keepLast,
+        keepDays,
         pruneMatch,
         workflow: workflowRunFrom(source.env),
         warnings
@@ -786,24 +793,38 @@ function loginIds(text, problems) {
     return bad.length > 0 ? [] : [...new Set(entries)];
 }
 const MAX_KEEP = 1000;
-function pruning(keepText, pattern, problems) {
-    if (!keepText && !pattern)
+const MAX_KEEP_DAYS = 3650;
+function prunes(settings) {
+    return settings.keepLast !== undefined || settings.keepDays !== undefined;
+}
+function pruning(keepText, daysText, pattern, problems) {
+    if (!keepText && !daysText && !pattern)
         return {};
-    if (!keepText) {
-        problems.push('Input "prune-match" needs keep-last: how many matching images to keep, e.g. 7.');
+    if (!keepText && !daysText) {
+        problems.push('Input "prune-match" needs keep-last or keep-days: how many matching images to keep (e.g. 7), or for how many days (e.g. 14).');
         return {};
     }
-    const keepLast = /^\d+$/.test(keepText) ? Number(keepText) : NaN;
-    if (!(keepLast >= 1 && keepLast <= MAX_KEEP)) {
-        problems.push(`Input "keep-last" must be a whole number from 1 to ${MAX_KEEP} (the images to keep, this run's included), got "${keepText}".`);
-    }
+    const keepLast = keepText
+        ? wholeNumber(keepText, 'keep-last', MAX_KEEP, "the images to keep, this run's included", problems)
+        : undefined;
+    const keepDays = daysText
+        ? wholeNumber(daysText, 'keep-days', MAX_KEEP_DAYS, 'the days within which images are kept', problems)
+        : undefined;
+    const rules = [keepText && 'keep-last', daysText && 'keep-days'].filter(Boolean).join(' and ');
     if (!pattern) {
-        problems.push('Input "prune-match" is required with keep-last: a name pattern in which * stands for any characters, e.g. nightly-*.');
+        problems.push(`Input "prune-match" is required with ${rules}: a name pattern in which * stands for any characters, e.g. nightly-*.`);
     }
     else if (!/^[A-Za-z0-9_*-]{1,30}$/.test(pattern)) {
         problems.push(`Input "prune-match" must be an image name pattern of letters, digits, "-", "_" and "*" (any characters), got "${pattern}".`);
     }
-    return { keepLast, pruneMatch: pattern };
+    return { keepLast, keepDays, pruneMatch: pattern };
+}
+function wholeNumber(text, name, max, what, problems) {
+    const value = /^\d+$/.test(text) ? Number(text) : NaN;
+    if (!(value >= 1 && value <= max)) {
+        problems.push(`Input "${name}" must be a whole number from 1 to ${max} (${what}), got "${text}".`);
+    }
+    return value;
 }
 function number(name, what, problems, input) {
     const value = input(name);
@@ -928,6 +949,24 @@ function contentError(action, problem, gatewaySetting, requestId) {
         reached: 'maybe'
     });
 }
+class IncompleteListError extends NcloudError {
+    rows;
+    constructor(action, problem, gatewaySetting, rows) {
+        super({
+            action,
+            gatewaySetting,
+            source: 'response',
+            httpStatus: 200,
+            details: `the list is incomplete: ${problem}`,
+            incomplete: true,
+            pagesDisagree: true,
+            transient: false,
+            reached: 'maybe'
+        });
+        this.rows = rows;
+        this.name = 'IncompleteListError';
+    }
+}
 function networkError(action, error, gatewaySetting) {
     const tls = TLS_FAILURE.test(error.code);
     return new NcloudError({
@@ -1014,6 +1053,9 @@ function hintFor(f) {
         if ((f.httpStatus ?? 0) >= 500)
             return "NCP's Server API failed on its side: re-run the job later.";
         return "This is NCP's own answer: its message says which value it did not accept.";
+    }
+    if (f.source === 'response' && f.pagesDisagree) {
+        return "NCP's pages of this list do not add up to its own count, so the list is not trusted. Re-run the job; if it persists, report it to NCP with the request ids in the debug log.";
     }
     if (f.source === 'response' && f.incomplete) {
         return "NCP answered success without the record the action needs; it is looked up again where that is safe. If it persists, check NCP's status.";
@@ -1180,7 +1222,8 @@ const SERVER_IMAGE = Object.freeze({
         detail: 'getServerImageDetail',
         list: 'getServerImageList',
         share: 'addServerImageSharingPermission',
-        delete: 'deleteServerImage'
+        delete: 'deleteServerImage',
+        deleteSnapshots: 'deleteBlockStorageSnapshotInstances'
     },
     params: {
         name: 'serverImageName',
@@ -1256,8 +1299,11 @@ class ImageApi {
         return images.filter(record => record.name === name);
     }
     async listAll(filter = {}, endBy) {
-        const { actions, listFilter, listKey } = this.kind;
-        const rows = await this.client.readAllPages(actions.list, { ...listFilter, ...filter }, listKey, endBy);
+        const { actions, listFilter, listKey, fields } = this.kind;
+        const rows = await this.client.readAllPages(actions.list, { ...listFilter, ...filter }, listKey, fields.number, endBy);
+        return this.fromRows(rows);
+    }
+    fromRows(rows) {
         return rows
             .filter(item => typeof item === 'object' && item !== null)
             .map(item => toImageRecord(this.kind, item));
@@ -1268,9 +1314,21 @@ class ImageApi {
         await this.client.repeatable(this.kind.actions.share, params);
     }
     async delete(imageNo) {
-        await this.client.sendOnce(this.kind.actions.delete, {
+        const result = await this.client.sendOnce(this.kind.actions.delete, {
             [`${this.kind.params.numberList}.1`]: imageNo
         });
+        return Array.isArray(result[this.kind.listKey])
+            ? this.records(this.kind.actions.delete, result)
+            : [];
+    }
+    async deleteSnapshot(snapshotNo) {
+        const action = this.kind.actions.deleteSnapshots;
+        if (!action)
+            throw new Error(`${this.kind.label} keeps no snapshots`);
+        await this.client.sendOnce(action, { 'blockStorageSnapshotInstanceNoList.1': snapshotNo });
+    }
+    get ncloud() {
+        return this.client;
     }
     records(action, result) {
         const list = result[this.kind.listKey];
@@ -1304,8 +1362,20 @@ function toImageRecord(kind, raw) {
         sharedWith: Array.isArray(raw[fields.sharedLoginIds])
             ? raw[fields.sharedLoginIds].map(images_text).filter(Boolean).slice(0, 100)
             : [],
+        ...(kind.actions.deleteSnapshots ? { snapshots: snapshotsOf(raw) } : {}),
         raw
     };
+}
+function snapshotsOf(raw) {
+    const list = raw.blockStorageMappingList;
+    if (!Array.isArray(list))
+        return [];
+    const nos = list
+        .map(entry => typeof entry === 'object' && entry !== null
+        ? images_text(entry.blockStorageSnapshotInstanceNo)
+        : '')
+        .filter(no => /^\d{1,20}$/.test(no));
+    return [...new Set(nos)].slice(0, 100);
 }
 function dateOf(value) {
     const at = typeof value === 'string' ? Date.parse(value) : NaN;
@@ -1380,7 +1450,7 @@ async function retrying(operation, options) {
 const CONFIRM_DELAYS_MS = [1_000, 2_000, 4_000];
 const CANCEL_LOOKUP_TIMEOUT_MS = 3_000;
 async function lookFirst(api, request, options) {
-    const existing = await api.findAllByName(request.name);
+    const existing = await lookByName(api, request.name, options.log);
     if (existing.length === 0)
         return lookForEarlierAttempt(api, request, options);
     const image = newest(existing);
@@ -1407,11 +1477,27 @@ async function lookFirst(api, request, options) {
     options.log.info(`${where} if-exists: reuse, so no image is created and this one is used.`);
     return { use: image, provenance: 'reused' };
 }
+async function lookByName(api, name, log) {
+    const found = await evenIfIncomplete(api, () => api.findAllByName(name), log, `named "${name}"`);
+    return found.filter(image => image.name === name);
+}
+async function evenIfIncomplete(api, read, log, what) {
+    try {
+        return await read();
+    }
+    catch (error) {
+        if (!(error instanceof IncompleteListError))
+            throw error;
+        log.warning(`The look for images ${what} before the create is incomplete: ${error.summary} An image it did not see may exist.`);
+        return api.fromRows(error.rows);
+    }
+}
 async function lookForEarlierAttempt(api, request, options) {
     const run = options.attemptsOf;
     if (!run)
         return { use: undefined };
-    const earlier = (await api.listAll()).filter(image => madeByThisStep(image.description, run, request.serverInstanceNo));
+    const all = await evenIfIncomplete(api, () => api.listAll(), options.log, 'of earlier attempts');
+    const earlier = all.filter(image => madeByThisStep(image.description, run, request.serverInstanceNo));
     if (earlier.length === 0)
         return { use: undefined };
     const image = newest(earlier);
@@ -1607,10 +1693,10 @@ function imageJson(raw) {
         : JSON.stringify({ droppedOversizedFields: Object.keys(raw) });
 }
 
-;// CONCATENATED MODULE: ./src/prune.ts
+;// CONCATENATED MODULE: ./src/prune-plan.ts
 
 
-
+const DAY_MS = 24 * 60 * 60 * 1000;
 function matchesPattern(name, pattern) {
     const regex = pattern
         .split('*')
@@ -1618,8 +1704,26 @@ function matchesPattern(name, pattern) {
         .join('.*');
     return new RegExp(`^${regex}$`).test(name);
 }
-function planPrune(kind, images, current, rule) {
-    const plan = { keep: current ? [current] : [], remove: [], leave: [] };
+function planFromReads(kind, images, inUse, current, rule, now) {
+    const blocked = [images, inUse].flatMap(read => (read.ok ? [] : [read.problem]));
+    if (!images.ok || !inUse.ok) {
+        return {
+            keep: current ? [current] : [],
+            remove: [],
+            leave: [],
+            blocked: blocked.filter(Boolean).join(' '),
+            rules: rulesOf(rule)
+        };
+    }
+    return planPrune(kind, images.value, current, rule, { inUse: inUse.value, now });
+}
+function planPrune(kind, images, current, rule, facts = { inUse: new Map() }) {
+    const plan = {
+        keep: current ? [current] : [],
+        remove: [],
+        leave: [],
+        rules: rulesOf(rule)
+    };
     const created = [];
     for (const image of images) {
         if (image.no === current?.no || !matchesPattern(image.name, rule.pattern))
@@ -1629,7 +1733,10 @@ function planPrune(kind, images, current, rule) {
             continue;
         const state = imageState(kind, image.status);
         const others = image.sharedWith.filter(id => !rule.shareWith.includes(id));
-        if (source === 'unknown')
+        const uses = facts.inUse.get(image.no);
+        if (uses && uses.length > 0)
+            plan.leave.push({ image, why: uses.join('; ') });
+        else if (source === 'unknown')
             plan.leave.push({ image, why: 'its source server cannot be verified' });
         else if (others.length > 0) {
             plan.leave.push({ image, why: `it is shared with ${others.join(', ')}` });
@@ -1642,30 +1749,47 @@ function planPrune(kind, images, current, rule) {
             plan.leave.push({ image, why: `its status is ${image.status || 'not reported'}` });
     }
     created.sort(newestFirst);
-    const room = Math.max(0, rule.keepLast - (rule.countsCurrent === false ? 0 : 1));
-    plan.keep.push(...created.slice(0, room));
-    plan.remove.push(...created.slice(room));
+    const room = rule.keepLast === undefined
+        ? 0
+        : Math.max(0, rule.keepLast - (rule.countsCurrent === false ? 0 : 1));
+    const youngest = youngestAge(rule, facts);
+    created.forEach((image, index) => {
+        if (index < room)
+            plan.keep.push(image);
+        else if (youngest === undefined)
+            plan.remove.push(image);
+        else if (image.createdAt === undefined) {
+            plan.leave.push({ image, why: 'its creation date is not known, so keep-days cannot age it' });
+        }
+        else if (image.createdAt >= youngest)
+            plan.keep.push(image);
+        else
+            plan.remove.push(image);
+    });
     return plan;
+}
+function rulesOf(rule) {
+    return [
+        rule.keepLast === undefined ? '' : 'keep-last',
+        rule.keepDays === undefined ? '' : 'keep-days'
+    ].filter(Boolean);
+}
+function youngestAge(rule, facts) {
+    if (rule.keepDays === undefined)
+        return undefined;
+    if (facts.now === undefined)
+        throw new Error('keep-days needs the time now');
+    return facts.now - rule.keepDays * DAY_MS;
 }
 function newestFirst(a, b) {
     return (b.createdAt ?? 0) - (a.createdAt ?? 0) || Number(b.no) - Number(a.no);
 }
-async function prune(api, plan, log, signal) {
-    const result = { ...plan, deleted: [], failed: [] };
-    for (const image of plan.remove) {
-        try {
-            await api.delete(image.no);
-            result.deleted.push(image);
-            log.info(`Deleted image ${image.no} ("${image.name}", ${image.status}).`);
-        }
-        catch (error) {
-            signal?.throwIfAborted();
-            const why = describeError(error);
-            result.failed.push({ image, why });
-            log.warning(`Could not delete image ${image.no} ("${image.name}"): ${why} It is left as it is.`);
-        }
-    }
-    return result;
+function describeImage(image) {
+    const snapshots = image.snapshots ?? [];
+    const behind = snapshots.length > 0
+        ? ` with snapshot${snapshots.length === 1 ? '' : 's'} ${snapshots.join(', ')}`
+        : '';
+    return `${image.no} ("${image.name}")${behind}`;
 }
 function describePrune(plan, dryRun, imageToCome) {
     const list = (images) => images.map(image => `${image.no} ("${image.name}")`).join(', ');
@@ -1674,12 +1798,145 @@ function describePrune(plan, dryRun, imageToCome) {
         .join(', and ');
     const lines = [
         `${dryRun ? 'Dry run: would keep' : 'Keeping'} ${keep || 'none'}.`,
-        `${dryRun ? 'Dry run: would delete' : 'Deleting'} ${list(plan.remove) || 'none'}.`
+        `${dryRun ? 'Dry run: would delete' : 'Deleting'} ${plan.remove.map(describeImage).join(', ') || 'none'}.`
     ];
     for (const { image, why } of plan.leave) {
         lines.push(`Leaving image ${image.no} ("${image.name}"): ${why}.`);
     }
     return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/ncloud/in-use.ts
+
+
+const IMAGE_FIELDS = ['memberServerImageInstanceNo', 'serverImageNo'];
+async function readImagesInUse(client) {
+    const inUse = new Map();
+    const add = (no, why) => {
+        inUse.set(no, [...(inUse.get(no) ?? []), why]);
+    };
+    let configs;
+    try {
+        configs = await client
+            .forApi(AUTOSCALING_API_PATH)
+            .readAllPages('getLaunchConfigurationList', {}, 'launchConfigurationList', 'launchConfigurationNo');
+    }
+    catch (error) {
+        return failed('The Auto Scaling launch configurations', 'vautoscaling/v2', 'getLaunchConfigurationList', error);
+    }
+    for (const config of records(configs)) {
+        const name = in_use_text(config.launchConfigurationName);
+        const no = in_use_text(config.launchConfigurationNo);
+        for (const image of imagesNamedBy(config)) {
+            add(image, `used by launch configuration ${name ? `${name} (${no})` : no}`);
+        }
+    }
+    let servers;
+    try {
+        servers = await client.readAllPages('getServerInstanceList', {}, 'serverInstanceList', 'serverInstanceNo');
+    }
+    catch (error) {
+        return failed('The servers', 'vserver/v2', 'getServerInstanceList', error);
+    }
+    for (const server of records(servers)) {
+        if (server.serverInstanceStatus?.code === 'TERMT')
+            continue;
+        for (const image of imagesNamedBy(server)) {
+            add(image, `server ${in_use_text(server.serverInstanceNo)} was created from it`);
+        }
+    }
+    return { ok: true, value: inUse };
+}
+function failed(what, api, action, error) {
+    const refused = error instanceof NcloudError && error.fields.code === '210';
+    return {
+        ok: false,
+        problem: `${what} could not be read: ${describeError(error)} Without them no image is known to be unused. ` +
+            `Pruning needs a key that may call ${api} ${action}${refused ? ' (the sub account policy does not allow it)' : ''}.`
+    };
+}
+function imagesNamedBy(row) {
+    const nos = IMAGE_FIELDS.map(field => in_use_text(row[field])).filter(Boolean);
+    return [...new Set(nos)];
+}
+function records(rows) {
+    return rows.filter((row) => typeof row === 'object' && row !== null);
+}
+function in_use_text(value) {
+    return typeof value === 'string' || typeof value === 'number' ? String(value).slice(0, 300) : '';
+}
+
+;// CONCATENATED MODULE: ./src/prune.ts
+
+
+
+async function readAndPlan(api, current, rule, options) {
+    let images;
+    try {
+        images = { ok: true, value: await api.listAll() };
+    }
+    catch (error) {
+        const what = error instanceof IncompleteListError ? 'did not add up' : 'could not be read';
+        images = { ok: false, problem: `The images ${what} (${describeError(error)})` };
+    }
+    const inUse = images.ok ? await readImagesInUse(api.ncloud) : { ok: false, problem: '' };
+    const plan = planFromReads(api.kind, images, inUse, current, rule, options.now());
+    if (plan.blocked !== undefined) {
+        options.log.warning(`Pruning: nothing is deleted. ${plan.blocked}`);
+    }
+    else {
+        options.log.info(describePrune(plan, options.dryRun, current === undefined));
+    }
+    return plan;
+}
+async function prune(api, plan, log, signal) {
+    const result = {
+        ...plan,
+        deleted: [],
+        failed: [],
+        snapshotsDeleted: {},
+        snapshotsLeft: []
+    };
+    for (const image of plan.remove) {
+        let answered;
+        try {
+            answered = await api.delete(image.no);
+        }
+        catch (error) {
+            signal?.throwIfAborted();
+            const why = describeError(error);
+            result.failed.push({ image, why });
+            log.warning(`Could not delete image ${image.no} ("${image.name}"): ${why} It is left as it is.`);
+            continue;
+        }
+        result.deleted.push(image);
+        log.info(`Deleted image ${image.no} ("${image.name}", ${image.status}).`);
+        if (api.kind.actions.deleteSnapshots) {
+            await deleteSnapshots(api, image, answered, result, log, signal);
+        }
+    }
+    return result;
+}
+async function deleteSnapshots(api, image, answered, result, log, signal) {
+    const fromAnswer = answered.find(record => record.no === image.no)?.snapshots ?? [];
+    const nos = [...new Set([...fromAnswer, ...(image.snapshots ?? [])])];
+    const deleted = [];
+    for (const no of nos) {
+        try {
+            await api.deleteSnapshot(no);
+            deleted.push(no);
+        }
+        catch (error) {
+            signal?.throwIfAborted();
+            const why = describeError(error);
+            result.snapshotsLeft.push({ imageNo: image.no, no, why });
+            log.warning(`Could not delete snapshot ${no} of deleted image ${image.no} ("${image.name}"): ${why} It is still billed: delete it in the console or with deleteBlockStorageSnapshotInstances.`);
+        }
+    }
+    result.snapshotsDeleted[image.no] = deleted;
+    if (deleted.length > 0) {
+        log.info(`Deleted the snapshot${deleted.length === 1 ? '' : 's'} behind image ${image.no}: ${deleted.join(', ')}.`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/share.ts
@@ -1717,19 +1974,20 @@ async function shareImage(api, image, loginIds, log, signal) {
 
 
 
+
 async function afterReady(api, ending, settings, deps, known) {
     if (!['created', 'reused', 'resumed'].includes(ending.outcome) || !known.image)
         return ending;
     await afterCreated(api, known.image, settings, deps, known);
     return ending;
 }
-async function dryRunAfterCreation(api, image, settings, log, known) {
+async function dryRunAfterCreation(api, image, settings, deps, known) {
     if (settings.shareWith.length > 0) {
-        log.info(`Dry run: would share the image with ${settings.shareWith.join(', ')} once it is created.`);
+        deps.log.info(`Dry run: would share the image with ${settings.shareWith.join(', ')} once it is created.`);
     }
-    if (settings.keepLast !== undefined) {
+    if (prunes(settings)) {
         const current = image && imageState(api.kind, image.status) === 'created' ? image : undefined;
-        known.pruning = await planPruning(api, current, settings, log, known);
+        known.pruning = await planPruning(api, current, settings, deps, known);
     }
 }
 async function afterCreated(api, image, settings, deps, known) {
@@ -1738,40 +1996,37 @@ async function afterCreated(api, image, settings, deps, known) {
         current = await shareImage(api, image, settings.shareWith, deps.log, deps.signal);
         deps.onImage(current);
     }
-    if (settings.keepLast !== undefined && settings.pruneMatch !== undefined) {
-        const plan = await planPruning(api, current, settings, deps.log, known);
+    if (prunes(settings) && settings.pruneMatch !== undefined) {
+        const plan = await planPruning(api, current, settings, deps, known);
         if (plan)
             known.pruning = await prune(api, plan, deps.log, deps.signal);
     }
 }
-async function planPruning(api, current, settings, log, known) {
+async function planPruning(api, current, settings, deps, known) {
+    const { log } = deps;
     const pattern = settings.pruneMatch;
     const serverInstanceNo = known.server?.no ?? (current && sourceServerOf(current));
     if (!serverInstanceNo) {
-        log.warning('keep-last: nothing is pruned, since the source server of the image is not known; give server-instance-no.');
+        log.warning('Pruning: nothing is pruned, since the source server of the image is not known; give server-instance-no.');
         return undefined;
     }
     const countsCurrent = matchesPattern(current?.name ?? known.imageName ?? '', pattern);
-    if (!countsCurrent) {
+    if (!countsCurrent && settings.keepLast !== undefined) {
         log.warning(`keep-last: this run's image "${current?.name ?? known.imageName}" does not match prune-match "${pattern}", so it is not counted among the ${settings.keepLast} kept.`);
     }
-    let images;
-    try {
-        images = await api.listAll();
-    }
-    catch (error) {
-        log.warning(`keep-last: nothing is pruned, since the images could not be listed: ${describeError(error)}`);
-        return undefined;
-    }
-    const plan = planPrune(api.kind, images, current, {
+    const rule = {
         keepLast: settings.keepLast,
+        keepDays: settings.keepDays,
         pattern,
         serverInstanceNo,
         shareWith: settings.shareWith,
         countsCurrent
+    };
+    return readAndPlan(api, current, rule, {
+        log,
+        now: () => deps.clock.now(),
+        dryRun: settings.dryRun
     });
-    log.info(describePrune(plan, settings.dryRun, current === undefined));
-    return plan;
 }
 
 ;// CONCATENATED MODULE: ./src/run-state.ts
@@ -1950,7 +2205,7 @@ async function readServer(client, serverInstanceNo) {
     return toServerRecord(raw, serverInstanceNo);
 }
 async function findServerByName(client, name) {
-    const rows = await client.readAllPages('getServerInstanceList', { serverName: name }, 'serverInstanceList');
+    const rows = await client.readAllPages('getServerInstanceList', { serverName: name }, 'serverInstanceList', 'serverInstanceNo');
     const servers = rows
         .filter(row => typeof row === 'object' && row !== null)
         .map(row => toServerRecord(row, ''));
@@ -2158,7 +2413,7 @@ function planLines(plan, settings, server, first) {
     const { kind, request } = plan;
     const would = settings.dryRun ? 'Dry run: would' : 'Plan:';
     const headline = first.use
-        ? `${would} use ${describeImage(first.use)}, ${first.provenance === 'resumed' ? "this workflow run's earlier attempt" : 'which already has the name (if-exists: reuse)'}; no image is created:`
+        ? `${would} use ${plan_describeImage(first.use)}, ${first.provenance === 'resumed' ? "this workflow run's earlier attempt" : 'which already has the name (if-exists: reuse)'}; no image is created:`
         : `${would} create a ${kind.label} with ${kind.actions.create}:`;
     const names = {
         given: '',
@@ -2184,7 +2439,7 @@ function planLines(plan, settings, server, first) {
 function resumeLines(settings, kind, image) {
     const would = settings.dryRun ? 'Dry run: would wait for' : 'Plan: wait for';
     return [
-        `${would} ${describeImage(image)} (image-instance-no), a ${kind.label}; no image is created:`,
+        `${would} ${plan_describeImage(image)} (image-instance-no), a ${kind.label}; no image is created:`,
         `  region:      ${settings.region}`,
         `  wait:        ${settings.wait ? `up to ${formatDuration(settings.waitTimeoutMs)}` : 'no'}`
     ];
@@ -2192,7 +2447,7 @@ function resumeLines(settings, kind, image) {
 function describeServer(server) {
     return `${server.no} (${server.name || 'no name'}), ${server.status}, hypervisor ${server.hypervisor ?? 'not reported'}`;
 }
-function describeImage(image) {
+function plan_describeImage(image) {
     return `image ${image.no} ("${image.name}", ${image.status || 'no status'})`;
 }
 
@@ -2246,7 +2501,7 @@ async function resumeByNumber(settings, client, deps, known, server) {
     }
     deps.log.info(resumeLines(settings, api.kind, image).join('\n'));
     if (settings.dryRun) {
-        await dryRunAfterCreation(api, image, settings, deps.log, known);
+        await dryRunAfterCreation(api, image, settings, deps, known);
         deps.log.info(`Dry run: credentials${server ? ', server' : ''} and image checked. Nothing was changed.`);
         return { outcome: 'dry-run', nextStep: NEXT.dryRunResume(image) };
     }
@@ -2535,20 +2790,40 @@ class NcloudClient {
             log: this.options.onRetry
         });
     }
-    async readAllPages(action, params, listKey, endBy) {
+    async readAllPages(action, params, listKey, idField, endBy) {
         const rows = [];
+        const seen = new Set();
+        const incomplete = (problem) => new IncompleteListError(action, problem, this.gatewaySetting, rows);
+        let total = NaN;
         for (let pageNo = 1; pageNo <= MAX_PAGES; pageNo++) {
             const page = await this.read(action, { ...params, pageNo: String(pageNo), pageSize: String(PAGE_SIZE) }, undefined, endBy);
             const list = page[listKey];
             if (!Array.isArray(list)) {
                 throw contentError(action, `the success answer has no ${listKey}`, this.gatewaySetting);
             }
-            rows.push(...list);
-            const total = Number(page.totalRows);
-            if (list.length === 0 || !Number.isFinite(total) || rows.length >= total)
-                return rows;
+            total = Number(page.totalRows);
+            if (page.totalRows === undefined || !Number.isSafeInteger(total) || total < 0) {
+                throw incomplete(`page ${pageNo} does not say how many rows there are (totalRows)`);
+            }
+            for (const row of list) {
+                const id = idOf(row, idField);
+                if (id && seen.has(id)) {
+                    throw incomplete(`page ${pageNo} repeats the row ${idField} ${id}, so the pages overlap and rows may be missing`);
+                }
+                if (id)
+                    seen.add(id);
+                rows.push(row);
+            }
+            if (rows.length >= total || list.length === 0)
+                break;
+        }
+        if (rows.length !== total) {
+            throw incomplete(`the pages hold ${rows.length} row${rows.length === 1 ? '' : 's'}, but totalRows says ${total}`);
         }
         return rows;
+    }
+    forApi(apiPath) {
+        return new NcloudClient({ ...this.options, apiPath }, this.transport);
     }
     async sendOnce(action, params = {}, endBy) {
         const { origin, accessKey, secretKey, region, clock, signal, gatewaySetting } = this.options;
@@ -2557,7 +2832,7 @@ class NcloudClient {
         if (timeLeft <= 0) {
             throw networkError(action, new TransportError('no time was left for this request', 'ETIMEDOUT', false), gatewaySetting);
         }
-        const path = `${SERVER_API_PATH}/${action}`;
+        const path = `${this.options.apiPath ?? SERVER_API_PATH}/${action}`;
         const body = new URLSearchParams({
             regionCode: region,
             ...params,
@@ -2607,6 +2882,10 @@ class NcloudClient {
         this.transport.dispose();
     }
 }
+function idOf(row, idField) {
+    const value = typeof row === 'object' && row !== null ? row[idField] : undefined;
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+}
 function describeParams(params) {
     return Object.entries(params)
         .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
@@ -2614,6 +2893,7 @@ function describeParams(params) {
 }
 
 ;// CONCATENATED MODULE: ./src/run.ts
+
 
 
 
@@ -2695,7 +2975,7 @@ async function steps(settings, client, deps, known) {
     const first = await lookFirst(api, plan.request, judge);
     log.info(planLines(plan, settings, server, first).join('\n'));
     if (settings.dryRun)
-        return dryRun(api, first, settings, log, known);
+        return dryRun(api, first, settings, deps, known);
     const stopFirst = settings.stopServer && !first.use && server.status === 'RUN';
     if (settings.stopServer && first.use) {
         log.info('stop-server: nothing is stopped, since no image is created (one exists already).');
@@ -2830,12 +3110,13 @@ async function readKnownServer(client, settings, log, known) {
     log.info(`Server ${server.no} (${server.name || 'no name'}): ${server.status}${server.statusName ? ` (${server.statusName})` : ''}, hypervisor ${server.hypervisor ?? 'not reported'}.`);
     return server;
 }
-async function dryRun(api, first, settings, log, known) {
+async function dryRun(api, first, settings, deps, known) {
+    const { log } = deps;
     const verdict = first.use
         ? `would use image ${first.use.no}`
         : 'the name is free, so the image would be created';
-    await dryRunAfterCreation(api, first.use, settings, log, known);
-    log.info(`Dry run: credentials, server and name checked; ${verdict}. Nothing was created${settings.keepLast !== undefined ? ' or deleted' : ''}. ` +
+    await dryRunAfterCreation(api, first.use, settings, deps, known);
+    log.info(`Dry run: credentials, server and name checked; ${verdict}. Nothing was created${prunes(settings) ? ' or deleted' : ''}. ` +
         'A dry run cannot check that the key may create images (NCP has no read-only way to ask), so a key that may only read passes it.');
     return {
         outcome: 'dry-run',
@@ -2944,15 +3225,30 @@ function pruneRows(result) {
     const pruning = result.pruning;
     if (!pruning)
         return [];
-    const list = (images) => images.map(image => image.no).join(', ') || 'none';
+    if (pruning.blocked !== undefined)
+        return [['Pruning', `nothing deleted: ${pruning.blocked}`]];
+    const list = (images, snapshotsOf) => images
+        .map(image => {
+        const snapshots = snapshotsOf?.(image.no) ?? [];
+        return snapshots.length > 0 ? `${image.no} (snapshots ${snapshots.join(', ')})` : image.no;
+    })
+        .join(', ') || 'none';
     const done = 'deleted' in pruning;
     const rows = [
-        ['Kept (keep-last)', list(pruning.keep)],
-        [done ? 'Deleted' : 'Would delete', list(done ? pruning.deleted : pruning.remove)]
+        [`Kept (${pruning.rules.join(', ')})`, list(pruning.keep)],
+        done
+            ? ['Deleted', list(pruning.deleted, no => pruning.snapshotsDeleted[no] ?? [])]
+            : [
+                'Would delete',
+                list(pruning.remove, no => pruning.remove.find(image => image.no === no)?.snapshots ?? [])
+            ]
     ];
     const left = [
         ...pruning.leave.map(({ image, why }) => `${image.no} (${why})`),
-        ...(done ? pruning.failed.map(({ image }) => `${image.no} (the delete failed)`) : [])
+        ...(done ? pruning.failed.map(({ image }) => `${image.no} (the delete failed)`) : []),
+        ...(done
+            ? pruning.snapshotsLeft.map(({ imageNo, no }) => `snapshot ${no} of deleted image ${imageNo} (the delete failed; still billed)`)
+            : [])
     ];
     if (left.length > 0)
         rows.push(['Left', left.join('; ')]);

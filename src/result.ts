@@ -2,7 +2,8 @@ import type { Provenance } from './create-image.js'
 import type { Outcome } from './failure.js'
 import type { ImageKind, ImageRecord } from './ncloud/images.js'
 import type { ServerRecord } from './ncloud/servers.js'
-import type { PrunePlan, PruneResult } from './prune.js'
+import type { PrunePlan } from './prune-plan.js'
+import type { PruneResult } from './prune.js'
 
 /** What a run did: outputs and the job summary are rendered from it, and nothing else. */
 export interface RunResult {

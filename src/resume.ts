@@ -80,7 +80,7 @@ export async function resumeByNumber(
   }
   deps.log.info(resumeLines(settings, api.kind, image).join('\n'))
   if (settings.dryRun) {
-    await dryRunAfterCreation(api, image, settings, deps.log, known)
+    await dryRunAfterCreation(api, image, settings, deps, known)
     deps.log.info(
       `Dry run: credentials${server ? ', server' : ''} and image checked. Nothing was changed.`
     )

@@ -6,7 +6,7 @@ import { CANCEL_LOOKUP_TIMEOUT_MS, createImage, lookFirst, type FirstLook } from
 import { formatDuration } from './duration.js'
 import { RunFailure, asRunFailure } from './failure.js'
 import type { NameSource } from './image-name.js'
-import type { Settings } from './inputs.js'
+import { prunes, type Settings } from './inputs.js'
 import { NcloudClient } from './ncloud/client.js'
 import { describeError } from './ncloud/errors.js'
 import { ImageApi, type ImageRecord } from './ncloud/images.js'
@@ -87,7 +87,7 @@ async function steps(
   known.advice = adviceFor(settings, plan.provenance)
   const first = await lookFirst(api, plan.request, judge)
   log.info(planLines(plan, settings, server, first).join('\n'))
-  if (settings.dryRun) return dryRun(api, first, settings, log, known)
+  if (settings.dryRun) return dryRun(api, first, settings, deps, known)
 
   const stopFirst = settings.stopServer && !first.use && server.status === 'RUN'
   if (settings.stopServer && first.use) {
@@ -299,15 +299,16 @@ async function dryRun(
   api: ImageApi,
   first: FirstLook,
   settings: Settings,
-  log: Log,
+  deps: RunDeps,
   known: Known
 ): Promise<Ending> {
+  const { log } = deps
   const verdict = first.use
     ? `would use image ${first.use.no}`
     : 'the name is free, so the image would be created'
-  await dryRunAfterCreation(api, first.use, settings, log, known)
+  await dryRunAfterCreation(api, first.use, settings, deps, known)
   log.info(
-    `Dry run: credentials, server and name checked; ${verdict}. Nothing was created${settings.keepLast !== undefined ? ' or deleted' : ''}. ` +
+    `Dry run: credentials, server and name checked; ${verdict}. Nothing was created${prunes(settings) ? ' or deleted' : ''}. ` +
       'A dry run cannot check that the key may create images (NCP has no read-only way to ask), so a key that may only read passes it.'
   )
   return {

@@ -27,6 +27,8 @@ export interface NcloudErrorFields {
   clockSkewMs?: number
   /** A success answer without what the action asked for (the list, the record). */
   incomplete?: boolean
+  /** A list whose pages do not add up to its totalRows (see IncompleteListError). */
+  pagesDisagree?: boolean
   /** The host a redirect pointed at. */
   location?: string
   /** The setting that chose the gateway (`api-url`, `NCLOUD_API_GW`, `site`), for the hint. */
@@ -143,6 +145,33 @@ export function contentError(
   })
 }
 
+/**
+ * A list read whose pages do not add up: rows seen twice, fewer rows than totalRows, or no count.
+ * Whatever depends on the whole list (pruning, the name lookups) must not take it as complete;
+ * `rows` are the distinct rows that did come.
+ */
+export class IncompleteListError extends NcloudError {
+  constructor(
+    action: string,
+    problem: string,
+    gatewaySetting: string,
+    readonly rows: readonly unknown[]
+  ) {
+    super({
+      action,
+      gatewaySetting,
+      source: 'response',
+      httpStatus: 200,
+      details: `the list is incomplete: ${problem}`,
+      incomplete: true,
+      pagesDisagree: true,
+      transient: false,
+      reached: 'maybe'
+    })
+    this.name = 'IncompleteListError'
+  }
+}
+
 /** An exchange that ended without a complete answer: refused, reset, cut off, timed out. */
 export function networkError(
   action: string,
@@ -234,6 +263,9 @@ function hintFor(f: NcloudErrorFields): string {
     if ((f.httpStatus ?? 0) >= 500)
       return "NCP's Server API failed on its side: re-run the job later."
     return "This is NCP's own answer: its message says which value it did not accept."
+  }
+  if (f.source === 'response' && f.pagesDisagree) {
+    return "NCP's pages of this list do not add up to its own count, so the list is not trusted. Re-run the job; if it persists, report it to NCP with the request ids in the debug log."
   }
   if (f.source === 'response' && f.incomplete) {
     return "NCP answered success without the record the action needs; it is looked up again where that is safe. If it persists, check NCP's status."

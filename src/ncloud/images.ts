@@ -13,7 +13,15 @@ export interface ImageKind {
   /** The servers (NCP hypervisorType codes) this API images. */
   hypervisors: readonly string[]
   nameRule: NameRule
-  actions: { create: string; detail: string; list: string; share: string; delete: string }
+  /** `deleteSnapshots`: where an image keeps block storage snapshots that outlive its delete. */
+  actions: {
+    create: string
+    detail: string
+    list: string
+    share: string
+    delete: string
+    deleteSnapshots?: string
+  }
   /** `numberList`: the list parameter of the delete action. */
   params: { name: string; description: string; number: string; numberList: string }
   /** Sent with every list call: keeps NCP's public images out of a name lookup. */
@@ -77,7 +85,9 @@ export const SERVER_IMAGE: ImageKind = Object.freeze({
     detail: 'getServerImageDetail',
     list: 'getServerImageList',
     share: 'addServerImageSharingPermission',
-    delete: 'deleteServerImage'
+    delete: 'deleteServerImage',
+    // deleteServerImage leaves the image's snapshots behind, billed (ncloud-api-next §1).
+    deleteSnapshots: 'deleteBlockStorageSnapshotInstances'
   },
   params: {
     name: 'serverImageName',
@@ -115,6 +125,8 @@ export interface ImageRecord {
   createdAt?: number
   /** The NCP login IDs it is shared with. */
   sharedWith: string[]
+  /** Server images (KVM): the block storage snapshots behind it, which outlive its delete. */
+  snapshots?: string[]
   raw: Record<string, unknown>
 }
 
@@ -188,13 +200,19 @@ export class ImageApi {
 
   /** Every image of this kind in the region (the account's own), every page read. */
   async listAll(filter: Params = {}, endBy?: number): Promise<ImageRecord[]> {
-    const { actions, listFilter, listKey } = this.kind
+    const { actions, listFilter, listKey, fields } = this.kind
     const rows = await this.client.readAllPages(
       actions.list,
       { ...listFilter, ...filter },
       listKey,
+      fields.number,
       endBy
     )
+    return this.fromRows(rows)
+  }
+
+  /** The image records among list rows (what an incomplete list did bring, too). */
+  fromRows(rows: readonly unknown[]): ImageRecord[] {
     return rows
       .filter(item => typeof item === 'object' && item !== null)
       .map(item => toImageRecord(this.kind, item as Record<string, unknown>))
@@ -207,11 +225,29 @@ export class ImageApi {
     await this.client.repeatable(this.kind.actions.share, params)
   }
 
-  /** Deletes one image. Sent once: a lost reply is settled by the next list, not by a resend. */
-  async delete(imageNo: string): Promise<void> {
-    await this.client.sendOnce(this.kind.actions.delete, {
+  /**
+   * Deletes one image and returns the records NCP answers with (for a KVM image, with the
+   * snapshots behind it). Sent once: a lost reply is settled by the next list, not by a resend.
+   */
+  async delete(imageNo: string): Promise<ImageRecord[]> {
+    const result = await this.client.sendOnce(this.kind.actions.delete, {
       [`${this.kind.params.numberList}.1`]: imageNo
     })
+    return Array.isArray(result[this.kind.listKey])
+      ? this.records(this.kind.actions.delete, result)
+      : []
+  }
+
+  /** Deletes one block storage snapshot that a deleted KVM image left behind. Sent once. */
+  async deleteSnapshot(snapshotNo: string): Promise<void> {
+    const action = this.kind.actions.deleteSnapshots
+    if (!action) throw new Error(`${this.kind.label} keeps no snapshots`)
+    await this.client.sendOnce(action, { 'blockStorageSnapshotInstanceNoList.1': snapshotNo })
+  }
+
+  /** The client, for reads beside the images (what uses them). */
+  get ncloud(): NcloudClient {
+    return this.client
   }
 
   private records(action: string, result: ApiResult): ImageRecord[] {
@@ -252,8 +288,23 @@ export function toImageRecord(kind: ImageKind, raw: Record<string, unknown>): Im
     sharedWith: Array.isArray(raw[fields.sharedLoginIds])
       ? (raw[fields.sharedLoginIds] as unknown[]).map(text).filter(Boolean).slice(0, 100)
       : [],
+    ...(kind.actions.deleteSnapshots ? { snapshots: snapshotsOf(raw) } : {}),
     raw
   }
+}
+
+/** blockStorageMappingList[].blockStorageSnapshotInstanceNo: a JSON number in NCP's answers, or a string. */
+function snapshotsOf(raw: Record<string, unknown>): string[] {
+  const list = raw.blockStorageMappingList
+  if (!Array.isArray(list)) return []
+  const nos = list
+    .map(entry =>
+      typeof entry === 'object' && entry !== null
+        ? text((entry as Record<string, unknown>).blockStorageSnapshotInstanceNo)
+        : ''
+    )
+    .filter(no => /^\d{1,20}$/.test(no))
+  return [...new Set(nos)].slice(0, 100)
 }
 
 function dateOf(value: unknown): number | undefined {

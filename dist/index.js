@@ -361,7 +361,7 @@ function guardExit(port) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(833);
 /* harmony import */ var _exit_guard_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(663);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(14);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(333);
 /* harmony import */ var _toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(44);
 
 
@@ -380,7 +380,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 14:
+/***/ 333:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -389,21 +389,68 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+;// CONCATENATED MODULE: ./src/deadline.ts
+/** The longest delay setTimeout takes as given; a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+class DeadlineExpired extends Error {
+    ms;
+    constructor(ms) {
+        super(`the deadline of ${ms} ms passed`);
+        this.ms = ms;
+        this.name = 'DeadlineExpired';
+    }
+}
+function deadline_deadline(ms, parent) {
+    const controller = new AbortController();
+    let expired = false;
+    let timer;
+    const stop = () => {
+        clearTimeout(timer);
+        parent?.removeEventListener('abort', onParentAbort);
+    };
+    const onParentAbort = () => {
+        stop();
+        controller.abort(parent?.reason);
+    };
+    const endsAt = Date.now() + Math.max(0, ms);
+    // A referenced timer: whoever waits on a deadline keeps the process alive until it ends.
+    const arm = () => {
+        const left = endsAt - Date.now();
+        if (left > MAX_TIMER_MS) {
+            timer = setTimeout(arm, MAX_TIMER_MS);
+            return;
+        }
+        timer = setTimeout(() => {
+            expired = true;
+            stop();
+            controller.abort(new DeadlineExpired(ms));
+        }, left);
+    };
+    if (parent?.aborted)
+        controller.abort(parent.reason);
+    else {
+        parent?.addEventListener('abort', onParentAbort, { once: true });
+        arm();
+    }
+    return {
+        signal: controller.signal,
+        get expired() {
+            return expired;
+        },
+        dispose: stop
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/clock.ts
+
 const systemClock = {
     now: () => Date.now(),
     sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(signal.reason);
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(signal?.reason);
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        signal?.addEventListener('abort', onAbort, { once: true });
+        const pause = deadline_deadline(ms, signal);
+        const end = () => (pause.expired ? resolve() : reject(pause.signal.reason));
+        if (pause.signal.aborted)
+            return end();
+        pause.signal.addEventListener('abort', end, { once: true });
     })
 };
 
@@ -2604,6 +2651,7 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 
 
 
+
 /** Why an exchange ended without a complete answer. Codes follow Node's where one exists. */
 class TransportError extends Error {
     code;
@@ -2630,19 +2678,18 @@ class Transport {
     post(exchange) {
         const url = new URL(exchange.url);
         const agent = this.agents.getAgent(exchange.url);
-        const deadline = AbortSignal.timeout(exchange.deadlineMs);
-        const signal = exchange.signal ? AbortSignal.any([exchange.signal, deadline]) : deadline;
+        // Its timer also keeps the event loop alive until the exchange settles, whatever the socket does.
+        const deadline = deadline_deadline(exchange.deadlineMs, exchange.signal);
+        const { signal } = deadline;
         const send = url.protocol === 'https:' ? external_node_https_namespaceObject.request : external_node_http_namespaceObject.request;
         return new Promise((resolve, reject) => {
             let connected = false;
             let settled = false;
-            // Keeps the event loop alive until the exchange settles, whatever the socket does.
-            const keepAlive = setInterval(() => undefined, 60_000);
             const settle = (error, answer) => {
                 if (settled)
                     return;
                 settled = true;
-                clearInterval(keepAlive);
+                deadline.dispose();
                 signal.removeEventListener('abort', onAbort);
                 if (error) {
                     req.destroy();
@@ -2652,8 +2699,8 @@ class Transport {
                     resolve(answer);
             };
             const onAbort = () => {
-                if (exchange.signal?.aborted)
-                    return settle(exchange.signal.reason);
+                if (!deadline.expired)
+                    return settle(signal.reason);
                 settle(new TransportError(`no complete answer within ${exchange.deadlineMs} ms`, 'ETIMEDOUT', connected));
             };
             const req = send({

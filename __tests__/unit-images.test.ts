@@ -32,12 +32,38 @@ describe.each(IMAGE_KINDS.map(kind => [kind.label, kind] as const))(
       expect(imageState(kind, 'INIT')).toBe('pending')
     })
 
-    it.each(['', 'UNKNOWN', 'creat', 'DELETING', ' CREAT'])(
-      'calls %j a status it does not know',
-      status => {
-        expect(imageState(kind, status)).toBe('unknown')
-      }
-    )
+    it.each([
+      ['', undefined],
+      ['UNKNOWN', undefined],
+      ['creat', undefined],
+      [' CREAT', undefined],
+      ['REPAIR', 'repairing'],
+      ['COPY', 'copying'],
+      ['BUSY', 'undeleted']
+    ])('calls %j (status name %j) a status it does not know', (status, statusName) => {
+      expect(imageState(kind, status, statusName)).toBe('unknown')
+    })
+
+    it.each([
+      ['DELETING', undefined],
+      ['deleted', undefined],
+      ['TERMT', undefined],
+      ['termt', 'x'],
+      ['TERMINATING', undefined],
+      ['INIT', 'terminating'],
+      ['INIT', 'Terminated'],
+      ['CREAT', 'terminated'],
+      ['CREFL', 'being deleted'],
+      ['', 'removed'],
+      ['NSI DELETE state', undefined]
+    ])('calls %j (status name %j) going away: being deleted or gone', (status, statusName) => {
+      expect(imageState(kind, status, statusName)).toBe('going-away')
+    })
+
+    it('keeps what says "going away" as data, beside the documented codes', () => {
+      expect(kind.statuses.goingAway.codes).toContain('TERMT')
+      expect(kind.statuses.goingAway.words).toEqual(expect.arrayContaining(['delet', 'terminat']))
+    })
   }
 )
 

@@ -361,7 +361,7 @@ function guardExit(port) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(833);
 /* harmony import */ var _exit_guard_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(663);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(333);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(693);
 /* harmony import */ var _toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(44);
 
 
@@ -380,7 +380,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 333:
+/***/ 693:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1170,6 +1170,7 @@ const NEXT = {
     dryRunResume: (image) => `Set dry-run: false (or remove it) to wait for image ${image.no}.`,
     cancelledBeforeCreate: 'Nothing was created; re-run the job when you are ready.',
     notUsableYet: (image) => `Image ${image.no} is not usable until its status is CREAT; to wait for it, run the step with image-instance-no: ${image.no}.`,
+    imageGone: (image) => `Image ${image.no} cannot be used. Check in the NCP console (Server > My Server Image) who is deleting it; once it is gone, re-run the step to create a new image.`,
     deleteFailed: 'Delete the failed image (NCP console: Server > My Server Image), check that the server and its disks are healthy, and re-run.',
     /** The exact step that picks the image up again, and what else works for the name in use. */
     resume: (image, names) => `To wait for image ${image.no} again, run the step with image-instance-no: ${image.no}${alsoWorks(names)}.`,
@@ -1252,11 +1253,42 @@ function asRunFailure(error, context = {}) {
     return new RunFailure(`Unexpected error: ${message}`, 'error', NEXT.reportBug);
 }
 
+;// CONCATENATED MODULE: ./src/ncloud/image-status.ts
+const IMAGE_STATUSES = Object.freeze({
+    pending: 'INIT',
+    created: 'CREAT',
+    failed: 'CREFL',
+    goingAway: Object.freeze({
+        codes: Object.freeze(['TERMT']),
+        words: Object.freeze(['delet', 'terminat', 'remov', 'destroy'])
+    })
+});
+/** A status that says the image is going away beats every other; then the documented codes. */
+function imageState(kind, status, statusName) {
+    const { pending, created, failed, goingAway } = kind.statuses;
+    if (saysGoingAway(goingAway, status, statusName))
+        return 'going-away';
+    if (status === created)
+        return 'created';
+    if (status === failed)
+        return 'failed';
+    if (status === pending)
+        return 'pending';
+    return 'unknown';
+}
+function saysGoingAway({ codes, words }, status, statusName = '') {
+    if (codes.includes(status.toUpperCase()))
+        return true;
+    const said = `${status} ${statusName}`.toLowerCase().split(/[^a-z]+/);
+    return said.some(word => words.some(start => word.startsWith(start)));
+}
+
 ;// CONCATENATED MODULE: ./src/ncloud/images.ts
 
 
 
-const IMAGE_STATUSES = Object.freeze({ pending: 'INIT', created: 'CREAT', failed: 'CREFL' });
+
+
 const MEMBER_IMAGE = Object.freeze({
     label: 'member server image (XEN/RHV)',
     hypervisors: ['XEN', 'RHV'],
@@ -1322,16 +1354,6 @@ const IMAGE_KINDS = [MEMBER_IMAGE, SERVER_IMAGE];
 /** The server an image was made from: NCP's field where it has one, else the action's provenance. */
 function sourceServerOf(image) {
     return image.sourceServerNo ?? provenanceServer(image.description);
-}
-function imageState(kind, status) {
-    const { pending, created, failed } = kind.statuses;
-    if (status === created)
-        return 'created';
-    if (status === failed)
-        return 'failed';
-    if (status === pending)
-        return 'pending';
-    return 'unknown';
 }
 /** The detail call answered, and the image was not in it. */
 class ImageNotFoundError extends Error {
@@ -1536,7 +1558,7 @@ async function lookFirst(api, request, options) {
         options.log.info(`${where} It is this workflow run's earlier attempt (the same generated name, the same server): it is used, and no image is created.`);
         return { use: image, provenance: 'resumed' };
     }
-    const failed = imageState(api.kind, image.status) === 'failed';
+    const failed = imageState(api.kind, image.status, image.statusName) === 'failed';
     if (options.ifExists === 'fail') {
         throw new RunFailure(`${where} With if-exists: fail nothing was created.`, 'error', failed ? NEXT.failedExisting : NEXT.nameTaken(image, source !== 'no'));
     }
@@ -1924,7 +1946,9 @@ async function dryRunAfterCreation(api, image, settings, log, known) {
         log.info(`Dry run: would share the image with ${settings.shareWith.join(', ')} once it is created.`);
     }
     if (settings.keepLast !== undefined) {
-        const current = image && imageState(api.kind, image.status) === 'created' ? image : undefined;
+        const current = image && imageState(api.kind, image.status, image.statusName) === 'created'
+            ? image
+            : undefined;
         known.pruning = await planPruning(api, current, settings, log, known);
     }
 }
@@ -1986,8 +2010,8 @@ const OUTCOME_OF = {
 /** A doubtful answer (a 200 that is not NCP's JSON, or that lacks the image) ends the wait on this repeat. */
 const DOUBTFUL_REPEATS = 3;
 /**
- * Polls `read` every interval, on a fixed schedule from the start, until the image is created or
- * failed, or the timeout passes. Each read gets the wait's deadline, so its retries end with it.
+ * Polls `read` every interval, on a fixed schedule from the start, until the image is created,
+ * failed or going away, or the timeout passes. Each read gets the wait's deadline, so its retries end with it.
  * Knows nothing of HTTP: the reader and the clock are given.
  */
 async function waitForImage(read, initial, options) {
@@ -2015,7 +2039,7 @@ async function waitForImage(read, initial, options) {
         }
         report(image.status !== lastStatus);
         lastStatus = image.status;
-        if (state === 'created' || state === 'failed')
+        if (state === 'created' || state === 'failed' || state === 'going-away')
             return { state, image };
         const now = clock.now();
         if (now >= deadline)
@@ -2067,18 +2091,21 @@ function describeStatus(image, state) {
 /** Waits when asked to, and turns the image's last status into how the run ends. */
 async function finish(api, { image: first, provenance }, settings, deps, known) {
     let image = first;
-    const state = imageState(api.kind, image.status);
-    if (settings.wait && state !== 'created' && state !== 'failed') {
+    const state = stateOf(api, image);
+    if (settings.wait && (state === 'pending' || state === 'unknown')) {
         image = await waitFor(api, image, settings, deps, known);
     }
     const label = `image ${image.no} ("${image.name}")`;
-    const finalState = imageState(api.kind, image.status);
+    const finalState = stateOf(api, image);
     if (finalState === 'created') {
         deps.log.info(`Image ${image.no} ("${image.name}") is created.`);
         return { outcome: OUTCOME_OF[provenance], nextStep: NEXT.useOutput };
     }
     if (finalState === 'failed') {
         throw new RunFailure(`NCP could not create ${label}: status CREFL${image.statusName ? ` (${image.statusName})` : ''}.`, 'failed', NEXT.deleteFailed, image);
+    }
+    if (finalState === 'going-away') {
+        throw new RunFailure(`NCP reports ${label} in status ${describeStatus(image, finalState)}: it is being deleted or is gone, so it will never be created.`, 'gone', NEXT.imageGone(image), image);
     }
     deps.log.info(`Image ${image.no} ("${image.name}") is ${describeStatus(image, finalState)}; wait is false, so the step ends here.`);
     return { outcome: 'creating', nextStep: NEXT.notUsableYet(image) };
@@ -2090,21 +2117,23 @@ async function waitFor(api, image, settings, deps, known) {
     const label = `image ${image.no} ("${image.name}")`;
     log.info(`Waiting up to ${formatDuration(settings.waitTimeoutMs)} for ${label}, checking every ${formatDuration(settings.pollIntervalMs)}.`);
     const started = clock.now();
+    let latest = image;
+    const read = async (deadline) => (latest = await api.get(image.no, deadline));
     let result;
     try {
-        result = await waitForImage(deadline => api.get(image.no, deadline), image, {
+        result = await waitForImage(read, image, {
             timeoutMs: settings.waitTimeoutMs,
             intervalMs: settings.pollIntervalMs,
             clock,
             signal: deps.signal,
             log,
-            stateOf: polled => imageState(api.kind, polled.status),
+            stateOf: polled => stateOf(api, polled),
             classify: pollFailure
         });
     }
     catch (error) {
         if (error instanceof cancel/* CancelledError */.c) {
-            throw new RunFailure(`${error.message} Stopped waiting for ${label}, which NCP is still creating.`, 'cancelled', NEXT.resume(image, advice), image);
+            throw new RunFailure(`${error.message} Stopped waiting for ${label}, ${stateOf(api, latest) === 'pending' ? 'which NCP is still creating' : `last read in ${describeStatus(latest, stateOf(api, latest))}`}.`, 'cancelled', NEXT.resume(latest, advice), latest);
         }
         throw new RunFailure(`Stopped waiting for ${label}: ${describeError(error)}`, 'wait-failed', `${error instanceof NcloudError ? `${error.hint} ` : ''}${NEXT.lookInConsole(image, advice)}`, image);
     }
@@ -2113,16 +2142,20 @@ async function waitFor(api, image, settings, deps, known) {
         return result.image;
     const waited = formatDuration(clock.now() - started);
     const last = result.image;
-    const lastState = imageState(api.kind, last.status);
-    const status = lastState === 'pending'
+    const lastState = stateOf(api, last);
+    const pending = lastState === 'pending';
+    const status = pending
         ? `still being created (status ${last.status})`
         : `in ${describeStatus(last, lastState)}`;
     const sinceRead = clock.now() - result.lastReadAt;
     const stale = result.lastError !== undefined && sinceRead >= settings.pollIntervalMs;
     const what = stale
         ? `was ${status} when last read, ${formatDuration(sinceRead)} before the wait ended${result.lastReadAt === started ? ' (by the answer that found or created it)' : ''}; no poll since could read it (last: ${describeError(result.lastError)}). The action stopped waiting after ${waited}`
-        : `is ${status} after waiting ${waited}`;
-    throw new RunFailure(`Image ${last.no} ("${last.name}") ${what}; NCP goes on creating it.`, 'timed-out', NEXT.raiseTimeout(last, settings.waitTimeoutMs, advice), last);
+        : `is ${status}${pending ? '' : ','} after waiting ${waited}`;
+    throw new RunFailure(`Image ${last.no} ("${last.name}") ${what}; ${pending ? 'NCP goes on creating it' : 'whether NCP is still creating it is not known'}.`, 'timed-out', NEXT.raiseTimeout(last, settings.waitTimeoutMs, advice), last);
+}
+function stateOf(api, image) {
+    return imageState(api.kind, image.status, image.statusName);
 }
 /** A poll that failed: worth another poll, worth one unless it repeats, or the end of the wait. */
 function pollFailure(error) {
@@ -3173,6 +3206,7 @@ const HEADINGS = {
     resumed: '✅ Server image ready (picked up again, not created by this step)',
     creating: '⏳ Server image is being created',
     failed: '❌ Server image creation failed',
+    gone: '❌ Server image is being deleted or is gone',
     'share-failed': '⚠️ Server image created, but not shared',
     'server-stopped': '🛑 The server is still stopped: start it',
     'timed-out': '⏳ Server image still being created (wait timed out)',

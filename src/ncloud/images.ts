@@ -2,9 +2,9 @@ import { MEMBER_IMAGE_NAME_RULE, SERVER_IMAGE_NAME_RULE, type NameRule } from '.
 import { provenanceServer } from '../provenance.js'
 import type { ApiResult, NcloudClient, Params } from './client.js'
 import { contentError } from './errors.js'
+import { IMAGE_STATUSES, type ImageStatuses } from './image-status.js'
 
-/** Where an image's status leaves a run: done, failed, still going, or a code this action does not know. */
-export type ImageState = 'created' | 'failed' | 'pending' | 'unknown'
+export { imageState, type ImageState } from './image-status.js'
 
 /** One NCP image API, described as data so that one code path serves both. */
 export interface ImageKind {
@@ -30,11 +30,9 @@ export interface ImageKind {
     sharedLoginIds: string
     sourceServer?: string
   }
-  /** NCP's image status codes (reference §5.3): the only ones the action acts on. */
-  statuses: { pending: string; created: string; failed: string }
+  /** NCP's image status codes, and what says an image is going away. */
+  statuses: ImageStatuses
 }
-
-const IMAGE_STATUSES = Object.freeze({ pending: 'INIT', created: 'CREAT', failed: 'CREFL' })
 
 export const MEMBER_IMAGE: ImageKind = Object.freeze({
   label: 'member server image (XEN/RHV)',
@@ -127,14 +125,6 @@ export interface CreateRequest {
 /** The server an image was made from: NCP's field where it has one, else the action's provenance. */
 export function sourceServerOf(image: ImageRecord): string | undefined {
   return image.sourceServerNo ?? provenanceServer(image.description)
-}
-
-export function imageState(kind: ImageKind, status: string): ImageState {
-  const { pending, created, failed } = kind.statuses
-  if (status === created) return 'created'
-  if (status === failed) return 'failed'
-  if (status === pending) return 'pending'
-  return 'unknown'
 }
 
 /** The detail call answered, and the image was not in it. */

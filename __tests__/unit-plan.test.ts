@@ -94,13 +94,32 @@ describe('planImage: servers that cannot be imaged now', () => {
 })
 
 describe('planImage: the image kind', () => {
-  it('refuses hypervisor: kvm for a XEN server, saying what to use', () => {
-    const failure = failureOf(planImage({ ...SETTINGS, hypervisor: 'kvm' }, server()))
-    expect(failure.outcome).toBe('error')
-    expect(failure.message).toContain('Input "hypervisor" is "kvm"')
-    expect(failure.message).toContain('XEN')
-    expect(failure.message).toContain('Use hypervisor: xen')
-    expect(failure.nextStep).toBe(NEXT.fixInputs)
+  it.each(['XEN', 'RHV'])(
+    'plans hypervisor: kvm on a %s server with createServerImage, saying why',
+    hypervisor => {
+      const settings = { ...SETTINGS, hypervisor: 'kvm' as const, imageName: 'my_image' }
+      const record = server({ hypervisor })
+      const plan = planOf(planImage(settings, record))
+      expect(plan.kind).toBe(SERVER_IMAGE)
+      expect(plan.nameRule).toBe(SERVER_IMAGE.nameRule)
+      const lines = planLines(plan, settings, record, { use: undefined })
+      expect(lines[0]).toBe(
+        `Plan: create an image of this ${hypervisor} server with createServerImage:`
+      )
+      expect(lines).toContain(
+        `  image API:   createServerImage, since hypervisor: kvm asks for it on this ${hypervisor} ` +
+          'server (auto would use createMemberServerImageInstance); NCP documents ' +
+          'createServerImage images for KVM, XEN, RHV servers'
+      )
+    }
+  )
+
+  it('plans hypervisor: auto on a XEN server as before, saying why', () => {
+    const plan = planOf(planImage(SETTINGS, server()))
+    expect(plan.kind).toBe(MEMBER_IMAGE)
+    expect(planLines(plan, SETTINGS, server(), { use: undefined })).toContain(
+      "  image API:   createMemberServerImageInstance, since hypervisor: auto, and the server's hypervisor is XEN"
+    )
   })
 
   it('refuses hypervisor: xen for a KVM server', () => {

@@ -1292,6 +1292,8 @@ function saysGoingAway({ codes, words }, status, statusName = '') {
 const MEMBER_IMAGE = Object.freeze({
     label: 'member server image (XEN/RHV)',
     hypervisors: ['XEN', 'RHV'],
+    // NCP: "KVM-based server images are not supported" by the member image actions.
+    onRequest: [],
     nameRule: MEMBER_IMAGE_NAME_RULE,
     actions: {
         create: 'createMemberServerImageInstance',
@@ -1323,6 +1325,8 @@ const MEMBER_IMAGE = Object.freeze({
 const SERVER_IMAGE = Object.freeze({
     label: 'server image (KVM)',
     hypervisors: ['KVM'],
+    // The newer API: NCP documents serverImageNo images for KVM, RHV and XEN servers (next §6).
+    onRequest: ['XEN', 'RHV'],
     nameRule: SERVER_IMAGE_NAME_RULE,
     actions: {
         create: 'createServerImage',
@@ -1466,15 +1470,27 @@ function images_text(value) {
 /** Picks the image kind for a server, or explains why the requested one does not fit. */
 function selectImageKind(requested, hypervisor) {
     const actual = hypervisor?.toUpperCase();
+    const server = actual
+        ? `the server's hypervisor is ${actual}`
+        : "NCP does not report the server's hypervisor";
     const fitting = IMAGE_KINDS.find(kind => actual && kind.hypervisors.includes(actual)) ?? MEMBER_IMAGE;
     if (requested === 'auto')
-        return { kind: fitting };
+        return { kind: fitting, why: `hypervisor: auto, and ${server}` };
     const wanted = requested === 'kvm' ? SERVER_IMAGE : MEMBER_IMAGE;
-    if (actual === undefined || wanted === fitting)
-        return { kind: wanted };
+    if (actual === undefined || wanted === fitting) {
+        return { kind: wanted, why: `hypervisor: ${requested}, and ${server}` };
+    }
+    if (wanted.onRequest.includes(actual)) {
+        return {
+            kind: wanted,
+            why: `hypervisor: ${requested} asks for it on this ${actual} server (auto would use ` +
+                `${fitting.actions.create}); NCP documents ${wanted.actions.create} images for ` +
+                `${[...wanted.hypervisors, ...wanted.onRequest].join(', ')} servers`
+        };
+    }
     const instead = fitting === SERVER_IMAGE ? 'kvm' : 'xen';
     return {
-        problem: `is "${requested}", but the server's hypervisor is ${actual}: ${wanted.actions.create} ` +
+        problem: `is "${requested}", but ${server}: ${wanted.actions.create} ` +
             `does not image ${actual} servers. Use hypervisor: ${instead} (or auto).`
     };
 }
@@ -2403,9 +2419,10 @@ function planImage(settings, server) {
     const problem = serverProblem(server);
     if (problem)
         return new RunFailure(problem, 'error', NEXT.serverBusy);
-    const kind = kindForServer(settings, server);
-    if (kind instanceof RunFailure)
-        return kind;
+    const choice = chooseKind(settings, server);
+    if (choice instanceof RunFailure)
+        return choice;
+    const { kind, why } = choice;
     const nameRule = kind.nameRule;
     const name = settings.imageName ||
         generateImageName({ ...settings.nameSeed, serverInstanceNo: server.no }).name;
@@ -2421,23 +2438,31 @@ function planImage(settings, server) {
             ? provenanceDescription(server, settings.workflow)
             : settings.imageDescription
     };
-    return { kind, request, nameRule, provenance };
+    return { kind, why, request, nameRule, provenance };
 }
 /** The image kind for the server and the hypervisor input, or the failure that says they do not fit. */
 function kindForServer(settings, server) {
+    const choice = chooseKind(settings, server);
+    return choice instanceof RunFailure ? choice : choice.kind;
+}
+function chooseKind(settings, server) {
     const selected = selectImageKind(settings.hypervisor, server.hypervisor);
     if ('problem' in selected) {
         return new RunFailure(`Input "hypervisor" ${selected.problem}`, 'error', NEXT.fixInputs);
     }
-    return selected.kind;
+    return selected;
 }
 /** What the run is about to do, once the first look by name has shown whether the name is taken. Pure. */
 function planLines(plan, settings, server, first) {
     const { kind, request } = plan;
     const would = settings.dryRun ? 'Dry run: would' : 'Plan:';
+    const hypervisor = server.hypervisor?.toUpperCase();
+    const what = hypervisor && kind.onRequest.includes(hypervisor)
+        ? `an image of this ${hypervisor} server`
+        : `a ${kind.label}`;
     const headline = first.use
         ? `${would} use ${describeImage(first.use)}, ${first.provenance === 'resumed' ? "this workflow run's earlier attempt" : 'which already has the name (if-exists: reuse)'}; no image is created:`
-        : `${would} create a ${kind.label} with ${kind.actions.create}:`;
+        : `${would} create ${what} with ${kind.actions.create}:`;
     const names = {
         given: '',
         run: ' (generated, the same on every attempt of this workflow run; set image-name to choose one)',
@@ -2449,7 +2474,7 @@ function planLines(plan, settings, server, first) {
         `  name:        ${request.name}${names[settings.nameSource]}`
     ];
     if (!first.use) {
-        lines.push(`  description: ${JSON.stringify(request.description)}${plan.provenance ? ' (provenance, since image-description is empty)' : ''}`, `  endpoint:    POST ${settings.origin}${SERVER_API_PATH}/${kind.actions.create}`, `  disks:       the server's disks as they are (no storage list is sent)`);
+        lines.push(`  description: ${JSON.stringify(request.description)}${plan.provenance ? ' (provenance, since image-description is empty)' : ''}`, `  endpoint:    POST ${settings.origin}${SERVER_API_PATH}/${kind.actions.create}`, `  image API:   ${kind.actions.create}, since ${plan.why}`, `  disks:       the server's disks as they are (no storage list is sent)`);
     }
     lines.push(`  region:      ${settings.region}`, `  if-exists:   ${settings.ifExists}`, `  wait:        ${settings.wait ? `up to ${formatDuration(settings.waitTimeoutMs)}` : 'no'}`);
     if (settings.stopServer && !first.use) {

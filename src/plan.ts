@@ -17,6 +17,8 @@ import { STOP_TIMEOUT_MS } from './server-power.js'
 
 export interface Plan {
   kind: ImageKind
+  /** Why this image API: the hypervisor input and the server's hypervisor. */
+  why: string
   request: CreateRequest
   nameRule: NameRule
   /** The description is the action's provenance, not the user's. */
@@ -27,8 +29,9 @@ export interface Plan {
 export function planImage(settings: Settings, server: ServerRecord): Plan | RunFailure {
   const problem = serverProblem(server)
   if (problem) return new RunFailure(problem, 'error', NEXT.serverBusy)
-  const kind = kindForServer(settings, server)
-  if (kind instanceof RunFailure) return kind
+  const choice = chooseKind(settings, server)
+  if (choice instanceof RunFailure) return choice
+  const { kind, why } = choice
   const nameRule = kind.nameRule
   const name =
     settings.imageName ||
@@ -45,16 +48,24 @@ export function planImage(settings: Settings, server: ServerRecord): Plan | RunF
       ? provenanceDescription(server, settings.workflow)
       : settings.imageDescription
   }
-  return { kind, request, nameRule, provenance }
+  return { kind, why, request, nameRule, provenance }
 }
 
 /** The image kind for the server and the hypervisor input, or the failure that says they do not fit. */
 export function kindForServer(settings: Settings, server: ServerRecord): ImageKind | RunFailure {
+  const choice = chooseKind(settings, server)
+  return choice instanceof RunFailure ? choice : choice.kind
+}
+
+function chooseKind(
+  settings: Settings,
+  server: ServerRecord
+): { kind: ImageKind; why: string } | RunFailure {
   const selected = selectImageKind(settings.hypervisor, server.hypervisor)
   if ('problem' in selected) {
     return new RunFailure(`Input "hypervisor" ${selected.problem}`, 'error', NEXT.fixInputs)
   }
-  return selected.kind
+  return selected
 }
 
 /** What the run is about to do, once the first look by name has shown whether the name is taken. Pure. */
@@ -66,9 +77,14 @@ export function planLines(
 ): string[] {
   const { kind, request } = plan
   const would = settings.dryRun ? 'Dry run: would' : 'Plan:'
+  const hypervisor = server.hypervisor?.toUpperCase()
+  const what =
+    hypervisor && kind.onRequest.includes(hypervisor)
+      ? `an image of this ${hypervisor} server`
+      : `a ${kind.label}`
   const headline = first.use
     ? `${would} use ${describeImage(first.use)}, ${first.provenance === 'resumed' ? "this workflow run's earlier attempt" : 'which already has the name (if-exists: reuse)'}; no image is created:`
-    : `${would} create a ${kind.label} with ${kind.actions.create}:`
+    : `${would} create ${what} with ${kind.actions.create}:`
   const names = {
     given: '',
     run: ' (generated, the same on every attempt of this workflow run; set image-name to choose one)',
@@ -83,6 +99,7 @@ export function planLines(
     lines.push(
       `  description: ${JSON.stringify(request.description)}${plan.provenance ? ' (provenance, since image-description is empty)' : ''}`,
       `  endpoint:    POST ${settings.origin}${SERVER_API_PATH}/${kind.actions.create}`,
+      `  image API:   ${kind.actions.create}, since ${plan.why}`,
       `  disks:       the server's disks as they are (no storage list is sent)`
     )
   }

@@ -10,8 +10,10 @@ export { imageState, type ImageState } from './image-status.js'
 export interface ImageKind {
   /** How the kind is named in messages. */
   label: string
-  /** The servers (NCP hypervisorType codes) this API images. */
+  /** The servers (NCP hypervisorType codes) `hypervisor: auto` uses this API for. */
   hypervisors: readonly string[]
+  /** Other servers this API images when the hypervisor input asks for it explicitly. */
+  onRequest: readonly string[]
   nameRule: NameRule
   actions: { create: string; detail: string; list: string; share: string; delete: string }
   /** `numberList`: the list parameter of the delete action. */
@@ -37,6 +39,8 @@ export interface ImageKind {
 export const MEMBER_IMAGE: ImageKind = Object.freeze({
   label: 'member server image (XEN/RHV)',
   hypervisors: ['XEN', 'RHV'],
+  // NCP: "KVM-based server images are not supported" by the member image actions.
+  onRequest: [],
   nameRule: MEMBER_IMAGE_NAME_RULE,
   actions: {
     create: 'createMemberServerImageInstance',
@@ -69,6 +73,8 @@ export const MEMBER_IMAGE: ImageKind = Object.freeze({
 export const SERVER_IMAGE: ImageKind = Object.freeze({
   label: 'server image (KVM)',
   hypervisors: ['KVM'],
+  // The newer API: NCP documents serverImageNo images for KVM, RHV and XEN servers (next §6).
+  onRequest: ['XEN', 'RHV'],
   nameRule: SERVER_IMAGE_NAME_RULE,
   actions: {
     create: 'createServerImage',
@@ -257,21 +263,38 @@ function text(value: unknown): string {
     : ''
 }
 
+/** The image kind for a server and why, or why the requested one does not fit. */
+export type KindChoice = { kind: ImageKind; why: string } | { problem: string }
+
 /** Picks the image kind for a server, or explains why the requested one does not fit. */
 export function selectImageKind(
   requested: 'auto' | 'xen' | 'kvm',
   hypervisor: string | undefined
-): { kind: ImageKind } | { problem: string } {
+): KindChoice {
   const actual = hypervisor?.toUpperCase()
+  const server = actual
+    ? `the server's hypervisor is ${actual}`
+    : "NCP does not report the server's hypervisor"
   const fitting =
     IMAGE_KINDS.find(kind => actual && kind.hypervisors.includes(actual)) ?? MEMBER_IMAGE
-  if (requested === 'auto') return { kind: fitting }
+  if (requested === 'auto') return { kind: fitting, why: `hypervisor: auto, and ${server}` }
   const wanted = requested === 'kvm' ? SERVER_IMAGE : MEMBER_IMAGE
-  if (actual === undefined || wanted === fitting) return { kind: wanted }
+  if (actual === undefined || wanted === fitting) {
+    return { kind: wanted, why: `hypervisor: ${requested}, and ${server}` }
+  }
+  if (wanted.onRequest.includes(actual)) {
+    return {
+      kind: wanted,
+      why:
+        `hypervisor: ${requested} asks for it on this ${actual} server (auto would use ` +
+        `${fitting.actions.create}); NCP documents ${wanted.actions.create} images for ` +
+        `${[...wanted.hypervisors, ...wanted.onRequest].join(', ')} servers`
+    }
+  }
   const instead = fitting === SERVER_IMAGE ? 'kvm' : 'xen'
   return {
     problem:
-      `is "${requested}", but the server's hypervisor is ${actual}: ${wanted.actions.create} ` +
+      `is "${requested}", but ${server}: ${wanted.actions.create} ` +
       `does not image ${actual} servers. Use hypervisor: ${instead} (or auto).`
   }
 }

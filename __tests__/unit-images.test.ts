@@ -8,7 +8,6 @@ import {
   MEMBER_IMAGE,
   SERVER_IMAGE,
   imageState,
-  selectImageKind,
   sourceServerOf,
   toImageRecord,
   type ImageKind
@@ -421,71 +420,6 @@ describe('name lookups ask only for the account’s own images', () => {
     const { client, sent } = fakeClient(() => ({ memberServerImageInstanceList: [] }))
     await new ImageApi(client, MEMBER_IMAGE).findAllByName('my-image')
     expect(withoutPaging(sent[0].params)).toEqual({ memberServerImageName: 'my-image' })
-  })
-})
-
-describe('selectImageKind', () => {
-  it('auto picks the server image API for KVM, in any case', () => {
-    expect(selectImageKind('auto', 'KVM')).toEqual({
-      kind: SERVER_IMAGE,
-      why: "hypervisor: auto, and the server's hypervisor is KVM"
-    })
-    expect(selectImageKind('auto', 'kvm')).toMatchObject({ kind: SERVER_IMAGE })
-  })
-
-  it.each(['XEN', 'RHV'])('auto picks the member image API for %s', hypervisor => {
-    expect(selectImageKind('auto', hypervisor)).toEqual({
-      kind: MEMBER_IMAGE,
-      why: `hypervisor: auto, and the server's hypervisor is ${hypervisor}`
-    })
-  })
-
-  it('auto picks the member image API for a server that does not report its hypervisor', () => {
-    expect(selectImageKind('auto', undefined)).toEqual({
-      kind: MEMBER_IMAGE,
-      why: "hypervisor: auto, and NCP does not report the server's hypervisor"
-    })
-  })
-
-  it('an explicit choice that matches the server is taken', () => {
-    expect(selectImageKind('kvm', 'KVM')).toMatchObject({ kind: SERVER_IMAGE })
-    expect(selectImageKind('xen', 'XEN')).toMatchObject({ kind: MEMBER_IMAGE })
-    expect(selectImageKind('xen', 'RHV')).toEqual({
-      kind: MEMBER_IMAGE,
-      why: "hypervisor: xen, and the server's hypervisor is RHV"
-    })
-  })
-
-  it('an explicit choice is taken when the server does not say its hypervisor', () => {
-    expect(selectImageKind('kvm', undefined)).toMatchObject({ kind: SERVER_IMAGE })
-    expect(selectImageKind('xen', undefined)).toMatchObject({ kind: MEMBER_IMAGE })
-  })
-
-  it.each(['XEN', 'RHV', 'xen'])(
-    'kvm on a %s server is sent as asked, saying which API and why',
-    hypervisor => {
-      const actual = hypervisor.toUpperCase()
-      expect(selectImageKind('kvm', hypervisor)).toEqual({
-        kind: SERVER_IMAGE,
-        why:
-          `hypervisor: kvm asks for it on this ${actual} server (auto would use ` +
-          'createMemberServerImageInstance); NCP documents createServerImage images for KVM, ' +
-          'XEN, RHV servers'
-      })
-    }
-  )
-
-  it('xen on a KVM server is a problem that names kvm', () => {
-    const { problem } = selectImageKind('xen', 'KVM') as { problem: string }
-    expect(problem).toBe(
-      'is "xen", but the server\'s hypervisor is KVM: createMemberServerImageInstance does not ' +
-        'image KVM servers. Use hypervisor: kvm (or auto).'
-    )
-  })
-
-  it('the member image API images no other server on request', () => {
-    expect(MEMBER_IMAGE.onRequest).toEqual([])
-    expect(SERVER_IMAGE.onRequest).toEqual(['XEN', 'RHV'])
   })
 })
 

@@ -5,7 +5,9 @@ import { generateImageName, nameProblem, type NameRule } from './image-name.js'
 import { imageNameMessage, type Settings } from './inputs.js'
 import { SERVER_API_PATH } from './ncloud/endpoints.js'
 import {
-  selectImageKind,
+  IMAGE_KINDS,
+  MEMBER_IMAGE,
+  SERVER_IMAGE,
   type CreateRequest,
   type ImageKind,
   type ImageRecord
@@ -66,6 +68,42 @@ function chooseKind(
     return new RunFailure(`Input "hypervisor" ${selected.problem}`, 'error', NEXT.fixInputs)
   }
   return selected
+}
+
+/** The image kind for a server and why, or why the requested one does not fit. */
+export type KindChoice = { kind: ImageKind; why: string } | { problem: string }
+
+/** Picks the image kind for a server, or explains why the requested one does not fit. */
+export function selectImageKind(
+  requested: 'auto' | 'xen' | 'kvm',
+  hypervisor: string | undefined
+): KindChoice {
+  const actual = hypervisor?.toUpperCase()
+  const server = actual
+    ? `the server's hypervisor is ${actual}`
+    : "NCP does not report the server's hypervisor"
+  const fitting =
+    IMAGE_KINDS.find(kind => actual && kind.hypervisors.includes(actual)) ?? MEMBER_IMAGE
+  if (requested === 'auto') return { kind: fitting, why: `hypervisor: auto, and ${server}` }
+  const wanted = requested === 'kvm' ? SERVER_IMAGE : MEMBER_IMAGE
+  if (actual === undefined || wanted === fitting) {
+    return { kind: wanted, why: `hypervisor: ${requested}, and ${server}` }
+  }
+  if (wanted.onRequest.includes(actual)) {
+    return {
+      kind: wanted,
+      why:
+        `hypervisor: ${requested} asks for it on this ${actual} server (auto would use ` +
+        `${fitting.actions.create}); NCP documents ${wanted.actions.create} images for ` +
+        `${[...wanted.hypervisors, ...wanted.onRequest].join(', ')} servers`
+    }
+  }
+  const instead = fitting === SERVER_IMAGE ? 'kvm' : 'xen'
+  return {
+    problem:
+      `is "${requested}", but ${server}: ${wanted.actions.create} ` +
+      `does not image ${actual} servers. Use hypervisor: ${instead} (or auto).`
+  }
 }
 
 /** What the run is about to do, once the first look by name has shown whether the name is taken. Pure. */

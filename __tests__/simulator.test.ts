@@ -771,11 +771,32 @@ describe('server images (KVM)', () => {
     expect(reply.json.responseError.returnMessage).toMatch(/Use createServerImage/)
   })
 
-  it.each(['1001', '3001'])('refuses createServerImage on the non-KVM server %s', async no => {
-    const reply = await createKvm({ serverInstanceNo: no, serverImageName: 'not-kvm-1' })
-    expectServiceError(reply, RETURN_CODES.kvmOnly)
-    expect(reply.json.responseError.returnMessage).toMatch(/createMemberServerImageInstance/)
+  it.each(['1001', '3001'])('makes a server image of the non-KVM server %s', async no => {
+    const reply = await createKvm({ serverInstanceNo: no, serverImageName: `not-kvm-${no}` })
+    expect(reply.status).toBe(200)
+    const [record] = reply.json.createServerImageResponse.serverImageList
+    expect(record.serverImageName).toBe(`not-kvm-${no}`)
+    const image = sim.images().find(i => i.no === record.serverImageNo)
+    expect(image).toMatchObject({ kind: 'server', serverInstanceNo: no })
   })
+
+  it.each(['1001', '3001'])(
+    'with kvmOnlyServerImages refuses createServerImage on the non-KVM server %s',
+    async no => {
+      const strict = await startSimulator({ ...demoFixture(), kvmOnlyServerImages: true })
+      try {
+        const reply = await call(strict, 'createServerImage', {
+          serverInstanceNo: no,
+          serverImageName: 'not-kvm-1'
+        })
+        expectServiceError(reply, RETURN_CODES.kvmOnly)
+        expect(reply.json.responseError.returnMessage).toMatch(/createMemberServerImageInstance/)
+        expect(strict.images()).toEqual([])
+      } finally {
+        await strict.close()
+      }
+    }
+  )
 
   it('requires serverImageName and applies its own name rule', async () => {
     expectServiceError(await createKvm({}), RETURN_CODES.parameterRequired)

@@ -355,7 +355,7 @@ function guardExit(port) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(833);
 /* harmony import */ var _exit_guard_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(663);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(717);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(435);
 /* harmony import */ var _toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(255);
 
 
@@ -372,7 +372,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 717:
+/***/ 435:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -381,21 +381,66 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+;// CONCATENATED MODULE: ./src/deadline.ts
+const MAX_TIMER_MS = 2 ** 31 - 1;
+class DeadlineExpired extends Error {
+    ms;
+    constructor(ms) {
+        super(`the deadline of ${ms} ms passed`);
+        this.ms = ms;
+        this.name = 'DeadlineExpired';
+    }
+}
+function deadline_deadline(ms, parent) {
+    const controller = new AbortController();
+    let expired = false;
+    let timer;
+    const stop = () => {
+        clearTimeout(timer);
+        parent?.removeEventListener('abort', onParentAbort);
+    };
+    const onParentAbort = () => {
+        stop();
+        controller.abort(parent?.reason);
+    };
+    const endsAt = Date.now() + Math.max(0, ms);
+    const arm = () => {
+        const left = endsAt - Date.now();
+        if (left > MAX_TIMER_MS) {
+            timer = setTimeout(arm, MAX_TIMER_MS);
+            return;
+        }
+        timer = setTimeout(() => {
+            expired = true;
+            stop();
+            controller.abort(new DeadlineExpired(ms));
+        }, left);
+    };
+    if (parent?.aborted)
+        controller.abort(parent.reason);
+    else {
+        parent?.addEventListener('abort', onParentAbort, { once: true });
+        arm();
+    }
+    return {
+        signal: controller.signal,
+        get expired() {
+            return expired;
+        },
+        dispose: stop
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/clock.ts
+
 const systemClock = {
     now: () => Date.now(),
     sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(signal.reason);
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(signal?.reason);
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        signal?.addEventListener('abort', onAbort, { once: true });
+        const pause = deadline_deadline(ms, signal);
+        const end = () => (pause.expired ? resolve() : reject(pause.signal.reason));
+        if (pause.signal.aborted)
+            return end();
+        pause.signal.addEventListener('abort', end, { once: true });
     })
 };
 
@@ -1104,6 +1149,7 @@ const NEXT = {
     dryRunResume: (image) => `Set dry-run: false (or remove it) to wait for image ${image.no}.`,
     cancelledBeforeCreate: 'Nothing was created; re-run the job when you are ready.',
     notUsableYet: (image) => `Image ${image.no} is not usable until its status is CREAT; to wait for it, run the step with image-instance-no: ${image.no}.`,
+    imageGone: (image) => `Image ${image.no} cannot be used. Check in the NCP console (Server > My Server Image) who is deleting it; once it is gone, re-run the step to create a new image.`,
     deleteFailed: 'Delete the failed image (NCP console: Server > My Server Image), check that the server and its disks are healthy, and re-run.',
     resume: (image, names) => `To wait for image ${image.no} again, run the step with image-instance-no: ${image.no}${alsoWorks(names)}.`,
     raiseTimeout: (image, timeoutMs, names) => `Raise wait-timeout (now ${formatDuration(timeoutMs)}), or wait for the same image: run the step with image-instance-no: ${image.no}${alsoWorks(names)}.`,
@@ -1177,14 +1223,45 @@ function asRunFailure(error, context = {}) {
     return new RunFailure(`Unexpected error: ${message}`, 'error', NEXT.reportBug);
 }
 
+;// CONCATENATED MODULE: ./src/ncloud/image-status.ts
+const IMAGE_STATUSES = Object.freeze({
+    pending: 'INIT',
+    created: 'CREAT',
+    failed: 'CREFL',
+    goingAway: Object.freeze({
+        codes: Object.freeze(['TERMT']),
+        words: Object.freeze(['delet', 'terminat', 'remov', 'destroy'])
+    })
+});
+function imageState(kind, status, statusName) {
+    const { pending, created, failed, goingAway } = kind.statuses;
+    if (saysGoingAway(goingAway, status, statusName))
+        return 'going-away';
+    if (status === created)
+        return 'created';
+    if (status === failed)
+        return 'failed';
+    if (status === pending)
+        return 'pending';
+    return 'unknown';
+}
+function saysGoingAway({ codes, words }, status, statusName = '') {
+    if (codes.includes(status.toUpperCase()))
+        return true;
+    const said = `${status} ${statusName}`.toLowerCase().split(/[^a-z]+/);
+    return said.some(word => words.some(start => word.startsWith(start)));
+}
+
 ;// CONCATENATED MODULE: ./src/ncloud/images.ts
 
 
 
-const IMAGE_STATUSES = Object.freeze({ pending: 'INIT', created: 'CREAT', failed: 'CREFL' });
+
+
 const MEMBER_IMAGE = Object.freeze({
     label: 'member server image (XEN/RHV)',
     hypervisors: ['XEN', 'RHV'],
+    onRequest: [],
     nameRule: MEMBER_IMAGE_NAME_RULE,
     actions: {
         create: 'createMemberServerImageInstance',
@@ -1216,6 +1293,7 @@ const MEMBER_IMAGE = Object.freeze({
 const SERVER_IMAGE = Object.freeze({
     label: 'server image (KVM)',
     hypervisors: ['KVM'],
+    onRequest: ['XEN', 'RHV'],
     nameRule: SERVER_IMAGE_NAME_RULE,
     actions: {
         create: 'createServerImage',
@@ -1247,16 +1325,6 @@ const SERVER_IMAGE = Object.freeze({
 const IMAGE_KINDS = [MEMBER_IMAGE, SERVER_IMAGE];
 function sourceServerOf(image) {
     return image.sourceServerNo ?? provenanceServer(image.description);
-}
-function imageState(kind, status) {
-    const { pending, created, failed } = kind.statuses;
-    if (status === created)
-        return 'created';
-    if (status === failed)
-        return 'failed';
-    if (status === pending)
-        return 'pending';
-    return 'unknown';
 }
 class ImageNotFoundError extends Error {
     kind;
@@ -1386,20 +1454,6 @@ function images_text(value) {
         ? String(value).slice(0, MAX_FIELD)
         : '';
 }
-function selectImageKind(requested, hypervisor) {
-    const actual = hypervisor?.toUpperCase();
-    const fitting = IMAGE_KINDS.find(kind => actual && kind.hypervisors.includes(actual)) ?? MEMBER_IMAGE;
-    if (requested === 'auto')
-        return { kind: fitting };
-    const wanted = requested === 'kvm' ? SERVER_IMAGE : MEMBER_IMAGE;
-    if (actual === undefined || wanted === fitting)
-        return { kind: wanted };
-    const instead = fitting === SERVER_IMAGE ? 'kvm' : 'xen';
-    return {
-        problem: `is "${requested}", but the server's hypervisor is ${actual}: ${wanted.actions.create} ` +
-            `does not image ${actual} servers. Use hypervisor: ${instead} (or auto).`
-    };
-}
 
 ;// CONCATENATED MODULE: ./src/retry.ts
 
@@ -1462,7 +1516,7 @@ async function lookFirst(api, request, options) {
         options.log.info(`${where} It is this workflow run's earlier attempt (the same generated name, the same server): it is used, and no image is created.`);
         return { use: image, provenance: 'resumed' };
     }
-    const failed = imageState(api.kind, image.status) === 'failed';
+    const failed = imageState(api.kind, image.status, image.statusName) === 'failed';
     if (options.ifExists === 'fail') {
         throw new RunFailure(`${where} With if-exists: fail nothing was created.`, 'error', failed ? NEXT.failedExisting : NEXT.nameTaken(image, source !== 'no'));
     }
@@ -1731,7 +1785,7 @@ function planPrune(kind, images, current, rule, facts = { inUse: new Map() }) {
         const source = madeFrom(image, { serverInstanceNo: rule.serverInstanceNo });
         if (source === 'no')
             continue;
-        const state = imageState(kind, image.status);
+        const state = imageState(kind, image.status, image.statusName);
         const others = image.sharedWith.filter(id => !rule.shareWith.includes(id));
         const uses = facts.inUse.get(image.no);
         if (uses && uses.length > 0)
@@ -1986,7 +2040,9 @@ async function dryRunAfterCreation(api, image, settings, deps, known) {
         deps.log.info(`Dry run: would share the image with ${settings.shareWith.join(', ')} once it is created.`);
     }
     if (prunes(settings)) {
-        const current = image && imageState(api.kind, image.status) === 'created' ? image : undefined;
+        const current = image && imageState(api.kind, image.status, image.statusName) === 'created'
+            ? image
+            : undefined;
         known.pruning = await planPruning(api, current, settings, deps, known);
     }
 }
@@ -2065,7 +2121,7 @@ async function waitForImage(read, initial, options) {
         }
         report(image.status !== lastStatus);
         lastStatus = image.status;
-        if (state === 'created' || state === 'failed')
+        if (state === 'created' || state === 'failed' || state === 'going-away')
             return { state, image };
         const now = clock.now();
         if (now >= deadline)
@@ -2113,18 +2169,21 @@ function describeStatus(image, state) {
 
 async function finish(api, { image: first, provenance }, settings, deps, known) {
     let image = first;
-    const state = imageState(api.kind, image.status);
-    if (settings.wait && state !== 'created' && state !== 'failed') {
+    const state = stateOf(api, image);
+    if (settings.wait && (state === 'pending' || state === 'unknown')) {
         image = await waitFor(api, image, settings, deps, known);
     }
     const label = `image ${image.no} ("${image.name}")`;
-    const finalState = imageState(api.kind, image.status);
+    const finalState = stateOf(api, image);
     if (finalState === 'created') {
         deps.log.info(`Image ${image.no} ("${image.name}") is created.`);
         return { outcome: OUTCOME_OF[provenance], nextStep: NEXT.useOutput };
     }
     if (finalState === 'failed') {
         throw new RunFailure(`NCP could not create ${label}: status CREFL${image.statusName ? ` (${image.statusName})` : ''}.`, 'failed', NEXT.deleteFailed, image);
+    }
+    if (finalState === 'going-away') {
+        throw new RunFailure(`NCP reports ${label} in status ${describeStatus(image, finalState)}: it is being deleted or is gone, so it will never be created.`, 'gone', NEXT.imageGone(image), image);
     }
     deps.log.info(`Image ${image.no} ("${image.name}") is ${describeStatus(image, finalState)}; wait is false, so the step ends here.`);
     return { outcome: 'creating', nextStep: NEXT.notUsableYet(image) };
@@ -2136,21 +2195,23 @@ async function waitFor(api, image, settings, deps, known) {
     const label = `image ${image.no} ("${image.name}")`;
     log.info(`Waiting up to ${formatDuration(settings.waitTimeoutMs)} for ${label}, checking every ${formatDuration(settings.pollIntervalMs)}.`);
     const started = clock.now();
+    let latest = image;
+    const read = async (deadline) => (latest = await api.get(image.no, deadline));
     let result;
     try {
-        result = await waitForImage(deadline => api.get(image.no, deadline), image, {
+        result = await waitForImage(read, image, {
             timeoutMs: settings.waitTimeoutMs,
             intervalMs: settings.pollIntervalMs,
             clock,
             signal: deps.signal,
             log,
-            stateOf: polled => imageState(api.kind, polled.status),
+            stateOf: polled => stateOf(api, polled),
             classify: pollFailure
         });
     }
     catch (error) {
         if (error instanceof cancel/* CancelledError */.c) {
-            throw new RunFailure(`${error.message} Stopped waiting for ${label}, which NCP is still creating.`, 'cancelled', NEXT.resume(image, advice), image);
+            throw new RunFailure(`${error.message} Stopped waiting for ${label}, ${stateOf(api, latest) === 'pending' ? 'which NCP is still creating' : `last read in ${describeStatus(latest, stateOf(api, latest))}`}.`, 'cancelled', NEXT.resume(latest, advice), latest);
         }
         throw new RunFailure(`Stopped waiting for ${label}: ${describeError(error)}`, 'wait-failed', `${error instanceof NcloudError ? `${error.hint} ` : ''}${NEXT.lookInConsole(image, advice)}`, image);
     }
@@ -2159,16 +2220,20 @@ async function waitFor(api, image, settings, deps, known) {
         return result.image;
     const waited = formatDuration(clock.now() - started);
     const last = result.image;
-    const lastState = imageState(api.kind, last.status);
-    const status = lastState === 'pending'
+    const lastState = stateOf(api, last);
+    const pending = lastState === 'pending';
+    const status = pending
         ? `still being created (status ${last.status})`
         : `in ${describeStatus(last, lastState)}`;
     const sinceRead = clock.now() - result.lastReadAt;
     const stale = result.lastError !== undefined && sinceRead >= settings.pollIntervalMs;
     const what = stale
         ? `was ${status} when last read, ${formatDuration(sinceRead)} before the wait ended${result.lastReadAt === started ? ' (by the answer that found or created it)' : ''}; no poll since could read it (last: ${describeError(result.lastError)}). The action stopped waiting after ${waited}`
-        : `is ${status} after waiting ${waited}`;
-    throw new RunFailure(`Image ${last.no} ("${last.name}") ${what}; NCP goes on creating it.`, 'timed-out', NEXT.raiseTimeout(last, settings.waitTimeoutMs, advice), last);
+        : `is ${status}${pending ? '' : ','} after waiting ${waited}`;
+    throw new RunFailure(`Image ${last.no} ("${last.name}") ${what}; ${pending ? 'NCP goes on creating it' : 'whether NCP is still creating it is not known'}.`, 'timed-out', NEXT.raiseTimeout(last, settings.waitTimeoutMs, advice), last);
+}
+function stateOf(api, image) {
+    return imageState(api.kind, image.status, image.statusName);
 }
 function pollFailure(error) {
     if (error instanceof NcloudError) {
@@ -2382,9 +2447,10 @@ function planImage(settings, server) {
     const problem = serverProblem(server);
     if (problem)
         return new RunFailure(problem, 'error', NEXT.serverBusy);
-    const kind = kindForServer(settings, server);
-    if (kind instanceof RunFailure)
-        return kind;
+    const choice = chooseKind(settings, server);
+    if (choice instanceof RunFailure)
+        return choice;
+    const { kind, why } = choice;
     const nameRule = kind.nameRule;
     const name = settings.imageName ||
         generateImageName({ ...settings.nameSeed, serverInstanceNo: server.no }).name;
@@ -2400,21 +2466,55 @@ function planImage(settings, server) {
             ? provenanceDescription(server, settings.workflow)
             : settings.imageDescription
     };
-    return { kind, request, nameRule, provenance };
+    return { kind, why, request, nameRule, provenance };
 }
 function kindForServer(settings, server) {
+    const choice = chooseKind(settings, server);
+    return choice instanceof RunFailure ? choice : choice.kind;
+}
+function chooseKind(settings, server) {
     const selected = selectImageKind(settings.hypervisor, server.hypervisor);
     if ('problem' in selected) {
         return new RunFailure(`Input "hypervisor" ${selected.problem}`, 'error', NEXT.fixInputs);
     }
-    return selected.kind;
+    return selected;
+}
+function selectImageKind(requested, hypervisor) {
+    const actual = hypervisor?.toUpperCase();
+    const server = actual
+        ? `the server's hypervisor is ${actual}`
+        : "NCP does not report the server's hypervisor";
+    const fitting = IMAGE_KINDS.find(kind => actual && kind.hypervisors.includes(actual)) ?? MEMBER_IMAGE;
+    if (requested === 'auto')
+        return { kind: fitting, why: `hypervisor: auto, and ${server}` };
+    const wanted = requested === 'kvm' ? SERVER_IMAGE : MEMBER_IMAGE;
+    if (actual === undefined || wanted === fitting) {
+        return { kind: wanted, why: `hypervisor: ${requested}, and ${server}` };
+    }
+    if (wanted.onRequest.includes(actual)) {
+        return {
+            kind: wanted,
+            why: `hypervisor: ${requested} asks for it on this ${actual} server (auto would use ` +
+                `${fitting.actions.create}); NCP documents ${wanted.actions.create} images for ` +
+                `${[...wanted.hypervisors, ...wanted.onRequest].join(', ')} servers`
+        };
+    }
+    const instead = fitting === SERVER_IMAGE ? 'kvm' : 'xen';
+    return {
+        problem: `is "${requested}", but ${server}: ${wanted.actions.create} ` +
+            `does not image ${actual} servers. Use hypervisor: ${instead} (or auto).`
+    };
 }
 function planLines(plan, settings, server, first) {
     const { kind, request } = plan;
     const would = settings.dryRun ? 'Dry run: would' : 'Plan:';
+    const hypervisor = server.hypervisor?.toUpperCase();
+    const what = hypervisor && kind.onRequest.includes(hypervisor)
+        ? `an image of this ${hypervisor} server`
+        : `a ${kind.label}`;
     const headline = first.use
         ? `${would} use ${plan_describeImage(first.use)}, ${first.provenance === 'resumed' ? "this workflow run's earlier attempt" : 'which already has the name (if-exists: reuse)'}; no image is created:`
-        : `${would} create a ${kind.label} with ${kind.actions.create}:`;
+        : `${would} create ${what} with ${kind.actions.create}:`;
     const names = {
         given: '',
         run: ' (generated, the same on every attempt of this workflow run; set image-name to choose one)',
@@ -2426,7 +2526,7 @@ function planLines(plan, settings, server, first) {
         `  name:        ${request.name}${names[settings.nameSource]}`
     ];
     if (!first.use) {
-        lines.push(`  description: ${JSON.stringify(request.description)}${plan.provenance ? ' (provenance, since image-description is empty)' : ''}`, `  endpoint:    POST ${settings.origin}${SERVER_API_PATH}/${kind.actions.create}`, `  disks:       the server's disks as they are (no storage list is sent)`);
+        lines.push(`  description: ${JSON.stringify(request.description)}${plan.provenance ? ' (provenance, since image-description is empty)' : ''}`, `  endpoint:    POST ${settings.origin}${SERVER_API_PATH}/${kind.actions.create}`, `  image API:   ${kind.actions.create}, since ${plan.why}`, `  disks:       the server's disks as they are (no storage list is sent)`);
     }
     lines.push(`  region:      ${settings.region}`, `  if-exists:   ${settings.ifExists}`, `  wait:        ${settings.wait ? `up to ${formatDuration(settings.waitTimeoutMs)}` : 'no'}`);
     if (settings.stopServer && !first.use) {
@@ -2648,6 +2748,7 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 
 
 
+
 class TransportError extends Error {
     code;
     sent;
@@ -2664,18 +2765,17 @@ class Transport {
     post(exchange) {
         const url = new URL(exchange.url);
         const agent = this.agents.getAgent(exchange.url);
-        const deadline = AbortSignal.timeout(exchange.deadlineMs);
-        const signal = exchange.signal ? AbortSignal.any([exchange.signal, deadline]) : deadline;
+        const deadline = deadline_deadline(exchange.deadlineMs, exchange.signal);
+        const { signal } = deadline;
         const send = url.protocol === 'https:' ? external_node_https_namespaceObject.request : external_node_http_namespaceObject.request;
         return new Promise((resolve, reject) => {
             let connected = false;
             let settled = false;
-            const keepAlive = setInterval(() => undefined, 60_000);
             const settle = (error, answer) => {
                 if (settled)
                     return;
                 settled = true;
-                clearInterval(keepAlive);
+                deadline.dispose();
                 signal.removeEventListener('abort', onAbort);
                 if (error) {
                     req.destroy();
@@ -2685,8 +2785,8 @@ class Transport {
                     resolve(answer);
             };
             const onAbort = () => {
-                if (exchange.signal?.aborted)
-                    return settle(exchange.signal.reason);
+                if (!deadline.expired)
+                    return settle(signal.reason);
                 settle(new TransportError(`no complete answer within ${exchange.deadlineMs} ms`, 'ETIMEDOUT', connected));
             };
             const req = send({
@@ -3153,6 +3253,7 @@ const HEADINGS = {
     resumed: '✅ Server image ready (picked up again, not created by this step)',
     creating: '⏳ Server image is being created',
     failed: '❌ Server image creation failed',
+    gone: '❌ Server image is being deleted or is gone',
     'share-failed': '⚠️ Server image created, but not shared',
     'server-stopped': '🛑 The server is still stopped: start it',
     'timed-out': '⏳ Server image still being created (wait timed out)',

@@ -165,6 +165,8 @@ export interface SimulatorOptions {
   startMs?: number
   /** Refuse a start (RETURN_CODES.startRefused) while an image of the server is INIT. Default false. */
   refuseStartWhileImaging?: boolean
+  /** Refuse createServerImage on XEN and RHV servers (RETURN_CODES.kvmOnly), as older NCP documents did. Default false: it images every server, as NCP now documents. */
+  kvmOnlyServerImages?: boolean
   /** Refuse every start (RETURN_CODES.startRefused). Default false. */
   failStart?: boolean
   /** A new image shows up in list calls only this long after creation (detail works at once). Default 0. */
@@ -310,6 +312,7 @@ export declare const RETURN_CODES: Readonly<{
   imageNotFound: '10103'
   notJson: '10110'
   kvmNotSupported: '24000'
+  /** createServerImage on a XEN/RHV server, with kvmOnlyServerImages only. */
   kvmOnly: '24001'
   /** Image creation on a server that is busy or neither RUN nor NSTOP; a stop of a server that is not RUN/NULL, a start of one that is not NSTOP/NULL. */
   serverState: '24003'

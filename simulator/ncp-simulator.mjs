@@ -182,6 +182,7 @@ function createState(options) {
     stopMs: options.stopMs ?? 1000,
     startMs: options.startMs ?? 1000,
     refuseStartWhileImaging: options.refuseStartWhileImaging ?? false,
+    kvmOnlyServerImages: options.kvmOnlyServerImages ?? false,
     failStart: options.failStart ?? false,
     listLagMs: options.listLagMs ?? 0,
     permissionDenied: options.permissionDenied ?? false,
@@ -1219,7 +1220,8 @@ const ACTIONS = {
     listKey: 'serverImageList',
     run: (sim, params, region, now) => {
       const server = findServer(sim, required(params, 'serverInstanceNo'), region)
-      if (server.hypervisor !== 'KVM') {
+      // NCP documents serverImageNo images for KVM, RHV and XEN servers; a test may have it refuse.
+      if (server.hypervisor !== 'KVM' && sim.kvmOnlyServerImages) {
         throw new ServiceError(
           RETURN_CODES.kvmOnly,
           `createServerImage is for KVM servers; this server is ${server.hypervisor}. Use createMemberServerImageInstance.`

@@ -34,7 +34,10 @@ export async function dryRunAfterCreation(
     )
   }
   if (prunes(settings)) {
-    const current = image && imageState(api.kind, image.status) === 'created' ? image : undefined
+    const current =
+      image && imageState(api.kind, image.status, image.statusName) === 'created'
+        ? image
+        : undefined
     known.pruning = await planPruning(api, current, settings, deps, known)
   }
 }

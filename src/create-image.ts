@@ -85,7 +85,7 @@ export async function lookFirst(
     )
     return { use: image, provenance: 'resumed' }
   }
-  const failed = imageState(api.kind, image.status) === 'failed'
+  const failed = imageState(api.kind, image.status, image.statusName) === 'failed'
   if (options.ifExists === 'fail') {
     throw new RunFailure(
       `${where} With if-exists: fail nothing was created.`,

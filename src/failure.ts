@@ -13,6 +13,7 @@ export type Outcome =
   | 'creating'
   | 'dry-run'
   | 'failed'
+  | 'gone'
   | 'share-failed'
   | 'server-stopped'
   | 'timed-out'

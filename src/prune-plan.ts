@@ -104,7 +104,7 @@ export function planPrune(
     if (image.no === current?.no || !matchesPattern(image.name, rule.pattern)) continue
     const source = madeFrom(image, { serverInstanceNo: rule.serverInstanceNo })
     if (source === 'no') continue
-    const state = imageState(kind, image.status)
+    const state = imageState(kind, image.status, image.statusName)
     const others = image.sharedWith.filter(id => !rule.shareWith.includes(id))
     const uses = facts.inUse.get(image.no)
     if (uses && uses.length > 0) plan.leave.push({ image, why: uses.join('; ') })

@@ -12,6 +12,7 @@ const HEADINGS: Record<Outcome, string> = {
   resumed: '✅ Server image ready (picked up again, not created by this step)',
   creating: '⏳ Server image is being created',
   failed: '❌ Server image creation failed',
+  gone: '❌ Server image is being deleted or is gone',
   'share-failed': '⚠️ Server image created, but not shared',
   'server-stopped': '🛑 The server is still stopped: start it',
   'timed-out': '⏳ Server image still being created (wait timed out)',

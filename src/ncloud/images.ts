@@ -2,16 +2,18 @@ import { MEMBER_IMAGE_NAME_RULE, SERVER_IMAGE_NAME_RULE, type NameRule } from '.
 import { provenanceServer } from '../provenance.js'
 import type { ApiResult, NcloudClient, Params } from './client.js'
 import { contentError } from './errors.js'
+import { IMAGE_STATUSES, type ImageStatuses } from './image-status.js'
 
-/** Where an image's status leaves a run: done, failed, still going, or a code this action does not know. */
-export type ImageState = 'created' | 'failed' | 'pending' | 'unknown'
+export { imageState, type ImageState } from './image-status.js'
 
 /** One NCP image API, described as data so that one code path serves both. */
 export interface ImageKind {
   /** How the kind is named in messages. */
   label: string
-  /** The servers (NCP hypervisorType codes) this API images. */
+  /** The servers (NCP hypervisorType codes) `hypervisor: auto` uses this API for. */
   hypervisors: readonly string[]
+  /** Other servers this API images when the hypervisor input asks for it explicitly. */
+  onRequest: readonly string[]
   nameRule: NameRule
   /** `deleteSnapshots`: where an image keeps block storage snapshots that outlive its delete. */
   actions: {
@@ -38,15 +40,15 @@ export interface ImageKind {
     sharedLoginIds: string
     sourceServer?: string
   }
-  /** NCP's image status codes (reference §5.3): the only ones the action acts on. */
-  statuses: { pending: string; created: string; failed: string }
+  /** NCP's image status codes, and what says an image is going away. */
+  statuses: ImageStatuses
 }
-
-const IMAGE_STATUSES = Object.freeze({ pending: 'INIT', created: 'CREAT', failed: 'CREFL' })
 
 export const MEMBER_IMAGE: ImageKind = Object.freeze({
   label: 'member server image (XEN/RHV)',
   hypervisors: ['XEN', 'RHV'],
+  // NCP: "KVM-based server images are not supported" by the member image actions.
+  onRequest: [],
   nameRule: MEMBER_IMAGE_NAME_RULE,
   actions: {
     create: 'createMemberServerImageInstance',
@@ -79,6 +81,8 @@ export const MEMBER_IMAGE: ImageKind = Object.freeze({
 export const SERVER_IMAGE: ImageKind = Object.freeze({
   label: 'server image (KVM)',
   hypervisors: ['KVM'],
+  // The newer API: NCP documents serverImageNo images for KVM, RHV and XEN servers (next §6).
+  onRequest: ['XEN', 'RHV'],
   nameRule: SERVER_IMAGE_NAME_RULE,
   actions: {
     create: 'createServerImage',
@@ -139,14 +143,6 @@ export interface CreateRequest {
 /** The server an image was made from: NCP's field where it has one, else the action's provenance. */
 export function sourceServerOf(image: ImageRecord): string | undefined {
   return image.sourceServerNo ?? provenanceServer(image.description)
-}
-
-export function imageState(kind: ImageKind, status: string): ImageState {
-  const { pending, created, failed } = kind.statuses
-  if (status === created) return 'created'
-  if (status === failed) return 'failed'
-  if (status === pending) return 'pending'
-  return 'unknown'
 }
 
 /** The detail call answered, and the image was not in it. */
@@ -316,23 +312,4 @@ function text(value: unknown): string {
   return typeof value === 'string' || typeof value === 'number'
     ? String(value).slice(0, MAX_FIELD)
     : ''
-}
-
-/** Picks the image kind for a server, or explains why the requested one does not fit. */
-export function selectImageKind(
-  requested: 'auto' | 'xen' | 'kvm',
-  hypervisor: string | undefined
-): { kind: ImageKind } | { problem: string } {
-  const actual = hypervisor?.toUpperCase()
-  const fitting =
-    IMAGE_KINDS.find(kind => actual && kind.hypervisors.includes(actual)) ?? MEMBER_IMAGE
-  if (requested === 'auto') return { kind: fitting }
-  const wanted = requested === 'kvm' ? SERVER_IMAGE : MEMBER_IMAGE
-  if (actual === undefined || wanted === fitting) return { kind: wanted }
-  const instead = fitting === SERVER_IMAGE ? 'kvm' : 'xen'
-  return {
-    problem:
-      `is "${requested}", but the server's hypervisor is ${actual}: ${wanted.actions.create} ` +
-      `does not image ${actual} servers. Use hypervisor: ${instead} (or auto).`
-  }
 }

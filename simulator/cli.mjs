@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Starts the NCP simulator with the demo fixture and prints one line of JSON once it listens.
 import { renameSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
@@ -22,6 +23,10 @@ const USAGE = `Usage: node simulator/cli.mjs [options]
   --log                 log one line per request to stderr
   --help                show this text`
 
+/**
+ * @param {Record<string, unknown>} values
+ * @param {string} name
+ */
 function numberOption(values, name) {
   const raw = values[name]
   if (raw === undefined) return undefined
@@ -30,12 +35,23 @@ function numberOption(values, name) {
   return value
 }
 
+/**
+ * A fault from ACTION:KIND[:TIMES[:WHEN]]; startSimulator's addFault checks the kind and the rest.
+ * @param {string} spec
+ * @returns {import('./ncp-simulator.mjs').Fault}
+ */
 function parseFault(spec) {
   const [action, kind, times, when] = spec.split(':')
   if (!action || !kind) throw new Error(`--fault needs ACTION:KIND, got "${spec}"`)
-  return { action, kind, times: times ? Number(times) : 1, when: when || 'before' }
+  return {
+    action,
+    kind: /** @type {import('./ncp-simulator.mjs').FaultKind} */ (kind),
+    times: times ? Number(times) : 1,
+    when: /** @type {'before' | 'after'} */ (when || 'before')
+  }
 }
 
+/** @param {string[]} argv */
 function parseCli(argv) {
   const { values } = parseArgs({
     args: argv,
@@ -71,14 +87,24 @@ function parseCli(argv) {
 }
 
 // Readers polling for the file never see it half-written.
+/**
+ * @param {string} path
+ * @param {string} text
+ */
 function writeAtomically(path, text) {
   writeFileSync(`${path}.tmp`, text)
   renameSync(`${path}.tmp`, path)
 }
 
+/** @param {import('./ncp-simulator.mjs').RecordedRequest} request */
 function logRequest(request) {
   const fault = request.fault ? ` fault=${request.fault}` : ''
   process.stderr.write(`${request.status} ${request.method} ${request.path}${fault}\n`)
+}
+
+/** @param {unknown} error */
+function errorMessage(error) {
+  return error instanceof Error ? error.message : String(error)
 }
 
 async function main() {
@@ -86,7 +112,7 @@ async function main() {
   try {
     cli = parseCli(process.argv.slice(2))
   } catch (error) {
-    process.stderr.write(`${error.message}\n\n${USAGE}\n`)
+    process.stderr.write(`${errorMessage(error)}\n\n${USAGE}\n`)
     process.exit(2)
   }
   if (cli.help) {
@@ -104,7 +130,7 @@ async function main() {
     for (const fault of cli.faults) sim.addFault(fault)
   } catch (error) {
     await sim.close()
-    process.stderr.write(`${error.message}\n\n${USAGE}\n`)
+    process.stderr.write(`${errorMessage(error)}\n\n${USAGE}\n`)
     process.exit(2)
   }
 

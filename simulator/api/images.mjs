@@ -4,7 +4,8 @@
 import { imageStatus } from '../model/images.mjs'
 import { serverState } from '../model/servers.mjs'
 import { byNumber } from '../paging.mjs'
-import { requiredList } from '../params.mjs'
+import { onePage } from '../paging.mjs'
+import { listParam, required, requiredList } from '../params.mjs'
 import { RETURN_CODES, ServiceError } from '../return-codes.mjs'
 import { codeName } from './action.mjs'
 
@@ -162,5 +163,57 @@ export function statusFields(image, now, names, keys) {
     [keys.statusName]: Object.hasOwn(IMAGE_STATUS_NAMES, status)
       ? IMAGE_STATUS_NAMES[/** @type {keyof typeof IMAGE_STATUS_NAMES} */ (status)]
       : status.toLowerCase()
+  }
+}
+
+/**
+ * @typedef {object} ImageApi One image kind's names for what both kinds can do.
+ * @property {ImageKind} kind
+ * @property {string} listKey
+ * @property {(image: Image, now: number) => object} record
+ * @property {{ no: string, nos: string, name: string, status: string }} params
+ * @property {{ detail: string, list: string, share: string, unshare: string, delete: string }} actions
+ */
+
+/**
+ * Detail, list, share, unshare and delete, the same for both kinds under each kind's names.
+ * @param {ImageApi} api
+ * @returns {import('./action.mjs').Actions}
+ */
+export function imageActions({ kind, listKey, record, params: names, actions }) {
+  /** @type {(sim: SimState, params: import('../params.mjs').Params, region: string) => Image} */
+  const imageOf = (sim, params, region) => findImage(sim, kind, required(params, names.no), region)
+  /** @param {boolean} add @returns {import('./action.mjs').Action} */
+  const sharing = add => ({
+    listKey,
+    run: (sim, params, region, now) => [
+      record(changeSharing(sim, imageOf(sim, params, region), params, now, add), now)
+    ]
+  })
+  return {
+    [actions.detail]: {
+      listKey,
+      run: (sim, params, region, now) => [record(imageOf(sim, params, region), now)]
+    },
+    [actions.list]: {
+      listKey,
+      run: (sim, params, region, now) => {
+        const rows = listedImages(sim, kind, region, now, {
+          name: params[names.name],
+          nos: listParam(params, names.nos),
+          statusCode: params[names.status]
+        }).map(image => record(image, now))
+        return onePage(sim, params, rows, actions.list)
+      }
+    },
+    [actions.share]: sharing(true),
+    [actions.unshare]: sharing(false),
+    [actions.delete]: {
+      listKey,
+      run: (sim, params, region, now) =>
+        deleteImages(sim, kind, requiredList(params, names.nos), region, now).map(image =>
+          record(image, now)
+        )
+    }
   }
 }

@@ -1,17 +1,13 @@
 // @ts-check
 // Member server images (XEN / RHV servers) of /vserver/v2.
 import { createImage } from '../model/images.mjs'
-import { onePage } from '../paging.mjs'
-import { listParam, required, requiredList } from '../params.mjs'
+import { required } from '../params.mjs'
 import { RETURN_CODES, ServiceError } from '../return-codes.mjs'
 import { kstDate } from './action.mjs'
 import {
-  changeSharing,
   checkNewImage,
   checkServerState,
-  deleteImages,
-  findImage,
-  listedImages,
+  imageActions,
   SHARE_STATUS,
   statusFields
 } from './images.mjs'
@@ -51,14 +47,6 @@ function memberRecord(image, now) {
   }
 }
 
-/**
- * @param {import('../state.mjs').SimState} sim
- * @param {import('../params.mjs').Params} params
- * @param {string} region
- */
-const imageOf = (sim, params, region) =>
-  findImage(sim, 'member', required(params, 'memberServerImageInstanceNo'), region)
-
 /** @type {import('./action.mjs').Actions} */
 export const MEMBER_IMAGE_ACTIONS = {
   createMemberServerImageInstance: {
@@ -86,42 +74,22 @@ export const MEMBER_IMAGE_ACTIONS = {
     }
   },
 
-  getMemberServerImageInstanceDetail: {
+  ...imageActions({
+    kind: 'member',
     listKey: LIST_KEY,
-    run: (sim, params, region, now) => [memberRecord(imageOf(sim, params, region), now)]
-  },
-
-  getMemberServerImageInstanceList: {
-    listKey: LIST_KEY,
-    run: (sim, params, region, now) => {
-      const rows = listedImages(sim, 'member', region, now, {
-        name: params.memberServerImageName,
-        nos: listParam(params, 'memberServerImageInstanceNoList'),
-        statusCode: params.memberServerImageInstanceStatusCode
-      }).map(image => memberRecord(image, now))
-      return onePage(sim, params, rows, 'getMemberServerImageInstanceList')
+    record: memberRecord,
+    params: {
+      no: 'memberServerImageInstanceNo',
+      nos: 'memberServerImageInstanceNoList',
+      name: 'memberServerImageName',
+      status: 'memberServerImageInstanceStatusCode'
+    },
+    actions: {
+      detail: 'getMemberServerImageInstanceDetail',
+      list: 'getMemberServerImageInstanceList',
+      share: 'addMemberServerImageSharingPermission',
+      unshare: 'removeMemberServerImageSharingPermission',
+      delete: 'deleteMemberServerImageInstances'
     }
-  },
-
-  addMemberServerImageSharingPermission: {
-    listKey: LIST_KEY,
-    run: (sim, params, region, now) => [
-      memberRecord(changeSharing(sim, imageOf(sim, params, region), params, now, true), now)
-    ]
-  },
-
-  removeMemberServerImageSharingPermission: {
-    listKey: LIST_KEY,
-    run: (sim, params, region, now) => [
-      memberRecord(changeSharing(sim, imageOf(sim, params, region), params, now, false), now)
-    ]
-  },
-
-  deleteMemberServerImageInstances: {
-    listKey: LIST_KEY,
-    run: (sim, params, region, now) => {
-      const nos = requiredList(params, 'memberServerImageInstanceNoList')
-      return deleteImages(sim, 'member', nos, region, now).map(image => memberRecord(image, now))
-    }
-  }
+  })
 }

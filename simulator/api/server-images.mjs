@@ -2,17 +2,13 @@
 // Server images (KVM, and any server unless kvmOnlyServerImages) of /vserver/v2.
 import { createImage } from '../model/images.mjs'
 import { SNAPSHOT_SIZE_BYTES } from '../model/snapshots.mjs'
-import { onePage } from '../paging.mjs'
-import { listParam, objectListParam, required, requiredList } from '../params.mjs'
+import { objectListParam, required } from '../params.mjs'
 import { RETURN_CODES, ServiceError } from '../return-codes.mjs'
 import { kstDate } from './action.mjs'
 import {
-  changeSharing,
   checkNewImage,
   checkServerState,
-  deleteImages,
-  findImage,
-  listedImages,
+  imageActions,
   SHARE_STATUS,
   statusFields
 } from './images.mjs'
@@ -60,14 +56,6 @@ function serverImageRecord(image, now) {
   }
 }
 
-/**
- * @param {import('../state.mjs').SimState} sim
- * @param {import('../params.mjs').Params} params
- * @param {string} region
- */
-const imageOf = (sim, params, region) =>
-  findImage(sim, 'server', required(params, 'serverImageNo'), region)
-
 /** @type {import('./action.mjs').Actions} */
 export const SERVER_IMAGE_ACTIONS = {
   createServerImage: {
@@ -104,44 +92,22 @@ export const SERVER_IMAGE_ACTIONS = {
     }
   },
 
-  getServerImageDetail: {
+  ...imageActions({
+    kind: 'server',
     listKey: LIST_KEY,
-    run: (sim, params, region, now) => [serverImageRecord(imageOf(sim, params, region), now)]
-  },
-
-  getServerImageList: {
-    listKey: LIST_KEY,
-    run: (sim, params, region, now) => {
-      const rows = listedImages(sim, 'server', region, now, {
-        name: params.serverImageName,
-        nos: listParam(params, 'serverImageNoList'),
-        statusCode: params.serverImageStatusCode
-      }).map(image => serverImageRecord(image, now))
-      return onePage(sim, params, rows, 'getServerImageList')
+    record: serverImageRecord,
+    params: {
+      no: 'serverImageNo',
+      nos: 'serverImageNoList',
+      name: 'serverImageName',
+      status: 'serverImageStatusCode'
+    },
+    actions: {
+      detail: 'getServerImageDetail',
+      list: 'getServerImageList',
+      share: 'addServerImageSharingPermission',
+      unshare: 'removeServerImageSharingPermission',
+      delete: 'deleteServerImage'
     }
-  },
-
-  addServerImageSharingPermission: {
-    listKey: LIST_KEY,
-    run: (sim, params, region, now) => [
-      serverImageRecord(changeSharing(sim, imageOf(sim, params, region), params, now, true), now)
-    ]
-  },
-
-  removeServerImageSharingPermission: {
-    listKey: LIST_KEY,
-    run: (sim, params, region, now) => [
-      serverImageRecord(changeSharing(sim, imageOf(sim, params, region), params, now, false), now)
-    ]
-  },
-
-  deleteServerImage: {
-    listKey: LIST_KEY,
-    run: (sim, params, region, now) => {
-      const nos = requiredList(params, 'serverImageNoList')
-      return deleteImages(sim, 'server', nos, region, now).map(image =>
-        serverImageRecord(image, now)
-      )
-    }
-  }
+  })
 }

@@ -4,7 +4,12 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parse } from 'yaml'
-import { InputError, readSettings, type InputSource, type Settings } from '../src/inputs.js'
+import {
+  InputError,
+  readSettings,
+  type InputSource,
+  type Settings
+} from '../src/inputs/read-settings.js'
 
 const repo = resolve(import.meta.dirname, '..')
 const script = join(repo, 'scripts', 'docs.mjs')

@@ -1,5 +1,5 @@
 import { describe, expect, it, jest } from '@jest/globals'
-import { CancelledError } from '../src/cancel.js'
+import { CancelledError } from '../src/lib/cancel.js'
 import {
   createImage,
   lookFirst,
@@ -9,8 +9,8 @@ import {
   type CreateOptions,
   type FirstLook,
   type Obtained
-} from '../src/create-image.js'
-import { RunFailure } from '../src/failure.js'
+} from '../src/steps/create-image.js'
+import { RunFailure } from '../src/model/failure.js'
 import { NcloudError, answerError, contentError, networkError } from '../src/ncloud/errors.js'
 import {
   MEMBER_IMAGE,
@@ -21,9 +21,9 @@ import {
 } from '../src/ncloud/images.js'
 import { parseAnswer } from '../src/ncloud/response.js'
 import { TransportError, type HttpAnswer } from '../src/ncloud/transport.js'
-import { NEXT } from '../src/next-steps.js'
-import { provenanceDescription } from '../src/provenance.js'
-import type { RetryPolicy } from '../src/retry.js'
+import { NEXT } from '../src/model/next-steps.js'
+import { provenanceDescription } from '../src/model/provenance.js'
+import type { RetryPolicy } from '../src/lib/retry.js'
 import { FakeClock, untilSleeps } from './helpers/fake-clock.js'
 
 const CREATE = MEMBER_IMAGE.actions.create

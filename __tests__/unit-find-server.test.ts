@@ -1,8 +1,8 @@
 import { describe, expect, it, jest } from '@jest/globals'
-import { RunFailure } from '../src/failure.js'
+import { RunFailure } from '../src/model/failure.js'
 import type { NcloudClient, Params } from '../src/ncloud/client.js'
 import { findServerByName } from '../src/ncloud/servers.js'
-import { NEXT } from '../src/next-steps.js'
+import { NEXT } from '../src/model/next-steps.js'
 
 const row = (no: string, name: string, status = 'RUN', hypervisor = 'KVM') => ({
   serverInstanceNo: no,

@@ -7,7 +7,7 @@ import {
   descriptionBytes,
   generateImageName,
   nameProblem
-} from '../src/image-name.js'
+} from '../src/model/image-name.js'
 
 const XEN = MEMBER_IMAGE_NAME_RULE
 const KVM = SERVER_IMAGE_NAME_RULE

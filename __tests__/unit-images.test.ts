@@ -13,7 +13,7 @@ import {
   toImageRecord,
   type ImageKind
 } from '../src/ncloud/images.js'
-import { provenanceDescription } from '../src/provenance.js'
+import { provenanceDescription } from '../src/model/provenance.js'
 
 describe('image kinds', () => {
   it('has one kind for each hypervisor', () => {

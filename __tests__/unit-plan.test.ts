@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import type { FirstLook } from '../src/create-image.js'
-import { RunFailure } from '../src/failure.js'
-import { generateImageName } from '../src/image-name.js'
-import { readSettings, type Settings } from '../src/inputs.js'
+import type { FirstLook } from '../src/steps/create-image.js'
+import { RunFailure } from '../src/model/failure.js'
+import { generateImageName } from '../src/model/image-name.js'
+import { readSettings, type Settings } from '../src/inputs/read-settings.js'
 import {
   MEMBER_IMAGE,
   SERVER_IMAGE,
@@ -10,9 +10,9 @@ import {
   type ImageRecord
 } from '../src/ncloud/images.js'
 import type { ServerRecord } from '../src/ncloud/servers.js'
-import { NEXT } from '../src/next-steps.js'
-import { planImage, planLines, resumeLines, type Plan } from '../src/plan.js'
-import { provenanceDescription, provenanceServer } from '../src/provenance.js'
+import { NEXT } from '../src/model/next-steps.js'
+import { planImage, planLines, resumeLines, type Plan } from '../src/steps/plan.js'
+import { provenanceDescription, provenanceServer } from '../src/model/provenance.js'
 
 const NOW = new Date('2026-12-01T07:33:21Z')
 const WORKFLOW_ENV = {

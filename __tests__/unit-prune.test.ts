@@ -1,5 +1,5 @@
 import { describe, expect, it, jest } from '@jest/globals'
-import { CancelledError } from '../src/cancel.js'
+import { CancelledError } from '../src/lib/cancel.js'
 import { NcloudError } from '../src/ncloud/errors.js'
 import {
   MEMBER_IMAGE,
@@ -14,7 +14,7 @@ import {
   prune,
   type PrunePlan,
   type PruneRule
-} from '../src/prune.js'
+} from '../src/steps/prune.js'
 
 const SERVER = '1234567'
 const DAY = 24 * 60 * 60_000

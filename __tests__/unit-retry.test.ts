@@ -5,7 +5,7 @@ import {
   retrying,
   type RetryOptions,
   type RetryPolicy
-} from '../src/retry.js'
+} from '../src/lib/retry.js'
 import { FakeClock, untilSleeps } from './helpers/fake-clock.js'
 
 const POLICY: RetryPolicy = {

@@ -1,10 +1,10 @@
 import { describe, expect, it, jest } from '@jest/globals'
-import { RunFailure } from '../src/failure.js'
+import { RunFailure } from '../src/model/failure.js'
 import type { ApiResult, NcloudClient, Params } from '../src/ncloud/client.js'
 import { NcloudError, type NcloudErrorFields } from '../src/ncloud/errors.js'
-import type { RetryPolicy } from '../src/retry.js'
+import type { RetryPolicy } from '../src/lib/retry.js'
 import type { ServerRecord } from '../src/ncloud/servers.js'
-import { NEXT } from '../src/next-steps.js'
+import { NEXT } from '../src/model/next-steps.js'
 import {
   START_BUDGET_MS,
   BOOT_TIMEOUT_MS,
@@ -13,7 +13,7 @@ import {
   startServer,
   stopServer,
   type PowerDeps
-} from '../src/server-power.js'
+} from '../src/steps/server-power.js'
 import { FakeClock } from './helpers/fake-clock.js'
 
 const NO = '1234567'

@@ -1,11 +1,11 @@
 import { describe, expect, it, jest } from '@jest/globals'
 import type { NcloudClient, Params } from '../src/ncloud/client.js'
-import { RunFailure } from '../src/failure.js'
+import { RunFailure } from '../src/model/failure.js'
 import { answerError, networkError } from '../src/ncloud/errors.js'
 import { parseAnswer } from '../src/ncloud/response.js'
 import { readServer, serverProblem, type ServerRecord } from '../src/ncloud/servers.js'
 import { TransportError } from '../src/ncloud/transport.js'
-import { NEXT } from '../src/next-steps.js'
+import { NEXT } from '../src/model/next-steps.js'
 
 const server = (status: string, operation = 'NULL', statusName = ''): ServerRecord => ({
   no: '1234567',

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
-import type { Outcome } from '../src/failure.js'
+import type { Outcome } from '../src/model/failure.js'
 import { MEMBER_IMAGE, toImageRecord, type ImageRecord } from '../src/ncloud/images.js'
 import type { ServerRecord } from '../src/ncloud/servers.js'
-import type { RunResult } from '../src/result.js'
-import { inert, renderSummary } from '../src/summary.js'
+import type { RunResult } from '../src/model/result.js'
+import { inert, renderSummary } from '../src/github/summary.js'
 
 const SERVER: ServerRecord = {
   no: '1234567',

@@ -281,45 +281,13 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 833:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   c: () => (/* binding */ CancelledError),
-/* harmony export */   d: () => (/* binding */ cancelOnSignals)
-/* harmony export */ });
-/** The runner sends SIGINT when a workflow is cancelled (then SIGTERM, then SIGKILL). */
-class CancelledError extends Error {
-    signalName;
-    constructor(signalName) {
-        super(`Cancelled (${signalName}).`);
-        this.signalName = signalName;
-        this.name = 'CancelledError';
-    }
-}
-function cancelOnSignals(signals = ['SIGINT', 'SIGTERM']) {
-    const controller = new AbortController();
-    const handlers = signals.map(name => {
-        const handler = () => controller.abort(new CancelledError(name));
-        process.on(name, handler);
-        return [name, handler];
-    });
-    return {
-        signal: controller.signal,
-        dispose: () => handlers.forEach(([name, handler]) => process.off(name, handler))
-    };
-}
-
-
-/***/ }),
-
-/***/ 663:
+/***/ 351:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   K: () => (/* binding */ guardExit)
 /* harmony export */ });
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(758);
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(566);
 
 /**
  * The last line of defence: should the run ever end without settling (an exception outside it,
@@ -355,32 +323,7 @@ function guardExit(port) {
 
 /***/ }),
 
-/***/ 407:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(833);
-/* harmony import */ var _exit_guard_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(663);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(14);
-/* harmony import */ var _toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(44);
-
-
-
-
-// The signal handlers stay until the process exits: a second signal after the run has reported
-// must not kill it before its output is flushed.
-const port = (0,_toolkit_js__WEBPACK_IMPORTED_MODULE_2__/* .actionsPort */ .B)();
-const { signal } = (0,_cancel_js__WEBPACK_IMPORTED_MODULE_0__/* .cancelOnSignals */ .d)();
-const guard = (0,_exit_guard_js__WEBPACK_IMPORTED_MODULE_3__/* .guardExit */ .K)(port);
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)({ port, signal });
-guard.dispose();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 14:
+/***/ 640:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -389,7 +332,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: ./src/clock.ts
+;// CONCATENATED MODULE: ./src/lib/clock.ts
 const systemClock = {
     now: () => Date.now(),
     sleep: (ms, signal) => new Promise((resolve, reject) => {
@@ -407,9 +350,9 @@ const systemClock = {
     })
 };
 
-// EXTERNAL MODULE: ./src/cancel.ts
-var cancel = __nccwpck_require__(833);
-;// CONCATENATED MODULE: ./src/duration.ts
+// EXTERNAL MODULE: ./src/lib/cancel.ts
+var cancel = __nccwpck_require__(321);
+;// CONCATENATED MODULE: ./src/lib/duration.ts
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|h|m|s))+$/;
 const PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
@@ -444,7 +387,7 @@ function formatDuration(ms) {
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./src/image-name.ts
+;// CONCATENATED MODULE: ./src/model/image-name.ts
 
 const MEMBER_IMAGE_NAME_RULE = {
     label: 'createMemberServerImageInstance (XEN/RHV)',
@@ -555,7 +498,7 @@ function parseGatewayOrigin(text) {
     return { origin: url.origin };
 }
 
-;// CONCATENATED MODULE: ./src/provenance.ts
+;// CONCATENATED MODULE: ./src/model/provenance.ts
 
 const MARK = 'ncloud-server-image-action:';
 function workflowRunFrom(env) {
@@ -619,7 +562,7 @@ function fitBytes(text, bytes) {
     return `${cut.replace(/\uFFFD+$/, '')}...`;
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/inputs/read-settings.ts
 
 
 
@@ -1112,7 +1055,7 @@ function hintFor(f) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/next-steps.ts
+;// CONCATENATED MODULE: ./src/model/next-steps.ts
 
 /** Every "what to do next" the action gives, each written once. */
 const NEXT = {
@@ -1163,7 +1106,7 @@ function alsoWorks(names) {
     return '';
 }
 
-;// CONCATENATED MODULE: ./src/failure.ts
+;// CONCATENATED MODULE: ./src/model/failure.ts
 
 
 
@@ -1410,7 +1353,7 @@ function selectImageKind(requested, hypervisor) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/retry.ts
+;// CONCATENATED MODULE: ./src/lib/retry.ts
 
 const DEFAULT_RETRY = Object.freeze({
     maxAttempts: 5,
@@ -1456,7 +1399,7 @@ async function retrying(operation, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/create-image.ts
+;// CONCATENATED MODULE: ./src/steps/create-image.ts
 
 
 
@@ -1692,7 +1635,7 @@ async function lookAfterCancel(options, request, cancel) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/outputs.ts
+;// CONCATENATED MODULE: ./src/github/outputs.ts
 /** GitHub allows 1 MB per job output; NCP's record is a few kB, so anything near this is not. */
 const MAX_IMAGE_OUTPUT = 64 * 1024;
 const MAX_FIELD_OUTPUT = 2 * 1024;
@@ -1737,7 +1680,7 @@ function imageJson(raw) {
         : JSON.stringify({ droppedOversizedFields: Object.keys(raw) });
 }
 
-;// CONCATENATED MODULE: ./src/prune.ts
+;// CONCATENATED MODULE: ./src/steps/prune.ts
 
 
 
@@ -1823,7 +1766,7 @@ function describePrune(plan, dryRun, imageToCome) {
     return lines.join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/share.ts
+;// CONCATENATED MODULE: ./src/steps/share.ts
 
 
 
@@ -1858,7 +1801,7 @@ async function shareImage(api, image, loginIds, log, signal) {
     return after;
 }
 
-;// CONCATENATED MODULE: ./src/after-created.ts
+;// CONCATENATED MODULE: ./src/steps/after-created.ts
 
 
 
@@ -1925,7 +1868,7 @@ async function planPruning(api, current, settings, log, known) {
     return plan;
 }
 
-;// CONCATENATED MODULE: ./src/run-state.ts
+;// CONCATENATED MODULE: ./src/steps/run-state.ts
 /** The outcome of a run that ends with a created image, by how it came to have it. */
 const OUTCOME_OF = {
     created: 'created',
@@ -1934,7 +1877,7 @@ const OUTCOME_OF = {
     resumed: 'resumed'
 };
 
-;// CONCATENATED MODULE: ./src/wait.ts
+;// CONCATENATED MODULE: ./src/steps/wait.ts
 
 /** A doubtful answer (a 200 that is not NCP's JSON, or that lacks the image) ends the wait on this repeat. */
 const DOUBTFUL_REPEATS = 3;
@@ -2007,7 +1950,7 @@ function describeStatus(image, state) {
     return state === 'unknown' ? `status ${shown}, which this action does not know` : shown;
 }
 
-;// CONCATENATED MODULE: ./src/image-wait.ts
+;// CONCATENATED MODULE: ./src/steps/image-wait.ts
 
 
 
@@ -2160,7 +2103,7 @@ function codeOf(value) {
     return typeof code === 'string' ? code.slice(0, 100) : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/server-power.ts
+;// CONCATENATED MODULE: ./src/steps/server-power.ts
 
 
 
@@ -2307,7 +2250,7 @@ async function waitForServer(client, serverInstanceNo, status, deadline, deps) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/plan.ts
+;// CONCATENATED MODULE: ./src/steps/plan.ts
 
 
 
@@ -2395,7 +2338,7 @@ function describeImage(image) {
     return `image ${image.no} ("${image.name}", ${image.status || 'no status'})`;
 }
 
-;// CONCATENATED MODULE: ./src/resume.ts
+;// CONCATENATED MODULE: ./src/steps/resume.ts
 
 
 
@@ -2855,7 +2798,7 @@ function describeParams(params) {
         .join(' ');
 }
 
-;// CONCATENATED MODULE: ./src/run.ts
+;// CONCATENATED MODULE: ./src/steps/run.ts
 
 
 
@@ -3114,9 +3057,9 @@ function makeClient(settings, deps) {
     });
 }
 
-// EXTERNAL MODULE: ./src/markdown.ts
-var markdown = __nccwpck_require__(758);
-;// CONCATENATED MODULE: ./src/summary.ts
+// EXTERNAL MODULE: ./src/github/markdown.ts
+var markdown = __nccwpck_require__(566);
+;// CONCATENATED MODULE: ./src/github/summary.ts
 
 
 
@@ -3215,7 +3158,7 @@ function pruneRows(result) {
     return rows;
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: ./src/github/main.ts
 
 
 
@@ -3269,7 +3212,7 @@ async function run(options) {
 
 /***/ }),
 
-/***/ 758:
+/***/ 566:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -3294,7 +3237,7 @@ function inert(text) {
 
 /***/ }),
 
-/***/ 44:
+/***/ 778:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5454,9 +5397,9 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./src/markdown.ts
-var markdown = __nccwpck_require__(758);
-;// CONCATENATED MODULE: ./src/port.ts
+// EXTERNAL MODULE: ./src/github/markdown.ts
+var markdown = __nccwpck_require__(566);
+;// CONCATENATED MODULE: ./src/github/port.ts
 
 /** The runner trims a line with .NET's TrimStart, whose white space also takes in U+0085 (NEL). */
 const COMMAND_START = /^[\s\u0085]*::/;
@@ -5496,7 +5439,7 @@ function guardedPort(sink) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/toolkit.ts
+;// CONCATENATED MODULE: ./src/github/toolkit.ts
 
 
 /** The run's port on a real runner: the only place that talks to @actions/core. */
@@ -5519,6 +5462,63 @@ function actionsPort() {
             }
         }
     });
+}
+
+
+/***/ }),
+
+/***/ 407:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _lib_cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(321);
+/* harmony import */ var _github_exit_guard_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(351);
+/* harmony import */ var _github_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(640);
+/* harmony import */ var _github_toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(778);
+
+
+
+
+// The signal handlers stay until the process exits: a second signal after the run has reported
+// must not kill it before its output is flushed.
+const port = (0,_github_toolkit_js__WEBPACK_IMPORTED_MODULE_2__/* .actionsPort */ .B)();
+const { signal } = (0,_lib_cancel_js__WEBPACK_IMPORTED_MODULE_0__/* .cancelOnSignals */ .d)();
+const guard = (0,_github_exit_guard_js__WEBPACK_IMPORTED_MODULE_3__/* .guardExit */ .K)(port);
+await (0,_github_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)({ port, signal });
+guard.dispose();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 321:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   c: () => (/* binding */ CancelledError),
+/* harmony export */   d: () => (/* binding */ cancelOnSignals)
+/* harmony export */ });
+/** The runner sends SIGINT when a workflow is cancelled (then SIGTERM, then SIGKILL). */
+class CancelledError extends Error {
+    signalName;
+    constructor(signalName) {
+        super(`Cancelled (${signalName}).`);
+        this.signalName = signalName;
+        this.name = 'CancelledError';
+    }
+}
+function cancelOnSignals(signals = ['SIGINT', 'SIGTERM']) {
+    const controller = new AbortController();
+    const handlers = signals.map(name => {
+        const handler = () => controller.abort(new CancelledError(name));
+        process.on(name, handler);
+        return [name, handler];
+    });
+    return {
+        signal: controller.signal,
+        dispose: () => handlers.forEach(([name, handler]) => process.off(name, handler))
+    };
 }
 
 

@@ -1,5 +1,5 @@
-import type { Clock } from '../clock.js'
-import { retrying, type RetryPolicy } from '../retry.js'
+import type { Clock } from '../lib/clock.js'
+import { retrying, type RetryPolicy } from '../lib/retry.js'
 import { SERVER_API_PATH } from './endpoints.js'
 import { NcloudError, answerError, contentError, networkError } from './errors.js'
 import { parseAnswer } from './response.js'

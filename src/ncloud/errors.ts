@@ -1,4 +1,4 @@
-import { formatDuration } from '../duration.js'
+import { formatDuration } from '../lib/duration.js'
 import type { AnswerFacts, AnswerShape } from './response.js'
 import type { TransportError } from './transport.js'
 

@@ -1,5 +1,9 @@
-import { MEMBER_IMAGE_NAME_RULE, SERVER_IMAGE_NAME_RULE, type NameRule } from '../image-name.js'
-import { provenanceServer } from '../provenance.js'
+import {
+  MEMBER_IMAGE_NAME_RULE,
+  SERVER_IMAGE_NAME_RULE,
+  type NameRule
+} from '../model/image-name.js'
+import { provenanceServer } from '../model/provenance.js'
 import type { ApiResult, NcloudClient, Params } from './client.js'
 import { contentError } from './errors.js'
 

@@ -1,5 +1,5 @@
-import { RunFailure } from '../failure.js'
-import { NEXT } from '../next-steps.js'
+import { RunFailure } from '../model/failure.js'
+import { NEXT } from '../model/next-steps.js'
 import type { NcloudClient } from './client.js'
 import { NcloudError } from './errors.js'
 

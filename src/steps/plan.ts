@@ -1,18 +1,18 @@
 import type { FirstLook } from './create-image.js'
-import { formatDuration } from './duration.js'
-import { RunFailure } from './failure.js'
-import { generateImageName, nameProblem, type NameRule } from './image-name.js'
-import { imageNameMessage, type Settings } from './inputs.js'
-import { SERVER_API_PATH } from './ncloud/endpoints.js'
+import { formatDuration } from '../lib/duration.js'
+import { RunFailure } from '../model/failure.js'
+import { generateImageName, nameProblem, type NameRule } from '../model/image-name.js'
+import { imageNameMessage, type Settings } from '../inputs/read-settings.js'
+import { SERVER_API_PATH } from '../ncloud/endpoints.js'
 import {
   selectImageKind,
   type CreateRequest,
   type ImageKind,
   type ImageRecord
-} from './ncloud/images.js'
-import { serverProblem, type ServerRecord } from './ncloud/servers.js'
-import { NEXT } from './next-steps.js'
-import { provenanceDescription } from './provenance.js'
+} from '../ncloud/images.js'
+import { serverProblem, type ServerRecord } from '../ncloud/servers.js'
+import { NEXT } from '../model/next-steps.js'
+import { provenanceDescription } from '../model/provenance.js'
 import { STOP_TIMEOUT_MS } from './server-power.js'
 
 export interface Plan {

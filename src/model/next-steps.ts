@@ -1,6 +1,6 @@
-import { formatDuration } from './duration.js'
+import { formatDuration } from '../lib/duration.js'
 import type { NameSource } from './image-name.js'
-import type { ImageRecord } from './ncloud/images.js'
+import type { ImageRecord } from '../ncloud/images.js'
 
 /** Every "what to do next" the action gives, each written once. */
 export const NEXT = {

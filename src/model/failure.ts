@@ -1,8 +1,8 @@
-import { CancelledError } from './cancel.js'
-import { InputError } from './inputs.js'
-import { NcloudError } from './ncloud/errors.js'
+import { CancelledError } from '../lib/cancel.js'
+import { InputError } from '../inputs/read-settings.js'
+import { NcloudError } from '../ncloud/errors.js'
 import type { NameSource } from './image-name.js'
-import type { ImageRecord } from './ncloud/images.js'
+import type { ImageRecord } from '../ncloud/images.js'
 import { NEXT } from './next-steps.js'
 
 /** How a run ended; the job summary's heading and the failure's kind. */

@@ -1,7 +1,7 @@
 import { madeFrom } from './create-image.js'
-import { describeError } from './ncloud/errors.js'
-import { imageState, type ImageApi, type ImageKind, type ImageRecord } from './ncloud/images.js'
-import type { Log } from './port.js'
+import { describeError } from '../ncloud/errors.js'
+import { imageState, type ImageApi, type ImageKind, type ImageRecord } from '../ncloud/images.js'
+import type { Log } from '../github/port.js'
 
 export interface PruneRule {
   keepLast: number

@@ -1,5 +1,5 @@
 import type { Clock } from './clock.js'
-import { describeError } from './ncloud/errors.js'
+import { describeError } from '../ncloud/errors.js'
 
 export interface RetryPolicy {
   /** Attempts in all, the first one included. */

@@ -1,10 +1,10 @@
 import type { Ending, Known, RunDeps } from './run-state.js'
-import type { Settings } from './inputs.js'
-import { describeError } from './ncloud/errors.js'
-import { ImageApi, imageState, sourceServerOf, type ImageRecord } from './ncloud/images.js'
+import type { Settings } from '../inputs/read-settings.js'
+import { describeError } from '../ncloud/errors.js'
+import { ImageApi, imageState, sourceServerOf, type ImageRecord } from '../ncloud/images.js'
 import { describePrune, matchesPattern, planPrune, prune, type PrunePlan } from './prune.js'
 import { shareImage } from './share.js'
-import type { Log } from './port.js'
+import type { Log } from '../github/port.js'
 
 // What follows once the image is CREAT: sharing it, and pruning the old ones.
 

@@ -1,12 +1,12 @@
-import type { Clock } from './clock.js'
+import type { Clock } from '../lib/clock.js'
 import type { Obtained, Provenance } from './create-image.js'
-import type { Outcome } from './failure.js'
-import type { NameSource } from './image-name.js'
-import type { ImageRecord } from './ncloud/images.js'
+import type { Outcome } from '../model/failure.js'
+import type { NameSource } from '../model/image-name.js'
+import type { ImageRecord } from '../ncloud/images.js'
 import type { PrunePlan, PruneResult } from './prune.js'
-import type { Log } from './port.js'
-import type { RunResult } from './result.js'
-import type { RetryPolicy } from './retry.js'
+import type { Log } from '../github/port.js'
+import type { RunResult } from '../model/result.js'
+import type { RetryPolicy } from '../lib/retry.js'
 
 // What a run carries from step to step: its dependencies and what it has learned.
 

@@ -1,20 +1,20 @@
-import { CancelledError } from './cancel.js'
-import type { Clock } from './clock.js'
-import { RunFailure } from './failure.js'
-import type { NameSource } from './image-name.js'
-import type { IfExists } from './inputs.js'
-import { NcloudError, describeError } from './ncloud/errors.js'
+import { CancelledError } from '../lib/cancel.js'
+import type { Clock } from '../lib/clock.js'
+import { RunFailure } from '../model/failure.js'
+import type { NameSource } from '../model/image-name.js'
+import type { IfExists } from '../inputs/read-settings.js'
+import { NcloudError, describeError } from '../ncloud/errors.js'
 import {
   imageState,
   sourceServerOf,
   type CreateRequest,
   type ImageApi,
   type ImageRecord
-} from './ncloud/images.js'
-import { NEXT } from './next-steps.js'
-import type { Log } from './port.js'
-import { madeByThisStep, type WorkflowRun } from './provenance.js'
-import { retrying, type RetryPolicy, type Verdict } from './retry.js'
+} from '../ncloud/images.js'
+import { NEXT } from '../model/next-steps.js'
+import type { Log } from '../github/port.js'
+import { madeByThisStep, type WorkflowRun } from '../model/provenance.js'
+import { retrying, type RetryPolicy, type Verdict } from '../lib/retry.js'
 
 /** How the run came to have its image. */
 export type Provenance = 'created' | 'adopted' | 'reused' | 'resumed'

@@ -1,8 +1,8 @@
-import type { Provenance } from './create-image.js'
-import { formatDuration } from './duration.js'
-import type { Outcome } from './failure.js'
+import type { Provenance } from '../steps/create-image.js'
+import { formatDuration } from '../lib/duration.js'
+import type { Outcome } from '../model/failure.js'
 import { inert } from './markdown.js'
-import type { RunResult } from './result.js'
+import type { RunResult } from '../model/result.js'
 
 export { inert }
 

@@ -1,12 +1,12 @@
-import type { Clock } from './clock.js'
-import { formatDuration } from './duration.js'
-import { RunFailure } from './failure.js'
-import type { NcloudClient } from './ncloud/client.js'
-import { NcloudError, describeError } from './ncloud/errors.js'
-import { readServer, type ServerRecord } from './ncloud/servers.js'
-import { NEXT } from './next-steps.js'
-import type { Log } from './port.js'
-import { retrying, type RetryPolicy } from './retry.js'
+import type { Clock } from '../lib/clock.js'
+import { formatDuration } from '../lib/duration.js'
+import { RunFailure } from '../model/failure.js'
+import type { NcloudClient } from '../ncloud/client.js'
+import { NcloudError, describeError } from '../ncloud/errors.js'
+import { readServer, type ServerRecord } from '../ncloud/servers.js'
+import { NEXT } from '../model/next-steps.js'
+import type { Log } from '../github/port.js'
+import { retrying, type RetryPolicy } from '../lib/retry.js'
 
 /** How long a stop may take to reach NSTOP (Packer's NCP builder allows 5 minutes). */
 export const STOP_TIMEOUT_MS = 10 * 60_000

@@ -1,6 +1,6 @@
-import type { ImageRecord } from './ncloud/images.js'
+import type { ImageRecord } from '../ncloud/images.js'
 import type { Port } from './port.js'
-import type { RunResult } from './result.js'
+import type { RunResult } from '../model/result.js'
 
 /** GitHub allows 1 MB per job output; NCP's record is a few kB, so anything near this is not. */
 export const MAX_IMAGE_OUTPUT = 64 * 1024

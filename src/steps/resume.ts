@@ -3,10 +3,10 @@ import { afterReady, dryRunAfterCreation } from './after-created.js'
 import { finish } from './image-wait.js'
 import type { Ending, Known, RunDeps } from './run-state.js'
 import { madeFrom } from './create-image.js'
-import { RunFailure } from './failure.js'
-import type { Settings } from './inputs.js'
-import { NcloudClient } from './ncloud/client.js'
-import { NcloudError } from './ncloud/errors.js'
+import { RunFailure } from '../model/failure.js'
+import type { Settings } from '../inputs/read-settings.js'
+import { NcloudClient } from '../ncloud/client.js'
+import { NcloudError } from '../ncloud/errors.js'
 import {
   IMAGE_KINDS,
   ImageApi,
@@ -16,9 +16,9 @@ import {
   sourceServerOf,
   type ImageKind,
   type ImageRecord
-} from './ncloud/images.js'
-import type { ServerRecord } from './ncloud/servers.js'
-import { NEXT } from './next-steps.js'
+} from '../ncloud/images.js'
+import type { ServerRecord } from '../ncloud/servers.js'
+import { NEXT } from '../model/next-steps.js'
 import { resumeLines } from './plan.js'
 
 // image-instance-no: no create; find the image by its number, check it, and wait for it.

@@ -1,4 +1,4 @@
-import { formatDuration, parseDuration } from './duration.js'
+import { formatDuration, parseDuration } from '../lib/duration.js'
 import {
   MAX_DESCRIPTION_BYTES,
   MEMBER_IMAGE_NAME_RULE,
@@ -9,9 +9,9 @@ import {
   type NameRule,
   type NameSeed,
   type NameSource
-} from './image-name.js'
-import { SITES, isSite, parseGatewayOrigin, type Site } from './ncloud/endpoints.js'
-import { workflowRunFrom, type WorkflowRun } from './provenance.js'
+} from '../model/image-name.js'
+import { SITES, isSite, parseGatewayOrigin, type Site } from '../ncloud/endpoints.js'
+import { workflowRunFrom, type WorkflowRun } from '../model/provenance.js'
 
 export type Hypervisor = 'auto' | 'xen' | 'kvm'
 export type IfExists = 'fail' | 'reuse'

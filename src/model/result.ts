@@ -1,8 +1,8 @@
-import type { Provenance } from './create-image.js'
+import type { Provenance } from '../steps/create-image.js'
 import type { Outcome } from './failure.js'
-import type { ImageKind, ImageRecord } from './ncloud/images.js'
-import type { ServerRecord } from './ncloud/servers.js'
-import type { PrunePlan, PruneResult } from './prune.js'
+import type { ImageKind, ImageRecord } from '../ncloud/images.js'
+import type { ServerRecord } from '../ncloud/servers.js'
+import type { PrunePlan, PruneResult } from '../steps/prune.js'
 
 /** What a run did: outputs and the job summary are rendered from it, and nothing else. */
 export interface RunResult {

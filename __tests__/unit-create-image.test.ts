@@ -3,13 +3,13 @@ import { CancelledError } from '../src/lib/cancel.js'
 import {
   createImage,
   lookFirst,
-  madeFrom,
   obtainImage,
   sweepForDuplicates,
   type CreateOptions,
   type FirstLook,
   type Obtained
 } from '../src/steps/create-image.js'
+import { madeFrom } from '../src/model/source-server.js'
 import { RunFailure } from '../src/model/failure.js'
 import { NcloudError, answerError, contentError, networkError } from '../src/ncloud/errors.js'
 import {
@@ -186,7 +186,7 @@ describe('obtainImage: the name already exists', () => {
       const fake = fakeApi(clock, [existing], [record('INIT')])
       await expect(lookThenObtain(fake.api, REQUEST, options)).resolves.toEqual({
         image: existing,
-        provenance: 'reused'
+        origin: 'reused'
       })
       expect(fake.create).not.toHaveBeenCalled()
       expect(info.mock.calls[0][0]).toContain('902')
@@ -202,7 +202,7 @@ describe('obtainImage: the name already exists', () => {
     const fake = fakeApi(clock, [], [record('INIT')], () => [older, newer])
     await expect(lookThenObtain(fake.api, REQUEST, options)).resolves.toEqual({
       image: newer,
-      provenance: 'reused'
+      origin: 'reused'
     })
   })
 
@@ -291,7 +291,7 @@ describe('lookFirst: an image already has the name', () => {
     const options = given({ ifExists: 'reuse' })
     await expect(lookFirst(api([ours]), REQUEST, options)).resolves.toEqual({
       use: ours,
-      provenance: 'reused'
+      origin: 'reused'
     })
     const line = options.log.info.mock.calls[0][0]
     expect(line).toContain('number 906')
@@ -304,7 +304,7 @@ describe('lookFirst: an image already has the name', () => {
     const options = given({ ifExists: 'reuse' })
     await expect(lookFirst(api([record('CREAT', '907')]), REQUEST, options)).resolves.toEqual({
       use: record('CREAT', '907'),
-      provenance: 'reused'
+      origin: 'reused'
     })
     expect(options.log.warning).toHaveBeenCalledTimes(1)
     const warning = options.log.warning.mock.calls[0][0]
@@ -320,7 +320,7 @@ describe('lookFirst: an image already has the name', () => {
     }
     const options = given({ ifExists: 'reuse' })
     await expect(lookFirst(api([ours]), REQUEST, options)).resolves.toMatchObject({
-      provenance: 'reused'
+      origin: 'reused'
     })
     expect(options.log.warning).not.toHaveBeenCalled()
     expect(options.log.info.mock.calls[0][0]).toContain('made from server 1234567')
@@ -341,7 +341,7 @@ describe('lookFirst: an image already has the name', () => {
     const image = { ...record('CREAT', '910'), description: 'server 999 backup' }
     const options = given({ ifExists: 'reuse' })
     await expect(lookFirst(api([image]), REQUEST, options)).resolves.toMatchObject({
-      provenance: 'reused'
+      origin: 'reused'
     })
     expect(options.log.warning.mock.calls[0][0]).toContain('cannot be verified')
   })
@@ -374,7 +374,7 @@ describe('lookFirst: a run-stable generated name (an earlier attempt of the work
       const options = run(ifExists)
       await expect(lookFirst(api([ours()]), REQUEST, options)).resolves.toEqual({
         use: ours(),
-        provenance: 'resumed'
+        origin: 'resumed'
       })
       expect(options.log.info.mock.calls[0][0]).toContain('950')
       expect(options.log.info.mock.calls[0][0]).toContain('earlier attempt')
@@ -386,7 +386,7 @@ describe('lookFirst: a run-stable generated name (an earlier attempt of the work
     const options = run()
     await expect(lookFirst(api([record('INIT', '951')]), REQUEST, options)).resolves.toEqual({
       use: record('INIT', '951'),
-      provenance: 'resumed'
+      origin: 'resumed'
     })
     expect(options.log.warning).toHaveBeenCalledTimes(1)
     expect(options.log.warning.mock.calls[0][0]).toContain('cannot be verified')
@@ -399,7 +399,7 @@ describe('lookFirst: a run-stable generated name (an earlier attempt of the work
     }
     const options = run()
     await expect(lookFirst(api([image]), REQUEST, options)).resolves.toMatchObject({
-      provenance: 'resumed'
+      origin: 'resumed'
     })
     expect(options.log.warning).not.toHaveBeenCalled()
   })
@@ -423,7 +423,7 @@ describe('lookFirst: a run-stable generated name (an earlier attempt of the work
   it('takes the newest image of the name', async () => {
     await expect(
       lookFirst(api([ours('CREAT', '955'), ours('INIT', '956')]), REQUEST, run())
-    ).resolves.toMatchObject({ use: { no: '956' }, provenance: 'resumed' })
+    ).resolves.toMatchObject({ use: { no: '956' }, origin: 'resumed' })
   })
 
   it('does not pick up an earlier attempt for a given name: if-exists applies', async () => {
@@ -439,14 +439,14 @@ describe('lookFirst: a run-stable generated name (an earlier attempt of the work
 
 describe('obtainImage: using what the first look found', () => {
   it.each<FirstLook & { use: ImageRecord }>([
-    { use: record('INIT', '960'), provenance: 'reused' },
-    { use: record('INIT', '961'), provenance: 'resumed' }
-  ])('uses the $provenance image, tells of it, and creates nothing', async first => {
+    { use: record('INIT', '960'), origin: 'reused' },
+    { use: record('INIT', '961'), origin: 'resumed' }
+  ])('uses the $origin image, tells of it, and creates nothing', async first => {
     const { clock, options, onImage } = setup()
     const fake = fakeApi(clock, [undefined], [record('INIT')])
     await expect(obtainImage(fake.api, REQUEST, first, options)).resolves.toEqual({
       image: first.use,
-      provenance: first.provenance
+      origin: first.origin
     })
     expect(onImage).toHaveBeenCalledWith(first.use)
     expect(fake.create).not.toHaveBeenCalled()
@@ -459,7 +459,7 @@ describe('obtainImage: using what the first look found', () => {
     const fake = fakeApi(clock, [undefined], [made])
     await expect(obtainImage(fake.api, REQUEST, { use: undefined }, options)).resolves.toEqual({
       image: made,
-      provenance: 'created'
+      origin: 'created'
     })
     expect(fake.calls).toEqual(['create@0'])
   })
@@ -509,7 +509,7 @@ describe('obtainImage: creating', () => {
     const fake = fakeApi(clock, [undefined], [made])
     await expect(lookThenObtain(fake.api, REQUEST, options)).resolves.toEqual({
       image: made,
-      provenance: 'created'
+      origin: 'created'
     })
     expect(fake.create).toHaveBeenCalledTimes(1)
     expect(fake.create).toHaveBeenCalledWith(REQUEST)
@@ -523,7 +523,7 @@ describe('obtainImage: creating', () => {
     const made = record('INIT', '1002')
     const fake = fakeApi(clock, [undefined], [throttled(), made])
     const result = await lookThenObtain(fake.api, REQUEST, options)
-    expect(result).toEqual({ image: made, provenance: 'created' })
+    expect(result).toEqual({ image: made, origin: 'created' })
     expect(fake.create).toHaveBeenCalledTimes(2)
     expect(fake.calls).toEqual(['find@0', 'create@0', 'create@50'])
     expect(clock.delays).toEqual([50])
@@ -554,7 +554,7 @@ describe('obtainImage: creating', () => {
     const found = record('INIT', '1003')
     const fake = fakeApi(clock, [undefined, found], [failure(), record('INIT', 'never')])
     const result = await lookThenObtain(fake.api, REQUEST, options)
-    expect(result).toEqual({ image: found, provenance: 'adopted' })
+    expect(result).toEqual({ image: found, origin: 'adopted' })
     expect(fake.create).toHaveBeenCalledTimes(1)
     expect(fake.calls).toEqual(['find@0', 'create@0', 'find@0'])
     expect(info.mock.calls.at(-1)?.[0]).toContain('1003')
@@ -570,7 +570,7 @@ describe('obtainImage: creating', () => {
       [connectionReset(), record('INIT')]
     )
     const result = await lookThenObtain(fake.api, REQUEST, options)
-    expect(result).toEqual({ image: found, provenance: 'adopted' })
+    expect(result).toEqual({ image: found, origin: 'adopted' })
     expect(fake.create).toHaveBeenCalledTimes(1)
     expect(fake.calls).toEqual(['find@0', 'create@0', 'find@0', 'find@1000', 'find@3000'])
     expect(clock.delays).toEqual([1_000, 2_000])
@@ -585,7 +585,7 @@ describe('obtainImage: creating', () => {
       [connectionReset(), nameInUse()]
     )
     const result = await lookThenObtain(fake.api, REQUEST, options)
-    expect(result).toEqual({ image: found, provenance: 'adopted' })
+    expect(result).toEqual({ image: found, origin: 'adopted' })
     expect(fake.create).toHaveBeenCalledTimes(2)
     // initial look; create; 4 looks (0, +1 s, +2 s, +4 s); backoff 50 ms; create again; a look finds it.
     expect(fake.calls).toEqual([
@@ -607,7 +607,7 @@ describe('obtainImage: creating', () => {
     const fake = fakeApi(clock, [undefined], [retryLater(), made])
     await expect(lookThenObtain(fake.api, REQUEST, options)).resolves.toEqual({
       image: made,
-      provenance: 'created'
+      origin: 'created'
     })
     expect(fake.create).toHaveBeenCalledTimes(2)
     // The first look, and the looks after the uncertain create.
@@ -625,7 +625,7 @@ describe('obtainImage: creating', () => {
       throw retryLater()
     })
     const obtained = await lookThenObtain(fake.api, REQUEST, options)
-    expect(obtained).toEqual({ image: second, provenance: 'adopted' })
+    expect(obtained).toEqual({ image: second, origin: 'adopted' })
     const others = await sweepForDuplicates(fake.api, obtained.image, options.log)
     expect(others).toEqual([first])
     const line = warn.mock.calls
@@ -659,7 +659,7 @@ describe('obtainImage: creating', () => {
     const fake = fakeApi(clock, [undefined], [internal, made])
     await expect(lookThenObtain(fake.api, REQUEST, options)).resolves.toMatchObject({
       image: made,
-      provenance: 'created'
+      origin: 'created'
     })
     expect(fake.create).toHaveBeenCalledTimes(2)
   })
@@ -698,7 +698,7 @@ describe('obtainImage: creating', () => {
     const fake = fakeApi(clock, [undefined, theirs], [nameInUse()])
     await expect(lookThenObtain(fake.api, REQUEST, options)).resolves.toEqual({
       image: theirs,
-      provenance: 'reused'
+      origin: 'reused'
     })
     expect(onImage).toHaveBeenCalledWith(theirs)
   })
@@ -778,7 +778,7 @@ describe('obtainImage: creating', () => {
     const fake = fakeApi(clock, [undefined, found], [new Error('something unexpected')])
     await expect(lookThenObtain(fake.api, REQUEST, options)).resolves.toEqual({
       image: found,
-      provenance: 'adopted'
+      origin: 'adopted'
     })
     expect(fake.create).toHaveBeenCalledTimes(1)
   })
@@ -813,7 +813,7 @@ describe('obtainImage: what it says about the image it finds after a lost reply'
     const fake = fakeApi(clock, [undefined, found], [connectionReset()])
     await expect(lookThenObtain(fake.api, REQUEST, options)).resolves.toEqual({
       image: found,
-      provenance: 'adopted'
+      origin: 'adopted'
     })
     const warning = warn.mock.calls.map(([line]) => line).find(line => line.includes('1101'))
     expect(warning).toContain('cannot be verified')
@@ -835,7 +835,7 @@ describe('obtainImage: what it says about the image it finds after a lost reply'
     }
     const fake = fakeApi(clock, [undefined, found], [connectionReset()])
     await expect(lookThenObtain(fake.api, REQUEST, options)).resolves.toMatchObject({
-      provenance: 'adopted'
+      origin: 'adopted'
     })
     expect(warn.mock.calls.map(([line]) => line).join('\n')).not.toContain('cannot be verified')
   })
@@ -858,7 +858,7 @@ describe('obtainImage: what it says about the image it finds after a lost reply'
     const fake = fakeApi(clock, [undefined, ours], [nameInUse()])
     await expect(lookThenObtain(fake.api, REQUEST, options)).resolves.toEqual({
       image: ours,
-      provenance: 'resumed'
+      origin: 'resumed'
     })
     expect(fake.create).toHaveBeenCalledTimes(1)
   })
@@ -1084,7 +1084,7 @@ describe('createImage: the wait, then the sweep, whatever the wait did', () => {
     const twin = record('INIT', '6002')
     const fake = fakeApi(clock, [() => undefined], [made], () => [made, twin])
     const callback = jest.fn(async (obtained: Obtained) => {
-      events.push(`wait ${obtained.image.no} ${obtained.provenance}`)
+      events.push(`wait ${obtained.image.no} ${obtained.origin}`)
       clock.advance(5_000)
       return 'the ending'
     })
@@ -1171,22 +1171,22 @@ describe('createImage: the wait, then the sweep, whatever the wait did', () => {
     await createImage(fake.api, REQUEST, { use: undefined }, all, async obtained => {
       seen.push(obtained)
     })
-    expect(seen).toEqual([{ image: found, provenance: 'adopted' }])
+    expect(seen).toEqual([{ image: found, origin: 'adopted' }])
     expect(afterCancel).not.toHaveBeenCalled()
     expect(fake.findAllByName.mock.calls.at(-1)).toEqual(['my-image', clock.now() + SWEEP_END])
     expect(onDuplicates).toHaveBeenCalledWith([])
   })
 
   it.each<FirstLook & { use: ImageRecord }>([
-    { use: record('CREAT', '6041'), provenance: 'reused' },
-    { use: record('INIT', '6042'), provenance: 'resumed' }
+    { use: record('CREAT', '6041'), origin: 'reused' },
+    { use: record('INIT', '6042'), origin: 'resumed' }
   ])('does not sweep for a $provenance image, which this run did not make', async first => {
     const { clock, all, onDuplicates, sweepEndBy } = setupCreate()
     const fake = fakeApi(clock, [], [record('INIT')], () => [first.use, record('INIT', '6049')])
     const callback = jest.fn(async (_obtained: Obtained) => 'done')
 
     await expect(createImage(fake.api, REQUEST, first, all, callback)).resolves.toBe('done')
-    expect(callback).toHaveBeenCalledWith({ image: first.use, provenance: first.provenance })
+    expect(callback).toHaveBeenCalledWith({ image: first.use, origin: first.origin })
     expect(fake.findAllByName).not.toHaveBeenCalled()
     expect(onDuplicates).not.toHaveBeenCalled()
     expect(sweepEndBy).not.toHaveBeenCalled()

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { CancelledError } from '../src/lib/cancel.js'
 import { RunFailure, asRunFailure } from '../src/model/failure.js'
-import { InputError } from '../src/inputs/read-settings.js'
+import { InputError } from '../src/model/settings.js'
 import { NcloudError } from '../src/ncloud/errors.js'
 import { MEMBER_IMAGE, toImageRecord, type ImageRecord } from '../src/ncloud/images.js'
 import { NEXT } from '../src/model/next-steps.js'

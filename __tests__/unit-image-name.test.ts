@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto'
 import { describe, expect, it } from '@jest/globals'
 import {
   MAX_DESCRIPTION_BYTES,
+  descriptionBytes,
+  generateImageName
+} from '../src/model/image-name.js'
+import {
   MEMBER_IMAGE_NAME_RULE,
   SERVER_IMAGE_NAME_RULE,
-  descriptionBytes,
-  generateImageName,
   nameProblem
-} from '../src/model/image-name.js'
+} from '../src/ncloud/name-rules.js'
 
 const XEN = MEMBER_IMAGE_NAME_RULE
 const KVM = SERVER_IMAGE_NAME_RULE

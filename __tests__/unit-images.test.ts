@@ -9,10 +9,10 @@ import {
   SERVER_IMAGE,
   imageState,
   selectImageKind,
-  sourceServerOf,
   toImageRecord,
   type ImageKind
 } from '../src/ncloud/images.js'
+import { sourceServerOf } from '../src/model/source-server.js'
 import { provenanceDescription } from '../src/model/provenance.js'
 
 describe('image kinds', () => {

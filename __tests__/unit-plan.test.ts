@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import type { FirstLook } from '../src/steps/create-image.js'
 import { RunFailure } from '../src/model/failure.js'
 import { generateImageName } from '../src/model/image-name.js'
-import { readSettings, type Settings } from '../src/inputs/read-settings.js'
+import { readSettings } from '../src/inputs/read-settings.js'
+import { type Settings } from '../src/model/settings.js'
 import {
   MEMBER_IMAGE,
   SERVER_IMAGE,
@@ -185,12 +186,12 @@ describe('planImage: the description', () => {
     const description = '  nightly & 테스트 = a+b/c %20\n second line  '
     const plan = planOf(planImage({ ...SETTINGS, imageDescription: description }, server()))
     expect(plan.request.description).toBe(description)
-    expect(plan.provenance).toBe(false)
+    expect(plan.writesProvenance).toBe(false)
   })
 
   it('writes where the image came from when image-description is empty', () => {
     const plan = planOf(planImage({ ...SETTINGS, imageDescription: '' }, server()))
-    expect(plan.provenance).toBe(true)
+    expect(plan.writesProvenance).toBe(true)
     expect(plan.request.description).toBe(provenanceDescription(server(), SETTINGS.workflow))
     expect(plan.request.description).toContain('web-1')
     expect(plan.request.description).toContain('octo-org/web')
@@ -269,7 +270,7 @@ describe('planLines: what the run is about to do', () => {
 
   it('with if-exists reuse and the name taken, says the image it will use instead of creating one', () => {
     const settings: Settings = { ...SETTINGS, ifExists: 'reuse' }
-    const lines = linesFor(settings, { use: existing('901', 'INIT'), provenance: 'reused' })
+    const lines = linesFor(settings, { use: existing('901', 'INIT'), origin: 'reused' })
     expect(lines[0]).toMatch(/^Plan: use image 901 /)
     expect(lines[0]).toContain('"my-image"')
     expect(lines[0]).toContain('INIT')
@@ -284,7 +285,7 @@ describe('planLines: what the run is about to do', () => {
 
   it('names the earlier attempt of the workflow run when it picks that image up again', () => {
     const settings = settingsFor({}, RUN_ENV)
-    const lines = linesFor(settings, { use: existing('902'), provenance: 'resumed' })
+    const lines = linesFor(settings, { use: existing('902'), origin: 'resumed' })
     expect(lines[0]).toMatch(/^Plan: use image 902 /)
     expect(lines[0]).toContain('earlier attempt')
     expect(lines[0]).not.toContain('if-exists: reuse')
@@ -294,7 +295,7 @@ describe('planLines: what the run is about to do', () => {
   it('in a dry run says it would use the image, not create one', () => {
     const lines = linesFor(
       { ...SETTINGS, dryRun: true, ifExists: 'reuse' },
-      { use: existing('903'), provenance: 'reused' }
+      { use: existing('903'), origin: 'reused' }
     )
     expect(lines[0]).toMatch(/^Dry run: would use image 903 /)
     expect(lines[0]).not.toContain('would create')
@@ -303,7 +304,7 @@ describe('planLines: what the run is about to do', () => {
   it('shows an image without a status as such', () => {
     const lines = linesFor(
       { ...SETTINGS, ifExists: 'reuse' },
-      { use: existing('904', ''), provenance: 'reused' }
+      { use: existing('904', ''), origin: 'reused' }
     )
     expect(lines[0]).toContain('no status')
   })

@@ -12,9 +12,9 @@ import {
   matchesPattern,
   planPrune,
   prune,
-  type PrunePlan,
   type PruneRule
 } from '../src/steps/prune.js'
+import { type PrunePlan } from '../src/model/pruning.js'
 
 const SERVER = '1234567'
 const DAY = 24 * 60 * 60_000

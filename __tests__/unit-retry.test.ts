@@ -81,6 +81,7 @@ describe('retrying', () => {
       error instanceof Retryable
         ? { verdict: 'again', why: 'Retrying', retryAfterMs: error.retryAfterMs }
         : { verdict: 'stop' },
+    describe: error => (error instanceof Error ? error.message : String(error)),
     log: () => undefined,
     ...extra
   })

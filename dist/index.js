@@ -323,7 +323,7 @@ function guardExit(port) {
 
 /***/ }),
 
-/***/ 640:
+/***/ 939:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -352,6 +352,19 @@ const systemClock = {
 
 // EXTERNAL MODULE: ./src/lib/cancel.ts
 var cancel = __nccwpck_require__(321);
+;// CONCATENATED MODULE: ./src/model/settings.ts
+/** Every bad input at once, each naming the input, what was wrong and the accepted form. */
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(problems.length === 1
+            ? problems[0]
+            : `${problems.length} inputs are invalid:\n${problems.map(p => `- ${p}`).join('\n')}`);
+        this.problems = problems;
+        this.name = 'InputError';
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/lib/duration.ts
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|h|m|s))+$/;
@@ -383,452 +396,6 @@ function formatDuration(ms) {
     if (minutes < 60)
         return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
     return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
-}
-
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./src/model/image-name.ts
-
-const MEMBER_IMAGE_NAME_RULE = {
-    label: 'createMemberServerImageInstance (XEN/RHV)',
-    text: '3-30 characters: lowercase letters, digits and "-", starting with a lowercase letter and ending with a lowercase letter or digit',
-    pattern: /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/,
-    middle: /^[a-z0-9-]$/
-};
-const SERVER_IMAGE_NAME_RULE = {
-    label: 'createServerImage (KVM)',
-    text: '3-30 characters: letters, digits, "-" and "_", starting with a lowercase letter and ending with a lowercase letter or digit',
-    pattern: /^[a-z][A-Za-z0-9_-]{1,28}[a-z0-9]$/,
-    middle: /^[A-Za-z0-9_-]$/
-};
-/** Says which part of a name breaks the rule, or returns undefined when it is valid. */
-function nameProblem(name, rule) {
-    if (rule.pattern.test(name))
-        return undefined;
-    const chars = [...name];
-    if (chars.length < 3 || chars.length > 30)
-        return `it has ${chars.length} characters`;
-    if (!/^[a-z]$/.test(chars[0]))
-        return `it starts with "${chars[0]}"`;
-    if (!/^[a-z0-9]$/.test(chars[chars.length - 1]))
-        return `it ends with "${chars[chars.length - 1]}"`;
-    const bad = [...new Set(chars.slice(1, -1).filter(c => !rule.middle.test(c)))];
-    return `it contains ${bad.map(c => `"${c}"`).join(', ')}`;
-}
-const MAX_NAME = 30;
-/**
- * A name valid under both rules and at most 30 characters. In a workflow run it is the same on
- * every attempt of the run ("Re-run jobs" keeps GITHUB_RUN_ID) and differs between jobs, steps
- * and servers: `img-<server>-<run id, base 36>-<hash of job, step and server>`. Outside a workflow
- * it is unique per server and second: `img-<server>-<yyyymmdd>-<hhmmss>`. Long server numbers keep
- * their last digits.
- */
-function generateImageName(seed) {
-    const runId = seed.env.GITHUB_RUN_ID?.trim() ?? '';
-    if (/^\d+$/.test(runId)) {
-        // GitHub's run ids are at most 19 digits (13 in base 36); a longer one keeps its last digits.
-        const run = BigInt(runId).toString(36).slice(-13);
-        const step = stepMarker(seed.env.GITHUB_JOB, seed.env.GITHUB_ACTION, seed.serverInstanceNo);
-        return { name: withServer(seed.serverInstanceNo, `-${run}-${step}`), source: 'run' };
-    }
-    const stamp = seed.now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-    return { name: withServer(seed.serverInstanceNo, `-${stamp}`), source: 'time' };
-}
-/** Six hex digits that tell the jobs, steps and servers of one workflow run apart. */
-function stepMarker(job, action, serverInstanceNo) {
-    return (0,external_node_crypto_namespaceObject.createHash)('sha256')
-        .update([job ?? '', action ?? '', serverInstanceNo].join('\n'))
-        .digest('hex')
-        .slice(0, 6);
-}
-function withServer(serverInstanceNo, tail) {
-    const server = serverInstanceNo.slice(-(MAX_NAME - 'img-'.length - tail.length));
-    return `img-${server}${tail}`;
-}
-const MAX_DESCRIPTION_BYTES = 1000;
-function descriptionBytes(description) {
-    return Buffer.byteLength(description, 'utf8');
-}
-
-;// CONCATENATED MODULE: ./src/ncloud/endpoints.ts
-const SITES = {
-    public: 'https://ncloud.apigw.ntruss.com',
-    gov: 'https://ncloud.apigw.gov-ntruss.com',
-    fin: 'https://fin-ncloud.apigw.fin-ntruss.com'
-};
-/** Every VPC Server API action lives under this prefix, on every site. */
-const SERVER_API_PATH = '/vserver/v2';
-function isSite(value) {
-    return Object.hasOwn(SITES, value);
-}
-function isLoopbackHost(hostname) {
-    const host = hostname.toLowerCase();
-    if (host === 'localhost' || host === '[::1]')
-        return true;
-    const octets = host.split('.');
-    return (octets.length === 4 &&
-        octets[0] === '127' &&
-        octets.every(octet => /^\d{1,3}$/.test(octet) && Number(octet) <= 255));
-}
-/**
- * Checks an API gateway override and returns its origin, or a sentence saying what is wrong.
- * Plain http is refused except on loopback, because every request carries the signed credentials.
- */
-function parseGatewayOrigin(text) {
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        return { problem: 'is not a URL' };
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        return { problem: `uses the scheme "${url.protocol.replace(/:$/, '')}"` };
-    }
-    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-        return {
-            problem: 'uses plain http:// for a host that is not loopback, which would send the signed credentials in clear'
-        };
-    }
-    if (url.username || url.password)
-        return { problem: 'contains a user name or password' };
-    if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
-        return { problem: `has a path, query or fragment ("${url.pathname}${url.search}${url.hash}")` };
-    }
-    return { origin: url.origin };
-}
-
-;// CONCATENATED MODULE: ./src/model/provenance.ts
-
-const MARK = 'ncloud-server-image-action:';
-function workflowRunFrom(env) {
-    return {
-        serverUrl: env.GITHUB_SERVER_URL?.trim() || undefined,
-        repository: env.GITHUB_REPOSITORY?.trim() || undefined,
-        sha: env.GITHUB_SHA?.trim() || undefined,
-        runId: env.GITHUB_RUN_ID?.trim() || undefined,
-        job: env.GITHUB_JOB?.trim() || undefined,
-        action: env.GITHUB_ACTION?.trim() || undefined
-    };
-}
-/**
- * The description the action writes when the user gives none: where the image came from, in a
- * form the action reads back to check an image's source server (KVM records have no such field).
- */
-function provenanceDescription(server, run) {
-    const parts = [`${MARK} server ${server.no}${server.name ? ` (${server.name})` : ''}`];
-    if (run.repository)
-        parts.push(`repository ${run.repository}`);
-    if (run.sha)
-        parts.push(`commit ${run.sha}`);
-    if (run.runId) {
-        parts.push(`run ${run.serverUrl && run.repository ? `${run.serverUrl}/${run.repository}/actions/runs/` : ''}${run.runId}`, `step ${stepMarker(run.job, run.action, server.no)}`);
-    }
-    return fitBytes(parts.join('; '), MAX_DESCRIPTION_BYTES);
-}
-/** What a provenance description says, or undefined for any other description. */
-function readProvenance(description) {
-    if (!description?.startsWith(MARK))
-        return undefined;
-    const server = /^ server (\d{1,20})\b/.exec(description.slice(MARK.length))?.[1];
-    if (!server)
-        return undefined;
-    return {
-        server,
-        runId: /; run (?:\S*\/)?(\d{1,20})(?:;|$)/.exec(description)?.[1],
-        step: /; step ([0-9a-f]{6})(?:;|$)/.exec(description)?.[1]
-    };
-}
-/** The source server a provenance description names, or undefined for any other description. */
-function provenanceServer(description) {
-    return readProvenance(description)?.server;
-}
-/** Whether an image's provenance says it was made by this step of this workflow run. */
-function madeByThisStep(description, run, serverInstanceNo) {
-    const said = readProvenance(description);
-    return (said !== undefined &&
-        run.runId !== undefined &&
-        said.server === serverInstanceNo &&
-        said.runId === run.runId &&
-        said.step === stepMarker(run.job, run.action, serverInstanceNo));
-}
-function fitBytes(text, bytes) {
-    if (descriptionBytes(text) <= bytes)
-        return text;
-    // Cut the UTF-8 bytes, then drop a character the cut split in two.
-    const cut = Buffer.from(text, 'utf8')
-        .subarray(0, bytes - 3)
-        .toString('utf8');
-    return `${cut.replace(/\uFFFD+$/, '')}...`;
-}
-
-;// CONCATENATED MODULE: ./src/inputs/read-settings.ts
-
-
-
-
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(problems.length === 1
-            ? problems[0]
-            : `${problems.length} inputs are invalid:\n${problems.map(p => `- ${p}`).join('\n')}`);
-        this.problems = problems;
-        this.name = 'InputError';
-    }
-}
-const MIN_POLL_INTERVAL_MS = 100;
-const MIN_REQUEST_TIMEOUT_MS = 100;
-const TRUE = ['true', 'True', 'TRUE'];
-const FALSE = ['false', 'False', 'FALSE'];
-/** Reads and checks every input; returns complete, valid settings or throws InputError naming each bad input. */
-function readSettings(source) {
-    const problems = [];
-    const input = (name) => source.getInput(name).trim();
-    const credential = (name, envName) => {
-        const value = input(name) || (source.env[envName] ?? '').trim();
-        if (value)
-            source.mask(value);
-        else
-            problems.push(`Input "${name}" is empty and the environment variable ${envName} is not set: pass the key from a secret, e.g. ${name}: \${{ secrets.${envName} }}.`);
-        return value;
-    };
-    const accessKey = credential('access-key', 'NCLOUD_ACCESS_KEY');
-    const secretKey = credential('secret-key', 'NCLOUD_SECRET_KEY');
-    const imageInstanceNo = number('image-instance-no', "the image's number", problems, input);
-    const serverInstanceNo = number('server-instance-no', "the server's instance number", problems, input);
-    const serverName = input('server-name');
-    if (serverName && input('server-instance-no')) {
-        problems.push('Inputs "server-instance-no" and "server-name" are both given: give one of them, the server\'s number or its exact name.');
-    }
-    else if (serverName && !/^[^\s,;]{1,255}$/.test(serverName)) {
-        problems.push(`Input "server-name" must be a server's exact name (no spaces, commas or semicolons), got "${serverName}".`);
-    }
-    if (!input('server-instance-no') && !serverName && !input('image-instance-no')) {
-        problems.push('Input "server-instance-no" is required: the number of the server to image, e.g. 1234567 (or give server-name, or image-instance-no to wait for an existing image).');
-    }
-    const hypervisor = oneOf(input('hypervisor') || 'auto', 'hypervisor', ['auto', 'xen', 'kvm'], problems);
-    const givenName = placeholders(input('image-name'), 'image-name', source.now, problems);
-    // The source of a generated name is known now; the name itself once the server is.
-    const nameSeed = { now: source.now, env: source.env };
-    const generatedSource = generateImageName({ ...nameSeed, serverInstanceNo: '0' }).source;
-    if (givenName && !imageInstanceNo) {
-        const problem = imageNameProblem(givenName, hypervisor ?? 'auto');
-        if (problem)
-            problems.push(problem);
-    }
-    const warnings = [];
-    if (imageInstanceNo) {
-        for (const name of ['image-name', 'image-description', 'stop-server']) {
-            if (source.getInput(name) && !(name === 'stop-server' && /^false$/i.test(input(name)))) {
-                warnings.push(`Input "${name}" is not used: image-instance-no resumes an existing image.`);
-            }
-        }
-    }
-    const imageDescription = placeholders(source.getInput('image-description'), 'image-description', source.now, problems);
-    const bytes = descriptionBytes(imageDescription);
-    if (bytes > MAX_DESCRIPTION_BYTES) {
-        problems.push(`Input "image-description" has ${bytes} bytes of UTF-8; NCP accepts at most ${MAX_DESCRIPTION_BYTES}.`);
-    }
-    const region = (input('region') || 'KR').toUpperCase();
-    if (!/^[A-Z]{2,10}$/.test(region)) {
-        problems.push(`Input "region" must be an NCP region code such as KR, SGN or JPN, got "${input('region')}".`);
-    }
-    const siteText = (input('site') || 'public').toLowerCase();
-    const site = isSite(siteText) ? siteText : 'public';
-    if (!isSite(siteText)) {
-        problems.push(`Input "site" must be one of ${Object.keys(SITES).join(', ')}, got "${input('site')}".`);
-    }
-    const { origin, originSource } = gatewayOrigin(input('api-url'), source.env.NCLOUD_API_GW?.trim() ?? '', site, problems);
-    if (originSource === 'NCLOUD_API_GW' && site !== 'public') {
-        warnings.push(`The environment variable NCLOUD_API_GW (${origin}) overrides site: ${site}; requests go to ${origin}. Unset NCLOUD_API_GW, or set api-url, to choose the gateway explicitly.`);
-    }
-    const ifExists = oneOf(input('if-exists') || 'fail', 'if-exists', ['fail', 'reuse'], problems);
-    const wait = bool(input('wait') || 'true', 'wait', problems);
-    const shareWith = loginIds(source.getInput('share-with'), problems);
-    const { keepLast, pruneMatch } = pruning(input('keep-last'), input('prune-match'), problems);
-    const stopServer = bool(input('stop-server') || 'false', 'stop-server', problems);
-    if (wait === false) {
-        if (stopServer) {
-            problems.push('Input "stop-server" needs wait: true: the action starts the server again only once the image is made, so it must wait for it.');
-        }
-        if (shareWith.length > 0) {
-            problems.push('Input "share-with" needs wait: true: an image can be shared only once NCP has created it.');
-        }
-        if (keepLast !== undefined) {
-            problems.push('Input "keep-last" needs wait: true: old images are pruned only once the new one is created.');
-        }
-    }
-    const dryRun = bool(input('dry-run') || 'false', 'dry-run', problems);
-    const waitTimeoutMs = duration(input('wait-timeout') || '60m', 'wait-timeout', 1000, problems);
-    const pollIntervalMs = duration(input('poll-interval') || '10s', 'poll-interval', MIN_POLL_INTERVAL_MS, problems);
-    const requestTimeoutMs = duration(input('request-timeout') || '30s', 'request-timeout', MIN_REQUEST_TIMEOUT_MS, problems);
-    if (waitTimeoutMs !== undefined &&
-        pollIntervalMs !== undefined &&
-        pollIntervalMs > waitTimeoutMs) {
-        problems.push(`Input "poll-interval" (${formatDuration(pollIntervalMs)}) must not be longer than "wait-timeout" (${formatDuration(waitTimeoutMs)}).`);
-    }
-    if (problems.length > 0)
-        throw new InputError(problems);
-    return Object.freeze({
-        accessKey,
-        secretKey,
-        serverInstanceNo,
-        serverName,
-        imageInstanceNo,
-        imageName: givenName,
-        nameChanges: /\{(date|time)\}/.test(input('image-name')),
-        nameSource: givenName ? 'given' : generatedSource,
-        nameSeed,
-        imageDescription,
-        region,
-        origin,
-        originSource,
-        hypervisor: hypervisor,
-        ifExists: ifExists,
-        wait: wait,
-        waitTimeoutMs: waitTimeoutMs,
-        pollIntervalMs: pollIntervalMs,
-        requestTimeoutMs: requestTimeoutMs,
-        dryRun: dryRun,
-        stopServer: stopServer,
-        shareWith,
-        keepLast,
-        pruneMatch,
-        workflow: workflowRunFrom(source.env),
-        warnings
-    });
-}
-/**
- * With an explicit hypervisor the name is checked against that API's rule. With `auto` the kind is
- * known only after the server is read: a name that breaks both rules is refused now, naming each.
- */
-function imageNameProblem(name, hypervisor) {
-    if (hypervisor !== 'auto') {
-        const rule = hypervisor === 'xen' ? MEMBER_IMAGE_NAME_RULE : SERVER_IMAGE_NAME_RULE;
-        const problem = nameProblem(name, rule);
-        return problem ? imageNameMessage(name, problem, rule) : undefined;
-    }
-    const broken = [MEMBER_IMAGE_NAME_RULE, SERVER_IMAGE_NAME_RULE].map(rule => ({
-        rule,
-        problem: nameProblem(name, rule)
-    }));
-    if (broken.some(({ problem }) => !problem))
-        return undefined;
-    return (`Input "image-name" "${name}" breaks the naming rule of both image kinds: ` +
-        broken
-            .map(({ rule, problem }) => `${rule.label}: ${problem} (the rule: ${rule.text})`)
-            .join('; ') +
-        '.');
-}
-function imageNameMessage(name, problem, rule) {
-    return `Input "image-name" "${name}" breaks the ${rule.label} naming rule: ${problem}. The rule: ${rule.text}.`;
-}
-function gatewayOrigin(apiUrl, envUrl, site, problems) {
-    const [text, originSource, name] = apiUrl
-        ? [apiUrl, 'api-url', 'Input "api-url"']
-        : envUrl
-            ? [
-                envUrl,
-                'NCLOUD_API_GW',
-                'The environment variable NCLOUD_API_GW (used because api-url is empty)'
-            ]
-            : [SITES[site], 'site', ''];
-    const parsed = parseGatewayOrigin(text);
-    if ('problem' in parsed) {
-        problems.push(`${name} "${withoutUserInfo(text)}" ${parsed.problem}. Give the gateway origin only, as https://host[:port] (http:// only for localhost, 127.x.x.x or [::1]).`);
-        return { origin: SITES[site], originSource };
-    }
-    return { origin: parsed.origin, originSource };
-}
-/** A URL as it may be shown: a user name or password in it becomes `***`. */
-function withoutUserInfo(url) {
-    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
-}
-const PLACEHOLDERS = {
-    date: now => now.toISOString().slice(0, 10).replace(/-/g, ''),
-    time: now => now.toISOString().slice(11, 19).replace(/:/g, '')
-};
-/** Replaces {date} (UTC YYYYMMDD) and {time} (UTC HHMMSS); any other {…} is an input error. */
-function placeholders(text, name, now, problems) {
-    const unknown = [...text.matchAll(/\{([^{}]*)\}/g)]
-        .map(match => match[1])
-        .filter(key => !Object.hasOwn(PLACEHOLDERS, key));
-    if (unknown.length > 0) {
-        problems.push(`Input "${name}" has the unknown placeholder ${unknown.map(key => `{${key}}`).join(', ')}: only {date} (UTC YYYYMMDD) and {time} (UTC HHMMSS) are replaced.`);
-        return text;
-    }
-    return text.replace(/\{(date|time)\}/g, (_match, key) => PLACEHOLDERS[key](now));
-}
-/** NCP login IDs: an e-mail address or an account name. */
-const LOGIN_ID = /^[A-Za-z0-9][A-Za-z0-9._%+@-]{0,99}$/;
-/** share-with: login IDs separated by commas or new lines; blank entries are ignored. */
-function loginIds(text, problems) {
-    const entries = text
-        .split(/[,\r\n]/)
-        .map(entry => entry.trim())
-        .filter(Boolean);
-    const bad = entries.filter(entry => !LOGIN_ID.test(entry));
-    for (const entry of bad) {
-        problems.push(`Input "share-with" has the entry "${entry}", which is not an NCP login ID: give login IDs (e-mail addresses or account names) separated by commas or new lines.`);
-    }
-    return bad.length > 0 ? [] : [...new Set(entries)];
-}
-const MAX_KEEP = 1000;
-function pruning(keepText, pattern, problems) {
-    if (!keepText && !pattern)
-        return {};
-    if (!keepText) {
-        problems.push('Input "prune-match" needs keep-last: how many matching images to keep, e.g. 7.');
-        return {};
-    }
-    const keepLast = /^\d+$/.test(keepText) ? Number(keepText) : NaN;
-    if (!(keepLast >= 1 && keepLast <= MAX_KEEP)) {
-        problems.push(`Input "keep-last" must be a whole number from 1 to ${MAX_KEEP} (the images to keep, this run's included), got "${keepText}".`);
-    }
-    if (!pattern) {
-        problems.push('Input "prune-match" is required with keep-last: a name pattern in which * stands for any characters, e.g. nightly-*.');
-    }
-    else if (!/^[A-Za-z0-9_*-]{1,30}$/.test(pattern)) {
-        problems.push(`Input "prune-match" must be an image name pattern of letters, digits, "-", "_" and "*" (any characters), got "${pattern}".`);
-    }
-    return { keepLast, pruneMatch: pattern };
-}
-/** A number input (digits only), or '' when it is empty. */
-function number(name, what, problems, input) {
-    const value = input(name);
-    if (value && !/^\d{1,20}$/.test(value)) {
-        problems.push(`Input "${name}" must be ${what} (digits only), got "${value}".`);
-        return '';
-    }
-    return value;
-}
-function oneOf(value, name, allowed, problems) {
-    const lower = value.toLowerCase();
-    if (allowed.includes(lower))
-        return lower;
-    problems.push(`Input "${name}" must be one of ${allowed.join(', ')}, got "${value}".`);
-    return undefined;
-}
-function bool(value, name, problems) {
-    if (TRUE.includes(value))
-        return true;
-    if (FALSE.includes(value))
-        return false;
-    problems.push(`Input "${name}" must be true or false, got "${value}".`);
-    return undefined;
-}
-function duration(value, name, minimumMs, problems) {
-    const ms = parseDuration(value);
-    if (ms === undefined) {
-        problems.push(`Input "${name}" must be a duration such as 500ms, 90s, 45m or 1h30m, or a number of seconds, got "${value}".`);
-        return undefined;
-    }
-    if (ms < minimumMs) {
-        problems.push(`Input "${name}" must be at least ${formatDuration(minimumMs)}, got "${value}".`);
-        return undefined;
-    }
-    return ms;
 }
 
 ;// CONCATENATED MODULE: ./src/ncloud/errors.ts
@@ -1106,11 +673,98 @@ function alsoWorks(names) {
     return '';
 }
 
+;// CONCATENATED MODULE: ./src/ncloud/servers.ts
+
+/** A server that could not be read, or a name that names no server or several. */
+class ServerLookupError extends Error {
+    check;
+    constructor(message, 
+    /** What the user should check: the number and region, the name, or the name's uniqueness. */
+    check) {
+        super(message);
+        this.check = check;
+        this.name = 'ServerLookupError';
+    }
+}
+const IMAGEABLE_STATUSES = new Set(['RUN', 'NSTOP']);
+async function readServer(client, serverInstanceNo) {
+    let result;
+    try {
+        result = await client.read('getServerInstanceDetail', { serverInstanceNo });
+    }
+    catch (error) {
+        const refused = error instanceof NcloudError && error.fields.source === 'service' && error.reached === 'yes';
+        if (refused) {
+            throw new ServerLookupError(`Server ${serverInstanceNo} could not be read in region ${client.region}: ${error.summary}`, 'number');
+        }
+        throw error;
+    }
+    const list = result.serverInstanceList;
+    const raw = Array.isArray(list) ? list[0] : undefined;
+    if (!raw) {
+        throw new ServerLookupError(`Server ${serverInstanceNo} was not found in region ${client.region}.`, 'number');
+    }
+    return toServerRecord(raw, serverInstanceNo);
+}
+/**
+ * The one server of this exact name in the region that is not terminated: NCP's name filter is
+ * not documented as exact, and a terminated server keeps its name for a while.
+ */
+async function findServerByName(client, name) {
+    const rows = await client.readAllPages('getServerInstanceList', { serverName: name }, 'serverInstanceList');
+    const servers = rows
+        .filter(row => typeof row === 'object' && row !== null)
+        .map(row => toServerRecord(row, ''));
+    const matching = servers.filter(server => server.name === name && server.status !== 'TERMT');
+    if (matching.length === 1)
+        return matching[0];
+    const listed = (list) => list.map(server => `${server.no} (${server.status})`).join(', ');
+    if (matching.length === 0) {
+        const terminated = servers.filter(server => server.name === name);
+        throw new ServerLookupError(`No server named "${name}" that is not terminated exists in region ${client.region}${terminated.length > 0 ? `; terminated: ${listed(terminated)}` : ''}.`, 'name');
+    }
+    throw new ServerLookupError(`${matching.length} servers are named "${name}" in region ${client.region}: ${listed(matching)}.`, 'unique-name');
+}
+function toServerRecord(raw, fallbackNo) {
+    return {
+        no: servers_text(raw.serverInstanceNo) || fallbackNo,
+        name: servers_text(raw.serverName),
+        status: codeOf(raw.serverInstanceStatus) ?? 'UNKNOWN',
+        operation: codeOf(raw.serverInstanceOperation) ?? 'NULL',
+        statusName: servers_text(raw.serverInstanceStatusName),
+        hypervisor: codeOf(raw.hypervisorType)
+    };
+}
+/** Why the server cannot be imaged now, or undefined when it is running or stopped and idle. */
+function serverProblem(server) {
+    const state = `${server.status}${server.statusName ? ` (${server.statusName})` : ''}`;
+    if (!IMAGEABLE_STATUSES.has(server.status)) {
+        return `Server ${server.no} is ${state}; an image can be made only of a server that is running (RUN) or stopped (NSTOP).`;
+    }
+    if (server.operation !== 'NULL') {
+        return `Server ${server.no} is ${state} with the operation ${server.operation} in progress.`;
+    }
+    return undefined;
+}
+function servers_text(value) {
+    return typeof value === 'string' || typeof value === 'number' ? String(value).slice(0, 300) : '';
+}
+function codeOf(value) {
+    const code = value?.code;
+    return typeof code === 'string' ? code.slice(0, 100) : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/model/failure.ts
 
 
 
 
+
+const SERVER_CHECKS = {
+    number: NEXT.checkServer,
+    name: NEXT.checkServerName,
+    'unique-name': NEXT.ambiguousServerName
+};
 /** The one failure the run reports: what happened, how the run ended, and what to do next. */
 class RunFailure extends Error {
     outcome;
@@ -1144,12 +798,43 @@ function asRunFailure(error, context = {}) {
     }
     if (error instanceof NcloudError)
         return new RunFailure(error.summary, 'error', error.hint);
+    if (error instanceof ServerLookupError) {
+        return new RunFailure(error.message, 'error', SERVER_CHECKS[error.check]);
+    }
     const message = error instanceof Error ? error.message : String(error);
     return new RunFailure(`Unexpected error: ${message}`, 'error', NEXT.reportBug);
 }
 
-;// CONCATENATED MODULE: ./src/ncloud/images.ts
+;// CONCATENATED MODULE: ./src/ncloud/name-rules.ts
+// NCP's naming rules for the two image APIs (reference §5.2), and which part of a name breaks one.
+const MEMBER_IMAGE_NAME_RULE = {
+    label: 'createMemberServerImageInstance (XEN/RHV)',
+    text: '3-30 characters: lowercase letters, digits and "-", starting with a lowercase letter and ending with a lowercase letter or digit',
+    pattern: /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/,
+    middle: /^[a-z0-9-]$/
+};
+const SERVER_IMAGE_NAME_RULE = {
+    label: 'createServerImage (KVM)',
+    text: '3-30 characters: letters, digits, "-" and "_", starting with a lowercase letter and ending with a lowercase letter or digit',
+    pattern: /^[a-z][A-Za-z0-9_-]{1,28}[a-z0-9]$/,
+    middle: /^[A-Za-z0-9_-]$/
+};
+/** Says which part of a name breaks the rule, or returns undefined when it is valid. */
+function nameProblem(name, rule) {
+    if (rule.pattern.test(name))
+        return undefined;
+    const chars = [...name];
+    if (chars.length < 3 || chars.length > 30)
+        return `it has ${chars.length} characters`;
+    if (!/^[a-z]$/.test(chars[0]))
+        return `it starts with "${chars[0]}"`;
+    if (!/^[a-z0-9]$/.test(chars[chars.length - 1]))
+        return `it ends with "${chars[chars.length - 1]}"`;
+    const bad = [...new Set(chars.slice(1, -1).filter(c => !rule.middle.test(c)))];
+    return `it contains ${bad.map(c => `"${c}"`).join(', ')}`;
+}
 
+;// CONCATENATED MODULE: ./src/ncloud/images.ts
 
 
 const IMAGE_STATUSES = Object.freeze({ pending: 'INIT', created: 'CREAT', failed: 'CREFL' });
@@ -1215,10 +900,6 @@ const SERVER_IMAGE = Object.freeze({
     statuses: IMAGE_STATUSES
 });
 const IMAGE_KINDS = [MEMBER_IMAGE, SERVER_IMAGE];
-/** The server an image was made from: NCP's field where it has one, else the action's provenance. */
-function sourceServerOf(image) {
-    return image.sourceServerNo ?? provenanceServer(image.description);
-}
 function imageState(kind, status) {
     const { pending, created, failed } = kind.statuses;
     if (status === created)
@@ -1353,8 +1034,135 @@ function selectImageKind(requested, hypervisor) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/lib/retry.ts
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/model/image-name.ts
 
+const MAX_NAME = 30;
+/**
+ * A name valid under both rules and at most 30 characters. In a workflow run it is the same on
+ * every attempt of the run ("Re-run jobs" keeps GITHUB_RUN_ID) and differs between jobs, steps
+ * and servers: `img-<server>-<run id, base 36>-<hash of job, step and server>`. Outside a workflow
+ * it is unique per server and second: `img-<server>-<yyyymmdd>-<hhmmss>`. Long server numbers keep
+ * their last digits.
+ */
+function generateImageName(seed) {
+    const runId = seed.env.GITHUB_RUN_ID?.trim() ?? '';
+    if (nameSourceOf(seed.env) === 'run') {
+        // GitHub's run ids are at most 19 digits (13 in base 36); a longer one keeps its last digits.
+        const run = BigInt(runId).toString(36).slice(-13);
+        const step = stepMarker(seed.env.GITHUB_JOB, seed.env.GITHUB_ACTION, seed.serverInstanceNo);
+        return { name: withServer(seed.serverInstanceNo, `-${run}-${step}`), source: 'run' };
+    }
+    const stamp = seed.now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+    return { name: withServer(seed.serverInstanceNo, `-${stamp}`), source: 'time' };
+}
+/** What a generated name is made from: the workflow run when there is one, else the clock. */
+function nameSourceOf(env) {
+    return /^\d+$/.test(env.GITHUB_RUN_ID?.trim() ?? '') ? 'run' : 'time';
+}
+/** Six hex digits that tell the jobs, steps and servers of one workflow run apart. */
+function stepMarker(job, action, serverInstanceNo) {
+    return (0,external_node_crypto_namespaceObject.createHash)('sha256')
+        .update([job ?? '', action ?? '', serverInstanceNo].join('\n'))
+        .digest('hex')
+        .slice(0, 6);
+}
+function withServer(serverInstanceNo, tail) {
+    const server = serverInstanceNo.slice(-(MAX_NAME - 'img-'.length - tail.length));
+    return `img-${server}${tail}`;
+}
+const MAX_DESCRIPTION_BYTES = 1000;
+function descriptionBytes(description) {
+    return Buffer.byteLength(description, 'utf8');
+}
+function imageNameMessage(name, problem, rule) {
+    return `Input "image-name" "${name}" breaks the ${rule.label} naming rule: ${problem}. The rule: ${rule.text}.`;
+}
+
+;// CONCATENATED MODULE: ./src/model/provenance.ts
+
+const MARK = 'ncloud-server-image-action:';
+function workflowRunFrom(env) {
+    return {
+        serverUrl: env.GITHUB_SERVER_URL?.trim() || undefined,
+        repository: env.GITHUB_REPOSITORY?.trim() || undefined,
+        sha: env.GITHUB_SHA?.trim() || undefined,
+        runId: env.GITHUB_RUN_ID?.trim() || undefined,
+        job: env.GITHUB_JOB?.trim() || undefined,
+        action: env.GITHUB_ACTION?.trim() || undefined
+    };
+}
+/**
+ * The description the action writes when the user gives none: where the image came from, in a
+ * form the action reads back to check an image's source server (KVM records have no such field).
+ */
+function provenanceDescription(server, run) {
+    const parts = [`${MARK} server ${server.no}${server.name ? ` (${server.name})` : ''}`];
+    if (run.repository)
+        parts.push(`repository ${run.repository}`);
+    if (run.sha)
+        parts.push(`commit ${run.sha}`);
+    if (run.runId) {
+        parts.push(`run ${run.serverUrl && run.repository ? `${run.serverUrl}/${run.repository}/actions/runs/` : ''}${run.runId}`, `step ${stepMarker(run.job, run.action, server.no)}`);
+    }
+    return fitBytes(parts.join('; '), MAX_DESCRIPTION_BYTES);
+}
+/** What a provenance description says, or undefined for any other description. */
+function readProvenance(description) {
+    if (!description?.startsWith(MARK))
+        return undefined;
+    const server = /^ server (\d{1,20})\b/.exec(description.slice(MARK.length))?.[1];
+    if (!server)
+        return undefined;
+    return {
+        server,
+        runId: /; run (?:\S*\/)?(\d{1,20})(?:;|$)/.exec(description)?.[1],
+        step: /; step ([0-9a-f]{6})(?:;|$)/.exec(description)?.[1]
+    };
+}
+/** The source server a provenance description names, or undefined for any other description. */
+function provenanceServer(description) {
+    return readProvenance(description)?.server;
+}
+/** Whether an image's provenance says it was made by this step of this workflow run. */
+function madeByThisStep(description, run, serverInstanceNo) {
+    const said = readProvenance(description);
+    return (said !== undefined &&
+        run.runId !== undefined &&
+        said.server === serverInstanceNo &&
+        said.runId === run.runId &&
+        said.step === stepMarker(run.job, run.action, serverInstanceNo));
+}
+function fitBytes(text, bytes) {
+    if (descriptionBytes(text) <= bytes)
+        return text;
+    // Cut the UTF-8 bytes, then drop a character the cut split in two.
+    const cut = Buffer.from(text, 'utf8')
+        .subarray(0, bytes - 3)
+        .toString('utf8');
+    return `${cut.replace(/\uFFFD+$/, '')}...`;
+}
+
+;// CONCATENATED MODULE: ./src/model/source-server.ts
+
+// Which server an image was made from: NCP's record where it says, else the action's provenance.
+/** The server an image was made from: NCP's field where it has one, else the action's provenance. */
+function sourceServerOf(image) {
+    return image.sourceServerNo ?? provenanceServer(image.description);
+}
+/**
+ * Whether an image was made from the request's server: `unknown` when NCP's record does not say
+ * (KVM images) and its description is not the action's provenance.
+ */
+function madeFrom(image, request) {
+    const source = sourceServerOf(image);
+    if (source === undefined)
+        return 'unknown';
+    return source === request.serverInstanceNo ? 'yes' : 'no';
+}
+
+;// CONCATENATED MODULE: ./src/lib/retry.ts
 const DEFAULT_RETRY = Object.freeze({
     maxAttempts: 5,
     baseDelayMs: 500,
@@ -1394,12 +1202,13 @@ async function retrying(operation, options) {
         const delay = backoffDelay(attempt, policy, options.random ?? Math.random, next.retryAfterMs);
         if (options.deadline !== undefined && clock.now() + delay >= options.deadline)
             throw error;
-        options.log(`${options.label}: attempt ${attempt} of ${policy.maxAttempts} failed: ${describeError(error)} ${next.why} in ${delay} ms.`);
+        options.log(`${options.label}: attempt ${attempt} of ${policy.maxAttempts} failed: ${options.describe(error)} ${next.why} in ${delay} ms.`);
         await clock.sleep(delay, signal);
     }
 }
 
 ;// CONCATENATED MODULE: ./src/steps/create-image.ts
+
 
 
 
@@ -1430,7 +1239,7 @@ async function lookFirst(api, request, options) {
         if (source === 'unknown')
             options.log.warning(unverifiable(image, request));
         options.log.info(`${where} It is this workflow run's earlier attempt (the same generated name, the same server): it is used, and no image is created.`);
-        return { use: image, provenance: 'resumed' };
+        return { use: image, origin: 'resumed' };
     }
     const failed = imageState(api.kind, image.status) === 'failed';
     if (options.ifExists === 'fail') {
@@ -1445,7 +1254,7 @@ async function lookFirst(api, request, options) {
     if (source === 'unknown')
         options.log.warning(unverifiable(image, request));
     options.log.info(`${where} if-exists: reuse, so no image is created and this one is used.`);
-    return { use: image, provenance: 'reused' };
+    return { use: image, origin: 'reused' };
 }
 /** An image that this step of this workflow run made under another name, found by its provenance. */
 async function lookForEarlierAttempt(api, request, options) {
@@ -1457,7 +1266,7 @@ async function lookForEarlierAttempt(api, request, options) {
         return { use: undefined };
     const image = newest(earlier);
     options.log.info(`Image ${image.no} ("${image.name}") is this workflow run's earlier attempt: its description names this run and step, and server ${request.serverInstanceNo}. The name differs ({date} or {time} changed), so it is used, and no image named "${request.name}" is created.`);
-    return { use: image, provenance: 'resumed' };
+    return { use: image, origin: 'resumed' };
 }
 /**
  * Owns the whole life of a create after the first look: the sends, the looks after a lost reply,
@@ -1468,7 +1277,7 @@ async function lookForEarlierAttempt(api, request, options) {
 async function obtainImage(api, request, first, options) {
     if (first.use) {
         options.onImage(first.use);
-        return { image: first.use, provenance: first.provenance };
+        return { image: first.use, origin: first.origin };
     }
     const create = api.kind.actions.create;
     let maybeCreated = false;
@@ -1476,7 +1285,7 @@ async function obtainImage(api, request, first, options) {
         if (madeFrom(image, request) === 'unknown')
             options.log.warning(unverifiable(image, request));
         options.log.info(`The reply was lost, but image ${image.no} named "${image.name}" now exists: using it.`);
-        return { verdict: 'settled', value: { image, provenance: 'adopted' } };
+        return { verdict: 'settled', value: { image, origin: 'adopted' } };
     };
     const decide = async (error) => {
         const ncloud = error instanceof NcloudError ? error : undefined;
@@ -1500,7 +1309,7 @@ async function obtainImage(api, request, first, options) {
                 return { use: undefined };
             });
             return taken.use
-                ? { verdict: 'settled', value: { image: taken.use, provenance: taken.provenance } }
+                ? { verdict: 'settled', value: { image: taken.use, origin: taken.origin } }
                 : { verdict: 'stop' };
         }
         // This create, or an earlier one whose reply was lost, may have made the image; it may show
@@ -1522,7 +1331,7 @@ async function obtainImage(api, request, first, options) {
             : { verdict: 'stop' };
     };
     try {
-        const obtained = await retrying(async () => ({ image: await api.create(request), provenance: 'created' }), { label: create, ...options, decide, log: options.log.warning });
+        const obtained = await retrying(async () => ({ image: await api.create(request), origin: 'created' }), { label: create, ...options, decide, describe: describeError, log: options.log.warning });
         options.onImage(obtained.image);
         return obtained;
     }
@@ -1550,7 +1359,7 @@ async function createImage(api, request, first, options, whileItExists) {
     catch (error) {
         failure = error;
     }
-    if (obtained.provenance === 'created' || obtained.provenance === 'adopted') {
+    if (obtained.origin === 'created' || obtained.origin === 'adopted') {
         const sweeper = options.signal?.aborted ? options.afterCancel() : api;
         options.onDuplicates(await sweepForDuplicates(sweeper, obtained.image, options.log, options.sweepEndBy()));
     }
@@ -1577,16 +1386,6 @@ async function sweepForDuplicates(api, used, log, endBy) {
             `This run uses ${used.no}; ${others.map(image => image.no).join(', ')} ${others.length === 1 ? 'was' : 'were'} made by a lost reply or another run. Delete what you do not need.`);
     }
     return others;
-}
-/**
- * Whether an image was made from the request's server: `unknown` when NCP's record does not say
- * (KVM images) and its description is not the action's provenance.
- */
-function madeFrom(image, request) {
-    const source = sourceServerOf(image);
-    if (source === undefined)
-        return 'unknown';
-    return source === request.serverInstanceNo ? 'yes' : 'no';
 }
 function unverifiable(image, request) {
     return `Image ${image.no} ("${image.name}") is used although its source server cannot be verified: NCP's record does not name one, and its description is not this action's provenance. Check that it was made from server ${request.serverInstanceNo}.`;
@@ -1633,6 +1432,357 @@ async function lookAfterCancel(options, request, cancel) {
     catch (error) {
         return new RunFailure(`${cancel.message} The create had been sent; an image named "${request.name}" may exist ${where} (the look failed: ${describeError(error)}).`, 'cancelled', unsettled);
     }
+}
+
+;// CONCATENATED MODULE: ./src/ncloud/endpoints.ts
+const SITES = {
+    public: 'https://ncloud.apigw.ntruss.com',
+    gov: 'https://ncloud.apigw.gov-ntruss.com',
+    fin: 'https://fin-ncloud.apigw.fin-ntruss.com'
+};
+/** Every VPC Server API action lives under this prefix, on every site. */
+const SERVER_API_PATH = '/vserver/v2';
+function isSite(value) {
+    return Object.hasOwn(SITES, value);
+}
+function isLoopbackHost(hostname) {
+    const host = hostname.toLowerCase();
+    if (host === 'localhost' || host === '[::1]')
+        return true;
+    const octets = host.split('.');
+    return (octets.length === 4 &&
+        octets[0] === '127' &&
+        octets.every(octet => /^\d{1,3}$/.test(octet) && Number(octet) <= 255));
+}
+/**
+ * Checks an API gateway override and returns its origin, or a sentence saying what is wrong.
+ * Plain http is refused except on loopback, because every request carries the signed credentials.
+ */
+function parseGatewayOrigin(text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        return { problem: 'is not a URL' };
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        return { problem: `uses the scheme "${url.protocol.replace(/:$/, '')}"` };
+    }
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+        return {
+            problem: 'uses plain http:// for a host that is not loopback, which would send the signed credentials in clear'
+        };
+    }
+    if (url.username || url.password)
+        return { problem: 'contains a user name or password' };
+    if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
+        return { problem: `has a path, query or fragment ("${url.pathname}${url.search}${url.hash}")` };
+    }
+    return { origin: url.origin };
+}
+
+;// CONCATENATED MODULE: ./src/inputs/checks.ts
+
+
+
+
+// The checks of single inputs: each returns the value read and adds a problem for a bad one,
+// naming the input, what was wrong and the accepted form.
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+/**
+ * With an explicit hypervisor the name is checked against that API's rule. With `auto` the kind is
+ * known only after the server is read: a name that breaks both rules is refused now, naming each.
+ */
+function imageNameProblem(name, hypervisor) {
+    if (hypervisor !== 'auto') {
+        const rule = hypervisor === 'xen' ? MEMBER_IMAGE_NAME_RULE : SERVER_IMAGE_NAME_RULE;
+        const problem = nameProblem(name, rule);
+        return problem ? imageNameMessage(name, problem, rule) : undefined;
+    }
+    const broken = [MEMBER_IMAGE_NAME_RULE, SERVER_IMAGE_NAME_RULE].map(rule => ({
+        rule,
+        problem: nameProblem(name, rule)
+    }));
+    if (broken.some(({ problem }) => !problem))
+        return undefined;
+    return (`Input "image-name" "${name}" breaks the naming rule of both image kinds: ` +
+        broken
+            .map(({ rule, problem }) => `${rule.label}: ${problem} (the rule: ${rule.text})`)
+            .join('; ') +
+        '.');
+}
+function gatewayOrigin(apiUrl, envUrl, site, problems) {
+    const [text, originSource, name] = apiUrl
+        ? [apiUrl, 'api-url', 'Input "api-url"']
+        : envUrl
+            ? [
+                envUrl,
+                'NCLOUD_API_GW',
+                'The environment variable NCLOUD_API_GW (used because api-url is empty)'
+            ]
+            : [SITES[site], 'site', ''];
+    const parsed = parseGatewayOrigin(text);
+    if ('problem' in parsed) {
+        problems.push(`${name} "${withoutUserInfo(text)}" ${parsed.problem}. Give the gateway origin only, as https://host[:port] (http:// only for localhost, 127.x.x.x or [::1]).`);
+        return { origin: SITES[site], originSource };
+    }
+    return { origin: parsed.origin, originSource };
+}
+/** A URL as it may be shown: a user name or password in it becomes `***`. */
+function withoutUserInfo(url) {
+    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
+}
+const PLACEHOLDERS = {
+    date: now => now.toISOString().slice(0, 10).replace(/-/g, ''),
+    time: now => now.toISOString().slice(11, 19).replace(/:/g, '')
+};
+/** Replaces {date} (UTC YYYYMMDD) and {time} (UTC HHMMSS); any other {…} is an input error. */
+function placeholders(text, name, now, problems) {
+    const unknown = [...text.matchAll(/\{([^{}]*)\}/g)]
+        .map(match => match[1])
+        .filter(key => !Object.hasOwn(PLACEHOLDERS, key));
+    if (unknown.length > 0) {
+        problems.push(`Input "${name}" has the unknown placeholder ${unknown.map(key => `{${key}}`).join(', ')}: only {date} (UTC YYYYMMDD) and {time} (UTC HHMMSS) are replaced.`);
+        return text;
+    }
+    return text.replace(/\{(date|time)\}/g, (_match, key) => PLACEHOLDERS[key](now));
+}
+/** NCP login IDs: an e-mail address or an account name. */
+const LOGIN_ID = /^[A-Za-z0-9][A-Za-z0-9._%+@-]{0,99}$/;
+/** share-with: login IDs separated by commas or new lines; blank entries are ignored. */
+function loginIds(text, problems) {
+    const entries = text
+        .split(/[,\r\n]/)
+        .map(entry => entry.trim())
+        .filter(Boolean);
+    const bad = entries.filter(entry => !LOGIN_ID.test(entry));
+    for (const entry of bad) {
+        problems.push(`Input "share-with" has the entry "${entry}", which is not an NCP login ID: give login IDs (e-mail addresses or account names) separated by commas or new lines.`);
+    }
+    return bad.length > 0 ? [] : [...new Set(entries)];
+}
+const MAX_KEEP = 1000;
+function pruning(keepText, pattern, problems) {
+    if (!keepText && !pattern)
+        return {};
+    if (!keepText) {
+        problems.push('Input "prune-match" needs keep-last: how many matching images to keep, e.g. 7.');
+        return {};
+    }
+    const keepLast = /^\d+$/.test(keepText) ? Number(keepText) : NaN;
+    if (!(keepLast >= 1 && keepLast <= MAX_KEEP)) {
+        problems.push(`Input "keep-last" must be a whole number from 1 to ${MAX_KEEP} (the images to keep, this run's included), got "${keepText}".`);
+    }
+    if (!pattern) {
+        problems.push('Input "prune-match" is required with keep-last: a name pattern in which * stands for any characters, e.g. nightly-*.');
+    }
+    else if (!/^[A-Za-z0-9_*-]{1,30}$/.test(pattern)) {
+        problems.push(`Input "prune-match" must be an image name pattern of letters, digits, "-", "_" and "*" (any characters), got "${pattern}".`);
+    }
+    return { keepLast, pruneMatch: pattern };
+}
+/** A number input (digits only), or '' when it is empty. */
+function number(name, what, problems, input) {
+    const value = input(name);
+    if (value && !/^\d{1,20}$/.test(value)) {
+        problems.push(`Input "${name}" must be ${what} (digits only), got "${value}".`);
+        return '';
+    }
+    return value;
+}
+/** One of the allowed words (any case), or undefined when the value is none of them. */
+function oneOf(value, name, allowed, problems) {
+    const lower = value.toLowerCase();
+    const found = allowed.find(word => word === lower);
+    if (found !== undefined)
+        return found;
+    problems.push(`Input "${name}" must be one of ${allowed.join(', ')}, got "${value}".`);
+    return undefined;
+}
+function bool(value, name, problems) {
+    if (TRUE.includes(value))
+        return true;
+    if (FALSE.includes(value))
+        return false;
+    problems.push(`Input "${name}" must be true or false, got "${value}".`);
+    return undefined;
+}
+function duration(value, name, minimumMs, problems) {
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+        problems.push(`Input "${name}" must be a duration such as 500ms, 90s, 45m or 1h30m, or a number of seconds, got "${value}".`);
+        return undefined;
+    }
+    if (ms < minimumMs) {
+        problems.push(`Input "${name}" must be at least ${formatDuration(minimumMs)}, got "${value}".`);
+        return undefined;
+    }
+    return ms;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/read-settings.ts
+
+
+
+
+
+
+const MIN_POLL_INTERVAL_MS = 100;
+const MIN_REQUEST_TIMEOUT_MS = 100;
+/** Reads and checks every input; returns complete, valid settings or throws InputError naming each bad input. */
+function readSettings(source) {
+    const reading = {
+        source,
+        input: name => source.getInput(name).trim(),
+        problems: [],
+        warnings: []
+    };
+    const credentials = readCredentials(reading);
+    const target = readTarget(reading);
+    const naming = readNaming(reading, target.imageInstanceNo);
+    const gateway = readGateway(reading);
+    const lifecycle = readLifecycle(reading);
+    const timing = readTiming(reading);
+    if (reading.problems.length > 0)
+        throw new InputError(reading.problems);
+    return Object.freeze({
+        ...credentials,
+        ...target,
+        ...naming,
+        ...gateway,
+        ...lifecycle,
+        ...timing,
+        workflow: workflowRunFrom(source.env),
+        warnings: reading.warnings
+    });
+}
+/** access-key and secret-key, from the inputs or the environment, masked the moment they are read. */
+function readCredentials({ source, input, problems }) {
+    const credential = (name, envName) => {
+        const value = input(name) || (source.env[envName] ?? '').trim();
+        if (value)
+            source.mask(value);
+        else
+            problems.push(`Input "${name}" is empty and the environment variable ${envName} is not set: pass the key from a secret, e.g. ${name}: \${{ secrets.${envName} }}.`);
+        return value;
+    };
+    const accessKey = credential('access-key', 'NCLOUD_ACCESS_KEY');
+    const secretKey = credential('secret-key', 'NCLOUD_SECRET_KEY');
+    return { accessKey, secretKey };
+}
+/** Which server to image (by number or name), or which image to wait for. */
+function readTarget({ input, problems }) {
+    const imageInstanceNo = number('image-instance-no', "the image's number", problems, input);
+    const serverInstanceNo = number('server-instance-no', "the server's instance number", problems, input);
+    const serverName = input('server-name');
+    if (serverName && input('server-instance-no')) {
+        problems.push('Inputs "server-instance-no" and "server-name" are both given: give one of them, the server\'s number or its exact name.');
+    }
+    else if (serverName && !/^[^\s,;]{1,255}$/.test(serverName)) {
+        problems.push(`Input "server-name" must be a server's exact name (no spaces, commas or semicolons), got "${serverName}".`);
+    }
+    if (!input('server-instance-no') && !serverName && !input('image-instance-no')) {
+        problems.push('Input "server-instance-no" is required: the number of the server to image, e.g. 1234567 (or give server-name, or image-instance-no to wait for an existing image).');
+    }
+    return { imageInstanceNo, serverInstanceNo, serverName };
+}
+/** hypervisor, image-name and image-description: what the image is called and described as. */
+function readNaming({ source, input, problems, warnings }, imageInstanceNo) {
+    const hypervisor = oneOf(input('hypervisor') || 'auto', 'hypervisor', ['auto', 'xen', 'kvm'], problems) ??
+        'auto';
+    const givenName = placeholders(input('image-name'), 'image-name', source.now, problems);
+    // The source of a generated name is known now; the name itself once the server is.
+    const nameSeed = { now: source.now, env: source.env };
+    if (givenName && !imageInstanceNo) {
+        const problem = imageNameProblem(givenName, hypervisor);
+        if (problem)
+            problems.push(problem);
+    }
+    if (imageInstanceNo) {
+        for (const name of ['image-name', 'image-description', 'stop-server']) {
+            if (source.getInput(name) && !(name === 'stop-server' && /^false$/i.test(input(name)))) {
+                warnings.push(`Input "${name}" is not used: image-instance-no resumes an existing image.`);
+            }
+        }
+    }
+    const imageDescription = placeholders(source.getInput('image-description'), 'image-description', source.now, problems);
+    const bytes = descriptionBytes(imageDescription);
+    if (bytes > MAX_DESCRIPTION_BYTES) {
+        problems.push(`Input "image-description" has ${bytes} bytes of UTF-8; NCP accepts at most ${MAX_DESCRIPTION_BYTES}.`);
+    }
+    return {
+        hypervisor,
+        imageName: givenName,
+        nameChanges: /\{(date|time)\}/.test(input('image-name')),
+        nameSource: givenName ? 'given' : nameSourceOf(source.env),
+        nameSeed,
+        imageDescription
+    };
+}
+/** region, site and api-url (or NCLOUD_API_GW): where the requests go. */
+function readGateway({ source, input, problems, warnings }) {
+    const region = (input('region') || 'KR').toUpperCase();
+    if (!/^[A-Z]{2,10}$/.test(region)) {
+        problems.push(`Input "region" must be an NCP region code such as KR, SGN or JPN, got "${input('region')}".`);
+    }
+    const siteText = (input('site') || 'public').toLowerCase();
+    const site = isSite(siteText) ? siteText : 'public';
+    if (!isSite(siteText)) {
+        problems.push(`Input "site" must be one of ${Object.keys(SITES).join(', ')}, got "${input('site')}".`);
+    }
+    const { origin, originSource } = gatewayOrigin(input('api-url'), source.env.NCLOUD_API_GW?.trim() ?? '', site, problems);
+    if (originSource === 'NCLOUD_API_GW' && site !== 'public') {
+        warnings.push(`The environment variable NCLOUD_API_GW (${origin}) overrides site: ${site}; requests go to ${origin}. Unset NCLOUD_API_GW, or set api-url, to choose the gateway explicitly.`);
+    }
+    return { region, origin, originSource };
+}
+/** if-exists, wait, share-with, keep-last, prune-match, stop-server, dry-run: what the run does. */
+function readLifecycle({ source, input, problems }) {
+    const ifExists = oneOf(input('if-exists') || 'fail', 'if-exists', ['fail', 'reuse'], problems) ?? 'fail';
+    const wait = bool(input('wait') || 'true', 'wait', problems);
+    const shareWith = loginIds(source.getInput('share-with'), problems);
+    const { keepLast, pruneMatch } = pruning(input('keep-last'), input('prune-match'), problems);
+    const stopServer = bool(input('stop-server') || 'false', 'stop-server', problems);
+    if (wait === false) {
+        if (stopServer) {
+            problems.push('Input "stop-server" needs wait: true: the action starts the server again only once the image is made, so it must wait for it.');
+        }
+        if (shareWith.length > 0) {
+            problems.push('Input "share-with" needs wait: true: an image can be shared only once NCP has created it.');
+        }
+        if (keepLast !== undefined) {
+            problems.push('Input "keep-last" needs wait: true: old images are pruned only once the new one is created.');
+        }
+    }
+    const dryRun = bool(input('dry-run') || 'false', 'dry-run', problems);
+    return {
+        ifExists,
+        wait: wait ?? true,
+        shareWith,
+        keepLast,
+        pruneMatch,
+        stopServer: stopServer ?? false,
+        dryRun: dryRun ?? false
+    };
+}
+/** wait-timeout, poll-interval and request-timeout. */
+function readTiming({ input, problems }) {
+    const waitTimeoutMs = duration(input('wait-timeout') || '60m', 'wait-timeout', 1000, problems);
+    const pollIntervalMs = duration(input('poll-interval') || '10s', 'poll-interval', MIN_POLL_INTERVAL_MS, problems);
+    const requestTimeoutMs = duration(input('request-timeout') || '30s', 'request-timeout', MIN_REQUEST_TIMEOUT_MS, problems);
+    if (waitTimeoutMs !== undefined &&
+        pollIntervalMs !== undefined &&
+        pollIntervalMs > waitTimeoutMs) {
+        problems.push(`Input "poll-interval" (${formatDuration(pollIntervalMs)}) must not be longer than "wait-timeout" (${formatDuration(waitTimeoutMs)}).`);
+    }
+    // A bad value has added its problem, so these fallbacks never reach a run.
+    return {
+        waitTimeoutMs: waitTimeoutMs ?? 0,
+        pollIntervalMs: pollIntervalMs ?? 0,
+        requestTimeoutMs: requestTimeoutMs ?? 0
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/github/outputs.ts
@@ -1806,6 +1956,7 @@ async function shareImage(api, image, loginIds, log, signal) {
 
 
 
+
 // What follows once the image is CREAT: sharing it, and pruning the old ones.
 /** Once the image is CREAT: share it, then prune the old ones. */
 async function afterReady(api, ending, settings, deps, known) {
@@ -1961,7 +2112,7 @@ function describeStatus(image, state) {
 
 // Waiting for the image, and turning its last status into how the run ends.
 /** Waits when asked to, and turns the image's last status into how the run ends. */
-async function finish(api, { image: first, provenance }, settings, deps, known) {
+async function finish(api, { image: first, origin }, settings, deps, known) {
     let image = first;
     const state = imageState(api.kind, image.status);
     if (settings.wait && state !== 'created' && state !== 'failed') {
@@ -1971,7 +2122,7 @@ async function finish(api, { image: first, provenance }, settings, deps, known) 
     const finalState = imageState(api.kind, image.status);
     if (finalState === 'created') {
         deps.log.info(`Image ${image.no} ("${image.name}") is created.`);
-        return { outcome: OUTCOME_OF[provenance], nextStep: NEXT.useOutput };
+        return { outcome: OUTCOME_OF[origin], nextStep: NEXT.useOutput };
     }
     if (finalState === 'failed') {
         throw new RunFailure(`NCP could not create ${label}: status CREFL${image.statusName ? ` (${image.statusName})` : ''}.`, 'failed', NEXT.deleteFailed, image);
@@ -2031,78 +2182,6 @@ function pollFailure(error) {
     return error instanceof ImageNotFoundError ? 'doubtful' : 'fatal';
 }
 
-;// CONCATENATED MODULE: ./src/ncloud/servers.ts
-
-
-
-const IMAGEABLE_STATUSES = new Set(['RUN', 'NSTOP']);
-async function readServer(client, serverInstanceNo) {
-    let result;
-    try {
-        result = await client.read('getServerInstanceDetail', { serverInstanceNo });
-    }
-    catch (error) {
-        const refused = error instanceof NcloudError && error.fields.source === 'service' && error.reached === 'yes';
-        if (refused) {
-            throw new RunFailure(`Server ${serverInstanceNo} could not be read in region ${client.region}: ${error.summary}`, 'error', NEXT.checkServer);
-        }
-        throw error;
-    }
-    const list = result.serverInstanceList;
-    const raw = Array.isArray(list) ? list[0] : undefined;
-    if (!raw) {
-        throw new RunFailure(`Server ${serverInstanceNo} was not found in region ${client.region}.`, 'error', NEXT.checkServer);
-    }
-    return toServerRecord(raw, serverInstanceNo);
-}
-/**
- * The one server of this exact name in the region that is not terminated: NCP's name filter is
- * not documented as exact, and a terminated server keeps its name for a while.
- */
-async function findServerByName(client, name) {
-    const rows = await client.readAllPages('getServerInstanceList', { serverName: name }, 'serverInstanceList');
-    const servers = rows
-        .filter(row => typeof row === 'object' && row !== null)
-        .map(row => toServerRecord(row, ''));
-    const matching = servers.filter(server => server.name === name && server.status !== 'TERMT');
-    if (matching.length === 1)
-        return matching[0];
-    const listed = (list) => list.map(server => `${server.no} (${server.status})`).join(', ');
-    if (matching.length === 0) {
-        const terminated = servers.filter(server => server.name === name);
-        throw new RunFailure(`No server named "${name}" that is not terminated exists in region ${client.region}${terminated.length > 0 ? `; terminated: ${listed(terminated)}` : ''}.`, 'error', NEXT.checkServerName);
-    }
-    throw new RunFailure(`${matching.length} servers are named "${name}" in region ${client.region}: ${listed(matching)}.`, 'error', NEXT.ambiguousServerName);
-}
-function toServerRecord(raw, fallbackNo) {
-    return {
-        no: servers_text(raw.serverInstanceNo) || fallbackNo,
-        name: servers_text(raw.serverName),
-        status: codeOf(raw.serverInstanceStatus) ?? 'UNKNOWN',
-        operation: codeOf(raw.serverInstanceOperation) ?? 'NULL',
-        statusName: servers_text(raw.serverInstanceStatusName),
-        hypervisor: codeOf(raw.hypervisorType)
-    };
-}
-/** Why the server cannot be imaged now, or undefined when it is running or stopped and idle. */
-function serverProblem(server) {
-    const state = `${server.status}${server.statusName ? ` (${server.statusName})` : ''}`;
-    if (!IMAGEABLE_STATUSES.has(server.status)) {
-        return `Server ${server.no} is ${state}; an image can be made only of a server that is running (RUN) or stopped (NSTOP).`;
-    }
-    if (server.operation !== 'NULL') {
-        return `Server ${server.no} is ${state} with the operation ${server.operation} in progress.`;
-    }
-    return undefined;
-}
-function servers_text(value) {
-    return typeof value === 'string' || typeof value === 'number' ? String(value).slice(0, 300) : '';
-}
-function codeOf(value) {
-    const code = value?.code;
-    return typeof code === 'string' ? code.slice(0, 100) : undefined;
-}
-
 ;// CONCATENATED MODULE: ./src/steps/server-power.ts
 
 
@@ -2144,6 +2223,7 @@ stop = { sent: () => undefined, undone: () => undefined }) {
             clock: deps.clock,
             signal: deps.signal,
             random: deps.random,
+            describe: describeError,
             log: deps.log.warning,
             // Only a stop that never reached the service is sent again; any other is settled by a read.
             decide: error => error instanceof NcloudError && error.transient && error.reached === 'no'
@@ -2183,6 +2263,7 @@ async function startServer(client, serverInstanceNo, deps, onAccepted = () => un
         signal: deps.signal,
         random: deps.random,
         deadline,
+        describe: describeError,
         log: deps.log.warning,
         decide: async (error) => {
             if (error instanceof NcloudError && error.transient) {
@@ -2261,6 +2342,7 @@ async function waitForServer(client, serverInstanceNo, status, deadline, deps) {
 
 
 
+
 /** From the settings and the server, what to create and how; or the failure that says why not. Pure. */
 function planImage(settings, server) {
     const problem = serverProblem(server);
@@ -2276,15 +2358,15 @@ function planImage(settings, server) {
     if (broken) {
         return new RunFailure(imageNameMessage(name, broken, nameRule), 'error', NEXT.fixInputs);
     }
-    const provenance = settings.imageDescription === '';
+    const writesProvenance = settings.imageDescription === '';
     const request = {
         serverInstanceNo: server.no,
         name,
-        description: provenance
+        description: writesProvenance
             ? provenanceDescription(server, settings.workflow)
             : settings.imageDescription
     };
-    return { kind, request, nameRule, provenance };
+    return { kind, request, nameRule, writesProvenance };
 }
 /** The image kind for the server and the hypervisor input, or the failure that says they do not fit. */
 function kindForServer(settings, server) {
@@ -2299,7 +2381,7 @@ function planLines(plan, settings, server, first) {
     const { kind, request } = plan;
     const would = settings.dryRun ? 'Dry run: would' : 'Plan:';
     const headline = first.use
-        ? `${would} use ${describeImage(first.use)}, ${first.provenance === 'resumed' ? "this workflow run's earlier attempt" : 'which already has the name (if-exists: reuse)'}; no image is created:`
+        ? `${would} use ${describeImage(first.use)}, ${first.origin === 'resumed' ? "this workflow run's earlier attempt" : 'which already has the name (if-exists: reuse)'}; no image is created:`
         : `${would} create a ${kind.label} with ${kind.actions.create}:`;
     const names = {
         given: '',
@@ -2312,7 +2394,7 @@ function planLines(plan, settings, server, first) {
         `  name:        ${request.name}${names[settings.nameSource]}`
     ];
     if (!first.use) {
-        lines.push(`  description: ${JSON.stringify(request.description)}${plan.provenance ? ' (provenance, since image-description is empty)' : ''}`, `  endpoint:    POST ${settings.origin}${SERVER_API_PATH}/${kind.actions.create}`, `  disks:       the server's disks as they are (no storage list is sent)`);
+        lines.push(`  description: ${JSON.stringify(request.description)}${plan.writesProvenance ? ' (provenance, since image-description is empty)' : ''}`, `  endpoint:    POST ${settings.origin}${SERVER_API_PATH}/${kind.actions.create}`, `  disks:       the server's disks as they are (no storage list is sent)`);
     }
     lines.push(`  region:      ${settings.region}`, `  if-exists:   ${settings.ifExists}`, `  wait:        ${settings.wait ? `up to ${formatDuration(settings.waitTimeoutMs)}` : 'no'}`);
     if (settings.stopServer && !first.use) {
@@ -2339,6 +2421,7 @@ function describeImage(image) {
 }
 
 ;// CONCATENATED MODULE: ./src/steps/resume.ts
+
 
 
 
@@ -2397,9 +2480,9 @@ server) {
         deps.log.info(`Dry run: credentials${server ? ', server' : ''} and image checked. Nothing was changed.`);
         return { outcome: 'dry-run', nextStep: NEXT.dryRunResume(image) };
     }
-    known.provenance = 'resumed';
+    known.origin = 'resumed';
     known.advice = 'time';
-    const ending = await finish(api, { image, provenance: 'resumed' }, settings, deps, known);
+    const ending = await finish(api, { image, origin: 'resumed' }, settings, deps, known);
     return afterReady(api, ending, settings, deps, known);
 }
 /** The image of this number, or undefined when this image API does not know it. */
@@ -2708,6 +2791,7 @@ class NcloudClient {
             decide: error => error instanceof NcloudError && error.transient
                 ? { verdict: 'again', why: 'Retrying', retryAfterMs: error.fields.retryAfterMs }
                 : { verdict: 'stop' },
+            describe: describeError,
             log: this.options.onRetry
         });
     }
@@ -2874,10 +2958,10 @@ async function steps(settings, client, deps, known) {
         nameSource: settings.nameSource,
         region: settings.region,
         log,
-        attemptsOf: settings.nameChanges && plan.provenance ? settings.workflow : undefined
+        attemptsOf: settings.nameChanges && plan.writesProvenance ? settings.workflow : undefined
     };
     known.imageName = plan.request.name;
-    known.advice = adviceFor(settings, plan.provenance);
+    known.advice = adviceFor(settings, plan.writesProvenance);
     const first = await lookFirst(api, plan.request, judge);
     log.info(planLines(plan, settings, server, first).join('\n'));
     if (settings.dryRun)
@@ -2941,8 +3025,8 @@ async function createAndWait(api, plan, first, settings, client, deps, known, ju
         sweepEndBy: () => (known.waitEndsAt ?? deps.clock.now()) + settings.requestTimeoutMs,
         onDuplicates: images => (known.duplicates = images)
     }, obtained => {
-        known.provenance = obtained.provenance;
-        if (obtained.provenance === 'created' && settings.wait) {
+        known.origin = obtained.origin;
+        if (obtained.origin === 'created' && settings.wait) {
             log.info(`Image ${obtained.image.no} ("${obtained.image.name}") is being created (${obtained.image.status}).`);
         }
         return finish(api, obtained, settings, deps, known);
@@ -3078,7 +3162,7 @@ const HEADINGS = {
     'dry-run': '🧪 Dry run: nothing was created',
     error: '❌ Server image was not created'
 };
-const PROVENANCE = {
+const ORIGIN = {
     created: 'created by this run',
     adopted: 'created by this run (the reply was lost; found by name)',
     reused: 'already existed (if-exists: reuse)',
@@ -3094,7 +3178,7 @@ function renderSummary(result) {
         // A planned name is shown only once the run got as far as looking it up.
         ['Image name', image?.name ?? result.imageName],
         ['Status', image?.status],
-        ['Image', result.provenance && PROVENANCE[result.provenance]],
+        ['Image', result.origin && ORIGIN[result.origin]],
         [
             'Other images of this name',
             result.duplicates.length > 0 ? result.duplicates.map(d => d.no).join(', ') : undefined
@@ -5473,7 +5557,7 @@ function actionsPort() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(321);
 /* harmony import */ var _github_exit_guard_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(351);
-/* harmony import */ var _github_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(640);
+/* harmony import */ var _github_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(939);
 /* harmony import */ var _github_toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(778);
 
 

@@ -1,11 +1,7 @@
+import type { Log } from '../lib/log.js'
 import { inert } from './markdown.js'
 
-/** Where the run's lines go. Every line is outside text to the runner, so it is neutralised first. */
-export interface Log {
-  info(line: string): void
-  warning(line: string): void
-  debug(line: string): void
-}
+export type { Log }
 
 /** Everything the run does to the world outside NCP: the log, inputs, outputs, masks, the summary. */
 export interface Port extends Log {

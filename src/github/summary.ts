@@ -1,8 +1,7 @@
-import type { Provenance } from '../steps/create-image.js'
 import { formatDuration } from '../lib/duration.js'
 import type { Outcome } from '../model/failure.js'
 import { inert } from './markdown.js'
-import type { RunResult } from '../model/result.js'
+import type { Origin, RunResult } from '../model/result.js'
 
 export { inert }
 
@@ -22,7 +21,7 @@ const HEADINGS: Record<Outcome, string> = {
   error: '❌ Server image was not created'
 }
 
-const PROVENANCE: Record<Provenance, string> = {
+const ORIGIN: Record<Origin, string> = {
   created: 'created by this run',
   adopted: 'created by this run (the reply was lost; found by name)',
   reused: 'already existed (if-exists: reuse)',
@@ -39,7 +38,7 @@ export function renderSummary(result: RunResult): string {
     // A planned name is shown only once the run got as far as looking it up.
     ['Image name', image?.name ?? result.imageName],
     ['Status', image?.status],
-    ['Image', result.provenance && PROVENANCE[result.provenance]],
+    ['Image', result.origin && ORIGIN[result.origin]],
     [
       'Other images of this name',
       result.duplicates.length > 0 ? result.duplicates.map(d => d.no).join(', ') : undefined

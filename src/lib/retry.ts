@@ -1,5 +1,4 @@
 import type { Clock } from './clock.js'
-import { describeError } from '../ncloud/errors.js'
 
 export interface RetryPolicy {
   /** Attempts in all, the first one included. */
@@ -53,6 +52,8 @@ export interface RetryOptions<T> {
   /** No attempt starts, and no pause ends, after this time (on the clock). */
   deadline?: number
   decide(error: unknown, attempt: number): Verdict<T> | Promise<Verdict<T>>
+  /** The error as the log line shows it: the caller knows the errors of its API. */
+  describe(error: unknown): string
   log(line: string): void
 }
 
@@ -79,7 +80,7 @@ export async function retrying<T>(
     const delay = backoffDelay(attempt, policy, options.random ?? Math.random, next.retryAfterMs)
     if (options.deadline !== undefined && clock.now() + delay >= options.deadline) throw error
     options.log(
-      `${options.label}: attempt ${attempt} of ${policy.maxAttempts} failed: ${describeError(error)} ${next.why} in ${delay} ms.`
+      `${options.label}: attempt ${attempt} of ${policy.maxAttempts} failed: ${options.describe(error)} ${next.why} in ${delay} ms.`
     )
     await clock.sleep(delay, signal)
   }

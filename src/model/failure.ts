@@ -1,9 +1,16 @@
 import { CancelledError } from '../lib/cancel.js'
-import { InputError } from '../inputs/read-settings.js'
+import { InputError } from './settings.js'
 import { NcloudError } from '../ncloud/errors.js'
 import type { NameSource } from './image-name.js'
 import type { ImageRecord } from '../ncloud/images.js'
 import { NEXT } from './next-steps.js'
+import { ServerLookupError } from '../ncloud/servers.js'
+
+const SERVER_CHECKS: Record<ServerLookupError['check'], string> = {
+  number: NEXT.checkServer,
+  name: NEXT.checkServerName,
+  'unique-name': NEXT.ambiguousServerName
+}
 
 /** How a run ended; the job summary's heading and the failure's kind. */
 export type Outcome =
@@ -57,6 +64,9 @@ export function asRunFailure(
     )
   }
   if (error instanceof NcloudError) return new RunFailure(error.summary, 'error', error.hint)
+  if (error instanceof ServerLookupError) {
+    return new RunFailure(error.message, 'error', SERVER_CHECKS[error.check])
+  }
   const message = error instanceof Error ? error.message : String(error)
   return new RunFailure(`Unexpected error: ${message}`, 'error', NEXT.reportBug)
 }

@@ -1,38 +1,5 @@
 import { createHash } from 'node:crypto'
-
-export interface NameRule {
-  /** Which API's rule this is, for messages. */
-  label: string
-  text: string
-  pattern: RegExp
-  middle: RegExp
-}
-
-export const MEMBER_IMAGE_NAME_RULE: NameRule = {
-  label: 'createMemberServerImageInstance (XEN/RHV)',
-  text: '3-30 characters: lowercase letters, digits and "-", starting with a lowercase letter and ending with a lowercase letter or digit',
-  pattern: /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/,
-  middle: /^[a-z0-9-]$/
-}
-
-export const SERVER_IMAGE_NAME_RULE: NameRule = {
-  label: 'createServerImage (KVM)',
-  text: '3-30 characters: letters, digits, "-" and "_", starting with a lowercase letter and ending with a lowercase letter or digit',
-  pattern: /^[a-z][A-Za-z0-9_-]{1,28}[a-z0-9]$/,
-  middle: /^[A-Za-z0-9_-]$/
-}
-
-/** Says which part of a name breaks the rule, or returns undefined when it is valid. */
-export function nameProblem(name: string, rule: NameRule): string | undefined {
-  if (rule.pattern.test(name)) return undefined
-  const chars = [...name]
-  if (chars.length < 3 || chars.length > 30) return `it has ${chars.length} characters`
-  if (!/^[a-z]$/.test(chars[0])) return `it starts with "${chars[0]}"`
-  if (!/^[a-z0-9]$/.test(chars[chars.length - 1]))
-    return `it ends with "${chars[chars.length - 1]}"`
-  const bad = [...new Set(chars.slice(1, -1).filter(c => !rule.middle.test(c)))]
-  return `it contains ${bad.map(c => `"${c}"`).join(', ')}`
-}
+import type { NameRule } from '../ncloud/name-rules.js'
 
 /** Where the run's image name came from: the input, the workflow run, or the clock. */
 export type NameSource = 'given' | 'run' | 'time'
@@ -56,7 +23,7 @@ const MAX_NAME = 30
  */
 export function generateImageName(seed: NameSeed): { name: string; source: NameSource } {
   const runId = seed.env.GITHUB_RUN_ID?.trim() ?? ''
-  if (/^\d+$/.test(runId)) {
+  if (nameSourceOf(seed.env) === 'run') {
     // GitHub's run ids are at most 19 digits (13 in base 36); a longer one keeps its last digits.
     const run = BigInt(runId).toString(36).slice(-13)
     const step = stepMarker(seed.env.GITHUB_JOB, seed.env.GITHUB_ACTION, seed.serverInstanceNo)
@@ -64,6 +31,11 @@ export function generateImageName(seed: NameSeed): { name: string; source: NameS
   }
   const stamp = seed.now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
   return { name: withServer(seed.serverInstanceNo, `-${stamp}`), source: 'time' }
+}
+
+/** What a generated name is made from: the workflow run when there is one, else the clock. */
+export function nameSourceOf(env: Record<string, string | undefined>): 'run' | 'time' {
+  return /^\d+$/.test(env.GITHUB_RUN_ID?.trim() ?? '') ? 'run' : 'time'
 }
 
 /** Six hex digits that tell the jobs, steps and servers of one workflow run apart. */
@@ -87,4 +59,8 @@ export const MAX_DESCRIPTION_BYTES = 1000
 
 export function descriptionBytes(description: string): number {
   return Buffer.byteLength(description, 'utf8')
+}
+
+export function imageNameMessage(name: string, problem: string, rule: NameRule): string {
+  return `Input "image-name" "${name}" breaks the ${rule.label} naming rule: ${problem}. The rule: ${rule.text}.`
 }

@@ -1,8 +1,10 @@
-import type { Provenance } from '../steps/create-image.js'
 import type { Outcome } from './failure.js'
 import type { ImageKind, ImageRecord } from '../ncloud/images.js'
 import type { ServerRecord } from '../ncloud/servers.js'
-import type { PrunePlan, PruneResult } from '../steps/prune.js'
+import type { PrunePlan, PruneResult } from './pruning.js'
+
+/** How the run came to have its image: made it, found it after a lost reply, or used one there. */
+export type Origin = 'created' | 'adopted' | 'reused' | 'resumed'
 
 /** What a run did: outputs and the job summary are rendered from it, and nothing else. */
 export interface RunResult {
@@ -16,7 +18,8 @@ export interface RunResult {
   imageName?: string
   kind?: ImageKind
   image?: ImageRecord
-  provenance?: Provenance
+  /** How the run came to have its image. */
+  origin?: Origin
   /** Other images of the run's name, found by the sweep after a create. */
   duplicates: readonly ImageRecord[]
   /** keep-last: what was (or, in a dry run, would be) kept, deleted and left. */

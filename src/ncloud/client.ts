@@ -1,7 +1,7 @@
 import type { Clock } from '../lib/clock.js'
 import { retrying, type RetryPolicy } from '../lib/retry.js'
 import { SERVER_API_PATH } from './endpoints.js'
-import { NcloudError, answerError, contentError, networkError } from './errors.js'
+import { NcloudError, answerError, describeError, contentError, networkError } from './errors.js'
 import { parseAnswer } from './response.js'
 import { sign } from './signer.js'
 import { Transport, TransportError } from './transport.js'
@@ -79,6 +79,7 @@ export class NcloudClient {
         error instanceof NcloudError && error.transient
           ? { verdict: 'again', why: 'Retrying', retryAfterMs: error.fields.retryAfterMs }
           : { verdict: 'stop' },
+      describe: describeError,
       log: this.options.onRetry
     })
   }

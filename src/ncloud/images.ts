@@ -1,9 +1,4 @@
-import {
-  MEMBER_IMAGE_NAME_RULE,
-  SERVER_IMAGE_NAME_RULE,
-  type NameRule
-} from '../model/image-name.js'
-import { provenanceServer } from '../model/provenance.js'
+import { MEMBER_IMAGE_NAME_RULE, SERVER_IMAGE_NAME_RULE, type NameRule } from './name-rules.js'
 import type { ApiResult, NcloudClient, Params } from './client.js'
 import { contentError } from './errors.js'
 
@@ -126,11 +121,6 @@ export interface CreateRequest {
   serverInstanceNo: string
   name: string
   description: string
-}
-
-/** The server an image was made from: NCP's field where it has one, else the action's provenance. */
-export function sourceServerOf(image: ImageRecord): string | undefined {
-  return image.sourceServerNo ?? provenanceServer(image.description)
 }
 
 export function imageState(kind: ImageKind, status: string): ImageState {

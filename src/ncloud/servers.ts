@@ -1,5 +1,3 @@
-import { RunFailure } from '../model/failure.js'
-import { NEXT } from '../model/next-steps.js'
 import type { NcloudClient } from './client.js'
 import { NcloudError } from './errors.js'
 
@@ -10,6 +8,18 @@ export interface ServerRecord {
   operation: string
   statusName: string
   hypervisor?: string
+}
+
+/** A server that could not be read, or a name that names no server or several. */
+export class ServerLookupError extends Error {
+  constructor(
+    message: string,
+    /** What the user should check: the number and region, the name, or the name's uniqueness. */
+    readonly check: 'number' | 'name' | 'unique-name'
+  ) {
+    super(message)
+    this.name = 'ServerLookupError'
+  }
 }
 
 const IMAGEABLE_STATUSES = new Set(['RUN', 'NSTOP'])
@@ -25,10 +35,9 @@ export async function readServer(
     const refused =
       error instanceof NcloudError && error.fields.source === 'service' && error.reached === 'yes'
     if (refused) {
-      throw new RunFailure(
+      throw new ServerLookupError(
         `Server ${serverInstanceNo} could not be read in region ${client.region}: ${error.summary}`,
-        'error',
-        NEXT.checkServer
+        'number'
       )
     }
     throw error
@@ -36,10 +45,9 @@ export async function readServer(
   const list = result.serverInstanceList
   const raw = Array.isArray(list) ? (list[0] as Record<string, unknown> | undefined) : undefined
   if (!raw) {
-    throw new RunFailure(
+    throw new ServerLookupError(
       `Server ${serverInstanceNo} was not found in region ${client.region}.`,
-      'error',
-      NEXT.checkServer
+      'number'
     )
   }
   return toServerRecord(raw, serverInstanceNo)
@@ -64,16 +72,14 @@ export async function findServerByName(client: NcloudClient, name: string): Prom
     list.map(server => `${server.no} (${server.status})`).join(', ')
   if (matching.length === 0) {
     const terminated = servers.filter(server => server.name === name)
-    throw new RunFailure(
+    throw new ServerLookupError(
       `No server named "${name}" that is not terminated exists in region ${client.region}${terminated.length > 0 ? `; terminated: ${listed(terminated)}` : ''}.`,
-      'error',
-      NEXT.checkServerName
+      'name'
     )
   }
-  throw new RunFailure(
+  throw new ServerLookupError(
     `${matching.length} servers are named "${name}" in region ${client.region}: ${listed(matching)}.`,
-    'error',
-    NEXT.ambiguousServerName
+    'unique-name'
   )
 }
 

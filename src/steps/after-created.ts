@@ -1,10 +1,12 @@
 import type { Ending, Known, RunDeps } from './run-state.js'
-import type { Settings } from '../inputs/read-settings.js'
+import type { Settings } from '../model/settings.js'
 import { describeError } from '../ncloud/errors.js'
-import { ImageApi, imageState, sourceServerOf, type ImageRecord } from '../ncloud/images.js'
-import { describePrune, matchesPattern, planPrune, prune, type PrunePlan } from './prune.js'
+import { ImageApi, imageState, type ImageRecord } from '../ncloud/images.js'
+import { sourceServerOf } from '../model/source-server.js'
+import { describePrune, matchesPattern, planPrune, prune } from './prune.js'
+import { type PrunePlan } from '../model/pruning.js'
 import { shareImage } from './share.js'
-import type { Log } from '../github/port.js'
+import type { Log } from '../lib/log.js'
 
 // What follows once the image is CREAT: sharing it, and pruning the old ones.
 

@@ -2,30 +2,28 @@ import { CancelledError } from '../lib/cancel.js'
 import type { Clock } from '../lib/clock.js'
 import { RunFailure } from '../model/failure.js'
 import type { NameSource } from '../model/image-name.js'
-import type { IfExists } from '../inputs/read-settings.js'
+import type { IfExists } from '../model/settings.js'
 import { NcloudError, describeError } from '../ncloud/errors.js'
 import {
   imageState,
-  sourceServerOf,
   type CreateRequest,
   type ImageApi,
   type ImageRecord
 } from '../ncloud/images.js'
+import { madeFrom, sourceServerOf } from '../model/source-server.js'
 import { NEXT } from '../model/next-steps.js'
-import type { Log } from '../github/port.js'
+import type { Origin } from '../model/result.js'
+import type { Log } from '../lib/log.js'
 import { madeByThisStep, type WorkflowRun } from '../model/provenance.js'
 import { retrying, type RetryPolicy, type Verdict } from '../lib/retry.js'
 
-/** How the run came to have its image. */
-export type Provenance = 'created' | 'adopted' | 'reused' | 'resumed'
-
 export interface Obtained {
   image: ImageRecord
-  provenance: Provenance
+  origin: Origin
 }
 
 /** What the first look by name decided: create, or use the image that is there. */
-export type FirstLook = { use: undefined } | { use: ImageRecord; provenance: 'reused' | 'resumed' }
+export type FirstLook = { use: undefined } | { use: ImageRecord; origin: 'reused' | 'resumed' }
 
 /**
  * Pauses between the looks for a name after an uncertain create. A new image may show in the list
@@ -83,7 +81,7 @@ export async function lookFirst(
     options.log.info(
       `${where} It is this workflow run's earlier attempt (the same generated name, the same server): it is used, and no image is created.`
     )
-    return { use: image, provenance: 'resumed' }
+    return { use: image, origin: 'resumed' }
   }
   const failed = imageState(api.kind, image.status) === 'failed'
   if (options.ifExists === 'fail') {
@@ -109,7 +107,7 @@ export async function lookFirst(
   }
   if (source === 'unknown') options.log.warning(unverifiable(image, request))
   options.log.info(`${where} if-exists: reuse, so no image is created and this one is used.`)
-  return { use: image, provenance: 'reused' }
+  return { use: image, origin: 'reused' }
 }
 
 /** An image that this step of this workflow run made under another name, found by its provenance. */
@@ -128,7 +126,7 @@ async function lookForEarlierAttempt(
   options.log.info(
     `Image ${image.no} ("${image.name}") is this workflow run's earlier attempt: its description names this run and step, and server ${request.serverInstanceNo}. The name differs ({date} or {time} changed), so it is used, and no image named "${request.name}" is created.`
   )
-  return { use: image, provenance: 'resumed' }
+  return { use: image, origin: 'resumed' }
 }
 
 /**
@@ -145,7 +143,7 @@ export async function obtainImage(
 ): Promise<Obtained> {
   if (first.use) {
     options.onImage(first.use)
-    return { image: first.use, provenance: first.provenance }
+    return { image: first.use, origin: first.origin }
   }
   const create = api.kind.actions.create
   let maybeCreated = false
@@ -154,7 +152,7 @@ export async function obtainImage(
     options.log.info(
       `The reply was lost, but image ${image.no} named "${image.name}" now exists: using it.`
     )
-    return { verdict: 'settled', value: { image, provenance: 'adopted' } }
+    return { verdict: 'settled', value: { image, origin: 'adopted' } }
   }
   const decide = async (error: unknown): Promise<Verdict<Obtained>> => {
     const ncloud = error instanceof NcloudError ? error : undefined
@@ -176,7 +174,7 @@ export async function obtainImage(
         return { use: undefined }
       })
       return taken.use
-        ? { verdict: 'settled', value: { image: taken.use, provenance: taken.provenance } }
+        ? { verdict: 'settled', value: { image: taken.use, origin: taken.origin } }
         : { verdict: 'stop' }
     }
     // This create, or an earlier one whose reply was lost, may have made the image; it may show
@@ -201,8 +199,8 @@ export async function obtainImage(
 
   try {
     const obtained = await retrying(
-      async () => ({ image: await api.create(request), provenance: 'created' as const }),
-      { label: create, ...options, decide, log: options.log.warning }
+      async () => ({ image: await api.create(request), origin: 'created' as const }),
+      { label: create, ...options, decide, describe: describeError, log: options.log.warning }
     )
     options.onImage(obtained.image)
     return obtained
@@ -242,7 +240,7 @@ export async function createImage<T>(
   } catch (error) {
     failure = error
   }
-  if (obtained.provenance === 'created' || obtained.provenance === 'adopted') {
+  if (obtained.origin === 'created' || obtained.origin === 'adopted') {
     const sweeper = options.signal?.aborted ? options.afterCancel() : api
     options.onDuplicates(
       await sweepForDuplicates(sweeper, obtained.image, options.log, options.sweepEndBy())
@@ -279,19 +277,6 @@ export async function sweepForDuplicates(
     )
   }
   return others
-}
-
-/**
- * Whether an image was made from the request's server: `unknown` when NCP's record does not say
- * (KVM images) and its description is not the action's provenance.
- */
-export function madeFrom(
-  image: ImageRecord,
-  request: Pick<CreateRequest, 'serverInstanceNo'>
-): 'yes' | 'no' | 'unknown' {
-  const source = sourceServerOf(image)
-  if (source === undefined) return 'unknown'
-  return source === request.serverInstanceNo ? 'yes' : 'no'
 }
 
 function unverifiable(image: ImageRecord, request: CreateRequest): string {

@@ -3,7 +3,7 @@ import { CancelledError } from '../lib/cancel.js'
 import type { Obtained } from './create-image.js'
 import { formatDuration } from '../lib/duration.js'
 import { RunFailure } from '../model/failure.js'
-import type { Settings } from '../inputs/read-settings.js'
+import type { Settings } from '../model/settings.js'
 import { NcloudError, describeError } from '../ncloud/errors.js'
 import { ImageApi, ImageNotFoundError, imageState, type ImageRecord } from '../ncloud/images.js'
 import { NEXT } from '../model/next-steps.js'
@@ -14,7 +14,7 @@ import { describeStatus, waitForImage, type PollFailure } from './wait.js'
 /** Waits when asked to, and turns the image's last status into how the run ends. */
 export async function finish(
   api: ImageApi,
-  { image: first, provenance }: Obtained,
+  { image: first, origin }: Obtained,
   settings: Settings,
   deps: RunDeps,
   known: Known
@@ -28,7 +28,7 @@ export async function finish(
   const finalState = imageState(api.kind, image.status)
   if (finalState === 'created') {
     deps.log.info(`Image ${image.no} ("${image.name}") is created.`)
-    return { outcome: OUTCOME_OF[provenance], nextStep: NEXT.useOutput }
+    return { outcome: OUTCOME_OF[origin], nextStep: NEXT.useOutput }
   }
   if (finalState === 'failed') {
     throw new RunFailure(

@@ -1,8 +1,10 @@
 import type { FirstLook } from './create-image.js'
 import { formatDuration } from '../lib/duration.js'
 import { RunFailure } from '../model/failure.js'
-import { generateImageName, nameProblem, type NameRule } from '../model/image-name.js'
-import { imageNameMessage, type Settings } from '../inputs/read-settings.js'
+import { generateImageName } from '../model/image-name.js'
+import { nameProblem, type NameRule } from '../ncloud/name-rules.js'
+import { type Settings } from '../model/settings.js'
+import { imageNameMessage } from '../model/image-name.js'
 import { SERVER_API_PATH } from '../ncloud/endpoints.js'
 import {
   selectImageKind,
@@ -20,7 +22,7 @@ export interface Plan {
   request: CreateRequest
   nameRule: NameRule
   /** The description is the action's provenance, not the user's. */
-  provenance: boolean
+  writesProvenance: boolean
 }
 
 /** From the settings and the server, what to create and how; or the failure that says why not. Pure. */
@@ -37,15 +39,15 @@ export function planImage(settings: Settings, server: ServerRecord): Plan | RunF
   if (broken) {
     return new RunFailure(imageNameMessage(name, broken, nameRule), 'error', NEXT.fixInputs)
   }
-  const provenance = settings.imageDescription === ''
+  const writesProvenance = settings.imageDescription === ''
   const request: CreateRequest = {
     serverInstanceNo: server.no,
     name,
-    description: provenance
+    description: writesProvenance
       ? provenanceDescription(server, settings.workflow)
       : settings.imageDescription
   }
-  return { kind, request, nameRule, provenance }
+  return { kind, request, nameRule, writesProvenance }
 }
 
 /** The image kind for the server and the hypervisor input, or the failure that says they do not fit. */
@@ -67,7 +69,7 @@ export function planLines(
   const { kind, request } = plan
   const would = settings.dryRun ? 'Dry run: would' : 'Plan:'
   const headline = first.use
-    ? `${would} use ${describeImage(first.use)}, ${first.provenance === 'resumed' ? "this workflow run's earlier attempt" : 'which already has the name (if-exists: reuse)'}; no image is created:`
+    ? `${would} use ${describeImage(first.use)}, ${first.origin === 'resumed' ? "this workflow run's earlier attempt" : 'which already has the name (if-exists: reuse)'}; no image is created:`
     : `${would} create a ${kind.label} with ${kind.actions.create}:`
   const names = {
     given: '',
@@ -81,7 +83,7 @@ export function planLines(
   ]
   if (!first.use) {
     lines.push(
-      `  description: ${JSON.stringify(request.description)}${plan.provenance ? ' (provenance, since image-description is empty)' : ''}`,
+      `  description: ${JSON.stringify(request.description)}${plan.writesProvenance ? ' (provenance, since image-description is empty)' : ''}`,
       `  endpoint:    POST ${settings.origin}${SERVER_API_PATH}/${kind.actions.create}`,
       `  disks:       the server's disks as they are (no storage list is sent)`
     )

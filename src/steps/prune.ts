@@ -1,7 +1,8 @@
-import { madeFrom } from './create-image.js'
+import { madeFrom } from '../model/source-server.js'
 import { describeError } from '../ncloud/errors.js'
 import { imageState, type ImageApi, type ImageKind, type ImageRecord } from '../ncloud/images.js'
-import type { Log } from '../github/port.js'
+import type { Log } from '../lib/log.js'
+import type { PrunePlan, PruneResult } from '../model/pruning.js'
 
 export interface PruneRule {
   keepLast: number
@@ -15,21 +16,6 @@ export interface PruneRule {
    * only when its name matches. Default true.
    */
   countsCurrent?: boolean
-}
-
-export interface PrunePlan {
-  /** The newest created images, this run's included. */
-  keep: ImageRecord[]
-  /** Older created images, and failed ones. */
-  remove: ImageRecord[]
-  /** Images the name matches that the action must not delete, and why. */
-  leave: { image: ImageRecord; why: string }[]
-}
-
-export interface PruneResult extends PrunePlan {
-  deleted: ImageRecord[]
-  /** Deletes that NCP refused: the images are still there. */
-  failed: { image: ImageRecord; why: string }[]
 }
 
 export function matchesPattern(name: string, pattern: string): boolean {

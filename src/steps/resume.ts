@@ -2,9 +2,9 @@ import { kindForServer } from './plan.js'
 import { afterReady, dryRunAfterCreation } from './after-created.js'
 import { finish } from './image-wait.js'
 import type { Ending, Known, RunDeps } from './run-state.js'
-import { madeFrom } from './create-image.js'
+import { madeFrom } from '../model/source-server.js'
 import { RunFailure } from '../model/failure.js'
-import type { Settings } from '../inputs/read-settings.js'
+import type { Settings } from '../model/settings.js'
 import { NcloudClient } from '../ncloud/client.js'
 import { NcloudError } from '../ncloud/errors.js'
 import {
@@ -13,10 +13,10 @@ import {
   ImageNotFoundError,
   MEMBER_IMAGE,
   SERVER_IMAGE,
-  sourceServerOf,
   type ImageKind,
   type ImageRecord
 } from '../ncloud/images.js'
+import { sourceServerOf } from '../model/source-server.js'
 import type { ServerRecord } from '../ncloud/servers.js'
 import { NEXT } from '../model/next-steps.js'
 import { resumeLines } from './plan.js'
@@ -86,9 +86,9 @@ export async function resumeByNumber(
     )
     return { outcome: 'dry-run', nextStep: NEXT.dryRunResume(image) }
   }
-  known.provenance = 'resumed'
+  known.origin = 'resumed'
   known.advice = 'time'
-  const ending = await finish(api, { image, provenance: 'resumed' }, settings, deps, known)
+  const ending = await finish(api, { image, origin: 'resumed' }, settings, deps, known)
   return afterReady(api, ending, settings, deps, known)
 }
 

@@ -1,11 +1,10 @@
 import type { Clock } from '../lib/clock.js'
-import type { Obtained, Provenance } from './create-image.js'
 import type { Outcome } from '../model/failure.js'
 import type { NameSource } from '../model/image-name.js'
 import type { ImageRecord } from '../ncloud/images.js'
-import type { PrunePlan, PruneResult } from './prune.js'
-import type { Log } from '../github/port.js'
-import type { RunResult } from '../model/result.js'
+import type { PrunePlan, PruneResult } from '../model/pruning.js'
+import type { Log } from '../lib/log.js'
+import type { Origin, RunResult } from '../model/result.js'
 import type { RetryPolicy } from '../lib/retry.js'
 
 // What a run carries from step to step: its dependencies and what it has learned.
@@ -27,7 +26,7 @@ export interface Known {
   imageName?: string
   kind?: RunResult['kind']
   image?: ImageRecord
-  provenance?: Obtained['provenance']
+  origin?: Origin
   duplicates: ImageRecord[]
   pruning?: PrunePlan | PruneResult
   power?: Power
@@ -42,7 +41,7 @@ export type Ending = Pick<RunResult, 'outcome' | 'nextStep'>
 export type Power = NonNullable<RunResult['power']>
 
 /** The outcome of a run that ends with a created image, by how it came to have it. */
-export const OUTCOME_OF: Record<Provenance, Outcome> = {
+export const OUTCOME_OF: Record<Origin, Outcome> = {
   created: 'created',
   adopted: 'created',
   reused: 'reused',

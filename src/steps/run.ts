@@ -6,7 +6,7 @@ import { CANCEL_LOOKUP_TIMEOUT_MS, createImage, lookFirst, type FirstLook } from
 import { formatDuration } from '../lib/duration.js'
 import { RunFailure, asRunFailure } from '../model/failure.js'
 import type { NameSource } from '../model/image-name.js'
-import type { Settings } from '../inputs/read-settings.js'
+import type { Settings } from '../model/settings.js'
 import { NcloudClient } from '../ncloud/client.js'
 import { describeError } from '../ncloud/errors.js'
 import { ImageApi, type ImageRecord } from '../ncloud/images.js'
@@ -14,7 +14,7 @@ import { findServerByName, readServer, type ServerRecord } from '../ncloud/serve
 import { NEXT } from '../model/next-steps.js'
 import { planImage, planLines, type Plan } from './plan.js'
 import { startAfterCancel, startServer, stopServer, type PowerDeps } from './server-power.js'
-import type { Log } from '../github/port.js'
+import type { Log } from '../lib/log.js'
 import type { RunResult } from '../model/result.js'
 
 const USER_AGENT = 'ncloud-server-image-action/1'
@@ -81,10 +81,10 @@ async function steps(
     nameSource: settings.nameSource,
     region: settings.region,
     log,
-    attemptsOf: settings.nameChanges && plan.provenance ? settings.workflow : undefined
+    attemptsOf: settings.nameChanges && plan.writesProvenance ? settings.workflow : undefined
   }
   known.imageName = plan.request.name
-  known.advice = adviceFor(settings, plan.provenance)
+  known.advice = adviceFor(settings, plan.writesProvenance)
   const first = await lookFirst(api, plan.request, judge)
   log.info(planLines(plan, settings, server, first).join('\n'))
   if (settings.dryRun) return dryRun(api, first, settings, log, known)
@@ -158,8 +158,8 @@ async function createAndWait(
       onDuplicates: images => (known.duplicates = images)
     },
     obtained => {
-      known.provenance = obtained.provenance
-      if (obtained.provenance === 'created' && settings.wait) {
+      known.origin = obtained.origin
+      if (obtained.origin === 'created' && settings.wait) {
         log.info(
           `Image ${obtained.image.no} ("${obtained.image.name}") is being created (${obtained.image.status}).`
         )

@@ -5,7 +5,7 @@ import type { NcloudClient } from '../ncloud/client.js'
 import { NcloudError, describeError } from '../ncloud/errors.js'
 import { readServer, type ServerRecord } from '../ncloud/servers.js'
 import { NEXT } from '../model/next-steps.js'
-import type { Log } from '../github/port.js'
+import type { Log } from '../lib/log.js'
 import { retrying, type RetryPolicy } from '../lib/retry.js'
 
 /** How long a stop may take to reach NSTOP (Packer's NCP builder allows 5 minutes). */
@@ -58,6 +58,7 @@ export async function stopServer(
       clock: deps.clock,
       signal: deps.signal,
       random: deps.random,
+      describe: describeError,
       log: deps.log.warning,
       // Only a stop that never reached the service is sent again; any other is settled by a read.
       decide: error =>
@@ -109,6 +110,7 @@ export async function startServer(
     signal: deps.signal,
     random: deps.random,
     deadline,
+    describe: describeError,
     log: deps.log.warning,
     decide: async error => {
       if (error instanceof NcloudError && error.transient) {

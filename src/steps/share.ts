@@ -2,7 +2,7 @@ import { RunFailure } from '../model/failure.js'
 import { describeError } from '../ncloud/errors.js'
 import type { ImageApi, ImageRecord } from '../ncloud/images.js'
 import { NEXT } from '../model/next-steps.js'
-import type { Log } from '../github/port.js'
+import type { Log } from '../lib/log.js'
 
 /**
  * Shares a created image with other NCP accounts and returns the record as NCP reports it

@@ -1,7 +1,7 @@
 import type { Clock } from '../lib/clock.js'
 import { formatDuration } from '../lib/duration.js'
 import type { ImageRecord, ImageState } from '../ncloud/images.js'
-import type { Log } from '../github/port.js'
+import type { Log } from '../lib/log.js'
 
 export type WaitResult =
   | { state: 'created' | 'failed'; image: ImageRecord }

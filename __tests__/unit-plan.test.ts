@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import type { FirstLook } from '../src/steps/create-image.js'
+import type { FirstLook } from '../src/steps/name-lookup.js'
 import { RunFailure } from '../src/model/failure.js'
 import { generateImageName } from '../src/model/image-name.js'
 import { readSettings } from '../src/inputs/read-settings.js'

@@ -323,7 +323,7 @@ function guardExit(port) {
 
 /***/ }),
 
-/***/ 939:
+/***/ 508:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -805,6 +805,134 @@ function asRunFailure(error, context = {}) {
     return new RunFailure(`Unexpected error: ${message}`, 'error', NEXT.reportBug);
 }
 
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/model/image-name.ts
+
+const MAX_NAME = 30;
+/**
+ * A name valid under both rules and at most 30 characters. In a workflow run it is the same on
+ * every attempt of the run ("Re-run jobs" keeps GITHUB_RUN_ID) and differs between jobs, steps
+ * and servers: `img-<server>-<run id, base 36>-<hash of job, step and server>`. Outside a workflow
+ * it is unique per server and second: `img-<server>-<yyyymmdd>-<hhmmss>`. Long server numbers keep
+ * their last digits.
+ */
+function generateImageName(seed) {
+    const runId = seed.env.GITHUB_RUN_ID?.trim() ?? '';
+    if (nameSourceOf(seed.env) === 'run') {
+        // GitHub's run ids are at most 19 digits (13 in base 36); a longer one keeps its last digits.
+        const run = BigInt(runId).toString(36).slice(-13);
+        const step = stepMarker(seed.env.GITHUB_JOB, seed.env.GITHUB_ACTION, seed.serverInstanceNo);
+        return { name: withServer(seed.serverInstanceNo, `-${run}-${step}`), source: 'run' };
+    }
+    const stamp = seed.now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+    return { name: withServer(seed.serverInstanceNo, `-${stamp}`), source: 'time' };
+}
+/** What a generated name is made from: the workflow run when there is one, else the clock. */
+function nameSourceOf(env) {
+    return /^\d+$/.test(env.GITHUB_RUN_ID?.trim() ?? '') ? 'run' : 'time';
+}
+/** Six hex digits that tell the jobs, steps and servers of one workflow run apart. */
+function stepMarker(job, action, serverInstanceNo) {
+    return (0,external_node_crypto_namespaceObject.createHash)('sha256')
+        .update([job ?? '', action ?? '', serverInstanceNo].join('\n'))
+        .digest('hex')
+        .slice(0, 6);
+}
+function withServer(serverInstanceNo, tail) {
+    const server = serverInstanceNo.slice(-(MAX_NAME - 'img-'.length - tail.length));
+    return `img-${server}${tail}`;
+}
+const MAX_DESCRIPTION_BYTES = 1000;
+function descriptionBytes(description) {
+    return Buffer.byteLength(description, 'utf8');
+}
+function imageNameMessage(name, problem, rule) {
+    return `Input "image-name" "${name}" breaks the ${rule.label} naming rule: ${problem}. The rule: ${rule.text}.`;
+}
+
+;// CONCATENATED MODULE: ./src/model/provenance.ts
+
+const MARK = 'ncloud-server-image-action:';
+function workflowRunFrom(env) {
+    return {
+        serverUrl: env.GITHUB_SERVER_URL?.trim() || undefined,
+        repository: env.GITHUB_REPOSITORY?.trim() || undefined,
+        sha: env.GITHUB_SHA?.trim() || undefined,
+        runId: env.GITHUB_RUN_ID?.trim() || undefined,
+        job: env.GITHUB_JOB?.trim() || undefined,
+        action: env.GITHUB_ACTION?.trim() || undefined
+    };
+}
+/**
+ * The description the action writes when the user gives none: where the image came from, in a
+ * form the action reads back to check an image's source server (KVM records have no such field).
+ */
+function provenanceDescription(server, run) {
+    const parts = [`${MARK} server ${server.no}${server.name ? ` (${server.name})` : ''}`];
+    if (run.repository)
+        parts.push(`repository ${run.repository}`);
+    if (run.sha)
+        parts.push(`commit ${run.sha}`);
+    if (run.runId) {
+        parts.push(`run ${run.serverUrl && run.repository ? `${run.serverUrl}/${run.repository}/actions/runs/` : ''}${run.runId}`, `step ${stepMarker(run.job, run.action, server.no)}`);
+    }
+    return fitBytes(parts.join('; '), MAX_DESCRIPTION_BYTES);
+}
+/** What a provenance description says, or undefined for any other description. */
+function readProvenance(description) {
+    if (!description?.startsWith(MARK))
+        return undefined;
+    const server = /^ server (\d{1,20})\b/.exec(description.slice(MARK.length))?.[1];
+    if (!server)
+        return undefined;
+    return {
+        server,
+        runId: /; run (?:\S*\/)?(\d{1,20})(?:;|$)/.exec(description)?.[1],
+        step: /; step ([0-9a-f]{6})(?:;|$)/.exec(description)?.[1]
+    };
+}
+/** The source server a provenance description names, or undefined for any other description. */
+function provenanceServer(description) {
+    return readProvenance(description)?.server;
+}
+/** Whether an image's provenance says it was made by this step of this workflow run. */
+function madeByThisStep(description, run, serverInstanceNo) {
+    const said = readProvenance(description);
+    return (said !== undefined &&
+        run.runId !== undefined &&
+        said.server === serverInstanceNo &&
+        said.runId === run.runId &&
+        said.step === stepMarker(run.job, run.action, serverInstanceNo));
+}
+function fitBytes(text, bytes) {
+    if (descriptionBytes(text) <= bytes)
+        return text;
+    // Cut the UTF-8 bytes, then drop a character the cut split in two.
+    const cut = Buffer.from(text, 'utf8')
+        .subarray(0, bytes - 3)
+        .toString('utf8');
+    return `${cut.replace(/\uFFFD+$/, '')}...`;
+}
+
+;// CONCATENATED MODULE: ./src/model/source-server.ts
+
+// Which server an image was made from: NCP's record where it says, else the action's provenance.
+/** The server an image was made from: NCP's field where it has one, else the action's provenance. */
+function sourceServerOf(image) {
+    return image.sourceServerNo ?? provenanceServer(image.description);
+}
+/**
+ * Whether an image was made from the request's server: `unknown` when NCP's record does not say
+ * (KVM images) and its description is not the action's provenance.
+ */
+function madeFrom(image, request) {
+    const source = sourceServerOf(image);
+    if (source === undefined)
+        return 'unknown';
+    return source === request.serverInstanceNo ? 'yes' : 'no';
+}
+
 ;// CONCATENATED MODULE: ./src/ncloud/name-rules.ts
 // NCP's naming rules for the two image APIs (reference §5.2), and which part of a name breaks one.
 const MEMBER_IMAGE_NAME_RULE = {
@@ -1034,132 +1162,87 @@ function selectImageKind(requested, hypervisor) {
     };
 }
 
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./src/model/image-name.ts
+;// CONCATENATED MODULE: ./src/steps/name-lookup.ts
 
-const MAX_NAME = 30;
+
+
+
+
+
 /**
- * A name valid under both rules and at most 30 characters. In a workflow run it is the same on
- * every attempt of the run ("Re-run jobs" keeps GITHUB_RUN_ID) and differs between jobs, steps
- * and servers: `img-<server>-<run id, base 36>-<hash of job, step and server>`. Outside a workflow
- * it is unique per server and second: `img-<server>-<yyyymmdd>-<hhmmss>`. Long server numbers keep
- * their last digits.
+ * The first look by name, before anything is created. An image of a run-stable generated name
+ * made from this server is this run's earlier attempt and is resumed whatever if-exists says;
+ * any other image of the name is subject to if-exists.
  */
-function generateImageName(seed) {
-    const runId = seed.env.GITHUB_RUN_ID?.trim() ?? '';
-    if (nameSourceOf(seed.env) === 'run') {
-        // GitHub's run ids are at most 19 digits (13 in base 36); a longer one keeps its last digits.
-        const run = BigInt(runId).toString(36).slice(-13);
-        const step = stepMarker(seed.env.GITHUB_JOB, seed.env.GITHUB_ACTION, seed.serverInstanceNo);
-        return { name: withServer(seed.serverInstanceNo, `-${run}-${step}`), source: 'run' };
+async function lookFirst(api, request, options) {
+    const existing = await api.findAllByName(request.name);
+    if (existing.length === 0)
+        return lookForEarlierAttempt(api, request, options);
+    const image = newest(existing);
+    const where = describeExisting(image, options.region);
+    const source = madeFrom(image, request);
+    if (options.nameSource === 'run' && source !== 'no') {
+        if (source === 'unknown')
+            options.log.warning(unverifiable(image, request));
+        options.log.info(`${where} It is this workflow run's earlier attempt (the same generated name, the same server): it is used, and no image is created.`);
+        return { use: image, origin: 'resumed' };
     }
-    const stamp = seed.now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-    return { name: withServer(seed.serverInstanceNo, `-${stamp}`), source: 'time' };
-}
-/** What a generated name is made from: the workflow run when there is one, else the clock. */
-function nameSourceOf(env) {
-    return /^\d+$/.test(env.GITHUB_RUN_ID?.trim() ?? '') ? 'run' : 'time';
-}
-/** Six hex digits that tell the jobs, steps and servers of one workflow run apart. */
-function stepMarker(job, action, serverInstanceNo) {
-    return (0,external_node_crypto_namespaceObject.createHash)('sha256')
-        .update([job ?? '', action ?? '', serverInstanceNo].join('\n'))
-        .digest('hex')
-        .slice(0, 6);
-}
-function withServer(serverInstanceNo, tail) {
-    const server = serverInstanceNo.slice(-(MAX_NAME - 'img-'.length - tail.length));
-    return `img-${server}${tail}`;
-}
-const MAX_DESCRIPTION_BYTES = 1000;
-function descriptionBytes(description) {
-    return Buffer.byteLength(description, 'utf8');
-}
-function imageNameMessage(name, problem, rule) {
-    return `Input "image-name" "${name}" breaks the ${rule.label} naming rule: ${problem}. The rule: ${rule.text}.`;
-}
-
-;// CONCATENATED MODULE: ./src/model/provenance.ts
-
-const MARK = 'ncloud-server-image-action:';
-function workflowRunFrom(env) {
-    return {
-        serverUrl: env.GITHUB_SERVER_URL?.trim() || undefined,
-        repository: env.GITHUB_REPOSITORY?.trim() || undefined,
-        sha: env.GITHUB_SHA?.trim() || undefined,
-        runId: env.GITHUB_RUN_ID?.trim() || undefined,
-        job: env.GITHUB_JOB?.trim() || undefined,
-        action: env.GITHUB_ACTION?.trim() || undefined
-    };
-}
-/**
- * The description the action writes when the user gives none: where the image came from, in a
- * form the action reads back to check an image's source server (KVM records have no such field).
- */
-function provenanceDescription(server, run) {
-    const parts = [`${MARK} server ${server.no}${server.name ? ` (${server.name})` : ''}`];
-    if (run.repository)
-        parts.push(`repository ${run.repository}`);
-    if (run.sha)
-        parts.push(`commit ${run.sha}`);
-    if (run.runId) {
-        parts.push(`run ${run.serverUrl && run.repository ? `${run.serverUrl}/${run.repository}/actions/runs/` : ''}${run.runId}`, `step ${stepMarker(run.job, run.action, server.no)}`);
+    const failed = imageState(api.kind, image.status) === 'failed';
+    if (options.ifExists === 'fail') {
+        throw new RunFailure(`${where} With if-exists: fail nothing was created.`, 'error', failed ? NEXT.failedExisting : NEXT.nameTaken(image, source !== 'no'));
     }
-    return fitBytes(parts.join('; '), MAX_DESCRIPTION_BYTES);
+    if (source === 'no') {
+        throw new RunFailure(`${where} It was not made from server ${request.serverInstanceNo}, so it is not reused.`, 'error', NEXT.otherServersImage);
+    }
+    if (failed) {
+        throw new RunFailure(`${where} Its creation failed, so it cannot be reused.`, 'error', NEXT.failedExisting);
+    }
+    if (source === 'unknown')
+        options.log.warning(unverifiable(image, request));
+    options.log.info(`${where} if-exists: reuse, so no image is created and this one is used.`);
+    return { use: image, origin: 'reused' };
 }
-/** What a provenance description says, or undefined for any other description. */
-function readProvenance(description) {
-    if (!description?.startsWith(MARK))
-        return undefined;
-    const server = /^ server (\d{1,20})\b/.exec(description.slice(MARK.length))?.[1];
-    if (!server)
-        return undefined;
-    return {
-        server,
-        runId: /; run (?:\S*\/)?(\d{1,20})(?:;|$)/.exec(description)?.[1],
-        step: /; step ([0-9a-f]{6})(?:;|$)/.exec(description)?.[1]
-    };
+/** An image that this step of this workflow run made under another name, found by its provenance. */
+async function lookForEarlierAttempt(api, request, options) {
+    const run = options.attemptsOf;
+    if (!run)
+        return { use: undefined };
+    const earlier = (await api.listAll()).filter(image => madeByThisStep(image.description, run, request.serverInstanceNo));
+    if (earlier.length === 0)
+        return { use: undefined };
+    const image = newest(earlier);
+    options.log.info(`Image ${image.no} ("${image.name}") is this workflow run's earlier attempt: its description names this run and step, and server ${request.serverInstanceNo}. The name differs ({date} or {time} changed), so it is used, and no image named "${request.name}" is created.`);
+    return { use: image, origin: 'resumed' };
 }
-/** The source server a provenance description names, or undefined for any other description. */
-function provenanceServer(description) {
-    return readProvenance(description)?.server;
+function unverifiable(image, request) {
+    return `Image ${image.no} ("${image.name}") is used although its source server cannot be verified: NCP's record does not name one, and its description is not this action's provenance. Check that it was made from server ${request.serverInstanceNo}.`;
 }
-/** Whether an image's provenance says it was made by this step of this workflow run. */
-function madeByThisStep(description, run, serverInstanceNo) {
-    const said = readProvenance(description);
-    return (said !== undefined &&
-        run.runId !== undefined &&
-        said.server === serverInstanceNo &&
-        said.runId === run.runId &&
-        said.step === stepMarker(run.job, run.action, serverInstanceNo));
-}
-function fitBytes(text, bytes) {
-    if (descriptionBytes(text) <= bytes)
-        return text;
-    // Cut the UTF-8 bytes, then drop a character the cut split in two.
-    const cut = Buffer.from(text, 'utf8')
-        .subarray(0, bytes - 3)
-        .toString('utf8');
-    return `${cut.replace(/\uFFFD+$/, '')}...`;
-}
-
-;// CONCATENATED MODULE: ./src/model/source-server.ts
-
-// Which server an image was made from: NCP's record where it says, else the action's provenance.
-/** The server an image was made from: NCP's field where it has one, else the action's provenance. */
-function sourceServerOf(image) {
-    return image.sourceServerNo ?? provenanceServer(image.description);
-}
-/**
- * Whether an image was made from the request's server: `unknown` when NCP's record does not say
- * (KVM images) and its description is not the action's provenance.
- */
-function madeFrom(image, request) {
+function describeExisting(image, region) {
     const source = sourceServerOf(image);
-    if (source === undefined)
-        return 'unknown';
-    return source === request.serverInstanceNo ? 'yes' : 'no';
+    return `An image named "${image.name}" already exists in region ${region}: number ${image.no}, status ${image.status}${image.statusName ? ` (${image.statusName})` : ''}${source ? `, made from server ${source}` : ''}.`;
+}
+function newest(images) {
+    return images[images.length - 1];
+}
+/**
+ * Names every image of the run's name, so that none is lost: a create whose reply was lost, or a
+ * concurrent run on a gateway that allows one name twice, may have made another.
+ */
+async function sweepForDuplicates(api, used, log, endBy) {
+    let images;
+    try {
+        images = await api.findAllByName(used.name, endBy);
+    }
+    catch (error) {
+        log.warning(`Could not check for other images named "${used.name}" (${describeError(error)}); a create whose reply was lost may have made one.`);
+        return [];
+    }
+    const others = images.filter(image => image.no !== used.no);
+    if (others.length > 0) {
+        log.warning(`NCP holds ${others.length + 1} images named "${used.name}": ${[used, ...others].map(image => image.no).join(', ')}. ` +
+            `This run uses ${used.no}; ${others.map(image => image.no).join(', ')} ${others.length === 1 ? 'was' : 'were'} made by a lost reply or another run. Delete what you do not need.`);
+    }
+    return others;
 }
 
 ;// CONCATENATED MODULE: ./src/lib/retry.ts
@@ -1207,8 +1290,7 @@ async function retrying(operation, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/steps/create-image.ts
-
+;// CONCATENATED MODULE: ./src/steps/uncertain-create.ts
 
 
 
@@ -1223,51 +1305,6 @@ async function retrying(operation, options) {
 const CONFIRM_DELAYS_MS = [1_000, 2_000, 4_000];
 /** A cancelled run gets a few seconds from the runner; the look for a lost image must fit in them. */
 const CANCEL_LOOKUP_TIMEOUT_MS = 3_000;
-/**
- * The first look by name, before anything is created. An image of a run-stable generated name
- * made from this server is this run's earlier attempt and is resumed whatever if-exists says;
- * any other image of the name is subject to if-exists.
- */
-async function lookFirst(api, request, options) {
-    const existing = await api.findAllByName(request.name);
-    if (existing.length === 0)
-        return lookForEarlierAttempt(api, request, options);
-    const image = newest(existing);
-    const where = describeExisting(image, options.region);
-    const source = madeFrom(image, request);
-    if (options.nameSource === 'run' && source !== 'no') {
-        if (source === 'unknown')
-            options.log.warning(unverifiable(image, request));
-        options.log.info(`${where} It is this workflow run's earlier attempt (the same generated name, the same server): it is used, and no image is created.`);
-        return { use: image, origin: 'resumed' };
-    }
-    const failed = imageState(api.kind, image.status) === 'failed';
-    if (options.ifExists === 'fail') {
-        throw new RunFailure(`${where} With if-exists: fail nothing was created.`, 'error', failed ? NEXT.failedExisting : NEXT.nameTaken(image, source !== 'no'));
-    }
-    if (source === 'no') {
-        throw new RunFailure(`${where} It was not made from server ${request.serverInstanceNo}, so it is not reused.`, 'error', NEXT.otherServersImage);
-    }
-    if (failed) {
-        throw new RunFailure(`${where} Its creation failed, so it cannot be reused.`, 'error', NEXT.failedExisting);
-    }
-    if (source === 'unknown')
-        options.log.warning(unverifiable(image, request));
-    options.log.info(`${where} if-exists: reuse, so no image is created and this one is used.`);
-    return { use: image, origin: 'reused' };
-}
-/** An image that this step of this workflow run made under another name, found by its provenance. */
-async function lookForEarlierAttempt(api, request, options) {
-    const run = options.attemptsOf;
-    if (!run)
-        return { use: undefined };
-    const earlier = (await api.listAll()).filter(image => madeByThisStep(image.description, run, request.serverInstanceNo));
-    if (earlier.length === 0)
-        return { use: undefined };
-    const image = newest(earlier);
-    options.log.info(`Image ${image.no} ("${image.name}") is this workflow run's earlier attempt: its description names this run and step, and server ${request.serverInstanceNo}. The name differs ({date} or {time} changed), so it is used, and no image named "${request.name}" is created.`);
-    return { use: image, origin: 'resumed' };
-}
 /**
  * Owns the whole life of a create after the first look: the sends, the looks after a lost reply,
  * the resend, and the look after a cancel. Returns the one image this run uses. A create is sent
@@ -1366,36 +1403,6 @@ async function createImage(api, request, first, options, whileItExists) {
     if (failure !== undefined)
         throw failure;
     return value;
-}
-/**
- * Names every image of the run's name, so that none is lost: a create whose reply was lost, or a
- * concurrent run on a gateway that allows one name twice, may have made another.
- */
-async function sweepForDuplicates(api, used, log, endBy) {
-    let images;
-    try {
-        images = await api.findAllByName(used.name, endBy);
-    }
-    catch (error) {
-        log.warning(`Could not check for other images named "${used.name}" (${describeError(error)}); a create whose reply was lost may have made one.`);
-        return [];
-    }
-    const others = images.filter(image => image.no !== used.no);
-    if (others.length > 0) {
-        log.warning(`NCP holds ${others.length + 1} images named "${used.name}": ${[used, ...others].map(image => image.no).join(', ')}. ` +
-            `This run uses ${used.no}; ${others.map(image => image.no).join(', ')} ${others.length === 1 ? 'was' : 'were'} made by a lost reply or another run. Delete what you do not need.`);
-    }
-    return others;
-}
-function unverifiable(image, request) {
-    return `Image ${image.no} ("${image.name}") is used although its source server cannot be verified: NCP's record does not name one, and its description is not this action's provenance. Check that it was made from server ${request.serverInstanceNo}.`;
-}
-function describeExisting(image, region) {
-    const source = sourceServerOf(image);
-    return `An image named "${image.name}" already exists in region ${region}: number ${image.no}, status ${image.status}${image.statusName ? ` (${image.statusName})` : ''}${source ? `, made from server ${source}` : ''}.`;
-}
-function newest(images) {
-    return images[images.length - 1];
 }
 /** Looks the name up a few times, since a new image may show in the list only a moment later. */
 async function lookAgain(api, request, options, cause) {
@@ -1984,8 +1991,11 @@ async function afterCreated(api, image, settings, deps, known) {
     }
     if (settings.keepLast !== undefined && settings.pruneMatch !== undefined) {
         const plan = await planPruning(api, current, settings, deps.log, known);
-        if (plan)
-            known.pruning = await prune(api, plan, deps.log, deps.signal);
+        if (plan) {
+            const result = await prune(api, plan, deps.log, deps.signal);
+            known.pruning = result;
+            deps.journal?.record(j => j.deleted.push(...result.deleted.map(({ no, name }) => ({ no, name }))));
+        }
     }
 }
 /** What keep-last would keep and delete, logged; undefined when it cannot be worked out. */
@@ -2503,6 +2513,45 @@ async function findByNumber(api, no) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/model/journal.ts
+// What the run has started and not yet finished, as plain data: written the moment each request
+// is sent or answered, read by whatever finishes the run. It stays JSON, so that a post step can
+// read it back after the main process is gone.
+const JOURNAL_VERSION = 1;
+/** Keeps the journal, and tells the listener of every change with a copy it may keep. */
+class JournalRecorder {
+    onChange;
+    journal = { version: JOURNAL_VERSION, deleted: [] };
+    constructor(onChange = () => undefined) {
+        this.onChange = onChange;
+    }
+    /** A copy of the journal as it is now: plain data, whatever the caller does with it. */
+    snapshot() {
+        return JSON.parse(JSON.stringify(this.journal));
+    }
+    /** Applies one change and tells the listener. */
+    record(change) {
+        change(this.journal);
+        this.onChange(this.snapshot());
+    }
+}
+/** The journal's entry for an image: `kind` is the create action of its image API. */
+function journalImage(image, kind, origin) {
+    return { no: image.no, name: image.name, kind: kind ?? '', status: image.status, origin };
+}
+/** stop-server's bracket as the result reports it. */
+function powerOf(journal, now) {
+    const stopped = journal.stopped;
+    if (!stopped)
+        return undefined;
+    return {
+        stoppedAt: stopped.stoppedAt,
+        runningAt: stopped.runningAgainAt,
+        startAccepted: stopped.startAccepted,
+        downMs: (stopped.runningAgainAt ?? now) - stopped.stoppedAt
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/ncloud/response.ts
 /** Reads an HTTP answer into its shape and the facts every error message carries. Pure. */
 function parseAnswer(action, answer, nowMs) {
@@ -2882,6 +2931,109 @@ function describeParams(params) {
         .join(' ');
 }
 
+;// CONCATENATED MODULE: ./src/steps/stopped-server.ts
+
+
+
+
+
+
+const NONE = { no: '', name: '', stoppedAt: 0 };
+/** Stops the running server, runs `body`, and starts the server again whatever `body` did. */
+async function withServerStopped(options, body) {
+    const { client, server, journal } = options;
+    let value;
+    let failure;
+    let startOnCancel;
+    try {
+        await stopServer(client, server, options, {
+            sent: () => {
+                const stoppedAt = options.clock.now();
+                journal.record(j => (j.stopped = { no: server.no, name: server.name, stoppedAt }));
+                startOnCancel = sendStartOnCancel(options);
+            },
+            undone: () => {
+                journal.record(j => delete j.stopped);
+                startOnCancel?.dispose();
+            }
+        });
+        value = await body();
+    }
+    catch (error) {
+        failure = error;
+    }
+    if (journal.snapshot().stopped) {
+        try {
+            await startAgain(options, failure, startOnCancel);
+        }
+        finally {
+            startOnCancel?.dispose();
+        }
+    }
+    if (failure !== undefined)
+        throw failure;
+    return value;
+}
+/**
+ * Once the action has stopped the server, a cancel sends the start at once, before anything else
+ * the run is doing at that moment, since the runner kills the process a few seconds later.
+ */
+function sendStartOnCancel(options) {
+    const { client, server, journal } = options;
+    const deps = options;
+    let sent;
+    const onAbort = () => {
+        if (journal.snapshot().stopped?.startAccepted)
+            return;
+        journal.record(j => j.stopped && (j.stopped.startSentAt = deps.clock.now()));
+        sent = startAfterCancel(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), server.no, deps.log);
+    };
+    deps.signal.addEventListener('abort', onAbort, { once: true });
+    return {
+        sent: () => sent,
+        dispose: () => deps.signal.removeEventListener('abort', onAbort)
+    };
+}
+async function startAgain(options, failure, startOnCancel) {
+    const { client, server, journal } = options;
+    const deps = options;
+    const known = options.context();
+    const power = () => journal.snapshot().stopped ?? NONE;
+    const accepted = () => journal.record(j => j.stopped && (j.stopped.startAccepted = true));
+    const label = `Server ${server.no} (${server.name || 'no name'})`;
+    const before = failure === undefined ? '' : ` Before that: ${asRunFailure(failure).message}`;
+    if (deps.signal.aborted) {
+        // One start request if none was accepted yet; a second would be refused while it boots.
+        let start = { accepted: true };
+        if (!power().startAccepted) {
+            const sent = startOnCancel?.sent();
+            if (!sent)
+                journal.record(j => j.stopped && (j.stopped.startSentAt = deps.clock.now()));
+            start = await (sent ??
+                startAfterCancel(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), server.no, deps.log));
+        }
+        journal.record(j => j.stopped && (j.stopped.startAccepted = start.accepted));
+        const cancelled = asRunFailure(failure ?? deps.signal.reason, known);
+        throw new RunFailure(`${cancelled.message} ${label} had been stopped by the action; ${start.accepted ? 'the start request was sent and accepted, and it boots on its own' : `the start request was not accepted (${start.why ?? 'no answer'}): it is still stopped`}.`, cancelled.outcome, start.accepted ? cancelled.nextStep : `${NEXT.startServer(server.no)} ${cancelled.nextStep}`, cancelled.image ?? known.image);
+    }
+    try {
+        journal.record(j => j.stopped && (j.stopped.startSentAt = deps.clock.now()));
+        await startServer(client, server.no, deps, accepted);
+        const runningAgainAt = deps.clock.now();
+        journal.record(j => j.stopped && (j.stopped.runningAgainAt = runningAgainAt));
+        deps.log.info(`${label} was down for ${formatDuration(runningAgainAt - power().stoppedAt)}.`);
+    }
+    catch (error) {
+        if (deps.signal.aborted) {
+            return startAgain(options, error, startOnCancel);
+        }
+        if (power().startAccepted) {
+            throw new RunFailure(`${label} was started again, but is not running yet: ${describeError(error)}${before}`, 'error', NEXT.checkServerState(server.no), known.image);
+        }
+        throw new RunFailure(`${label} is stopped: the action stopped it for the image and could not start it again: ${describeError(error)}${before}`, 'server-stopped', NEXT.startServer(server.no), known.image);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/steps/run.ts
 
 
@@ -2902,8 +3054,10 @@ async function runImage(settings, deps) {
     const started = deps.clock.now();
     const client = makeClient(settings, deps);
     const known = { duplicates: [] };
+    const journal = deps.journal ?? new JournalRecorder();
     const onImage = (image) => {
         known.image = image;
+        journal.record(j => (j.image = journalImage(image, known.kind?.actions.create, known.origin)));
         deps.onImage(image);
     };
     const base = () => ({
@@ -2911,20 +3065,20 @@ async function runImage(settings, deps) {
         region: settings.region,
         dryRun: settings.dryRun,
         ...known,
-        power: known.power && {
-            ...known.power,
-            downMs: (known.power.runningAt ?? deps.clock.now()) - known.power.stoppedAt
-        },
+        power: powerOf(journal.snapshot(), deps.clock.now()),
         elapsedMs: deps.clock.now() - started
     });
     try {
-        const ending = await steps(settings, client, { ...deps, onImage }, known);
+        const ending = await steps(settings, client, { ...deps, journal, onImage }, known);
         return { ...base(), ...ending, failed: false };
     }
     catch (error) {
         const failure = asRunFailure(error, known);
-        if (failure.image)
-            known.image = failure.image;
+        const { image } = failure;
+        if (image) {
+            known.image = image;
+            journal.record(j => (j.image = journalImage(image, known.kind?.actions.create, known.origin)));
+        }
         return {
             ...base(),
             outcome: failure.outcome,
@@ -2980,37 +3134,20 @@ async function steps(settings, client, deps, known) {
         else
             log.info(line);
     }
-    let ending;
-    let failure;
-    let startOnCancel;
-    try {
-        if (stopFirst) {
-            await stopServer(client, server, powerDeps(settings, deps), {
-                sent: () => {
-                    known.power = { stoppedAt: deps.clock.now() };
-                    startOnCancel = sendStartOnCancel(client, server, deps, known);
-                },
-                undone: () => {
-                    known.power = undefined;
-                    startOnCancel?.dispose();
-                }
-            });
-        }
-        ending = await createAndWait(api, plan, first, settings, client, deps, known, judge);
-    }
-    catch (error) {
-        failure = error;
-    }
-    if (known.power) {
-        try {
-            await startAgain(client, server, settings, deps, known, failure, startOnCancel);
-        }
-        finally {
-            startOnCancel?.dispose();
-        }
-    }
-    if (failure !== undefined)
-        throw failure;
+    const body = () => createAndWait(api, plan, first, settings, client, deps, known, judge);
+    const ending = stopFirst
+        ? await withServerStopped({
+            client,
+            server,
+            journal: deps.journal,
+            clock: deps.clock,
+            signal: deps.signal,
+            log,
+            random: deps.random,
+            pollIntervalMs: settings.pollIntervalMs,
+            context: () => known
+        }, body)
+        : await body();
     return afterReady(api, ending, settings, deps, known);
 }
 async function createAndWait(api, plan, first, settings, client, deps, known, judge) {
@@ -3040,63 +3177,6 @@ function adviceFor(settings, provenance) {
     if (!settings.nameChanges)
         return settings.nameSource;
     return provenance && settings.workflow.runId ? 'run' : 'time';
-}
-function powerDeps(settings, deps) {
-    return {
-        clock: deps.clock,
-        signal: deps.signal,
-        log: deps.log,
-        pollIntervalMs: settings.pollIntervalMs,
-        random: deps.random
-    };
-}
-/**
- * Once the action has stopped the server, a cancel sends the start at once, before anything else
- * the run is doing at that moment, since the runner kills the process a few seconds later.
- */
-function sendStartOnCancel(client, server, deps, known) {
-    let sent;
-    const onAbort = () => {
-        if (known.power?.startAccepted)
-            return;
-        sent = startAfterCancel(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), server.no, deps.log);
-    };
-    deps.signal.addEventListener('abort', onAbort, { once: true });
-    return {
-        sent: () => sent,
-        dispose: () => deps.signal.removeEventListener('abort', onAbort)
-    };
-}
-async function startAgain(client, server, settings, deps, known, failure, startOnCancel) {
-    const power = known.power;
-    const label = `Server ${server.no} (${server.name || 'no name'})`;
-    const before = failure === undefined ? '' : ` Before that: ${asRunFailure(failure).message}`;
-    if (deps.signal.aborted) {
-        // One start request if none was accepted yet; a second would be refused while it boots.
-        const start = power.startAccepted
-            ? { accepted: true }
-            : await (startOnCancel?.sent() ??
-                startAfterCancel(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), server.no, deps.log));
-        power.startAccepted = start.accepted;
-        const cancelled = asRunFailure(failure ?? deps.signal.reason, known);
-        throw new RunFailure(`${cancelled.message} ${label} had been stopped by the action; ${start.accepted ? 'the start request was sent and accepted, and it boots on its own' : `the start request was not accepted (${start.why ?? 'no answer'}): it is still stopped`}.`, cancelled.outcome, start.accepted ? cancelled.nextStep : `${NEXT.startServer(server.no)} ${cancelled.nextStep}`, cancelled.image ?? known.image);
-    }
-    try {
-        await startServer(client, server.no, powerDeps(settings, deps), () => {
-            power.startAccepted = true;
-        });
-        power.runningAt = deps.clock.now();
-        deps.log.info(`${label} was down for ${formatDuration(power.runningAt - power.stoppedAt)}.`);
-    }
-    catch (error) {
-        if (deps.signal.aborted) {
-            return startAgain(client, server, settings, deps, known, error, startOnCancel);
-        }
-        if (power.startAccepted) {
-            throw new RunFailure(`${label} was started again, but is not running yet: ${describeError(error)}${before}`, 'error', NEXT.checkServerState(server.no), known.image);
-        }
-        throw new RunFailure(`${label} is stopped: the action stopped it for the image and could not start it again: ${describeError(error)}${before}`, 'server-stopped', NEXT.startServer(server.no), known.image);
-    }
 }
 /** The server named by number or by name, read and logged. */
 async function readKnownServer(client, settings, log, known) {
@@ -5557,7 +5637,7 @@ function actionsPort() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(321);
 /* harmony import */ var _github_exit_guard_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(351);
-/* harmony import */ var _github_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(939);
+/* harmony import */ var _github_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(508);
 /* harmony import */ var _github_toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(778);
 
 

@@ -57,7 +57,13 @@ async function afterCreated(
   }
   if (settings.keepLast !== undefined && settings.pruneMatch !== undefined) {
     const plan = await planPruning(api, current, settings, deps.log, known)
-    if (plan) known.pruning = await prune(api, plan, deps.log, deps.signal)
+    if (plan) {
+      const result = await prune(api, plan, deps.log, deps.signal)
+      known.pruning = result
+      deps.journal?.record(j =>
+        j.deleted.push(...result.deleted.map(({ no, name }) => ({ no, name })))
+      )
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 import { OUTCOME_OF, type Ending, type Known, type RunDeps } from './run-state.js'
 import { CancelledError } from '../lib/cancel.js'
-import type { Obtained } from './create-image.js'
+import type { Obtained } from './uncertain-create.js'
 import { formatDuration } from '../lib/duration.js'
 import { RunFailure } from '../model/failure.js'
 import type { Settings } from '../model/settings.js'

@@ -1,4 +1,4 @@
-import type { FirstLook } from './create-image.js'
+import type { FirstLook } from './name-lookup.js'
 import { formatDuration } from '../lib/duration.js'
 import { RunFailure } from '../model/failure.js'
 import { generateImageName } from '../model/image-name.js'

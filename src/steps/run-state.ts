@@ -1,4 +1,5 @@
 import type { Clock } from '../lib/clock.js'
+import type { JournalRecorder } from '../model/journal.js'
 import type { Outcome } from '../model/failure.js'
 import type { NameSource } from '../model/image-name.js'
 import type { ImageRecord } from '../ncloud/images.js'
@@ -16,6 +17,8 @@ export interface RunDeps {
   random?: () => number
   retry: RetryPolicy
   confirmDelaysMs: readonly number[]
+  /** What the run has started and not finished; runImage keeps its own when none is given. */
+  journal?: JournalRecorder
   /** Told of every image the moment it is known, so that no exit can lose its number. */
   onImage(image: ImageRecord): void
 }
@@ -29,7 +32,6 @@ export interface Known {
   origin?: Origin
   duplicates: ImageRecord[]
   pruning?: PrunePlan | PruneResult
-  power?: Power
   /** What finds the image again, for the next steps. */
   advice?: NameSource
   /** When the wait for the image ends at the latest. */

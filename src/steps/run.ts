@@ -1,19 +1,19 @@
 import { afterReady, dryRunAfterCreation } from './after-created.js'
 import { finish } from './image-wait.js'
 import { resumeByNumber } from './resume.js'
-import type { Ending, Known, Power, RunDeps } from './run-state.js'
-import { CANCEL_LOOKUP_TIMEOUT_MS, createImage, lookFirst, type FirstLook } from './create-image.js'
-import { formatDuration } from '../lib/duration.js'
+import type { Ending, Known, RunDeps } from './run-state.js'
+import { CANCEL_LOOKUP_TIMEOUT_MS, createImage } from './uncertain-create.js'
+import { lookFirst, type FirstLook } from './name-lookup.js'
 import { RunFailure, asRunFailure } from '../model/failure.js'
+import { JournalRecorder, journalImage, powerOf } from '../model/journal.js'
 import type { NameSource } from '../model/image-name.js'
 import type { Settings } from '../model/settings.js'
 import { NcloudClient } from '../ncloud/client.js'
-import { describeError } from '../ncloud/errors.js'
 import { ImageApi, type ImageRecord } from '../ncloud/images.js'
 import { findServerByName, readServer, type ServerRecord } from '../ncloud/servers.js'
 import { NEXT } from '../model/next-steps.js'
 import { planImage, planLines, type Plan } from './plan.js'
-import { startAfterCancel, startServer, stopServer, type PowerDeps } from './server-power.js'
+import { withServerStopped } from './stopped-server.js'
 import type { Log } from '../lib/log.js'
 import type { RunResult } from '../model/result.js'
 
@@ -23,8 +23,10 @@ export async function runImage(settings: Settings, deps: RunDeps): Promise<RunRe
   const started = deps.clock.now()
   const client = makeClient(settings, deps)
   const known: Known = { duplicates: [] }
+  const journal = deps.journal ?? new JournalRecorder()
   const onImage = (image: ImageRecord): void => {
     known.image = image
+    journal.record(j => (j.image = journalImage(image, known.kind?.actions.create, known.origin)))
     deps.onImage(image)
   }
   const base = (): Omit<RunResult, 'outcome' | 'failed'> => ({
@@ -32,18 +34,19 @@ export async function runImage(settings: Settings, deps: RunDeps): Promise<RunRe
     region: settings.region,
     dryRun: settings.dryRun,
     ...known,
-    power: known.power && {
-      ...known.power,
-      downMs: (known.power.runningAt ?? deps.clock.now()) - known.power.stoppedAt
-    },
+    power: powerOf(journal.snapshot(), deps.clock.now()),
     elapsedMs: deps.clock.now() - started
   })
   try {
-    const ending = await steps(settings, client, { ...deps, onImage }, known)
+    const ending = await steps(settings, client, { ...deps, journal, onImage }, known)
     return { ...base(), ...ending, failed: false }
   } catch (error) {
     const failure = asRunFailure(error, known)
-    if (failure.image) known.image = failure.image
+    const { image } = failure
+    if (image) {
+      known.image = image
+      journal.record(j => (j.image = journalImage(image, known.kind?.actions.create, known.origin)))
+    }
     return {
       ...base(),
       outcome: failure.outcome,
@@ -59,7 +62,7 @@ export async function runImage(settings: Settings, deps: RunDeps): Promise<RunRe
 async function steps(
   settings: Settings,
   client: NcloudClient,
-  deps: RunDeps,
+  deps: RunDeps & { journal: JournalRecorder },
   known: Known
 ): Promise<Ending> {
   const { log } = deps
@@ -101,35 +104,25 @@ async function steps(
     if (first.use) log.warning(line)
     else log.info(line)
   }
-  let ending: Ending | undefined
-  let failure: unknown
-  let startOnCancel: StartOnCancel | undefined
-  try {
-    if (stopFirst) {
-      await stopServer(client, server, powerDeps(settings, deps), {
-        sent: () => {
-          known.power = { stoppedAt: deps.clock.now() }
-          startOnCancel = sendStartOnCancel(client, server, deps, known)
+  const body = (): Promise<Ending> =>
+    createAndWait(api, plan, first, settings, client, deps, known, judge)
+  const ending = stopFirst
+    ? await withServerStopped(
+        {
+          client,
+          server,
+          journal: deps.journal,
+          clock: deps.clock,
+          signal: deps.signal,
+          log,
+          random: deps.random,
+          pollIntervalMs: settings.pollIntervalMs,
+          context: () => known
         },
-        undone: () => {
-          known.power = undefined
-          startOnCancel?.dispose()
-        }
-      })
-    }
-    ending = await createAndWait(api, plan, first, settings, client, deps, known, judge)
-  } catch (error) {
-    failure = error
-  }
-  if (known.power) {
-    try {
-      await startAgain(client, server, settings, deps, known, failure, startOnCancel)
-    } finally {
-      startOnCancel?.dispose()
-    }
-  }
-  if (failure !== undefined) throw failure
-  return afterReady(api, ending as Ending, settings, deps, known)
+        body
+      )
+    : await body()
+  return afterReady(api, ending, settings, deps, known)
 }
 
 async function createAndWait(
@@ -176,102 +169,6 @@ async function createAndWait(
 function adviceFor(settings: Settings, provenance: boolean): NameSource {
   if (!settings.nameChanges) return settings.nameSource
   return provenance && settings.workflow.runId ? 'run' : 'time'
-}
-
-function powerDeps(settings: Settings, deps: RunDeps): PowerDeps {
-  return {
-    clock: deps.clock,
-    signal: deps.signal,
-    log: deps.log,
-    pollIntervalMs: settings.pollIntervalMs,
-    random: deps.random
-  }
-}
-
-/**
- * The action stopped the server, so it starts it again, whatever happened meanwhile. When the
- * start fails for good, the step fails saying the server is stopped, keeping the image's number.
- */
-interface StartOnCancel {
-  /** The start sent when the signal came, if it came; settles with whether NCP accepted it. */
-  sent(): Promise<{ accepted: boolean; why?: string }> | undefined
-  dispose(): void
-}
-
-/**
- * Once the action has stopped the server, a cancel sends the start at once, before anything else
- * the run is doing at that moment, since the runner kills the process a few seconds later.
- */
-function sendStartOnCancel(
-  client: NcloudClient,
-  server: ServerRecord,
-  deps: RunDeps,
-  known: Known
-): StartOnCancel {
-  let sent: Promise<{ accepted: boolean; why?: string }> | undefined
-  const onAbort = (): void => {
-    if (known.power?.startAccepted) return
-    sent = startAfterCancel(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), server.no, deps.log)
-  }
-  deps.signal.addEventListener('abort', onAbort, { once: true })
-  return {
-    sent: () => sent,
-    dispose: () => deps.signal.removeEventListener('abort', onAbort)
-  }
-}
-
-async function startAgain(
-  client: NcloudClient,
-  server: ServerRecord,
-  settings: Settings,
-  deps: RunDeps,
-  known: Known,
-  failure: unknown,
-  startOnCancel?: StartOnCancel
-): Promise<void> {
-  const power = known.power as Power
-  const label = `Server ${server.no} (${server.name || 'no name'})`
-  const before = failure === undefined ? '' : ` Before that: ${asRunFailure(failure).message}`
-  if (deps.signal.aborted) {
-    // One start request if none was accepted yet; a second would be refused while it boots.
-    const start = power.startAccepted
-      ? { accepted: true }
-      : await (startOnCancel?.sent() ??
-          startAfterCancel(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), server.no, deps.log))
-    power.startAccepted = start.accepted
-    const cancelled = asRunFailure(failure ?? deps.signal.reason, known)
-    throw new RunFailure(
-      `${cancelled.message} ${label} had been stopped by the action; ${start.accepted ? 'the start request was sent and accepted, and it boots on its own' : `the start request was not accepted (${start.why ?? 'no answer'}): it is still stopped`}.`,
-      cancelled.outcome,
-      start.accepted ? cancelled.nextStep : `${NEXT.startServer(server.no)} ${cancelled.nextStep}`,
-      cancelled.image ?? known.image
-    )
-  }
-  try {
-    await startServer(client, server.no, powerDeps(settings, deps), () => {
-      power.startAccepted = true
-    })
-    power.runningAt = deps.clock.now()
-    deps.log.info(`${label} was down for ${formatDuration(power.runningAt - power.stoppedAt)}.`)
-  } catch (error) {
-    if (deps.signal.aborted) {
-      return startAgain(client, server, settings, deps, known, error, startOnCancel)
-    }
-    if (power.startAccepted) {
-      throw new RunFailure(
-        `${label} was started again, but is not running yet: ${describeError(error)}${before}`,
-        'error',
-        NEXT.checkServerState(server.no),
-        known.image
-      )
-    }
-    throw new RunFailure(
-      `${label} is stopped: the action stopped it for the image and could not start it again: ${describeError(error)}${before}`,
-      'server-stopped',
-      NEXT.startServer(server.no),
-      known.image
-    )
-  }
 }
 
 /** The server named by number or by name, read and logged. */

@@ -2,28 +2,25 @@ import { CancelledError } from '../lib/cancel.js'
 import type { Clock } from '../lib/clock.js'
 import { RunFailure } from '../model/failure.js'
 import type { NameSource } from '../model/image-name.js'
-import type { IfExists } from '../model/settings.js'
 import { NcloudError, describeError } from '../ncloud/errors.js'
-import {
-  imageState,
-  type CreateRequest,
-  type ImageApi,
-  type ImageRecord
-} from '../ncloud/images.js'
-import { madeFrom, sourceServerOf } from '../model/source-server.js'
+import { type CreateRequest, type ImageApi, type ImageRecord } from '../ncloud/images.js'
+import { madeFrom } from '../model/source-server.js'
 import { NEXT } from '../model/next-steps.js'
+import {
+  sweepForDuplicates,
+  lookFirst,
+  newest,
+  unverifiable,
+  type FirstLook,
+  type JudgeOptions
+} from './name-lookup.js'
 import type { Origin } from '../model/result.js'
-import type { Log } from '../lib/log.js'
-import { madeByThisStep, type WorkflowRun } from '../model/provenance.js'
 import { retrying, type RetryPolicy, type Verdict } from '../lib/retry.js'
 
 export interface Obtained {
   image: ImageRecord
   origin: Origin
 }
-
-/** What the first look by name decided: create, or use the image that is there. */
-export type FirstLook = { use: undefined } | { use: ImageRecord; origin: 'reused' | 'resumed' }
 
 /**
  * Pauses between the looks for a name after an uncertain create. A new image may show in the list
@@ -33,100 +30,18 @@ export const CONFIRM_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000]
 /** A cancelled run gets a few seconds from the runner; the look for a lost image must fit in them. */
 export const CANCEL_LOOKUP_TIMEOUT_MS = 3_000
 
-export interface CreateOptions {
-  ifExists: IfExists
-  /** Where the name came from: with 'run', an image of it from this server is an earlier attempt. */
-  nameSource: NameSource
+export interface CreateOptions extends JudgeOptions {
   /** What finds the image again, for the next steps: see NEXT.resume. */
   advice: NameSource
-  region: string
   policy: RetryPolicy
   confirmDelaysMs: readonly number[]
   clock: Clock
   random?: () => number
   signal?: AbortSignal
-  log: Log
   /** Called the moment an image number is known, so that no exit can lose it. */
   onImage(image: ImageRecord): void
   /** The same API without the run's abort signal, for one quick look after a cancel. */
   afterCancel(): ImageApi
-}
-
-type JudgeOptions = Pick<CreateOptions, 'ifExists' | 'nameSource' | 'region' | 'log'> & {
-  /**
-   * Set when the name changes between attempts ({date}, {time}) and the description is the
-   * action's provenance: an image this step of this run made under another name is its earlier
-   * attempt.
-   */
-  attemptsOf?: WorkflowRun
-}
-
-/**
- * The first look by name, before anything is created. An image of a run-stable generated name
- * made from this server is this run's earlier attempt and is resumed whatever if-exists says;
- * any other image of the name is subject to if-exists.
- */
-export async function lookFirst(
-  api: ImageApi,
-  request: CreateRequest,
-  options: JudgeOptions
-): Promise<FirstLook> {
-  const existing = await api.findAllByName(request.name)
-  if (existing.length === 0) return lookForEarlierAttempt(api, request, options)
-  const image = newest(existing)
-  const where = describeExisting(image, options.region)
-  const source = madeFrom(image, request)
-  if (options.nameSource === 'run' && source !== 'no') {
-    if (source === 'unknown') options.log.warning(unverifiable(image, request))
-    options.log.info(
-      `${where} It is this workflow run's earlier attempt (the same generated name, the same server): it is used, and no image is created.`
-    )
-    return { use: image, origin: 'resumed' }
-  }
-  const failed = imageState(api.kind, image.status) === 'failed'
-  if (options.ifExists === 'fail') {
-    throw new RunFailure(
-      `${where} With if-exists: fail nothing was created.`,
-      'error',
-      failed ? NEXT.failedExisting : NEXT.nameTaken(image, source !== 'no')
-    )
-  }
-  if (source === 'no') {
-    throw new RunFailure(
-      `${where} It was not made from server ${request.serverInstanceNo}, so it is not reused.`,
-      'error',
-      NEXT.otherServersImage
-    )
-  }
-  if (failed) {
-    throw new RunFailure(
-      `${where} Its creation failed, so it cannot be reused.`,
-      'error',
-      NEXT.failedExisting
-    )
-  }
-  if (source === 'unknown') options.log.warning(unverifiable(image, request))
-  options.log.info(`${where} if-exists: reuse, so no image is created and this one is used.`)
-  return { use: image, origin: 'reused' }
-}
-
-/** An image that this step of this workflow run made under another name, found by its provenance. */
-async function lookForEarlierAttempt(
-  api: ImageApi,
-  request: CreateRequest,
-  options: JudgeOptions
-): Promise<FirstLook> {
-  const run = options.attemptsOf
-  if (!run) return { use: undefined }
-  const earlier = (await api.listAll()).filter(image =>
-    madeByThisStep(image.description, run, request.serverInstanceNo)
-  )
-  if (earlier.length === 0) return { use: undefined }
-  const image = newest(earlier)
-  options.log.info(
-    `Image ${image.no} ("${image.name}") is this workflow run's earlier attempt: its description names this run and step, and server ${request.serverInstanceNo}. The name differs ({date} or {time} changed), so it is used, and no image named "${request.name}" is created.`
-  )
-  return { use: image, origin: 'resumed' }
 }
 
 /**
@@ -248,48 +163,6 @@ export async function createImage<T>(
   }
   if (failure !== undefined) throw failure
   return value as T
-}
-
-/**
- * Names every image of the run's name, so that none is lost: a create whose reply was lost, or a
- * concurrent run on a gateway that allows one name twice, may have made another.
- */
-export async function sweepForDuplicates(
-  api: ImageApi,
-  used: ImageRecord,
-  log: Log,
-  endBy?: number
-): Promise<ImageRecord[]> {
-  let images
-  try {
-    images = await api.findAllByName(used.name, endBy)
-  } catch (error) {
-    log.warning(
-      `Could not check for other images named "${used.name}" (${describeError(error)}); a create whose reply was lost may have made one.`
-    )
-    return []
-  }
-  const others = images.filter(image => image.no !== used.no)
-  if (others.length > 0) {
-    log.warning(
-      `NCP holds ${others.length + 1} images named "${used.name}": ${[used, ...others].map(image => image.no).join(', ')}. ` +
-        `This run uses ${used.no}; ${others.map(image => image.no).join(', ')} ${others.length === 1 ? 'was' : 'were'} made by a lost reply or another run. Delete what you do not need.`
-    )
-  }
-  return others
-}
-
-function unverifiable(image: ImageRecord, request: CreateRequest): string {
-  return `Image ${image.no} ("${image.name}") is used although its source server cannot be verified: NCP's record does not name one, and its description is not this action's provenance. Check that it was made from server ${request.serverInstanceNo}.`
-}
-
-function describeExisting(image: ImageRecord, region: string): string {
-  const source = sourceServerOf(image)
-  return `An image named "${image.name}" already exists in region ${region}: number ${image.no}, status ${image.status}${image.statusName ? ` (${image.statusName})` : ''}${source ? `, made from server ${source}` : ''}.`
-}
-
-function newest(images: readonly ImageRecord[]): ImageRecord {
-  return images[images.length - 1]
 }
 
 /** Looks the name up a few times, since a new image may show in the list only a moment later. */

@@ -2,13 +2,12 @@ import { describe, expect, it, jest } from '@jest/globals'
 import { CancelledError } from '../src/lib/cancel.js'
 import {
   createImage,
-  lookFirst,
   obtainImage,
-  sweepForDuplicates,
   type CreateOptions,
-  type FirstLook,
   type Obtained
-} from '../src/steps/create-image.js'
+} from '../src/steps/uncertain-create.js'
+import { sweepForDuplicates } from '../src/steps/name-lookup.js'
+import { lookFirst, type FirstLook } from '../src/steps/name-lookup.js'
 import { madeFrom } from '../src/model/source-server.js'
 import { RunFailure } from '../src/model/failure.js'
 import { NcloudError, answerError, contentError, networkError } from '../src/ncloud/errors.js'

@@ -1,7 +1,8 @@
 import { describe, expect, it, jest } from '@jest/globals'
 import { RunFailure, asRunFailure } from '../src/model/failure.js'
 import type { NcloudClient, Params } from '../src/ncloud/client.js'
-import { ServerLookupError, findServerByName } from '../src/ncloud/servers.js'
+import { findServerByName } from '../src/ncloud/servers.js'
+import { ServerLookupError } from '../src/ncloud/server-errors.js'
 import { NEXT } from '../src/model/next-steps.js'
 
 const row = (no: string, name: string, status = 'RUN', hypervisor = 'KVM') => ({

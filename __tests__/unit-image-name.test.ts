@@ -1,10 +1,7 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from '@jest/globals'
-import {
-  MAX_DESCRIPTION_BYTES,
-  descriptionBytes,
-  generateImageName
-} from '../src/model/image-name.js'
+import { generateImageName } from '../src/model/image-name.js'
+import { MAX_DESCRIPTION_BYTES, descriptionBytes } from '../src/model/provenance.js'
 import {
   MEMBER_IMAGE_NAME_RULE,
   SERVER_IMAGE_NAME_RULE,

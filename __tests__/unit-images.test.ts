@@ -9,9 +9,9 @@ import {
   SERVER_IMAGE,
   imageState,
   selectImageKind,
-  toImageRecord,
   type ImageKind
 } from '../src/ncloud/images.js'
+import { toImageRecord } from '../src/ncloud/image-record.js'
 import { sourceServerOf } from '../src/model/source-server.js'
 import { provenanceDescription } from '../src/model/provenance.js'
 

@@ -13,11 +13,11 @@ import { RunFailure } from '../src/model/failure.js'
 import { NcloudError, answerError, contentError, networkError } from '../src/ncloud/errors.js'
 import {
   MEMBER_IMAGE,
-  toImageRecord,
   type CreateRequest,
   type ImageApi,
   type ImageRecord
 } from '../src/ncloud/images.js'
+import { toImageRecord } from '../src/ncloud/image-record.js'
 import { parseAnswer } from '../src/ncloud/response.js'
 import { TransportError, type HttpAnswer } from '../src/ncloud/transport.js'
 import { NEXT } from '../src/model/next-steps.js'

@@ -1,5 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals'
-import { MEMBER_IMAGE, toImageRecord, type ImageRecord } from '../src/ncloud/images.js'
+import { MEMBER_IMAGE, type ImageRecord } from '../src/ncloud/images.js'
+import { toImageRecord } from '../src/ncloud/image-record.js'
 import {
   MAX_IMAGE_OUTPUT,
   imageJson,

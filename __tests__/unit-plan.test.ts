@@ -4,12 +4,8 @@ import { RunFailure } from '../src/model/failure.js'
 import { generateImageName } from '../src/model/image-name.js'
 import { readSettings } from '../src/inputs/read-settings.js'
 import { type Settings } from '../src/model/settings.js'
-import {
-  MEMBER_IMAGE,
-  SERVER_IMAGE,
-  toImageRecord,
-  type ImageRecord
-} from '../src/ncloud/images.js'
+import { MEMBER_IMAGE, SERVER_IMAGE, type ImageRecord } from '../src/ncloud/images.js'
+import { toImageRecord } from '../src/ncloud/image-record.js'
 import type { ServerRecord } from '../src/ncloud/servers.js'
 import { NEXT } from '../src/model/next-steps.js'
 import { planImage, planLines, resumeLines, type Plan } from '../src/steps/plan.js'

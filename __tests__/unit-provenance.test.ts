@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { MAX_DESCRIPTION_BYTES, descriptionBytes } from '../src/model/image-name.js'
+import { MAX_DESCRIPTION_BYTES, descriptionBytes } from '../src/model/provenance.js'
 import {
   provenanceDescription,
   provenanceServer,

@@ -3,12 +3,8 @@ import type { NcloudClient, Params } from '../src/ncloud/client.js'
 import { RunFailure, asRunFailure } from '../src/model/failure.js'
 import { answerError, networkError } from '../src/ncloud/errors.js'
 import { parseAnswer } from '../src/ncloud/response.js'
-import {
-  ServerLookupError,
-  readServer,
-  serverProblem,
-  type ServerRecord
-} from '../src/ncloud/servers.js'
+import { readServer, serverProblem, type ServerRecord } from '../src/ncloud/servers.js'
+import { ServerLookupError } from '../src/ncloud/server-errors.js'
 import { TransportError } from '../src/ncloud/transport.js'
 import { NEXT } from '../src/model/next-steps.js'
 

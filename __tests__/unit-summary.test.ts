@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { Outcome } from '../src/model/failure.js'
-import { MEMBER_IMAGE, toImageRecord, type ImageRecord } from '../src/ncloud/images.js'
+import { MEMBER_IMAGE, type ImageRecord } from '../src/ncloud/images.js'
+import { toImageRecord } from '../src/ncloud/image-record.js'
 import type { ServerRecord } from '../src/ncloud/servers.js'
 import type { RunResult } from '../src/model/result.js'
 import { inert, renderSummary } from '../src/github/summary.js'

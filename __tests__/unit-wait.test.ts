@@ -1,6 +1,7 @@
 import { describe, expect, it, jest } from '@jest/globals'
 import { formatDuration } from '../src/lib/duration.js'
-import { MEMBER_IMAGE, imageState, toImageRecord, type ImageRecord } from '../src/ncloud/images.js'
+import { MEMBER_IMAGE, imageState, type ImageRecord } from '../src/ncloud/images.js'
+import { toImageRecord } from '../src/ncloud/image-record.js'
 import {
   DOUBTFUL_REPEATS,
   describeStatus,

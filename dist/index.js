@@ -289,11 +289,6 @@ __webpack_unused_export__ = debug; // for test
 /* harmony export */ });
 /* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(566);
 
-/**
- * The last line of defence: should the run ever end without settling (an exception outside it,
- * or an event loop that empties while it waits), the step still fails with a reason and a summary.
- * Image outputs are written the moment an image is known, so they are already in place.
- */
 function guardExit(port) {
     let reported = false;
     const report = (why) => {
@@ -323,7 +318,7 @@ function guardExit(port) {
 
 /***/ }),
 
-/***/ 508:
+/***/ 968:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -350,10 +345,14 @@ const systemClock = {
     })
 };
 
+;// CONCATENATED MODULE: ./src/steps/timing.ts
+const STOP_TIMEOUT_MS = 10 * 60_000;
+const CONFIRM_DELAYS_MS = [1_000, 2_000, 4_000];
+const CANCEL_LOOKUP_TIMEOUT_MS = 3_000;
+
 // EXTERNAL MODULE: ./src/lib/cancel.ts
 var cancel = __nccwpck_require__(321);
 ;// CONCATENATED MODULE: ./src/model/settings.ts
-/** Every bad input at once, each naming the input, what was wrong and the accepted form. */
 class InputError extends Error {
     problems;
     constructor(problems) {
@@ -369,10 +368,6 @@ class InputError extends Error {
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|h|m|s))+$/;
 const PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
-/**
- * Parses `90s`, `45m`, `1h30m`, `500ms` or a plain number of seconds into milliseconds.
- * Returns undefined when the text is not a duration.
- */
 function parseDuration(text) {
     const value = text.trim().toLowerCase();
     if (/^\d+(?:\.\d+)?$/.test(value))
@@ -384,7 +379,6 @@ function parseDuration(text) {
         total += Number(amount) * UNIT_MS[unit];
     return Math.round(total);
 }
-/** Formats milliseconds for people: `850ms`, `42s`, `3m05s`, `1h02m`. */
 function formatDuration(ms) {
     const clamped = Math.max(0, Math.round(ms));
     if (clamped < 1000)
@@ -400,7 +394,6 @@ function formatDuration(ms) {
 
 ;// CONCATENATED MODULE: ./src/ncloud/errors.ts
 
-/** Every failed NCP request: what failed, NCP's own words, whether to retry, what to do. */
 class NcloudError extends Error {
     fields;
     constructor(fields) {
@@ -408,7 +401,6 @@ class NcloudError extends Error {
         this.fields = fields;
         this.name = 'NcloudError';
     }
-    /** What failed, without the hint. */
     get summary() {
         return summarize(this.fields);
     }
@@ -422,15 +414,11 @@ class NcloudError extends Error {
         return hintFor(this.fields);
     }
 }
-/** Gateway error codes (HTTP 429) for requests the gateway throttled before they reached the service. */
 const THROTTLE_CODES = new Set(['400', '410', '420']);
-/** Gateway error codes for trouble between the gateway and the service: worth another try. */
 const GATEWAY_TRANSIENT_CODES = new Set(['500', '510', '900']);
 const SERVICE_RETRY_LATER = '1000';
-/** TLS failures: the certificate will not change on a retry. */
 const TLS_FAILURE = /CERT|UNABLE_TO_VERIFY|^ERR_TLS_|^ERR_SSL_/;
 const TOO_LARGE = 'ERESPONSETOOLARGE';
-/** Connection errors raised before anything was sent. */
 const NOT_CONNECTED = new Set([
     'ECONNREFUSED',
     'ENOTFOUND',
@@ -438,7 +426,6 @@ const NOT_CONNECTED = new Set([
     'EHOSTUNREACH',
     'ENETUNREACH'
 ]);
-/** Turns an answer that is not a success into the error the run reports. */
 function answerError(action, facts, answer, gatewaySetting) {
     const common = { action, gatewaySetting, ...facts };
     const status = facts.httpStatus;
@@ -462,7 +449,6 @@ function answerError(action, facts, answer, gatewaySetting) {
                 ...serviceNature(answer.code, status)
             });
         case 'redirect':
-            // A redirect is the gateway's (or a proxy's) answer, never the service's: nothing was done.
             return new NcloudError({
                 ...common,
                 source: 'redirect',
@@ -480,7 +466,6 @@ function answerError(action, facts, answer, gatewaySetting) {
             });
     }
 }
-/** A success whose content is not what the action needs (no list, no record). */
 function contentError(action, problem, gatewaySetting, requestId) {
     return new NcloudError({
         action,
@@ -494,7 +479,6 @@ function contentError(action, problem, gatewaySetting, requestId) {
         reached: 'maybe'
     });
 }
-/** An exchange that ended without a complete answer: refused, reset, cut off, timed out. */
 function networkError(action, error, gatewaySetting) {
     const tls = TLS_FAILURE.test(error.code);
     return new NcloudError({
@@ -503,18 +487,15 @@ function networkError(action, error, gatewaySetting) {
         source: 'network',
         code: error.code,
         details: error.message,
-        // A certificate or an oversized answer will be the same on the next try.
         transient: !tls && error.code !== TOO_LARGE,
         reached: tls || NOT_CONNECTED.has(error.code) || !error.sent ? 'no' : 'maybe'
     });
 }
-/** What went wrong, in one line: an NcloudError's summary (without its hint) or an error's message. */
 function describeError(error) {
     if (error instanceof NcloudError)
         return error.summary;
     return error instanceof Error ? error.message : String(error);
 }
-/** A service that failed on its own side (5xx) may have done the work before it failed. */
 function serviceNature(code, status) {
     if (code === SERVICE_RETRY_LATER)
         return { transient: true, reached: 'maybe' };
@@ -624,7 +605,6 @@ function hintFor(f) {
 
 ;// CONCATENATED MODULE: ./src/model/next-steps.ts
 
-/** Every "what to do next" the action gives, each written once. */
 const NEXT = {
     useOutput: "Later steps read the number from this step's image-instance-no output.",
     fixInputs: 'Fix the inputs named above; no image was created.',
@@ -634,11 +614,9 @@ const NEXT = {
     cancelledBeforeCreate: 'Nothing was created; re-run the job when you are ready.',
     notUsableYet: (image) => `Image ${image.no} is not usable until its status is CREAT; to wait for it, run the step with image-instance-no: ${image.no}.`,
     deleteFailed: 'Delete the failed image (NCP console: Server > My Server Image), check that the server and its disks are healthy, and re-run.',
-    /** The exact step that picks the image up again, and what else works for the name in use. */
     resume: (image, names) => `To wait for image ${image.no} again, run the step with image-instance-no: ${image.no}${alsoWorks(names)}.`,
     raiseTimeout: (image, timeoutMs, names) => `Raise wait-timeout (now ${formatDuration(timeoutMs)}), or wait for the same image: run the step with image-instance-no: ${image.no}${alsoWorks(names)}.`,
     lookInConsole: (image, names) => `Look image ${image.no} up in the NCP console; to wait for it again, run the step with image-instance-no: ${image.no}${alsoWorks(names)}.`,
-    /** No number is known: what finds the image that may exist. */
     findUncertain: (name, region, names) => {
         const where = `an image named "${name}" in region ${region}`;
         if (names === 'run') {
@@ -673,85 +651,14 @@ function alsoWorks(names) {
     return '';
 }
 
-;// CONCATENATED MODULE: ./src/ncloud/servers.ts
-
-/** A server that could not be read, or a name that names no server or several. */
+;// CONCATENATED MODULE: ./src/ncloud/server-errors.ts
 class ServerLookupError extends Error {
     check;
-    constructor(message, 
-    /** What the user should check: the number and region, the name, or the name's uniqueness. */
-    check) {
+    constructor(message, check) {
         super(message);
         this.check = check;
         this.name = 'ServerLookupError';
     }
-}
-const IMAGEABLE_STATUSES = new Set(['RUN', 'NSTOP']);
-async function readServer(client, serverInstanceNo) {
-    let result;
-    try {
-        result = await client.read('getServerInstanceDetail', { serverInstanceNo });
-    }
-    catch (error) {
-        const refused = error instanceof NcloudError && error.fields.source === 'service' && error.reached === 'yes';
-        if (refused) {
-            throw new ServerLookupError(`Server ${serverInstanceNo} could not be read in region ${client.region}: ${error.summary}`, 'number');
-        }
-        throw error;
-    }
-    const list = result.serverInstanceList;
-    const raw = Array.isArray(list) ? list[0] : undefined;
-    if (!raw) {
-        throw new ServerLookupError(`Server ${serverInstanceNo} was not found in region ${client.region}.`, 'number');
-    }
-    return toServerRecord(raw, serverInstanceNo);
-}
-/**
- * The one server of this exact name in the region that is not terminated: NCP's name filter is
- * not documented as exact, and a terminated server keeps its name for a while.
- */
-async function findServerByName(client, name) {
-    const rows = await client.readAllPages('getServerInstanceList', { serverName: name }, 'serverInstanceList');
-    const servers = rows
-        .filter(row => typeof row === 'object' && row !== null)
-        .map(row => toServerRecord(row, ''));
-    const matching = servers.filter(server => server.name === name && server.status !== 'TERMT');
-    if (matching.length === 1)
-        return matching[0];
-    const listed = (list) => list.map(server => `${server.no} (${server.status})`).join(', ');
-    if (matching.length === 0) {
-        const terminated = servers.filter(server => server.name === name);
-        throw new ServerLookupError(`No server named "${name}" that is not terminated exists in region ${client.region}${terminated.length > 0 ? `; terminated: ${listed(terminated)}` : ''}.`, 'name');
-    }
-    throw new ServerLookupError(`${matching.length} servers are named "${name}" in region ${client.region}: ${listed(matching)}.`, 'unique-name');
-}
-function toServerRecord(raw, fallbackNo) {
-    return {
-        no: servers_text(raw.serverInstanceNo) || fallbackNo,
-        name: servers_text(raw.serverName),
-        status: codeOf(raw.serverInstanceStatus) ?? 'UNKNOWN',
-        operation: codeOf(raw.serverInstanceOperation) ?? 'NULL',
-        statusName: servers_text(raw.serverInstanceStatusName),
-        hypervisor: codeOf(raw.hypervisorType)
-    };
-}
-/** Why the server cannot be imaged now, or undefined when it is running or stopped and idle. */
-function serverProblem(server) {
-    const state = `${server.status}${server.statusName ? ` (${server.statusName})` : ''}`;
-    if (!IMAGEABLE_STATUSES.has(server.status)) {
-        return `Server ${server.no} is ${state}; an image can be made only of a server that is running (RUN) or stopped (NSTOP).`;
-    }
-    if (server.operation !== 'NULL') {
-        return `Server ${server.no} is ${state} with the operation ${server.operation} in progress.`;
-    }
-    return undefined;
-}
-function servers_text(value) {
-    return typeof value === 'string' || typeof value === 'number' ? String(value).slice(0, 300) : '';
-}
-function codeOf(value) {
-    const code = value?.code;
-    return typeof code === 'string' ? code.slice(0, 100) : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/model/failure.ts
@@ -765,14 +672,11 @@ const SERVER_CHECKS = {
     name: NEXT.checkServerName,
     'unique-name': NEXT.ambiguousServerName
 };
-/** The one failure the run reports: what happened, how the run ended, and what to do next. */
 class RunFailure extends Error {
     outcome;
     nextStep;
     image;
-    constructor(message, outcome, nextStep, 
-    /** The image the failure concerns, when there is one: it stays in the outputs. */
-    image) {
+    constructor(message, outcome, nextStep, image) {
         super(message);
         this.outcome = outcome;
         this.nextStep = nextStep;
@@ -780,10 +684,6 @@ class RunFailure extends Error {
         this.name = 'RunFailure';
     }
 }
-/**
- * Any error as the failure the user sees. `context` is the image the run knows of, if any, and
- * what finds it again: a cancel after the image exists must not say that nothing was created.
- */
 function asRunFailure(error, context = {}) {
     if (error instanceof RunFailure)
         return error;
@@ -807,50 +707,6 @@ function asRunFailure(error, context = {}) {
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./src/model/image-name.ts
-
-const MAX_NAME = 30;
-/**
- * A name valid under both rules and at most 30 characters. In a workflow run it is the same on
- * every attempt of the run ("Re-run jobs" keeps GITHUB_RUN_ID) and differs between jobs, steps
- * and servers: `img-<server>-<run id, base 36>-<hash of job, step and server>`. Outside a workflow
- * it is unique per server and second: `img-<server>-<yyyymmdd>-<hhmmss>`. Long server numbers keep
- * their last digits.
- */
-function generateImageName(seed) {
-    const runId = seed.env.GITHUB_RUN_ID?.trim() ?? '';
-    if (nameSourceOf(seed.env) === 'run') {
-        // GitHub's run ids are at most 19 digits (13 in base 36); a longer one keeps its last digits.
-        const run = BigInt(runId).toString(36).slice(-13);
-        const step = stepMarker(seed.env.GITHUB_JOB, seed.env.GITHUB_ACTION, seed.serverInstanceNo);
-        return { name: withServer(seed.serverInstanceNo, `-${run}-${step}`), source: 'run' };
-    }
-    const stamp = seed.now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-    return { name: withServer(seed.serverInstanceNo, `-${stamp}`), source: 'time' };
-}
-/** What a generated name is made from: the workflow run when there is one, else the clock. */
-function nameSourceOf(env) {
-    return /^\d+$/.test(env.GITHUB_RUN_ID?.trim() ?? '') ? 'run' : 'time';
-}
-/** Six hex digits that tell the jobs, steps and servers of one workflow run apart. */
-function stepMarker(job, action, serverInstanceNo) {
-    return (0,external_node_crypto_namespaceObject.createHash)('sha256')
-        .update([job ?? '', action ?? '', serverInstanceNo].join('\n'))
-        .digest('hex')
-        .slice(0, 6);
-}
-function withServer(serverInstanceNo, tail) {
-    const server = serverInstanceNo.slice(-(MAX_NAME - 'img-'.length - tail.length));
-    return `img-${server}${tail}`;
-}
-const MAX_DESCRIPTION_BYTES = 1000;
-function descriptionBytes(description) {
-    return Buffer.byteLength(description, 'utf8');
-}
-function imageNameMessage(name, problem, rule) {
-    return `Input "image-name" "${name}" breaks the ${rule.label} naming rule: ${problem}. The rule: ${rule.text}.`;
-}
-
 ;// CONCATENATED MODULE: ./src/model/provenance.ts
 
 const MARK = 'ncloud-server-image-action:';
@@ -864,10 +720,6 @@ function workflowRunFrom(env) {
         action: env.GITHUB_ACTION?.trim() || undefined
     };
 }
-/**
- * The description the action writes when the user gives none: where the image came from, in a
- * form the action reads back to check an image's source server (KVM records have no such field).
- */
 function provenanceDescription(server, run) {
     const parts = [`${MARK} server ${server.no}${server.name ? ` (${server.name})` : ''}`];
     if (run.repository)
@@ -879,7 +731,6 @@ function provenanceDescription(server, run) {
     }
     return fitBytes(parts.join('; '), MAX_DESCRIPTION_BYTES);
 }
-/** What a provenance description says, or undefined for any other description. */
 function readProvenance(description) {
     if (!description?.startsWith(MARK))
         return undefined;
@@ -892,11 +743,9 @@ function readProvenance(description) {
         step: /; step ([0-9a-f]{6})(?:;|$)/.exec(description)?.[1]
     };
 }
-/** The source server a provenance description names, or undefined for any other description. */
 function provenanceServer(description) {
     return readProvenance(description)?.server;
 }
-/** Whether an image's provenance says it was made by this step of this workflow run. */
 function madeByThisStep(description, run, serverInstanceNo) {
     const said = readProvenance(description);
     return (said !== undefined &&
@@ -908,33 +757,90 @@ function madeByThisStep(description, run, serverInstanceNo) {
 function fitBytes(text, bytes) {
     if (descriptionBytes(text) <= bytes)
         return text;
-    // Cut the UTF-8 bytes, then drop a character the cut split in two.
     const cut = Buffer.from(text, 'utf8')
         .subarray(0, bytes - 3)
         .toString('utf8');
     return `${cut.replace(/\uFFFD+$/, '')}...`;
 }
-
-;// CONCATENATED MODULE: ./src/model/source-server.ts
-
-// Which server an image was made from: NCP's record where it says, else the action's provenance.
-/** The server an image was made from: NCP's field where it has one, else the action's provenance. */
-function sourceServerOf(image) {
-    return image.sourceServerNo ?? provenanceServer(image.description);
+function stepMarker(job, action, serverInstanceNo) {
+    return (0,external_node_crypto_namespaceObject.createHash)('sha256')
+        .update([job ?? '', action ?? '', serverInstanceNo].join('\n'))
+        .digest('hex')
+        .slice(0, 6);
 }
-/**
- * Whether an image was made from the request's server: `unknown` when NCP's record does not say
- * (KVM images) and its description is not the action's provenance.
- */
-function madeFrom(image, request) {
-    const source = sourceServerOf(image);
-    if (source === undefined)
-        return 'unknown';
-    return source === request.serverInstanceNo ? 'yes' : 'no';
+const MAX_DESCRIPTION_BYTES = 1000;
+function descriptionBytes(description) {
+    return Buffer.byteLength(description, 'utf8');
+}
+
+;// CONCATENATED MODULE: ./src/model/image-name.ts
+
+const MAX_NAME = 30;
+function generateImageName(seed) {
+    const runId = seed.env.GITHUB_RUN_ID?.trim() ?? '';
+    if (nameSourceOf(seed.env) === 'run') {
+        const run = BigInt(runId).toString(36).slice(-13);
+        const step = stepMarker(seed.env.GITHUB_JOB, seed.env.GITHUB_ACTION, seed.serverInstanceNo);
+        return { name: withServer(seed.serverInstanceNo, `-${run}-${step}`), source: 'run' };
+    }
+    const stamp = seed.now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+    return { name: withServer(seed.serverInstanceNo, `-${stamp}`), source: 'time' };
+}
+function nameSourceOf(env) {
+    return /^\d+$/.test(env.GITHUB_RUN_ID?.trim() ?? '') ? 'run' : 'time';
+}
+function withServer(serverInstanceNo, tail) {
+    const server = serverInstanceNo.slice(-(MAX_NAME - 'img-'.length - tail.length));
+    return `img-${server}${tail}`;
+}
+function imageNameMessage(name, problem, rule) {
+    return `Input "image-name" "${name}" breaks the ${rule.label} naming rule: ${problem}. The rule: ${rule.text}.`;
+}
+
+;// CONCATENATED MODULE: ./src/ncloud/endpoints.ts
+const SITES = {
+    public: 'https://ncloud.apigw.ntruss.com',
+    gov: 'https://ncloud.apigw.gov-ntruss.com',
+    fin: 'https://fin-ncloud.apigw.fin-ntruss.com'
+};
+const SERVER_API_PATH = '/vserver/v2';
+function isSite(value) {
+    return Object.hasOwn(SITES, value);
+}
+function isLoopbackHost(hostname) {
+    const host = hostname.toLowerCase();
+    if (host === 'localhost' || host === '[::1]')
+        return true;
+    const octets = host.split('.');
+    return (octets.length === 4 &&
+        octets[0] === '127' &&
+        octets.every(octet => /^\d{1,3}$/.test(octet) && Number(octet) <= 255));
+}
+function parseGatewayOrigin(text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        return { problem: 'is not a URL' };
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        return { problem: `uses the scheme "${url.protocol.replace(/:$/, '')}"` };
+    }
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+        return {
+            problem: 'uses plain http:// for a host that is not loopback, which would send the signed credentials in clear'
+        };
+    }
+    if (url.username || url.password)
+        return { problem: 'contains a user name or password' };
+    if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
+        return { problem: `has a path, query or fragment ("${url.pathname}${url.search}${url.hash}")` };
+    }
+    return { origin: url.origin };
 }
 
 ;// CONCATENATED MODULE: ./src/ncloud/name-rules.ts
-// NCP's naming rules for the two image APIs (reference §5.2), and which part of a name breaks one.
 const MEMBER_IMAGE_NAME_RULE = {
     label: 'createMemberServerImageInstance (XEN/RHV)',
     text: '3-30 characters: lowercase letters, digits and "-", starting with a lowercase letter and ending with a lowercase letter or digit',
@@ -947,7 +853,6 @@ const SERVER_IMAGE_NAME_RULE = {
     pattern: /^[a-z][A-Za-z0-9_-]{1,28}[a-z0-9]$/,
     middle: /^[A-Za-z0-9_-]$/
 };
-/** Says which part of a name breaks the rule, or returns undefined when it is valid. */
 function nameProblem(name, rule) {
     if (rule.pattern.test(name))
         return undefined;
@@ -962,7 +867,405 @@ function nameProblem(name, rule) {
     return `it contains ${bad.map(c => `"${c}"`).join(', ')}`;
 }
 
+;// CONCATENATED MODULE: ./src/inputs/checks.ts
+
+
+
+
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+function imageNameProblem(name, hypervisor) {
+    if (hypervisor !== 'auto') {
+        const rule = hypervisor === 'xen' ? MEMBER_IMAGE_NAME_RULE : SERVER_IMAGE_NAME_RULE;
+        const problem = nameProblem(name, rule);
+        return problem ? imageNameMessage(name, problem, rule) : undefined;
+    }
+    const broken = [MEMBER_IMAGE_NAME_RULE, SERVER_IMAGE_NAME_RULE].map(rule => ({
+        rule,
+        problem: nameProblem(name, rule)
+    }));
+    if (broken.some(({ problem }) => !problem))
+        return undefined;
+    return (`Input "image-name" "${name}" breaks the naming rule of both image kinds: ` +
+        broken
+            .map(({ rule, problem }) => `${rule.label}: ${problem} (the rule: ${rule.text})`)
+            .join('; ') +
+        '.');
+}
+function gatewayOrigin(apiUrl, envUrl, site, problems) {
+    const [text, originSource, name] = apiUrl
+        ? [apiUrl, 'api-url', 'Input "api-url"']
+        : envUrl
+            ? [
+                envUrl,
+                'NCLOUD_API_GW',
+                'The environment variable NCLOUD_API_GW (used because api-url is empty)'
+            ]
+            : [SITES[site], 'site', ''];
+    const parsed = parseGatewayOrigin(text);
+    if ('problem' in parsed) {
+        problems.push(`${name} "${withoutUserInfo(text)}" ${parsed.problem}. Give the gateway origin only, as https://host[:port] (http:// only for localhost, 127.x.x.x or [::1]).`);
+        return { origin: SITES[site], originSource };
+    }
+    return { origin: parsed.origin, originSource };
+}
+function withoutUserInfo(url) {
+    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
+}
+const PLACEHOLDERS = {
+    date: now => now.toISOString().slice(0, 10).replace(/-/g, ''),
+    time: now => now.toISOString().slice(11, 19).replace(/:/g, '')
+};
+function placeholders(text, name, now, problems) {
+    const unknown = [...text.matchAll(/\{([^{}]*)\}/g)]
+        .map(match => match[1])
+        .filter(key => !Object.hasOwn(PLACEHOLDERS, key));
+    if (unknown.length > 0) {
+        problems.push(`Input "${name}" has the unknown placeholder ${unknown.map(key => `{${key}}`).join(', ')}: only {date} (UTC YYYYMMDD) and {time} (UTC HHMMSS) are replaced.`);
+        return text;
+    }
+    return text.replace(/\{(date|time)\}/g, (_match, key) => PLACEHOLDERS[key](now));
+}
+const LOGIN_ID = /^[A-Za-z0-9][A-Za-z0-9._%+@-]{0,99}$/;
+function loginIds(text, problems) {
+    const entries = text
+        .split(/[,\r\n]/)
+        .map(entry => entry.trim())
+        .filter(Boolean);
+    const bad = entries.filter(entry => !LOGIN_ID.test(entry));
+    for (const entry of bad) {
+        problems.push(`Input "share-with" has the entry "${entry}", which is not an NCP login ID: give login IDs (e-mail addresses or account names) separated by commas or new lines.`);
+    }
+    return bad.length > 0 ? [] : [...new Set(entries)];
+}
+const MAX_KEEP = 1000;
+function pruning(keepText, pattern, problems) {
+    if (!keepText && !pattern)
+        return {};
+    if (!keepText) {
+        problems.push('Input "prune-match" needs keep-last: how many matching images to keep, e.g. 7.');
+        return {};
+    }
+    const keepLast = /^\d+$/.test(keepText) ? Number(keepText) : NaN;
+    if (!(keepLast >= 1 && keepLast <= MAX_KEEP)) {
+        problems.push(`Input "keep-last" must be a whole number from 1 to ${MAX_KEEP} (the images to keep, this run's included), got "${keepText}".`);
+    }
+    if (!pattern) {
+        problems.push('Input "prune-match" is required with keep-last: a name pattern in which * stands for any characters, e.g. nightly-*.');
+    }
+    else if (!/^[A-Za-z0-9_*-]{1,30}$/.test(pattern)) {
+        problems.push(`Input "prune-match" must be an image name pattern of letters, digits, "-", "_" and "*" (any characters), got "${pattern}".`);
+    }
+    return { keepLast, pruneMatch: pattern };
+}
+function number(name, what, problems, input) {
+    const value = input(name);
+    if (value && !/^\d{1,20}$/.test(value)) {
+        problems.push(`Input "${name}" must be ${what} (digits only), got "${value}".`);
+        return '';
+    }
+    return value;
+}
+function oneOf(value, name, allowed, problems) {
+    const lower = value.toLowerCase();
+    const found = allowed.find(word => word === lower);
+    if (found !== undefined)
+        return found;
+    problems.push(`Input "${name}" must be one of ${allowed.join(', ')}, got "${value}".`);
+    return undefined;
+}
+function bool(value, name, problems) {
+    if (TRUE.includes(value))
+        return true;
+    if (FALSE.includes(value))
+        return false;
+    problems.push(`Input "${name}" must be true or false, got "${value}".`);
+    return undefined;
+}
+function duration(value, name, minimumMs, problems) {
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+        problems.push(`Input "${name}" must be a duration such as 500ms, 90s, 45m or 1h30m, or a number of seconds, got "${value}".`);
+        return undefined;
+    }
+    if (ms < minimumMs) {
+        problems.push(`Input "${name}" must be at least ${formatDuration(minimumMs)}, got "${value}".`);
+        return undefined;
+    }
+    return ms;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/read-connection.ts
+
+
+
+const MIN_POLL_INTERVAL_MS = 100;
+const MIN_REQUEST_TIMEOUT_MS = 100;
+function readGateway({ source, input, problems, warnings }) {
+    const region = (input('region') || 'KR').toUpperCase();
+    if (!/^[A-Z]{2,10}$/.test(region)) {
+        problems.push(`Input "region" must be an NCP region code such as KR, SGN or JPN, got "${input('region')}".`);
+    }
+    const siteText = (input('site') || 'public').toLowerCase();
+    const site = isSite(siteText) ? siteText : 'public';
+    if (!isSite(siteText)) {
+        problems.push(`Input "site" must be one of ${Object.keys(SITES).join(', ')}, got "${input('site')}".`);
+    }
+    const { origin, originSource } = gatewayOrigin(input('api-url'), source.env.NCLOUD_API_GW?.trim() ?? '', site, problems);
+    if (originSource === 'NCLOUD_API_GW' && site !== 'public') {
+        warnings.push(`The environment variable NCLOUD_API_GW (${origin}) overrides site: ${site}; requests go to ${origin}. Unset NCLOUD_API_GW, or set api-url, to choose the gateway explicitly.`);
+    }
+    return { region, origin, originSource };
+}
+function readTiming({ input, problems }) {
+    const waitTimeoutMs = duration(input('wait-timeout') || '60m', 'wait-timeout', 1000, problems);
+    const pollIntervalMs = duration(input('poll-interval') || '10s', 'poll-interval', MIN_POLL_INTERVAL_MS, problems);
+    const requestTimeoutMs = duration(input('request-timeout') || '30s', 'request-timeout', MIN_REQUEST_TIMEOUT_MS, problems);
+    if (waitTimeoutMs !== undefined &&
+        pollIntervalMs !== undefined &&
+        pollIntervalMs > waitTimeoutMs) {
+        problems.push(`Input "poll-interval" (${formatDuration(pollIntervalMs)}) must not be longer than "wait-timeout" (${formatDuration(waitTimeoutMs)}).`);
+    }
+    return {
+        waitTimeoutMs: waitTimeoutMs ?? 0,
+        pollIntervalMs: pollIntervalMs ?? 0,
+        requestTimeoutMs: requestTimeoutMs ?? 0
+    };
+}
+
+;// CONCATENATED MODULE: ./src/inputs/read-settings.ts
+
+
+
+
+
+function readSettings(source) {
+    const reading = {
+        source,
+        input: name => source.getInput(name).trim(),
+        problems: [],
+        warnings: []
+    };
+    const credentials = readCredentials(reading);
+    const target = readTarget(reading);
+    const naming = readNaming(reading, target.imageInstanceNo);
+    const gateway = readGateway(reading);
+    const lifecycle = readLifecycle(reading);
+    const timing = readTiming(reading);
+    if (reading.problems.length > 0)
+        throw new InputError(reading.problems);
+    return Object.freeze({
+        ...credentials,
+        ...target,
+        ...naming,
+        ...gateway,
+        ...lifecycle,
+        ...timing,
+        workflow: workflowRunFrom(source.env),
+        warnings: reading.warnings
+    });
+}
+function readCredentials({ source, input, problems }) {
+    const credential = (name, envName) => {
+        const value = input(name) || (source.env[envName] ?? '').trim();
+        if (value)
+            source.mask(value);
+        else
+            problems.push(`Input "${name}" is empty and the environment variable ${envName} is not set: pass the key from a secret, e.g. ${name}: \${{ secrets.${envName} }}.`);
+        return value;
+    };
+    const accessKey = credential('access-key', 'NCLOUD_ACCESS_KEY');
+    const secretKey = credential('secret-key', 'NCLOUD_SECRET_KEY');
+    return { accessKey, secretKey };
+}
+function readTarget({ input, problems }) {
+    const imageInstanceNo = number('image-instance-no', "the image's number", problems, input);
+    const serverInstanceNo = number('server-instance-no', "the server's instance number", problems, input);
+    const serverName = input('server-name');
+    if (serverName && input('server-instance-no')) {
+        problems.push('Inputs "server-instance-no" and "server-name" are both given: give one of them, the server\'s number or its exact name.');
+    }
+    else if (serverName && !/^[^\s,;]{1,255}$/.test(serverName)) {
+        problems.push(`Input "server-name" must be a server's exact name (no spaces, commas or semicolons), got "${serverName}".`);
+    }
+    if (!input('server-instance-no') && !serverName && !input('image-instance-no')) {
+        problems.push('Input "server-instance-no" is required: the number of the server to image, e.g. 1234567 (or give server-name, or image-instance-no to wait for an existing image).');
+    }
+    return { imageInstanceNo, serverInstanceNo, serverName };
+}
+function readNaming({ source, input, problems, warnings }, imageInstanceNo) {
+    const hypervisor = oneOf(input('hypervisor') || 'auto', 'hypervisor', ['auto', 'xen', 'kvm'], problems) ??
+        'auto';
+    const givenName = placeholders(input('image-name'), 'image-name', source.now, problems);
+    const nameSeed = { now: source.now, env: source.env };
+    if (givenName && !imageInstanceNo) {
+        const problem = imageNameProblem(givenName, hypervisor);
+        if (problem)
+            problems.push(problem);
+    }
+    if (imageInstanceNo) {
+        for (const name of ['image-name', 'image-description', 'stop-server']) {
+            if (source.getInput(name) && !(name === 'stop-server' && /^false$/i.test(input(name)))) {
+                warnings.push(`Input "${name}" is not used: image-instance-no resumes an existing image.`);
+            }
+        }
+    }
+    const imageDescription = placeholders(source.getInput('image-description'), 'image-description', source.now, problems);
+    const bytes = descriptionBytes(imageDescription);
+    if (bytes > MAX_DESCRIPTION_BYTES) {
+        problems.push(`Input "image-description" has ${bytes} bytes of UTF-8; NCP accepts at most ${MAX_DESCRIPTION_BYTES}.`);
+    }
+    return {
+        hypervisor,
+        imageName: givenName,
+        nameChanges: /\{(date|time)\}/.test(input('image-name')),
+        nameSource: givenName ? 'given' : nameSourceOf(source.env),
+        nameSeed,
+        imageDescription
+    };
+}
+function readLifecycle({ source, input, problems }) {
+    const ifExists = oneOf(input('if-exists') || 'fail', 'if-exists', ['fail', 'reuse'], problems) ?? 'fail';
+    const wait = bool(input('wait') || 'true', 'wait', problems);
+    const shareWith = loginIds(source.getInput('share-with'), problems);
+    const { keepLast, pruneMatch } = pruning(input('keep-last'), input('prune-match'), problems);
+    const stopServer = bool(input('stop-server') || 'false', 'stop-server', problems);
+    if (wait === false) {
+        if (stopServer) {
+            problems.push('Input "stop-server" needs wait: true: the action starts the server again only once the image is made, so it must wait for it.');
+        }
+        if (shareWith.length > 0) {
+            problems.push('Input "share-with" needs wait: true: an image can be shared only once NCP has created it.');
+        }
+        if (keepLast !== undefined) {
+            problems.push('Input "keep-last" needs wait: true: old images are pruned only once the new one is created.');
+        }
+    }
+    const dryRun = bool(input('dry-run') || 'false', 'dry-run', problems);
+    return {
+        ifExists,
+        wait: wait ?? true,
+        shareWith,
+        keepLast,
+        pruneMatch,
+        stopServer: stopServer ?? false,
+        dryRun: dryRun ?? false
+    };
+}
+
+;// CONCATENATED MODULE: ./src/github/outputs.ts
+const MAX_IMAGE_OUTPUT = 64 * 1024;
+const MAX_FIELD_OUTPUT = 2 * 1024;
+function writeImageOutputs(port, image) {
+    port.setOutput('image-instance-no', image.no);
+    port.setOutput('image-name', image.name);
+    port.setOutput('image-status', image.status);
+    port.setOutput('image', imageJson(image.raw));
+    port.setOutput('shared-with', image.sharedWith.join(','));
+}
+function writeOutputs(port, result) {
+    port.setOutput('outcome', result.outcome);
+    if (result.server?.hypervisor)
+        port.setOutput('hypervisor', result.server.hypervisor);
+    if (result.image && !result.dryRun)
+        writeImageOutputs(port, result.image);
+    if (result.power?.downMs !== undefined) {
+        port.setOutput('server-stopped-for', String(Math.round(result.power.downMs / 1000)));
+    }
+    if (result.pruning && 'deleted' in result.pruning) {
+        port.setOutput('pruned', result.pruning.deleted.map(image => image.no).join(','));
+    }
+}
+function imageJson(raw) {
+    const whole = JSON.stringify(raw);
+    if (whole.length <= MAX_IMAGE_OUTPUT)
+        return whole;
+    const kept = {};
+    const dropped = [];
+    for (const [key, value] of Object.entries(raw)) {
+        if ((JSON.stringify(value) ?? '').length <= MAX_FIELD_OUTPUT)
+            kept[key] = value;
+        else
+            dropped.push(key);
+    }
+    const reduced = JSON.stringify({ ...kept, droppedOversizedFields: dropped });
+    return reduced.length <= MAX_IMAGE_OUTPUT
+        ? reduced
+        : JSON.stringify({ droppedOversizedFields: Object.keys(raw) });
+}
+
+;// CONCATENATED MODULE: ./src/lib/retry.ts
+const DEFAULT_RETRY = Object.freeze({
+    maxAttempts: 5,
+    baseDelayMs: 500,
+    maxDelayMs: 15_000,
+    maxRetryAfterMs: 60_000
+});
+function backoffDelay(failedAttempts, policy, random, retryAfterMs) {
+    if (retryAfterMs !== undefined)
+        return Math.min(retryAfterMs, policy.maxRetryAfterMs);
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failedAttempts - 1));
+    return Math.floor(random() * ceiling);
+}
+async function retrying(operation, options) {
+    const { policy, clock, signal } = options;
+    for (let attempt = 1;; attempt++) {
+        let error;
+        try {
+            return await operation(attempt);
+        }
+        catch (caught) {
+            error = caught;
+        }
+        signal?.throwIfAborted();
+        const next = await options.decide(error, attempt);
+        if (next.verdict === 'settled')
+            return next.value;
+        if (next.verdict === 'stop' || attempt >= policy.maxAttempts)
+            throw error;
+        const delay = backoffDelay(attempt, policy, options.random ?? Math.random, next.retryAfterMs);
+        if (options.deadline !== undefined && clock.now() + delay >= options.deadline)
+            throw error;
+        options.log(`${options.label}: attempt ${attempt} of ${policy.maxAttempts} failed: ${options.describe(error)} ${next.why} in ${delay} ms.`);
+        await clock.sleep(delay, signal);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/ncloud/image-record.ts
+const MAX_FIELD = 300;
+function toImageRecord(kind, raw) {
+    const { fields } = kind;
+    const status = raw[fields.status];
+    return {
+        no: image_record_text(raw[fields.number]),
+        name: image_record_text(raw[fields.name]),
+        status: typeof status?.code === 'string' ? status.code.slice(0, MAX_FIELD) : '',
+        statusName: typeof raw[fields.statusName] === 'string' ? image_record_text(raw[fields.statusName]) : undefined,
+        sourceServerNo: fields.sourceServer && raw[fields.sourceServer] !== undefined
+            ? image_record_text(raw[fields.sourceServer])
+            : undefined,
+        description: typeof raw[fields.description] === 'string'
+            ? raw[fields.description].slice(0, 1000)
+            : undefined,
+        createdAt: dateOf(raw[fields.createDate]),
+        sharedWith: Array.isArray(raw[fields.sharedLoginIds])
+            ? raw[fields.sharedLoginIds].map(image_record_text).filter(Boolean).slice(0, 100)
+            : [],
+        raw
+    };
+}
+function dateOf(value) {
+    const at = typeof value === 'string' ? Date.parse(value) : NaN;
+    return Number.isNaN(at) ? undefined : at;
+}
+function image_record_text(value) {
+    return typeof value === 'string' || typeof value === 'number'
+        ? String(value).slice(0, MAX_FIELD)
+        : '';
+}
+
 ;// CONCATENATED MODULE: ./src/ncloud/images.ts
+
 
 
 const IMAGE_STATUSES = Object.freeze({ pending: 'INIT', created: 'CREAT', failed: 'CREFL' });
@@ -1038,7 +1341,6 @@ function imageState(kind, status) {
         return 'pending';
     return 'unknown';
 }
-/** The detail call answered, and the image was not in it. */
 class ImageNotFoundError extends Error {
     kind;
     imageNo;
@@ -1049,7 +1351,6 @@ class ImageNotFoundError extends Error {
         this.name = 'ImageNotFoundError';
     }
 }
-/** create / get / find over one image kind. */
 class ImageApi {
     client;
     kind;
@@ -1057,7 +1358,6 @@ class ImageApi {
         this.client = client;
         this.kind = kind;
     }
-    /** Sends the create request once. The caller decides whether another try is safe. */
     async create(request) {
         const { params, actions } = this.kind;
         const body = { serverInstanceNo: request.serverInstanceNo, [params.name]: request.name };
@@ -1077,12 +1377,10 @@ class ImageApi {
             throw new ImageNotFoundError(this.kind, imageNo);
         return image;
     }
-    /** Every image with exactly this name: NCP's name filter is not documented as exact. */
     async findAllByName(name, endBy) {
         const images = await this.listAll({ [this.kind.params.name]: name }, endBy);
         return images.filter(record => record.name === name);
     }
-    /** Every image of this kind in the region (the account's own), every page read. */
     async listAll(filter = {}, endBy) {
         const { actions, listFilter, listKey } = this.kind;
         const rows = await this.client.readAllPages(actions.list, { ...listFilter, ...filter }, listKey, endBy);
@@ -1090,13 +1388,11 @@ class ImageApi {
             .filter(item => typeof item === 'object' && item !== null)
             .map(item => toImageRecord(this.kind, item));
     }
-    /** Shares the image with NCP login IDs. Adding an ID it is already shared with changes nothing, so it is retried like a read. */
     async share(imageNo, loginIds) {
         const params = { [this.kind.params.number]: imageNo };
         loginIds.forEach((id, index) => (params[`targetLoginIdList.${index + 1}`] = id));
         await this.client.repeatable(this.kind.actions.share, params);
     }
-    /** Deletes one image. Sent once: a lost reply is settled by the next list, not by a resend. */
     async delete(imageNo) {
         await this.client.sendOnce(this.kind.actions.delete, {
             [`${this.kind.params.numberList}.1`]: imageNo
@@ -1115,38 +1411,6 @@ class ImageApi {
         return contentError(action, problem, this.client.gatewaySetting);
     }
 }
-const MAX_FIELD = 300;
-function toImageRecord(kind, raw) {
-    const { fields } = kind;
-    const status = raw[fields.status];
-    return {
-        no: images_text(raw[fields.number]),
-        name: images_text(raw[fields.name]),
-        status: typeof status?.code === 'string' ? status.code.slice(0, MAX_FIELD) : '',
-        statusName: typeof raw[fields.statusName] === 'string' ? images_text(raw[fields.statusName]) : undefined,
-        sourceServerNo: fields.sourceServer && raw[fields.sourceServer] !== undefined
-            ? images_text(raw[fields.sourceServer])
-            : undefined,
-        description: typeof raw[fields.description] === 'string'
-            ? raw[fields.description].slice(0, 1000)
-            : undefined,
-        createdAt: dateOf(raw[fields.createDate]),
-        sharedWith: Array.isArray(raw[fields.sharedLoginIds])
-            ? raw[fields.sharedLoginIds].map(images_text).filter(Boolean).slice(0, 100)
-            : [],
-        raw
-    };
-}
-function dateOf(value) {
-    const at = typeof value === 'string' ? Date.parse(value) : NaN;
-    return Number.isNaN(at) ? undefined : at;
-}
-function images_text(value) {
-    return typeof value === 'string' || typeof value === 'number'
-        ? String(value).slice(0, MAX_FIELD)
-        : '';
-}
-/** Picks the image kind for a server, or explains why the requested one does not fit. */
 function selectImageKind(requested, hypervisor) {
     const actual = hypervisor?.toUpperCase();
     const fitting = IMAGE_KINDS.find(kind => actual && kind.hypervisors.includes(actual)) ?? MEMBER_IMAGE;
@@ -1162,679 +1426,16 @@ function selectImageKind(requested, hypervisor) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/steps/name-lookup.ts
+;// CONCATENATED MODULE: ./src/model/source-server.ts
 
-
-
-
-
-
-/**
- * The first look by name, before anything is created. An image of a run-stable generated name
- * made from this server is this run's earlier attempt and is resumed whatever if-exists says;
- * any other image of the name is subject to if-exists.
- */
-async function lookFirst(api, request, options) {
-    const existing = await api.findAllByName(request.name);
-    if (existing.length === 0)
-        return lookForEarlierAttempt(api, request, options);
-    const image = newest(existing);
-    const where = describeExisting(image, options.region);
-    const source = madeFrom(image, request);
-    if (options.nameSource === 'run' && source !== 'no') {
-        if (source === 'unknown')
-            options.log.warning(unverifiable(image, request));
-        options.log.info(`${where} It is this workflow run's earlier attempt (the same generated name, the same server): it is used, and no image is created.`);
-        return { use: image, origin: 'resumed' };
-    }
-    const failed = imageState(api.kind, image.status) === 'failed';
-    if (options.ifExists === 'fail') {
-        throw new RunFailure(`${where} With if-exists: fail nothing was created.`, 'error', failed ? NEXT.failedExisting : NEXT.nameTaken(image, source !== 'no'));
-    }
-    if (source === 'no') {
-        throw new RunFailure(`${where} It was not made from server ${request.serverInstanceNo}, so it is not reused.`, 'error', NEXT.otherServersImage);
-    }
-    if (failed) {
-        throw new RunFailure(`${where} Its creation failed, so it cannot be reused.`, 'error', NEXT.failedExisting);
-    }
-    if (source === 'unknown')
-        options.log.warning(unverifiable(image, request));
-    options.log.info(`${where} if-exists: reuse, so no image is created and this one is used.`);
-    return { use: image, origin: 'reused' };
+function sourceServerOf(image) {
+    return image.sourceServerNo ?? provenanceServer(image.description);
 }
-/** An image that this step of this workflow run made under another name, found by its provenance. */
-async function lookForEarlierAttempt(api, request, options) {
-    const run = options.attemptsOf;
-    if (!run)
-        return { use: undefined };
-    const earlier = (await api.listAll()).filter(image => madeByThisStep(image.description, run, request.serverInstanceNo));
-    if (earlier.length === 0)
-        return { use: undefined };
-    const image = newest(earlier);
-    options.log.info(`Image ${image.no} ("${image.name}") is this workflow run's earlier attempt: its description names this run and step, and server ${request.serverInstanceNo}. The name differs ({date} or {time} changed), so it is used, and no image named "${request.name}" is created.`);
-    return { use: image, origin: 'resumed' };
-}
-function unverifiable(image, request) {
-    return `Image ${image.no} ("${image.name}") is used although its source server cannot be verified: NCP's record does not name one, and its description is not this action's provenance. Check that it was made from server ${request.serverInstanceNo}.`;
-}
-function describeExisting(image, region) {
+function madeFrom(image, request) {
     const source = sourceServerOf(image);
-    return `An image named "${image.name}" already exists in region ${region}: number ${image.no}, status ${image.status}${image.statusName ? ` (${image.statusName})` : ''}${source ? `, made from server ${source}` : ''}.`;
-}
-function newest(images) {
-    return images[images.length - 1];
-}
-/**
- * Names every image of the run's name, so that none is lost: a create whose reply was lost, or a
- * concurrent run on a gateway that allows one name twice, may have made another.
- */
-async function sweepForDuplicates(api, used, log, endBy) {
-    let images;
-    try {
-        images = await api.findAllByName(used.name, endBy);
-    }
-    catch (error) {
-        log.warning(`Could not check for other images named "${used.name}" (${describeError(error)}); a create whose reply was lost may have made one.`);
-        return [];
-    }
-    const others = images.filter(image => image.no !== used.no);
-    if (others.length > 0) {
-        log.warning(`NCP holds ${others.length + 1} images named "${used.name}": ${[used, ...others].map(image => image.no).join(', ')}. ` +
-            `This run uses ${used.no}; ${others.map(image => image.no).join(', ')} ${others.length === 1 ? 'was' : 'were'} made by a lost reply or another run. Delete what you do not need.`);
-    }
-    return others;
-}
-
-;// CONCATENATED MODULE: ./src/lib/retry.ts
-const DEFAULT_RETRY = Object.freeze({
-    maxAttempts: 5,
-    baseDelayMs: 500,
-    maxDelayMs: 15_000,
-    maxRetryAfterMs: 60_000
-});
-/**
- * Capped exponential backoff with full jitter: a random delay in [0, min(cap, base * 2^(n-1)))
- * after the n-th failed attempt. A Retry-After from the server replaces the jitter.
- */
-function backoffDelay(failedAttempts, policy, random, retryAfterMs) {
-    if (retryAfterMs !== undefined)
-        return Math.min(retryAfterMs, policy.maxRetryAfterMs);
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failedAttempts - 1));
-    return Math.floor(random() * ceiling);
-}
-/**
- * The one retry loop: runs the operation, asks `decide` after each failure, backs off, and never
- * sleeps past the deadline or the attempt limit. A cancelled run stops at once.
- */
-async function retrying(operation, options) {
-    const { policy, clock, signal } = options;
-    for (let attempt = 1;; attempt++) {
-        let error;
-        try {
-            return await operation(attempt);
-        }
-        catch (caught) {
-            error = caught;
-        }
-        signal?.throwIfAborted();
-        const next = await options.decide(error, attempt);
-        if (next.verdict === 'settled')
-            return next.value;
-        if (next.verdict === 'stop' || attempt >= policy.maxAttempts)
-            throw error;
-        const delay = backoffDelay(attempt, policy, options.random ?? Math.random, next.retryAfterMs);
-        if (options.deadline !== undefined && clock.now() + delay >= options.deadline)
-            throw error;
-        options.log(`${options.label}: attempt ${attempt} of ${policy.maxAttempts} failed: ${options.describe(error)} ${next.why} in ${delay} ms.`);
-        await clock.sleep(delay, signal);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/steps/uncertain-create.ts
-
-
-
-
-
-
-
-/**
- * Pauses between the looks for a name after an uncertain create. A new image may show in the list
- * a moment after the create; how long is not documented, so the looks span several seconds.
- */
-const CONFIRM_DELAYS_MS = [1_000, 2_000, 4_000];
-/** A cancelled run gets a few seconds from the runner; the look for a lost image must fit in them. */
-const CANCEL_LOOKUP_TIMEOUT_MS = 3_000;
-/**
- * Owns the whole life of a create after the first look: the sends, the looks after a lost reply,
- * the resend, and the look after a cancel. Returns the one image this run uses. A create is sent
- * again only when the gateway says the last one never reached the service, or the looks show it
- * made nothing.
- */
-async function obtainImage(api, request, first, options) {
-    if (first.use) {
-        options.onImage(first.use);
-        return { image: first.use, origin: first.origin };
-    }
-    const create = api.kind.actions.create;
-    let maybeCreated = false;
-    const adopt = (image) => {
-        if (madeFrom(image, request) === 'unknown')
-            options.log.warning(unverifiable(image, request));
-        options.log.info(`The reply was lost, but image ${image.no} named "${image.name}" now exists: using it.`);
-        return { verdict: 'settled', value: { image, origin: 'adopted' } };
-    };
-    const decide = async (error) => {
-        const ncloud = error instanceof NcloudError ? error : undefined;
-        // Refused before the service (a redirect, bad credentials): nothing was done, and a repeat
-        // would be refused the same way.
-        if (ncloud?.reached === 'no' && !ncloud.transient)
-            return { verdict: 'stop' };
-        if (!maybeCreated && ncloud?.reached === 'no') {
-            return {
-                verdict: 'again',
-                why: 'It never reached the service, so it is sent again',
-                retryAfterMs: ncloud.fields.retryAfterMs
-            };
-        }
-        if (!maybeCreated && ncloud?.reached === 'yes') {
-            // Refused by the service: perhaps because the name was taken after the first look.
-            const taken = await lookFirst(api, request, options).catch(caught => {
-                if (caught instanceof RunFailure)
-                    throw caught;
-                options.signal?.throwIfAborted();
-                return { use: undefined };
-            });
-            return taken.use
-                ? { verdict: 'settled', value: { image: taken.use, origin: taken.origin } }
-                : { verdict: 'stop' };
-        }
-        // This create, or an earlier one whose reply was lost, may have made the image; it may show
-        // in the list only now.
-        maybeCreated = true;
-        options.log.info(`The create may have been carried out: ${describeError(error)} Looking for an image named "${request.name}".`);
-        const found = await lookAgain(api, request, options, error);
-        if (found)
-            return adopt(found);
-        // A success without its record, or an answer too large to read, may well be a success:
-        // never sent again. Only a failure that may have been carried out is, once the looks are empty.
-        const success = ncloud?.fields.incomplete || ncloud?.fields.code === 'ERESPONSETOOLARGE';
-        return ncloud && !success && (ncloud.transient || ncloud.reached === 'maybe')
-            ? {
-                verdict: 'again',
-                why: `No image named "${request.name}" exists, so it is sent again`,
-                retryAfterMs: ncloud.fields.retryAfterMs
-            }
-            : { verdict: 'stop' };
-    };
-    try {
-        const obtained = await retrying(async () => ({ image: await api.create(request), origin: 'created' }), { label: create, ...options, decide, describe: describeError, log: options.log.warning });
-        options.onImage(obtained.image);
-        return obtained;
-    }
-    catch (error) {
-        if (error instanceof cancel/* CancelledError */.c)
-            throw await lookAfterCancel(options, request, error);
-        if (!maybeCreated || error instanceof RunFailure)
-            throw error;
-        throw new RunFailure(`${describeError(error)} A ${create} of this run may have made an image named "${request.name}" ` +
-            `although none shows in region ${options.region} yet.`, 'uncertain', NEXT.findUncertain(request.name, options.region, options.advice));
-    }
-}
-/**
- * The whole life of a create after the first look: obtain the one image (see obtainImage), let
- * the caller wait for it, and then, whatever the wait did, sweep for other images of the name.
- * What the sweep finds goes to `onDuplicates` before any failure of the wait is passed on.
- */
-async function createImage(api, request, first, options, whileItExists) {
-    const obtained = await obtainImage(api, request, first, options);
-    let value;
-    let failure;
-    try {
-        value = await whileItExists(obtained);
-    }
-    catch (error) {
-        failure = error;
-    }
-    if (obtained.origin === 'created' || obtained.origin === 'adopted') {
-        const sweeper = options.signal?.aborted ? options.afterCancel() : api;
-        options.onDuplicates(await sweepForDuplicates(sweeper, obtained.image, options.log, options.sweepEndBy()));
-    }
-    if (failure !== undefined)
-        throw failure;
-    return value;
-}
-/** Looks the name up a few times, since a new image may show in the list only a moment later. */
-async function lookAgain(api, request, options, cause) {
-    for (const delay of [0, ...options.confirmDelaysMs]) {
-        if (delay > 0)
-            await options.clock.sleep(delay, options.signal);
-        let found;
-        try {
-            found = await api.findAllByName(request.name);
-        }
-        catch (error) {
-            options.signal?.throwIfAborted();
-            throw new RunFailure(`${api.kind.actions.create} may have created an image (${describeError(cause)}), and looking it up failed (${describeError(error)}).`, 'uncertain', NEXT.findUncertain(request.name, options.region, options.advice));
-        }
-        const ours = found.filter(image => madeFrom(image, request) !== 'no');
-        if (ours.length > 0)
-            return newest(ours);
-    }
-    return undefined;
-}
-/** A cancel while a create was under way: say whether an image was made, so nothing is lost. */
-async function lookAfterCancel(options, request, cancel) {
-    const where = `in region ${options.region}`;
-    const unsettled = NEXT.findUncertain(request.name, options.region, options.advice);
-    try {
-        const images = await options.afterCancel().findAllByName(request.name);
-        const image = images.find(found => madeFrom(found, request) !== 'no');
-        if (image) {
-            options.onImage(image);
-            return new RunFailure(`${cancel.message} The create had been sent: image ${image.no} named "${image.name}" exists (${image.status}).`, 'cancelled', NEXT.resume(image, options.advice), image);
-        }
-        return new RunFailure(`${cancel.message} The create had been sent, and no image named "${request.name}" shows yet ${where}.`, 'cancelled', unsettled);
-    }
-    catch (error) {
-        return new RunFailure(`${cancel.message} The create had been sent; an image named "${request.name}" may exist ${where} (the look failed: ${describeError(error)}).`, 'cancelled', unsettled);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/ncloud/endpoints.ts
-const SITES = {
-    public: 'https://ncloud.apigw.ntruss.com',
-    gov: 'https://ncloud.apigw.gov-ntruss.com',
-    fin: 'https://fin-ncloud.apigw.fin-ntruss.com'
-};
-/** Every VPC Server API action lives under this prefix, on every site. */
-const SERVER_API_PATH = '/vserver/v2';
-function isSite(value) {
-    return Object.hasOwn(SITES, value);
-}
-function isLoopbackHost(hostname) {
-    const host = hostname.toLowerCase();
-    if (host === 'localhost' || host === '[::1]')
-        return true;
-    const octets = host.split('.');
-    return (octets.length === 4 &&
-        octets[0] === '127' &&
-        octets.every(octet => /^\d{1,3}$/.test(octet) && Number(octet) <= 255));
-}
-/**
- * Checks an API gateway override and returns its origin, or a sentence saying what is wrong.
- * Plain http is refused except on loopback, because every request carries the signed credentials.
- */
-function parseGatewayOrigin(text) {
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        return { problem: 'is not a URL' };
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        return { problem: `uses the scheme "${url.protocol.replace(/:$/, '')}"` };
-    }
-    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-        return {
-            problem: 'uses plain http:// for a host that is not loopback, which would send the signed credentials in clear'
-        };
-    }
-    if (url.username || url.password)
-        return { problem: 'contains a user name or password' };
-    if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
-        return { problem: `has a path, query or fragment ("${url.pathname}${url.search}${url.hash}")` };
-    }
-    return { origin: url.origin };
-}
-
-;// CONCATENATED MODULE: ./src/inputs/checks.ts
-
-
-
-
-// The checks of single inputs: each returns the value read and adds a problem for a bad one,
-// naming the input, what was wrong and the accepted form.
-const TRUE = ['true', 'True', 'TRUE'];
-const FALSE = ['false', 'False', 'FALSE'];
-/**
- * With an explicit hypervisor the name is checked against that API's rule. With `auto` the kind is
- * known only after the server is read: a name that breaks both rules is refused now, naming each.
- */
-function imageNameProblem(name, hypervisor) {
-    if (hypervisor !== 'auto') {
-        const rule = hypervisor === 'xen' ? MEMBER_IMAGE_NAME_RULE : SERVER_IMAGE_NAME_RULE;
-        const problem = nameProblem(name, rule);
-        return problem ? imageNameMessage(name, problem, rule) : undefined;
-    }
-    const broken = [MEMBER_IMAGE_NAME_RULE, SERVER_IMAGE_NAME_RULE].map(rule => ({
-        rule,
-        problem: nameProblem(name, rule)
-    }));
-    if (broken.some(({ problem }) => !problem))
-        return undefined;
-    return (`Input "image-name" "${name}" breaks the naming rule of both image kinds: ` +
-        broken
-            .map(({ rule, problem }) => `${rule.label}: ${problem} (the rule: ${rule.text})`)
-            .join('; ') +
-        '.');
-}
-function gatewayOrigin(apiUrl, envUrl, site, problems) {
-    const [text, originSource, name] = apiUrl
-        ? [apiUrl, 'api-url', 'Input "api-url"']
-        : envUrl
-            ? [
-                envUrl,
-                'NCLOUD_API_GW',
-                'The environment variable NCLOUD_API_GW (used because api-url is empty)'
-            ]
-            : [SITES[site], 'site', ''];
-    const parsed = parseGatewayOrigin(text);
-    if ('problem' in parsed) {
-        problems.push(`${name} "${withoutUserInfo(text)}" ${parsed.problem}. Give the gateway origin only, as https://host[:port] (http:// only for localhost, 127.x.x.x or [::1]).`);
-        return { origin: SITES[site], originSource };
-    }
-    return { origin: parsed.origin, originSource };
-}
-/** A URL as it may be shown: a user name or password in it becomes `***`. */
-function withoutUserInfo(url) {
-    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
-}
-const PLACEHOLDERS = {
-    date: now => now.toISOString().slice(0, 10).replace(/-/g, ''),
-    time: now => now.toISOString().slice(11, 19).replace(/:/g, '')
-};
-/** Replaces {date} (UTC YYYYMMDD) and {time} (UTC HHMMSS); any other {…} is an input error. */
-function placeholders(text, name, now, problems) {
-    const unknown = [...text.matchAll(/\{([^{}]*)\}/g)]
-        .map(match => match[1])
-        .filter(key => !Object.hasOwn(PLACEHOLDERS, key));
-    if (unknown.length > 0) {
-        problems.push(`Input "${name}" has the unknown placeholder ${unknown.map(key => `{${key}}`).join(', ')}: only {date} (UTC YYYYMMDD) and {time} (UTC HHMMSS) are replaced.`);
-        return text;
-    }
-    return text.replace(/\{(date|time)\}/g, (_match, key) => PLACEHOLDERS[key](now));
-}
-/** NCP login IDs: an e-mail address or an account name. */
-const LOGIN_ID = /^[A-Za-z0-9][A-Za-z0-9._%+@-]{0,99}$/;
-/** share-with: login IDs separated by commas or new lines; blank entries are ignored. */
-function loginIds(text, problems) {
-    const entries = text
-        .split(/[,\r\n]/)
-        .map(entry => entry.trim())
-        .filter(Boolean);
-    const bad = entries.filter(entry => !LOGIN_ID.test(entry));
-    for (const entry of bad) {
-        problems.push(`Input "share-with" has the entry "${entry}", which is not an NCP login ID: give login IDs (e-mail addresses or account names) separated by commas or new lines.`);
-    }
-    return bad.length > 0 ? [] : [...new Set(entries)];
-}
-const MAX_KEEP = 1000;
-function pruning(keepText, pattern, problems) {
-    if (!keepText && !pattern)
-        return {};
-    if (!keepText) {
-        problems.push('Input "prune-match" needs keep-last: how many matching images to keep, e.g. 7.');
-        return {};
-    }
-    const keepLast = /^\d+$/.test(keepText) ? Number(keepText) : NaN;
-    if (!(keepLast >= 1 && keepLast <= MAX_KEEP)) {
-        problems.push(`Input "keep-last" must be a whole number from 1 to ${MAX_KEEP} (the images to keep, this run's included), got "${keepText}".`);
-    }
-    if (!pattern) {
-        problems.push('Input "prune-match" is required with keep-last: a name pattern in which * stands for any characters, e.g. nightly-*.');
-    }
-    else if (!/^[A-Za-z0-9_*-]{1,30}$/.test(pattern)) {
-        problems.push(`Input "prune-match" must be an image name pattern of letters, digits, "-", "_" and "*" (any characters), got "${pattern}".`);
-    }
-    return { keepLast, pruneMatch: pattern };
-}
-/** A number input (digits only), or '' when it is empty. */
-function number(name, what, problems, input) {
-    const value = input(name);
-    if (value && !/^\d{1,20}$/.test(value)) {
-        problems.push(`Input "${name}" must be ${what} (digits only), got "${value}".`);
-        return '';
-    }
-    return value;
-}
-/** One of the allowed words (any case), or undefined when the value is none of them. */
-function oneOf(value, name, allowed, problems) {
-    const lower = value.toLowerCase();
-    const found = allowed.find(word => word === lower);
-    if (found !== undefined)
-        return found;
-    problems.push(`Input "${name}" must be one of ${allowed.join(', ')}, got "${value}".`);
-    return undefined;
-}
-function bool(value, name, problems) {
-    if (TRUE.includes(value))
-        return true;
-    if (FALSE.includes(value))
-        return false;
-    problems.push(`Input "${name}" must be true or false, got "${value}".`);
-    return undefined;
-}
-function duration(value, name, minimumMs, problems) {
-    const ms = parseDuration(value);
-    if (ms === undefined) {
-        problems.push(`Input "${name}" must be a duration such as 500ms, 90s, 45m or 1h30m, or a number of seconds, got "${value}".`);
-        return undefined;
-    }
-    if (ms < minimumMs) {
-        problems.push(`Input "${name}" must be at least ${formatDuration(minimumMs)}, got "${value}".`);
-        return undefined;
-    }
-    return ms;
-}
-
-;// CONCATENATED MODULE: ./src/inputs/read-settings.ts
-
-
-
-
-
-
-const MIN_POLL_INTERVAL_MS = 100;
-const MIN_REQUEST_TIMEOUT_MS = 100;
-/** Reads and checks every input; returns complete, valid settings or throws InputError naming each bad input. */
-function readSettings(source) {
-    const reading = {
-        source,
-        input: name => source.getInput(name).trim(),
-        problems: [],
-        warnings: []
-    };
-    const credentials = readCredentials(reading);
-    const target = readTarget(reading);
-    const naming = readNaming(reading, target.imageInstanceNo);
-    const gateway = readGateway(reading);
-    const lifecycle = readLifecycle(reading);
-    const timing = readTiming(reading);
-    if (reading.problems.length > 0)
-        throw new InputError(reading.problems);
-    return Object.freeze({
-        ...credentials,
-        ...target,
-        ...naming,
-        ...gateway,
-        ...lifecycle,
-        ...timing,
-        workflow: workflowRunFrom(source.env),
-        warnings: reading.warnings
-    });
-}
-/** access-key and secret-key, from the inputs or the environment, masked the moment they are read. */
-function readCredentials({ source, input, problems }) {
-    const credential = (name, envName) => {
-        const value = input(name) || (source.env[envName] ?? '').trim();
-        if (value)
-            source.mask(value);
-        else
-            problems.push(`Input "${name}" is empty and the environment variable ${envName} is not set: pass the key from a secret, e.g. ${name}: \${{ secrets.${envName} }}.`);
-        return value;
-    };
-    const accessKey = credential('access-key', 'NCLOUD_ACCESS_KEY');
-    const secretKey = credential('secret-key', 'NCLOUD_SECRET_KEY');
-    return { accessKey, secretKey };
-}
-/** Which server to image (by number or name), or which image to wait for. */
-function readTarget({ input, problems }) {
-    const imageInstanceNo = number('image-instance-no', "the image's number", problems, input);
-    const serverInstanceNo = number('server-instance-no', "the server's instance number", problems, input);
-    const serverName = input('server-name');
-    if (serverName && input('server-instance-no')) {
-        problems.push('Inputs "server-instance-no" and "server-name" are both given: give one of them, the server\'s number or its exact name.');
-    }
-    else if (serverName && !/^[^\s,;]{1,255}$/.test(serverName)) {
-        problems.push(`Input "server-name" must be a server's exact name (no spaces, commas or semicolons), got "${serverName}".`);
-    }
-    if (!input('server-instance-no') && !serverName && !input('image-instance-no')) {
-        problems.push('Input "server-instance-no" is required: the number of the server to image, e.g. 1234567 (or give server-name, or image-instance-no to wait for an existing image).');
-    }
-    return { imageInstanceNo, serverInstanceNo, serverName };
-}
-/** hypervisor, image-name and image-description: what the image is called and described as. */
-function readNaming({ source, input, problems, warnings }, imageInstanceNo) {
-    const hypervisor = oneOf(input('hypervisor') || 'auto', 'hypervisor', ['auto', 'xen', 'kvm'], problems) ??
-        'auto';
-    const givenName = placeholders(input('image-name'), 'image-name', source.now, problems);
-    // The source of a generated name is known now; the name itself once the server is.
-    const nameSeed = { now: source.now, env: source.env };
-    if (givenName && !imageInstanceNo) {
-        const problem = imageNameProblem(givenName, hypervisor);
-        if (problem)
-            problems.push(problem);
-    }
-    if (imageInstanceNo) {
-        for (const name of ['image-name', 'image-description', 'stop-server']) {
-            if (source.getInput(name) && !(name === 'stop-server' && /^false$/i.test(input(name)))) {
-                warnings.push(`Input "${name}" is not used: image-instance-no resumes an existing image.`);
-            }
-        }
-    }
-    const imageDescription = placeholders(source.getInput('image-description'), 'image-description', source.now, problems);
-    const bytes = descriptionBytes(imageDescription);
-    if (bytes > MAX_DESCRIPTION_BYTES) {
-        problems.push(`Input "image-description" has ${bytes} bytes of UTF-8; NCP accepts at most ${MAX_DESCRIPTION_BYTES}.`);
-    }
-    return {
-        hypervisor,
-        imageName: givenName,
-        nameChanges: /\{(date|time)\}/.test(input('image-name')),
-        nameSource: givenName ? 'given' : nameSourceOf(source.env),
-        nameSeed,
-        imageDescription
-    };
-}
-/** region, site and api-url (or NCLOUD_API_GW): where the requests go. */
-function readGateway({ source, input, problems, warnings }) {
-    const region = (input('region') || 'KR').toUpperCase();
-    if (!/^[A-Z]{2,10}$/.test(region)) {
-        problems.push(`Input "region" must be an NCP region code such as KR, SGN or JPN, got "${input('region')}".`);
-    }
-    const siteText = (input('site') || 'public').toLowerCase();
-    const site = isSite(siteText) ? siteText : 'public';
-    if (!isSite(siteText)) {
-        problems.push(`Input "site" must be one of ${Object.keys(SITES).join(', ')}, got "${input('site')}".`);
-    }
-    const { origin, originSource } = gatewayOrigin(input('api-url'), source.env.NCLOUD_API_GW?.trim() ?? '', site, problems);
-    if (originSource === 'NCLOUD_API_GW' && site !== 'public') {
-        warnings.push(`The environment variable NCLOUD_API_GW (${origin}) overrides site: ${site}; requests go to ${origin}. Unset NCLOUD_API_GW, or set api-url, to choose the gateway explicitly.`);
-    }
-    return { region, origin, originSource };
-}
-/** if-exists, wait, share-with, keep-last, prune-match, stop-server, dry-run: what the run does. */
-function readLifecycle({ source, input, problems }) {
-    const ifExists = oneOf(input('if-exists') || 'fail', 'if-exists', ['fail', 'reuse'], problems) ?? 'fail';
-    const wait = bool(input('wait') || 'true', 'wait', problems);
-    const shareWith = loginIds(source.getInput('share-with'), problems);
-    const { keepLast, pruneMatch } = pruning(input('keep-last'), input('prune-match'), problems);
-    const stopServer = bool(input('stop-server') || 'false', 'stop-server', problems);
-    if (wait === false) {
-        if (stopServer) {
-            problems.push('Input "stop-server" needs wait: true: the action starts the server again only once the image is made, so it must wait for it.');
-        }
-        if (shareWith.length > 0) {
-            problems.push('Input "share-with" needs wait: true: an image can be shared only once NCP has created it.');
-        }
-        if (keepLast !== undefined) {
-            problems.push('Input "keep-last" needs wait: true: old images are pruned only once the new one is created.');
-        }
-    }
-    const dryRun = bool(input('dry-run') || 'false', 'dry-run', problems);
-    return {
-        ifExists,
-        wait: wait ?? true,
-        shareWith,
-        keepLast,
-        pruneMatch,
-        stopServer: stopServer ?? false,
-        dryRun: dryRun ?? false
-    };
-}
-/** wait-timeout, poll-interval and request-timeout. */
-function readTiming({ input, problems }) {
-    const waitTimeoutMs = duration(input('wait-timeout') || '60m', 'wait-timeout', 1000, problems);
-    const pollIntervalMs = duration(input('poll-interval') || '10s', 'poll-interval', MIN_POLL_INTERVAL_MS, problems);
-    const requestTimeoutMs = duration(input('request-timeout') || '30s', 'request-timeout', MIN_REQUEST_TIMEOUT_MS, problems);
-    if (waitTimeoutMs !== undefined &&
-        pollIntervalMs !== undefined &&
-        pollIntervalMs > waitTimeoutMs) {
-        problems.push(`Input "poll-interval" (${formatDuration(pollIntervalMs)}) must not be longer than "wait-timeout" (${formatDuration(waitTimeoutMs)}).`);
-    }
-    // A bad value has added its problem, so these fallbacks never reach a run.
-    return {
-        waitTimeoutMs: waitTimeoutMs ?? 0,
-        pollIntervalMs: pollIntervalMs ?? 0,
-        requestTimeoutMs: requestTimeoutMs ?? 0
-    };
-}
-
-;// CONCATENATED MODULE: ./src/github/outputs.ts
-/** GitHub allows 1 MB per job output; NCP's record is a few kB, so anything near this is not. */
-const MAX_IMAGE_OUTPUT = 64 * 1024;
-const MAX_FIELD_OUTPUT = 2 * 1024;
-/** The image outputs; written the moment an image is known and again at the end. */
-function writeImageOutputs(port, image) {
-    port.setOutput('image-instance-no', image.no);
-    port.setOutput('image-name', image.name);
-    port.setOutput('image-status', image.status);
-    port.setOutput('image', imageJson(image.raw));
-    port.setOutput('shared-with', image.sharedWith.join(','));
-}
-/** Every output, from the run's result. */
-function writeOutputs(port, result) {
-    port.setOutput('outcome', result.outcome);
-    if (result.server?.hypervisor)
-        port.setOutput('hypervisor', result.server.hypervisor);
-    if (result.image && !result.dryRun)
-        writeImageOutputs(port, result.image);
-    if (result.power?.downMs !== undefined) {
-        port.setOutput('server-stopped-for', String(Math.round(result.power.downMs / 1000)));
-    }
-    if (result.pruning && 'deleted' in result.pruning) {
-        port.setOutput('pruned', result.pruning.deleted.map(image => image.no).join(','));
-    }
-}
-/** NCP's record as JSON, or, when it is oversized, the record without its oversized fields. */
-function imageJson(raw) {
-    const whole = JSON.stringify(raw);
-    if (whole.length <= MAX_IMAGE_OUTPUT)
-        return whole;
-    const kept = {};
-    const dropped = [];
-    for (const [key, value] of Object.entries(raw)) {
-        if ((JSON.stringify(value) ?? '').length <= MAX_FIELD_OUTPUT)
-            kept[key] = value;
-        else
-            dropped.push(key);
-    }
-    const reduced = JSON.stringify({ ...kept, droppedOversizedFields: dropped });
-    return reduced.length <= MAX_IMAGE_OUTPUT
-        ? reduced
-        : JSON.stringify({ droppedOversizedFields: Object.keys(raw) });
+    if (source === undefined)
+        return 'unknown';
+    return source === request.serverInstanceNo ? 'yes' : 'no';
 }
 
 ;// CONCATENATED MODULE: ./src/steps/prune.ts
@@ -1848,15 +1449,6 @@ function matchesPattern(name, pattern) {
         .join('.*');
     return new RegExp(`^${regex}$`).test(name);
 }
-/**
- * Which images of this server whose name matches to keep, delete and leave. Pure.
- * - this run's image is always kept, and counts (when it will exist, `current` may be undefined:
- *   a dry run before the create counts the image it would make);
- * - the newest created ones are kept by createDate, the rest deleted; failed ones are deleted and
- *   do not count;
- * - never deleted: images of another server, images whose source cannot be verified, images still
- *   being created, and images shared with accounts this step does not share with.
- */
 function planPrune(kind, images, current, rule) {
     const plan = { keep: current ? [current] : [], remove: [], leave: [] };
     const created = [];
@@ -1889,7 +1481,6 @@ function planPrune(kind, images, current, rule) {
 function newestFirst(a, b) {
     return (b.createdAt ?? 0) - (a.createdAt ?? 0) || Number(b.no) - Number(a.no);
 }
-/** Deletes what the plan removes, one image at a time; a delete that fails is a warning. */
 async function prune(api, plan, log, signal) {
     const result = { ...plan, deleted: [], failed: [] };
     for (const image of plan.remove) {
@@ -1907,7 +1498,6 @@ async function prune(api, plan, log, signal) {
     }
     return result;
 }
-/** The plan in words, for the log. */
 function describePrune(plan, dryRun, imageToCome) {
     const list = (images) => images.map(image => `${image.no} ("${image.name}")`).join(', ');
     const keep = [imageToCome ? 'the image this run would create' : '', list(plan.keep)]
@@ -1927,10 +1517,6 @@ function describePrune(plan, dryRun, imageToCome) {
 
 
 
-/**
- * Shares a created image with other NCP accounts and returns the record as NCP reports it
- * afterwards. A failure keeps the image: the step fails with a next step that shares only.
- */
 async function shareImage(api, image, loginIds, log, signal) {
     const label = `image ${image.no} ("${image.name}")`;
     try {
@@ -1946,7 +1532,6 @@ async function shareImage(api, image, loginIds, log, signal) {
     }
     catch (error) {
         signal?.throwIfAborted();
-        // Shared all the same: only the read-back failed.
         log.warning(`Shared ${label} with ${loginIds.join(', ')}, but could not read back whom NCP lists: ${describeError(error)}`);
         return { ...image, sharedWith: [...new Set([...image.sharedWith, ...loginIds])] };
     }
@@ -1964,15 +1549,12 @@ async function shareImage(api, image, loginIds, log, signal) {
 
 
 
-// What follows once the image is CREAT: sharing it, and pruning the old ones.
-/** Once the image is CREAT: share it, then prune the old ones. */
 async function afterReady(api, ending, settings, deps, known) {
     if (!['created', 'reused', 'resumed'].includes(ending.outcome) || !known.image)
         return ending;
     await afterCreated(api, known.image, settings, deps, known);
     return ending;
 }
-/** What a dry run would do once the image is created: share it, prune the old ones. */
 async function dryRunAfterCreation(api, image, settings, log, known) {
     if (settings.shareWith.length > 0) {
         log.info(`Dry run: would share the image with ${settings.shareWith.join(', ')} once it is created.`);
@@ -1982,7 +1564,6 @@ async function dryRunAfterCreation(api, image, settings, log, known) {
         known.pruning = await planPruning(api, current, settings, log, known);
     }
 }
-/** Once the image is CREAT: share it, then prune the old ones. */
 async function afterCreated(api, image, settings, deps, known) {
     let current = image;
     if (settings.shareWith.length > 0) {
@@ -1998,7 +1579,6 @@ async function afterCreated(api, image, settings, deps, known) {
         }
     }
 }
-/** What keep-last would keep and delete, logged; undefined when it cannot be worked out. */
 async function planPruning(api, current, settings, log, known) {
     const pattern = settings.pruneMatch;
     const serverInstanceNo = known.server?.no ?? (current && sourceServerOf(current));
@@ -2030,7 +1610,6 @@ async function planPruning(api, current, settings, log, known) {
 }
 
 ;// CONCATENATED MODULE: ./src/steps/run-state.ts
-/** The outcome of a run that ends with a created image, by how it came to have it. */
 const OUTCOME_OF = {
     created: 'created',
     adopted: 'created',
@@ -2040,13 +1619,7 @@ const OUTCOME_OF = {
 
 ;// CONCATENATED MODULE: ./src/steps/wait.ts
 
-/** A doubtful answer (a 200 that is not NCP's JSON, or that lacks the image) ends the wait on this repeat. */
 const DOUBTFUL_REPEATS = 3;
-/**
- * Polls `read` every interval, on a fixed schedule from the start, until the image is created or
- * failed, or the timeout passes. Each read gets the wait's deadline, so its retries end with it.
- * Knows nothing of HTTP: the reader and the clock are given.
- */
 async function waitForImage(read, initial, options) {
     const { clock, signal, intervalMs, timeoutMs, log } = options;
     const heartbeatMs = options.heartbeatMs ?? 60_000;
@@ -2079,7 +1652,6 @@ async function waitForImage(read, initial, options) {
             return { state: 'timed-out', image, lastReadAt, lastError };
         const nextSlot = start + (Math.floor((now - start) / intervalMs) + 1) * intervalMs;
         const pollAt = Math.min(nextSlot, deadline);
-        // Long poll intervals still get a line at least every heartbeat.
         while (clock.now() < pollAt) {
             await clock.sleep(Math.min(pollAt, lastLine + heartbeatMs) - clock.now(), signal);
             if (clock.now() < pollAt)
@@ -2104,7 +1676,6 @@ async function waitForImage(read, initial, options) {
         }
     }
 }
-/** `INIT (creating)`, or a code the action does not know, named as such. */
 function describeStatus(image, state) {
     const code = image.status || 'no status code';
     const shown = image.statusName ? `${code} (${image.statusName})` : code;
@@ -2120,8 +1691,6 @@ function describeStatus(image, state) {
 
 
 
-// Waiting for the image, and turning its last status into how the run ends.
-/** Waits when asked to, and turns the image's last status into how the run ends. */
 async function finish(api, { image: first, origin }, settings, deps, known) {
     let image = first;
     const state = imageState(api.kind, image.status);
@@ -2181,7 +1750,6 @@ async function waitFor(api, image, settings, deps, known) {
         : `is ${status} after waiting ${waited}`;
     throw new RunFailure(`Image ${last.no} ("${last.name}") ${what}; NCP goes on creating it.`, 'timed-out', NEXT.raiseTimeout(last, settings.waitTimeoutMs, advice), last);
 }
-/** A poll that failed: worth another poll, worth one unless it repeats, or the end of the wait. */
 function pollFailure(error) {
     if (error instanceof NcloudError) {
         if (error.transient)
@@ -2192,153 +1760,70 @@ function pollFailure(error) {
     return error instanceof ImageNotFoundError ? 'doubtful' : 'fatal';
 }
 
-;// CONCATENATED MODULE: ./src/steps/server-power.ts
+;// CONCATENATED MODULE: ./src/ncloud/servers.ts
 
 
-
-
-
-
-/** How long a stop may take to reach NSTOP (Packer's NCP builder allows 5 minutes). */
-const STOP_TIMEOUT_MS = 10 * 60_000;
-/** How long the action keeps trying to start the server again, a refused start and booting included. */
-const START_BUDGET_MS = 15 * 60_000;
-/** How long a server that NCP started may take to be RUN. */
-const BOOT_TIMEOUT_MS = 15 * 60_000;
-/** The pause before asking again after NCP refused a start (e.g. while the image is being made). */
-const REFUSED_START_PAUSE_MS = 15_000;
-const START_POLICY = {
-    maxAttempts: 200,
-    baseDelayMs: 1_000,
-    maxDelayMs: 15_000,
-    maxRetryAfterMs: 60_000
-};
-const STOP = 'stopServerInstances';
-const START = 'startServerInstances';
-/** Stops a running server and waits until it is NSTOP. Returns the time the stop was sent. */
-async function stopServer(client, server, deps, 
-/**
- * `sent`: just before the stop request leaves; from then on the server must be started again.
- * `undone`: the stop was refused and the server is still running: nothing to start.
- */
-stop = { sent: () => undefined, undone: () => undefined }) {
-    const sentAt = deps.clock.now();
-    deps.signal?.throwIfAborted();
-    stop.sent();
-    deps.log.info(`Stopping server ${server.no} (stop-server: true), then waiting up to ${formatDuration(STOP_TIMEOUT_MS)} for it to be stopped (NSTOP).`);
+const IMAGEABLE_STATUSES = new Set(['RUN', 'NSTOP']);
+async function readServer(client, serverInstanceNo) {
+    let result;
     try {
-        await retrying(() => client.sendOnce(STOP, { 'serverInstanceNoList.1': server.no }), {
-            label: STOP,
-            policy: client.retryPolicy,
-            clock: deps.clock,
-            signal: deps.signal,
-            random: deps.random,
-            describe: describeError,
-            log: deps.log.warning,
-            // Only a stop that never reached the service is sent again; any other is settled by a read.
-            decide: error => error instanceof NcloudError && error.transient && error.reached === 'no'
-                ? {
-                    verdict: 'again',
-                    why: 'It never reached the service, so it is sent again',
-                    retryAfterMs: error.fields.retryAfterMs
-                }
-                : { verdict: 'stop' }
-        });
+        result = await client.read('getServerInstanceDetail', { serverInstanceNo });
     }
     catch (error) {
-        deps.signal?.throwIfAborted();
-        // A stop whose reply was lost may have been carried out: the server's state says.
-        const now = await readServer(client, server.no);
-        if (now.status !== 'NSTOP' && now.operation !== 'SHTDN') {
-            stop.undone();
-            throw new RunFailure(`Could not stop server ${server.no}: ${describeError(error)} Nothing was created.`, 'error', NEXT.stopFailed);
+        const refused = error instanceof NcloudError && error.fields.source === 'service' && error.reached === 'yes';
+        if (refused) {
+            throw new ServerLookupError(`Server ${serverInstanceNo} could not be read in region ${client.region}: ${error.summary}`, 'number');
         }
+        throw error;
     }
-    await waitForServer(client, server.no, 'NSTOP', sentAt + STOP_TIMEOUT_MS, deps);
-    deps.log.info(`Server ${server.no} is stopped (NSTOP) after ${formatDuration(deps.clock.now() - sentAt)}.`);
-    return sentAt;
-}
-/**
- * Starts the server again and waits until it is RUN. A start NCP refuses (say, while the image is
- * still being made) is asked again after a pause, within START_BUDGET_MS; transient failures are
- * retried as reads are. Returns when it is RUN, or throws why it is not.
- */
-async function startServer(client, serverInstanceNo, deps, onAccepted = () => undefined) {
-    const deadline = deps.clock.now() + START_BUDGET_MS;
-    deps.log.info(`Starting server ${serverInstanceNo} again (the action stopped it).`);
-    await retrying(() => client.sendOnce(START, { 'serverInstanceNoList.1': serverInstanceNo }), {
-        label: START,
-        policy: START_POLICY,
-        clock: deps.clock,
-        signal: deps.signal,
-        random: deps.random,
-        deadline,
-        describe: describeError,
-        log: deps.log.warning,
-        decide: async (error) => {
-            if (error instanceof NcloudError && error.transient) {
-                return { verdict: 'again', why: 'Retrying', retryAfterMs: error.fields.retryAfterMs };
-            }
-            // A lost or unreadable reply, or a start already under way, leaves the server starting.
-            const now = await readServer(client, serverInstanceNo);
-            if (isStarting(now))
-                return { verdict: 'settled', value: {} };
-            const refused = error instanceof NcloudError && error.fields.source === 'service';
-            return refused
-                ? {
-                    verdict: 'again',
-                    why: 'NCP refused the start for now; asking again',
-                    retryAfterMs: REFUSED_START_PAUSE_MS
-                }
-                : { verdict: 'stop' };
-        }
-    });
-    onAccepted();
-    // Booting gets its own time: a start that took the budget to be accepted still gets to boot.
-    await waitForServer(client, serverInstanceNo, 'RUN', deps.clock.now() + BOOT_TIMEOUT_MS, deps);
-    deps.log.info(`Server ${serverInstanceNo} is running (RUN) again.`);
-}
-/**
- * After a cancel, the runner allows a few seconds: one start request, no waiting. Says whether
- * NCP accepted it.
- */
-async function startAfterCancel(client, serverInstanceNo, log) {
-    try {
-        await client.sendOnce(START, { 'serverInstanceNoList.1': serverInstanceNo });
-        log.info(`Start of server ${serverInstanceNo} sent and accepted; it boots on its own.`);
-        return { accepted: true };
+    const list = result.serverInstanceList;
+    const raw = Array.isArray(list) ? list[0] : undefined;
+    if (!raw) {
+        throw new ServerLookupError(`Server ${serverInstanceNo} was not found in region ${client.region}.`, 'number');
     }
-    catch (error) {
-        const why = describeError(error);
-        // A start already under way (a lost reply, or an earlier start) is refused: ask the server.
-        const now = await readServer(client, serverInstanceNo).catch(() => undefined);
-        if (now && isStarting(now)) {
-            log.info(`Server ${serverInstanceNo} is already starting (${now.status}, ${now.operation}).`);
-            return { accepted: true };
-        }
-        log.warning(`Start of server ${serverInstanceNo} was not accepted: ${why}`);
-        return { accepted: false, why };
+    return toServerRecord(raw, serverInstanceNo);
+}
+async function findServerByName(client, name) {
+    const rows = await client.readAllPages('getServerInstanceList', { serverName: name }, 'serverInstanceList');
+    const servers = rows
+        .filter(row => typeof row === 'object' && row !== null)
+        .map(row => toServerRecord(row, ''));
+    const matching = servers.filter(server => server.name === name && server.status !== 'TERMT');
+    if (matching.length === 1)
+        return matching[0];
+    const listed = (list) => list.map(server => `${server.no} (${server.status})`).join(', ');
+    if (matching.length === 0) {
+        const terminated = servers.filter(server => server.name === name);
+        throw new ServerLookupError(`No server named "${name}" that is not terminated exists in region ${client.region}${terminated.length > 0 ? `; terminated: ${listed(terminated)}` : ''}.`, 'name');
     }
+    throw new ServerLookupError(`${matching.length} servers are named "${name}" in region ${client.region}: ${listed(matching)}.`, 'unique-name');
 }
-/** Servers change state in seconds to minutes: poll-interval, kept between 2 and 15 seconds. */
-function powerPollMs(pollIntervalMs) {
-    return Math.min(15_000, Math.max(2_000, pollIntervalMs));
+function toServerRecord(raw, fallbackNo) {
+    return {
+        no: servers_text(raw.serverInstanceNo) || fallbackNo,
+        name: servers_text(raw.serverName),
+        status: codeOf(raw.serverInstanceStatus) ?? 'UNKNOWN',
+        operation: codeOf(raw.serverInstanceOperation) ?? 'NULL',
+        statusName: servers_text(raw.serverInstanceStatusName),
+        hypervisor: codeOf(raw.hypervisorType)
+    };
 }
-/** Running or booting: a server shutting down also shows RUN, with the operation SHTDN. */
-function isStarting(server) {
-    return server.operation === 'START' || (server.status === 'RUN' && server.operation !== 'SHTDN');
-}
-/** Polls the server until it has the status with no operation in progress, or the deadline. */
-async function waitForServer(client, serverInstanceNo, status, deadline, deps) {
-    for (;;) {
-        const server = await readServer(client, serverInstanceNo);
-        if (server.status === status && server.operation === 'NULL')
-            return;
-        if (deps.clock.now() >= deadline) {
-            throw new RunFailure(`Server ${serverInstanceNo} did not reach ${status} in time: it is ${server.status}${server.operation !== 'NULL' ? ` with the operation ${server.operation}` : ''}.`, 'error', NEXT.checkServerState(serverInstanceNo));
-        }
-        await deps.clock.sleep(Math.min(powerPollMs(deps.pollIntervalMs), Math.max(0, deadline - deps.clock.now())), deps.signal);
+function serverProblem(server) {
+    const state = `${server.status}${server.statusName ? ` (${server.statusName})` : ''}`;
+    if (!IMAGEABLE_STATUSES.has(server.status)) {
+        return `Server ${server.no} is ${state}; an image can be made only of a server that is running (RUN) or stopped (NSTOP).`;
     }
+    if (server.operation !== 'NULL') {
+        return `Server ${server.no} is ${state} with the operation ${server.operation} in progress.`;
+    }
+    return undefined;
+}
+function servers_text(value) {
+    return typeof value === 'string' || typeof value === 'number' ? String(value).slice(0, 300) : '';
+}
+function codeOf(value) {
+    const code = value?.code;
+    return typeof code === 'string' ? code.slice(0, 100) : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/steps/plan.ts
@@ -2353,7 +1838,6 @@ async function waitForServer(client, serverInstanceNo, status, deadline, deps) {
 
 
 
-/** From the settings and the server, what to create and how; or the failure that says why not. Pure. */
 function planImage(settings, server) {
     const problem = serverProblem(server);
     if (problem)
@@ -2378,7 +1862,6 @@ function planImage(settings, server) {
     };
     return { kind, request, nameRule, writesProvenance };
 }
-/** The image kind for the server and the hypervisor input, or the failure that says they do not fit. */
 function kindForServer(settings, server) {
     const selected = selectImageKind(settings.hypervisor, server.hypervisor);
     if ('problem' in selected) {
@@ -2386,7 +1869,6 @@ function kindForServer(settings, server) {
     }
     return selected.kind;
 }
-/** What the run is about to do, once the first look by name has shown whether the name is taken. Pure. */
 function planLines(plan, settings, server, first) {
     const { kind, request } = plan;
     const would = settings.dryRun ? 'Dry run: would' : 'Plan:';
@@ -2414,7 +1896,6 @@ function planLines(plan, settings, server, first) {
     }
     return lines;
 }
-/** What a run that resumes an image by number is about to do. Pure. */
 function resumeLines(settings, kind, image) {
     const would = settings.dryRun ? 'Dry run: would wait for' : 'Plan: wait for';
     return [
@@ -2439,13 +1920,7 @@ function describeImage(image) {
 
 
 
-
-
-// image-instance-no: no create; find the image by its number, check it, and wait for it.
-/** image-instance-no: no create; find the image, check it against the server if one is named, wait. */
-async function resumeByNumber(settings, client, deps, known, 
-/** The server named in the inputs, already read; undefined when none is named. */
-server) {
+async function resumeByNumber(settings, client, deps, known, server) {
     const no = settings.imageInstanceNo;
     let kinds = IMAGE_KINDS;
     if (server) {
@@ -2472,7 +1947,6 @@ server) {
     const { api, image } = found;
     known.kind = api.kind;
     known.image = image;
-    // A dry run sets no image outputs.
     if (!settings.dryRun)
         deps.onImage(image);
     if (server) {
@@ -2485,17 +1959,8 @@ server) {
         }
     }
     deps.log.info(resumeLines(settings, api.kind, image).join('\n'));
-    if (settings.dryRun) {
-        await dryRunAfterCreation(api, image, settings, deps.log, known);
-        deps.log.info(`Dry run: credentials${server ? ', server' : ''} and image checked. Nothing was changed.`);
-        return { outcome: 'dry-run', nextStep: NEXT.dryRunResume(image) };
-    }
-    known.origin = 'resumed';
-    known.advice = 'time';
-    const ending = await finish(api, { image, origin: 'resumed' }, settings, deps, known);
-    return afterReady(api, ending, settings, deps, known);
+    return found;
 }
-/** The image of this number, or undefined when this image API does not know it. */
 async function findByNumber(api, no) {
     try {
         return await api.get(no);
@@ -2503,7 +1968,6 @@ async function findByNumber(api, no) {
     catch (error) {
         if (error instanceof ImageNotFoundError)
             return undefined;
-        // NCP answers an unknown number with its own error, from the service itself.
         if (error instanceof NcloudError &&
             error.fields.source === 'service' &&
             error.reached === 'yes') {
@@ -2513,33 +1977,222 @@ async function findByNumber(api, no) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/steps/name-lookup.ts
+
+
+
+
+
+
+async function lookFirst(api, request, options) {
+    const existing = await api.findAllByName(request.name);
+    if (existing.length === 0)
+        return lookForEarlierAttempt(api, request, options);
+    const image = newest(existing);
+    const where = describeExisting(image, options.region);
+    const source = madeFrom(image, request);
+    if (options.nameSource === 'run' && source !== 'no') {
+        if (source === 'unknown')
+            options.log.warning(unverifiable(image, request));
+        options.log.info(`${where} It is this workflow run's earlier attempt (the same generated name, the same server): it is used, and no image is created.`);
+        return { use: image, origin: 'resumed' };
+    }
+    const failed = imageState(api.kind, image.status) === 'failed';
+    if (options.ifExists === 'fail') {
+        throw new RunFailure(`${where} With if-exists: fail nothing was created.`, 'error', failed ? NEXT.failedExisting : NEXT.nameTaken(image, source !== 'no'));
+    }
+    if (source === 'no') {
+        throw new RunFailure(`${where} It was not made from server ${request.serverInstanceNo}, so it is not reused.`, 'error', NEXT.otherServersImage);
+    }
+    if (failed) {
+        throw new RunFailure(`${where} Its creation failed, so it cannot be reused.`, 'error', NEXT.failedExisting);
+    }
+    if (source === 'unknown')
+        options.log.warning(unverifiable(image, request));
+    options.log.info(`${where} if-exists: reuse, so no image is created and this one is used.`);
+    return { use: image, origin: 'reused' };
+}
+async function lookForEarlierAttempt(api, request, options) {
+    const run = options.attemptsOf;
+    if (!run)
+        return { use: undefined };
+    const earlier = (await api.listAll()).filter(image => madeByThisStep(image.description, run, request.serverInstanceNo));
+    if (earlier.length === 0)
+        return { use: undefined };
+    const image = newest(earlier);
+    options.log.info(`Image ${image.no} ("${image.name}") is this workflow run's earlier attempt: its description names this run and step, and server ${request.serverInstanceNo}. The name differs ({date} or {time} changed), so it is used, and no image named "${request.name}" is created.`);
+    return { use: image, origin: 'resumed' };
+}
+function unverifiable(image, request) {
+    return `Image ${image.no} ("${image.name}") is used although its source server cannot be verified: NCP's record does not name one, and its description is not this action's provenance. Check that it was made from server ${request.serverInstanceNo}.`;
+}
+function describeExisting(image, region) {
+    const source = sourceServerOf(image);
+    return `An image named "${image.name}" already exists in region ${region}: number ${image.no}, status ${image.status}${image.statusName ? ` (${image.statusName})` : ''}${source ? `, made from server ${source}` : ''}.`;
+}
+function newest(images) {
+    return images[images.length - 1];
+}
+async function sweepForDuplicates(api, used, log, endBy) {
+    let images;
+    try {
+        images = await api.findAllByName(used.name, endBy);
+    }
+    catch (error) {
+        log.warning(`Could not check for other images named "${used.name}" (${describeError(error)}); a create whose reply was lost may have made one.`);
+        return [];
+    }
+    const others = images.filter(image => image.no !== used.no);
+    if (others.length > 0) {
+        log.warning(`NCP holds ${others.length + 1} images named "${used.name}": ${[used, ...others].map(image => image.no).join(', ')}. ` +
+            `This run uses ${used.no}; ${others.map(image => image.no).join(', ')} ${others.length === 1 ? 'was' : 'were'} made by a lost reply or another run. Delete what you do not need.`);
+    }
+    return others;
+}
+
+;// CONCATENATED MODULE: ./src/steps/uncertain-create.ts
+
+
+
+
+
+
+
+async function obtainImage(api, request, first, options) {
+    if (first.use) {
+        options.onImage(first.use);
+        return { image: first.use, origin: first.origin };
+    }
+    const create = api.kind.actions.create;
+    let maybeCreated = false;
+    const adopt = (image) => {
+        if (madeFrom(image, request) === 'unknown')
+            options.log.warning(unverifiable(image, request));
+        options.log.info(`The reply was lost, but image ${image.no} named "${image.name}" now exists: using it.`);
+        return { verdict: 'settled', value: { image, origin: 'adopted' } };
+    };
+    const decide = async (error) => {
+        const ncloud = error instanceof NcloudError ? error : undefined;
+        if (ncloud?.reached === 'no' && !ncloud.transient)
+            return { verdict: 'stop' };
+        if (!maybeCreated && ncloud?.reached === 'no') {
+            return {
+                verdict: 'again',
+                why: 'It never reached the service, so it is sent again',
+                retryAfterMs: ncloud.fields.retryAfterMs
+            };
+        }
+        if (!maybeCreated && ncloud?.reached === 'yes') {
+            const taken = await lookFirst(api, request, options).catch(caught => {
+                if (caught instanceof RunFailure)
+                    throw caught;
+                options.signal?.throwIfAborted();
+                return { use: undefined };
+            });
+            return taken.use
+                ? { verdict: 'settled', value: { image: taken.use, origin: taken.origin } }
+                : { verdict: 'stop' };
+        }
+        maybeCreated = true;
+        options.log.info(`The create may have been carried out: ${describeError(error)} Looking for an image named "${request.name}".`);
+        const found = await lookAgain(api, request, options, error);
+        if (found)
+            return adopt(found);
+        const success = ncloud?.fields.incomplete || ncloud?.fields.code === 'ERESPONSETOOLARGE';
+        return ncloud && !success && (ncloud.transient || ncloud.reached === 'maybe')
+            ? {
+                verdict: 'again',
+                why: `No image named "${request.name}" exists, so it is sent again`,
+                retryAfterMs: ncloud.fields.retryAfterMs
+            }
+            : { verdict: 'stop' };
+    };
+    try {
+        const obtained = await retrying(async () => ({ image: await api.create(request), origin: 'created' }), { label: create, ...options, decide, describe: describeError, log: options.log.warning });
+        options.onImage(obtained.image);
+        return obtained;
+    }
+    catch (error) {
+        if (error instanceof cancel/* CancelledError */.c)
+            throw await lookAfterCancel(options, request, error);
+        if (!maybeCreated || error instanceof RunFailure)
+            throw error;
+        throw new RunFailure(`${describeError(error)} A ${create} of this run may have made an image named "${request.name}" ` +
+            `although none shows in region ${options.region} yet.`, 'uncertain', NEXT.findUncertain(request.name, options.region, options.advice));
+    }
+}
+async function createImage(api, request, first, options, whileItExists) {
+    const obtained = await obtainImage(api, request, first, options);
+    let value;
+    let failure;
+    try {
+        value = await whileItExists(obtained);
+    }
+    catch (error) {
+        failure = error;
+    }
+    if (obtained.origin === 'created' || obtained.origin === 'adopted') {
+        const sweeper = options.signal?.aborted ? options.afterCancel() : api;
+        options.onDuplicates(await sweepForDuplicates(sweeper, obtained.image, options.log, options.sweepEndBy()));
+    }
+    if (failure !== undefined)
+        throw failure;
+    return value;
+}
+async function lookAgain(api, request, options, cause) {
+    for (const delay of [0, ...options.confirmDelaysMs]) {
+        if (delay > 0)
+            await options.clock.sleep(delay, options.signal);
+        let found;
+        try {
+            found = await api.findAllByName(request.name);
+        }
+        catch (error) {
+            options.signal?.throwIfAborted();
+            throw new RunFailure(`${api.kind.actions.create} may have created an image (${describeError(cause)}), and looking it up failed (${describeError(error)}).`, 'uncertain', NEXT.findUncertain(request.name, options.region, options.advice));
+        }
+        const ours = found.filter(image => madeFrom(image, request) !== 'no');
+        if (ours.length > 0)
+            return newest(ours);
+    }
+    return undefined;
+}
+async function lookAfterCancel(options, request, cancel) {
+    const where = `in region ${options.region}`;
+    const unsettled = NEXT.findUncertain(request.name, options.region, options.advice);
+    try {
+        const images = await options.afterCancel().findAllByName(request.name);
+        const image = images.find(found => madeFrom(found, request) !== 'no');
+        if (image) {
+            options.onImage(image);
+            return new RunFailure(`${cancel.message} The create had been sent: image ${image.no} named "${image.name}" exists (${image.status}).`, 'cancelled', NEXT.resume(image, options.advice), image);
+        }
+        return new RunFailure(`${cancel.message} The create had been sent, and no image named "${request.name}" shows yet ${where}.`, 'cancelled', unsettled);
+    }
+    catch (error) {
+        return new RunFailure(`${cancel.message} The create had been sent; an image named "${request.name}" may exist ${where} (the look failed: ${describeError(error)}).`, 'cancelled', unsettled);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/model/journal.ts
-// What the run has started and not yet finished, as plain data: written the moment each request
-// is sent or answered, read by whatever finishes the run. It stays JSON, so that a post step can
-// read it back after the main process is gone.
 const JOURNAL_VERSION = 1;
-/** Keeps the journal, and tells the listener of every change with a copy it may keep. */
 class JournalRecorder {
     onChange;
     journal = { version: JOURNAL_VERSION, deleted: [] };
     constructor(onChange = () => undefined) {
         this.onChange = onChange;
     }
-    /** A copy of the journal as it is now: plain data, whatever the caller does with it. */
     snapshot() {
         return JSON.parse(JSON.stringify(this.journal));
     }
-    /** Applies one change and tells the listener. */
     record(change) {
         change(this.journal);
         this.onChange(this.snapshot());
     }
 }
-/** The journal's entry for an image: `kind` is the create action of its image API. */
 function journalImage(image, kind, origin) {
     return { no: image.no, name: image.name, kind: kind ?? '', status: image.status, origin };
 }
-/** stop-server's bracket as the result reports it. */
 function powerOf(journal, now) {
     const stopped = journal.stopped;
     if (!stopped)
@@ -2553,7 +2206,6 @@ function powerOf(journal, now) {
 }
 
 ;// CONCATENATED MODULE: ./src/ncloud/response.ts
-/** Reads an HTTP answer into its shape and the facts every error message carries. Pure. */
 function parseAnswer(action, answer, nowMs) {
     const facts = {
         httpStatus: answer.status,
@@ -2579,7 +2231,6 @@ function shapeOf(action, answer) {
     }
     const service = objectAt(json, 'responseError');
     if (service) {
-        // One NCP service is seen answering with responseCode/responseMessage instead (audit D7).
         return {
             shape: 'service',
             code: stringOf(service.returnCode ?? service.responseCode),
@@ -2600,7 +2251,6 @@ function shapeOf(action, answer) {
     }
     return { shape: 'unreadable', snippet: snippet(answer.body) };
 }
-/** Retry-After as whole seconds or an HTTP date (RFC 9110); anything else is ignored. */
 function parseRetryAfter(value, nowMs) {
     const text = value?.trim() ?? '';
     if (/^\d+$/.test(text))
@@ -2636,7 +2286,6 @@ function objectAt(value, key) {
         ? inner
         : undefined;
 }
-/** NCP's own texts are short; anything longer is cut so a hostile answer cannot flood the log. */
 const MAX_TEXT = 300;
 function stringOf(value) {
     if (typeof value === 'string')
@@ -2661,7 +2310,6 @@ function snippet(body) {
 
 ;// CONCATENATED MODULE: ./src/ncloud/signer.ts
 
-/** NCP API Gateway signature v2: METHOD SP target LF timestamp LF accessKey, HMAC-SHA256, Base64. */
 function stringToSign({ method, target, timestamp, accessKey }) {
     return `${method.toUpperCase()} ${target}\n${timestamp}\n${accessKey}`;
 }
@@ -2679,27 +2327,17 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 
 
 
-/** Why an exchange ended without a complete answer. Codes follow Node's where one exists. */
 class TransportError extends Error {
     code;
     sent;
-    constructor(message, code, 
-    /** Whether any byte of the request left: false only when no connection was made. */
-    sent) {
+    constructor(message, code, sent) {
         super(message);
         this.code = code;
         this.sent = sent;
         this.name = 'TransportError';
     }
 }
-/** An NCP answer is a few kB; a bigger one is not NCP's and is not read further. */
 const MAX_BODY_BYTES = 1024 * 1024;
-/**
- * POSTs one request and reads the whole answer, within one overall deadline. Never follows a
- * redirect. The agent comes from @actions/http-client, so HTTPS_PROXY and NO_PROXY work as in
- * other actions; the exchange itself is done here because the library's readBody() waits forever
- * on a body that stalls, and hangs on one that is cut off.
- */
 class Transport {
     agents = new lib/* HttpClient */.Qq('ncloud-server-image-action', [], { keepAlive: false });
     post(exchange) {
@@ -2711,7 +2349,6 @@ class Transport {
         return new Promise((resolve, reject) => {
             let connected = false;
             let settled = false;
-            // Keeps the event loop alive until the exchange settles, whatever the socket does.
             const keepAlive = setInterval(() => undefined, 60_000);
             const settle = (error, answer) => {
                 if (settled)
@@ -2733,7 +2370,6 @@ class Transport {
             };
             const req = send({
                 protocol: url.protocol,
-                // Node wants an IPv6 literal without its brackets.
                 hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
                 port: url.port,
                 path: `${url.pathname}${url.search}`,
@@ -2798,11 +2434,8 @@ function asTransportError(error, sent) {
 
 
 
-/** NCP's largest page (1000) would make one slow answer; 100 keeps each one small. */
 const PAGE_SIZE = 100;
-/** A bound on a list that never ends: 100 000 rows. */
 const MAX_PAGES = 1000;
-/** The one way to talk to the NCP Server API: signs, sends, reads, classifies every failure. */
 class NcloudClient {
     options;
     transport;
@@ -2819,17 +2452,10 @@ class NcloudClient {
     get gatewaySetting() {
         return this.options.gatewaySetting;
     }
-    /** Reads with a read-only action, retrying transient failures; no retry starts after `deadline`. */
     read(action, params = {}, deadline, endBy) {
         return this.repeatable(action, params, deadline, endBy);
     }
-    /**
-     * Sends an action that may be repeated safely (a read, or a change that ends in the same state
-     * however often it is sent, such as sharing), retrying transient failures.
-     */
-    repeatable(action, params = {}, deadline, 
-    /** Past this time no request runs on: each is cut short to end by it. */
-    endBy) {
+    repeatable(action, params = {}, deadline, endBy) {
         return retrying(() => this.sendOnce(action, params, endBy), {
             label: action,
             policy: this.options.retry,
@@ -2844,10 +2470,6 @@ class NcloudClient {
             log: this.options.onRetry
         });
     }
-    /**
-     * Reads every page of a list action: NCP's page size defaults to 1 once pageNo is sent, so
-     * both are sent, and the pages are read until totalRows rows have come.
-     */
     async readAllPages(action, params, listKey, endBy) {
         const rows = [];
         for (let pageNo = 1; pageNo <= MAX_PAGES; pageNo++) {
@@ -2863,7 +2485,6 @@ class NcloudClient {
         }
         return rows;
     }
-    /** Sends one signed request and never retries. Throws NcloudError for every failure. */
     async sendOnce(action, params = {}, endBy) {
         const { origin, accessKey, secretKey, region, clock, signal, gatewaySetting } = this.options;
         signal?.throwIfAborted();
@@ -2909,10 +2530,6 @@ class NcloudClient {
             throw answerError(action, facts, shape, gatewaySetting);
         return shape.result;
     }
-    /**
-     * The same client for a last request after a cancel: no abort signal, one attempt, a short
-     * deadline, so the runner's few seconds between SIGINT and SIGKILL are enough.
-     */
     afterCancel(requestTimeoutMs) {
         return new NcloudClient({
             ...this.options,
@@ -2931,6 +2548,128 @@ function describeParams(params) {
         .join(' ');
 }
 
+;// CONCATENATED MODULE: ./src/steps/server-power.ts
+
+
+
+
+
+
+
+const START_BUDGET_MS = 15 * 60_000;
+const BOOT_TIMEOUT_MS = 15 * 60_000;
+const REFUSED_START_PAUSE_MS = 15_000;
+const START_POLICY = {
+    maxAttempts: 200,
+    baseDelayMs: 1_000,
+    maxDelayMs: 15_000,
+    maxRetryAfterMs: 60_000
+};
+const STOP = 'stopServerInstances';
+const START = 'startServerInstances';
+async function stopServer(client, server, deps, stop = { sent: () => undefined, undone: () => undefined }) {
+    const sentAt = deps.clock.now();
+    deps.signal?.throwIfAborted();
+    stop.sent();
+    deps.log.info(`Stopping server ${server.no} (stop-server: true), then waiting up to ${formatDuration(STOP_TIMEOUT_MS)} for it to be stopped (NSTOP).`);
+    try {
+        await retrying(() => client.sendOnce(STOP, { 'serverInstanceNoList.1': server.no }), {
+            label: STOP,
+            policy: client.retryPolicy,
+            clock: deps.clock,
+            signal: deps.signal,
+            random: deps.random,
+            describe: describeError,
+            log: deps.log.warning,
+            decide: error => error instanceof NcloudError && error.transient && error.reached === 'no'
+                ? {
+                    verdict: 'again',
+                    why: 'It never reached the service, so it is sent again',
+                    retryAfterMs: error.fields.retryAfterMs
+                }
+                : { verdict: 'stop' }
+        });
+    }
+    catch (error) {
+        deps.signal?.throwIfAborted();
+        const now = await readServer(client, server.no);
+        if (now.status !== 'NSTOP' && now.operation !== 'SHTDN') {
+            stop.undone();
+            throw new RunFailure(`Could not stop server ${server.no}: ${describeError(error)} Nothing was created.`, 'error', NEXT.stopFailed);
+        }
+    }
+    await waitForServer(client, server.no, 'NSTOP', sentAt + STOP_TIMEOUT_MS, deps);
+    deps.log.info(`Server ${server.no} is stopped (NSTOP) after ${formatDuration(deps.clock.now() - sentAt)}.`);
+    return sentAt;
+}
+async function startServer(client, serverInstanceNo, deps, onAccepted = () => undefined) {
+    const deadline = deps.clock.now() + START_BUDGET_MS;
+    deps.log.info(`Starting server ${serverInstanceNo} again (the action stopped it).`);
+    await retrying(() => client.sendOnce(START, { 'serverInstanceNoList.1': serverInstanceNo }), {
+        label: START,
+        policy: START_POLICY,
+        clock: deps.clock,
+        signal: deps.signal,
+        random: deps.random,
+        deadline,
+        describe: describeError,
+        log: deps.log.warning,
+        decide: async (error) => {
+            if (error instanceof NcloudError && error.transient) {
+                return { verdict: 'again', why: 'Retrying', retryAfterMs: error.fields.retryAfterMs };
+            }
+            const now = await readServer(client, serverInstanceNo);
+            if (isStarting(now))
+                return { verdict: 'settled', value: {} };
+            const refused = error instanceof NcloudError && error.fields.source === 'service';
+            return refused
+                ? {
+                    verdict: 'again',
+                    why: 'NCP refused the start for now; asking again',
+                    retryAfterMs: REFUSED_START_PAUSE_MS
+                }
+                : { verdict: 'stop' };
+        }
+    });
+    onAccepted();
+    await waitForServer(client, serverInstanceNo, 'RUN', deps.clock.now() + BOOT_TIMEOUT_MS, deps);
+    deps.log.info(`Server ${serverInstanceNo} is running (RUN) again.`);
+}
+async function startAfterCancel(client, serverInstanceNo, log) {
+    try {
+        await client.sendOnce(START, { 'serverInstanceNoList.1': serverInstanceNo });
+        log.info(`Start of server ${serverInstanceNo} sent and accepted; it boots on its own.`);
+        return { accepted: true };
+    }
+    catch (error) {
+        const why = describeError(error);
+        const now = await readServer(client, serverInstanceNo).catch(() => undefined);
+        if (now && isStarting(now)) {
+            log.info(`Server ${serverInstanceNo} is already starting (${now.status}, ${now.operation}).`);
+            return { accepted: true };
+        }
+        log.warning(`Start of server ${serverInstanceNo} was not accepted: ${why}`);
+        return { accepted: false, why };
+    }
+}
+function powerPollMs(pollIntervalMs) {
+    return Math.min(15_000, Math.max(2_000, pollIntervalMs));
+}
+function isStarting(server) {
+    return server.operation === 'START' || (server.status === 'RUN' && server.operation !== 'SHTDN');
+}
+async function waitForServer(client, serverInstanceNo, status, deadline, deps) {
+    for (;;) {
+        const server = await readServer(client, serverInstanceNo);
+        if (server.status === status && server.operation === 'NULL')
+            return;
+        if (deps.clock.now() >= deadline) {
+            throw new RunFailure(`Server ${serverInstanceNo} did not reach ${status} in time: it is ${server.status}${server.operation !== 'NULL' ? ` with the operation ${server.operation}` : ''}.`, 'error', NEXT.checkServerState(serverInstanceNo));
+        }
+        await deps.clock.sleep(Math.min(powerPollMs(deps.pollIntervalMs), Math.max(0, deadline - deps.clock.now())), deps.signal);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/steps/stopped-server.ts
 
 
@@ -2939,7 +2678,6 @@ function describeParams(params) {
 
 
 const NONE = { no: '', name: '', stoppedAt: 0 };
-/** Stops the running server, runs `body`, and starts the server again whatever `body` did. */
 async function withServerStopped(options, body) {
     const { client, server, journal } = options;
     let value;
@@ -2974,10 +2712,6 @@ async function withServerStopped(options, body) {
         throw failure;
     return value;
 }
-/**
- * Once the action has stopped the server, a cancel sends the start at once, before anything else
- * the run is doing at that moment, since the runner kills the process a few seconds later.
- */
 function sendStartOnCancel(options) {
     const { client, server, journal } = options;
     const deps = options;
@@ -3003,7 +2737,6 @@ async function startAgain(options, failure, startOnCancel) {
     const label = `Server ${server.no} (${server.name || 'no name'})`;
     const before = failure === undefined ? '' : ` Before that: ${asRunFailure(failure).message}`;
     if (deps.signal.aborted) {
-        // One start request if none was accepted yet; a second would be refused while it boots.
         let start = { accepted: true };
         if (!power().startAccepted) {
             const sent = startOnCancel?.sent();
@@ -3048,8 +2781,8 @@ async function startAgain(options, failure, startOnCancel) {
 
 
 
+
 const USER_AGENT = 'ncloud-server-image-action/1';
-/** One run's steps: read the server, plan, create or find the image, wait, sweep. */
 async function runImage(settings, deps) {
     const started = deps.clock.now();
     const client = makeClient(settings, deps);
@@ -3099,7 +2832,16 @@ async function steps(settings, client, deps, known) {
     if (settings.imageInstanceNo) {
         const named = settings.serverInstanceNo || settings.serverName;
         const server = named ? await readKnownServer(client, settings, log, known) : undefined;
-        return resumeByNumber(settings, client, deps, known, server);
+        const { api, image } = await resumeByNumber(settings, client, deps, known, server);
+        if (settings.dryRun) {
+            await dryRunAfterCreation(api, image, settings, log, known);
+            log.info(`Dry run: credentials${server ? ', server' : ''} and image checked. Nothing was changed.`);
+            return { outcome: 'dry-run', nextStep: NEXT.dryRunResume(image) };
+        }
+        known.origin = 'resumed';
+        known.advice = 'time';
+        const ending = await finish(api, { image, origin: 'resumed' }, settings, deps, known);
+        return afterReady(api, ending, settings, deps, known);
     }
     const server = await readKnownServer(client, settings, log, known);
     const plan = planImage(settings, server);
@@ -3158,7 +2900,6 @@ async function createAndWait(api, plan, first, settings, client, deps, known, ju
         advice: known.advice ?? settings.nameSource,
         policy: deps.retry,
         afterCancel: () => new ImageApi(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), plan.kind),
-        // Once the wait has ended, the sweep may take one request deadline, no more.
         sweepEndBy: () => (known.waitEndsAt ?? deps.clock.now()) + settings.requestTimeoutMs,
         onDuplicates: images => (known.duplicates = images)
     }, obtained => {
@@ -3169,16 +2910,11 @@ async function createAndWait(api, plan, first, settings, client, deps, known, ju
         return finish(api, obtained, settings, deps, known);
     });
 }
-/**
- * What finds this run's image again: a run-stable generated name, or a changing name ({date},
- * {time}) whose image the provenance description ties to this step of this run, count as 'run'.
- */
 function adviceFor(settings, provenance) {
     if (!settings.nameChanges)
         return settings.nameSource;
     return provenance && settings.workflow.runId ? 'run' : 'time';
 }
-/** The server named by number or by name, read and logged. */
 async function readKnownServer(client, settings, log, known) {
     let serverInstanceNo = settings.serverInstanceNo;
     if (settings.serverName) {
@@ -3248,14 +2984,12 @@ const ORIGIN = {
     reused: 'already existed (if-exists: reuse)',
     resumed: 'picked up again (image-instance-no, or an earlier attempt of this workflow run)'
 };
-/** Renders the job summary as GitHub-flavoured Markdown; every value is shown as plain text. */
 function renderSummary(result) {
     const { server, image } = result;
     const serverNo = server?.no ?? result.serverInstanceNo;
     const rows = [
         ['Server', serverNo && `${serverNo}${server?.name ? ` (${server.name})` : ''}`],
         ['Image number', image?.no],
-        // A planned name is shown only once the run got as far as looking it up.
         ['Image name', image?.name ?? result.imageName],
         ['Status', image?.status],
         ['Image', result.origin && ORIGIN[result.origin]],
@@ -3331,7 +3065,6 @@ function pruneRows(result) {
 
 
 
-/** settings → run → outputs + summary; the one place that ends the step as failed. */
 async function run(options) {
     const { port, signal } = options;
     const clock = options.clock ?? systemClock;
@@ -3382,17 +3115,12 @@ async function run(options) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   t: () => (/* binding */ inert)
 /* harmony export */ });
-/**
- * Text that GitHub renders as itself: no HTML, no Markdown (links, images, emphasis, code), no
- * table breaks. Server messages end up here, so none of them may become markup.
- */
 function inert(text) {
     return (text
         .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
         .replace(/>/g, '&gt;')
         .replace(/([\\`*_[\]|~])/g, '\\$1')
-        // A word joiner keeps GitHub from turning a bare URL into a link.
         .replace(/:\/\//g, ':/\u2060/')
         .replace(/\bwww\./gi, match => `${match.slice(0, 3)}\u2060.`)
         .replace(/\r\n|\r|\n/g, '<br>'));
@@ -5565,23 +5293,13 @@ function getIDToken(aud) {
 var markdown = __nccwpck_require__(566);
 ;// CONCATENATED MODULE: ./src/github/port.ts
 
-/** The runner trims a line with .NET's TrimStart, whose white space also takes in U+0085 (NEL). */
 const COMMAND_START = /^[\s\u0085]*::/;
-/**
- * Makes text safe to print: no line of it can start a workflow command (`::name …::`, or the old
- * `##[name …]` form), because the runner reads commands from any line of the step's output. A
- * line that would is shown behind a `> `; a carriage return starts a line of its own.
- */
 function neutralise(text) {
     return text
         .split(/\r\n|\r|\n/)
         .map(line => (COMMAND_START.test(line) ? `> ${line}` : line).replace(/##\[/g, '#\u200b#['))
         .join('\n');
 }
-/**
- * The port the run uses: every log line neutralised, every masked secret also kept out of the job
- * summary (which GitHub renders from a file, without the log's masking).
- */
 function guardedPort(sink) {
     const secrets = [];
     const redact = (text) => secrets.reduce((out, secret) => out.split(secret).join('***'), text);
@@ -5593,7 +5311,6 @@ function guardedPort(sink) {
         debug: line => sink.debug(neutralise(line)),
         fail: message => sink.fail(neutralise(message)),
         mask: secret => {
-            // The summary holds text already made inert, so a secret is looked for in that form too.
             if (secret)
                 secrets.push((0,markdown/* inert */.t)(secret), secret);
             sink.mask(secret);
@@ -5606,7 +5323,6 @@ function guardedPort(sink) {
 ;// CONCATENATED MODULE: ./src/github/toolkit.ts
 
 
-/** The run's port on a real runner: the only place that talks to @actions/core. */
 function actionsPort() {
     return guardedPort({
         env: process.env,
@@ -5637,14 +5353,12 @@ function actionsPort() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(321);
 /* harmony import */ var _github_exit_guard_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(351);
-/* harmony import */ var _github_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(508);
+/* harmony import */ var _github_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(968);
 /* harmony import */ var _github_toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(778);
 
 
 
 
-// The signal handlers stay until the process exits: a second signal after the run has reported
-// must not kill it before its output is flushed.
 const port = (0,_github_toolkit_js__WEBPACK_IMPORTED_MODULE_2__/* .actionsPort */ .B)();
 const { signal } = (0,_lib_cancel_js__WEBPACK_IMPORTED_MODULE_0__/* .cancelOnSignals */ .d)();
 const guard = (0,_github_exit_guard_js__WEBPACK_IMPORTED_MODULE_3__/* .guardExit */ .K)(port);
@@ -5663,7 +5377,6 @@ __webpack_async_result__();
 /* harmony export */   c: () => (/* binding */ CancelledError),
 /* harmony export */   d: () => (/* binding */ cancelOnSignals)
 /* harmony export */ });
-/** The runner sends SIGINT when a workflow is cancelled (then SIGTERM, then SIGKILL). */
 class CancelledError extends Error {
     signalName;
     constructor(signalName) {

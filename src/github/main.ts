@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from '../lib/clock.js'
-import { CONFIRM_DELAYS_MS } from '../steps/uncertain-create.js'
+import { CONFIRM_DELAYS_MS } from '../steps/timing.js'
 import { asRunFailure } from '../model/failure.js'
 import { readSettings } from '../inputs/read-settings.js'
 import { writeImageOutputs, writeOutputs } from './outputs.js'

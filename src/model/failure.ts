@@ -4,7 +4,7 @@ import { NcloudError } from '../ncloud/errors.js'
 import type { NameSource } from './image-name.js'
 import type { ImageRecord } from '../ncloud/images.js'
 import { NEXT } from './next-steps.js'
-import { ServerLookupError } from '../ncloud/servers.js'
+import { ServerLookupError } from '../ncloud/server-errors.js'
 
 const SERVER_CHECKS: Record<ServerLookupError['check'], string> = {
   number: NEXT.checkServer,

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto'
 import type { NameRule } from '../ncloud/name-rules.js'
+import { stepMarker } from './provenance.js'
 
 /** Where the run's image name came from: the input, the workflow run, or the clock. */
 export type NameSource = 'given' | 'run' | 'time'
@@ -38,27 +38,9 @@ export function nameSourceOf(env: Record<string, string | undefined>): 'run' | '
   return /^\d+$/.test(env.GITHUB_RUN_ID?.trim() ?? '') ? 'run' : 'time'
 }
 
-/** Six hex digits that tell the jobs, steps and servers of one workflow run apart. */
-export function stepMarker(
-  job: string | undefined,
-  action: string | undefined,
-  serverInstanceNo: string
-): string {
-  return createHash('sha256')
-    .update([job ?? '', action ?? '', serverInstanceNo].join('\n'))
-    .digest('hex')
-    .slice(0, 6)
-}
-
 function withServer(serverInstanceNo: string, tail: string): string {
   const server = serverInstanceNo.slice(-(MAX_NAME - 'img-'.length - tail.length))
   return `img-${server}${tail}`
-}
-
-export const MAX_DESCRIPTION_BYTES = 1000
-
-export function descriptionBytes(description: string): number {
-  return Buffer.byteLength(description, 'utf8')
 }
 
 export function imageNameMessage(name: string, problem: string, rule: NameRule): string {

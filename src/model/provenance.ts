@@ -1,4 +1,4 @@
-import { MAX_DESCRIPTION_BYTES, descriptionBytes, stepMarker } from './image-name.js'
+import { createHash } from 'node:crypto'
 
 /** The workflow run an image is made in, from the runner's environment. */
 export interface WorkflowRun {
@@ -90,4 +90,22 @@ function fitBytes(text: string, bytes: number): string {
     .subarray(0, bytes - 3)
     .toString('utf8')
   return `${cut.replace(/\uFFFD+$/, '')}...`
+}
+
+/** Six hex digits that tell the jobs, steps and servers of one workflow run apart. */
+export function stepMarker(
+  job: string | undefined,
+  action: string | undefined,
+  serverInstanceNo: string
+): string {
+  return createHash('sha256')
+    .update([job ?? '', action ?? '', serverInstanceNo].join('\n'))
+    .digest('hex')
+    .slice(0, 6)
+}
+
+export const MAX_DESCRIPTION_BYTES = 1000
+
+export function descriptionBytes(description: string): number {
+  return Buffer.byteLength(description, 'utf8')
 }

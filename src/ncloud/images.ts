@@ -1,6 +1,7 @@
 import { MEMBER_IMAGE_NAME_RULE, SERVER_IMAGE_NAME_RULE, type NameRule } from './name-rules.js'
 import type { ApiResult, NcloudClient, Params } from './client.js'
 import { contentError } from './errors.js'
+import { toImageRecord } from './image-record.js'
 
 /** Where an image's status leaves a run: done, failed, still going, or a code this action does not know. */
 export type ImageState = 'created' | 'failed' | 'pending' | 'unknown'
@@ -221,44 +222,6 @@ export class ImageApi {
   private contentError(action: string, problem: string): Error {
     return contentError(action, problem, this.client.gatewaySetting)
   }
-}
-
-const MAX_FIELD = 300
-
-export function toImageRecord(kind: ImageKind, raw: Record<string, unknown>): ImageRecord {
-  const { fields } = kind
-  const status = raw[fields.status] as { code?: unknown } | undefined
-  return {
-    no: text(raw[fields.number]),
-    name: text(raw[fields.name]),
-    status: typeof status?.code === 'string' ? status.code.slice(0, MAX_FIELD) : '',
-    statusName:
-      typeof raw[fields.statusName] === 'string' ? text(raw[fields.statusName]) : undefined,
-    sourceServerNo:
-      fields.sourceServer && raw[fields.sourceServer] !== undefined
-        ? text(raw[fields.sourceServer])
-        : undefined,
-    description:
-      typeof raw[fields.description] === 'string'
-        ? (raw[fields.description] as string).slice(0, 1000)
-        : undefined,
-    createdAt: dateOf(raw[fields.createDate]),
-    sharedWith: Array.isArray(raw[fields.sharedLoginIds])
-      ? (raw[fields.sharedLoginIds] as unknown[]).map(text).filter(Boolean).slice(0, 100)
-      : [],
-    raw
-  }
-}
-
-function dateOf(value: unknown): number | undefined {
-  const at = typeof value === 'string' ? Date.parse(value) : NaN
-  return Number.isNaN(at) ? undefined : at
-}
-
-function text(value: unknown): string {
-  return typeof value === 'string' || typeof value === 'number'
-    ? String(value).slice(0, MAX_FIELD)
-    : ''
 }
 
 /** Picks the image kind for a server, or explains why the requested one does not fit. */

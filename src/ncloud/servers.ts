@@ -1,5 +1,6 @@
 import type { NcloudClient } from './client.js'
 import { NcloudError } from './errors.js'
+import { ServerLookupError } from './server-errors.js'
 
 export interface ServerRecord {
   no: string
@@ -8,18 +9,6 @@ export interface ServerRecord {
   operation: string
   statusName: string
   hypervisor?: string
-}
-
-/** A server that could not be read, or a name that names no server or several. */
-export class ServerLookupError extends Error {
-  constructor(
-    message: string,
-    /** What the user should check: the number and region, the name, or the name's uniqueness. */
-    readonly check: 'number' | 'name' | 'unique-name'
-  ) {
-    super(message)
-    this.name = 'ServerLookupError'
-  }
 }
 
 const IMAGEABLE_STATUSES = new Set(['RUN', 'NSTOP'])

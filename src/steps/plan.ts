@@ -15,7 +15,7 @@ import {
 import { serverProblem, type ServerRecord } from '../ncloud/servers.js'
 import { NEXT } from '../model/next-steps.js'
 import { provenanceDescription } from '../model/provenance.js'
-import { STOP_TIMEOUT_MS } from './server-power.js'
+import { STOP_TIMEOUT_MS } from './timing.js'
 
 export interface Plan {
   kind: ImageKind

@@ -1,7 +1,5 @@
 import { kindForServer } from './plan.js'
-import { afterReady, dryRunAfterCreation } from './after-created.js'
-import { finish } from './image-wait.js'
-import type { Ending, Known, RunDeps } from './run-state.js'
+import type { Known, RunDeps } from './run-state.js'
 import { madeFrom } from '../model/source-server.js'
 import { RunFailure } from '../model/failure.js'
 import type { Settings } from '../model/settings.js'
@@ -21,9 +19,9 @@ import type { ServerRecord } from '../ncloud/servers.js'
 import { NEXT } from '../model/next-steps.js'
 import { resumeLines } from './plan.js'
 
-// image-instance-no: no create; find the image by its number, check it, and wait for it.
+// image-instance-no: no create; find the image by its number and check it; the sequence waits.
 
-/** image-instance-no: no create; find the image, check it against the server if one is named, wait. */
+/** image-instance-no: no create; find the image, check it against the server if one is named. */
 export async function resumeByNumber(
   settings: Settings,
   client: NcloudClient,
@@ -31,7 +29,7 @@ export async function resumeByNumber(
   known: Known,
   /** The server named in the inputs, already read; undefined when none is named. */
   server: ServerRecord | undefined
-): Promise<Ending> {
+): Promise<{ api: ImageApi; image: ImageRecord }> {
   const no = settings.imageInstanceNo
   let kinds: readonly ImageKind[] = IMAGE_KINDS
   if (server) {
@@ -79,17 +77,7 @@ export async function resumeByNumber(
     }
   }
   deps.log.info(resumeLines(settings, api.kind, image).join('\n'))
-  if (settings.dryRun) {
-    await dryRunAfterCreation(api, image, settings, deps.log, known)
-    deps.log.info(
-      `Dry run: credentials${server ? ', server' : ''} and image checked. Nothing was changed.`
-    )
-    return { outcome: 'dry-run', nextStep: NEXT.dryRunResume(image) }
-  }
-  known.origin = 'resumed'
-  known.advice = 'time'
-  const ending = await finish(api, { image, origin: 'resumed' }, settings, deps, known)
-  return afterReady(api, ending, settings, deps, known)
+  return found
 }
 
 /** The image of this number, or undefined when this image API does not know it. */

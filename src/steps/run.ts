@@ -2,7 +2,8 @@ import { afterReady, dryRunAfterCreation } from './after-created.js'
 import { finish } from './image-wait.js'
 import { resumeByNumber } from './resume.js'
 import type { Ending, Known, RunDeps } from './run-state.js'
-import { CANCEL_LOOKUP_TIMEOUT_MS, createImage } from './uncertain-create.js'
+import { createImage } from './uncertain-create.js'
+import { CANCEL_LOOKUP_TIMEOUT_MS } from './timing.js'
 import { lookFirst, type FirstLook } from './name-lookup.js'
 import { RunFailure, asRunFailure } from '../model/failure.js'
 import { JournalRecorder, journalImage, powerOf } from '../model/journal.js'
@@ -71,7 +72,18 @@ async function steps(
   if (settings.imageInstanceNo) {
     const named = settings.serverInstanceNo || settings.serverName
     const server = named ? await readKnownServer(client, settings, log, known) : undefined
-    return resumeByNumber(settings, client, deps, known, server)
+    const { api, image } = await resumeByNumber(settings, client, deps, known, server)
+    if (settings.dryRun) {
+      await dryRunAfterCreation(api, image, settings, log, known)
+      log.info(
+        `Dry run: credentials${server ? ', server' : ''} and image checked. Nothing was changed.`
+      )
+      return { outcome: 'dry-run', nextStep: NEXT.dryRunResume(image) }
+    }
+    known.origin = 'resumed'
+    known.advice = 'time'
+    const ending = await finish(api, { image, origin: 'resumed' }, settings, deps, known)
+    return afterReady(api, ending, settings, deps, known)
   }
 
   const server = await readKnownServer(client, settings, log, known)

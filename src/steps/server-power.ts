@@ -1,5 +1,6 @@
 import type { Clock } from '../lib/clock.js'
 import { formatDuration } from '../lib/duration.js'
+import { STOP_TIMEOUT_MS } from './timing.js'
 import { RunFailure } from '../model/failure.js'
 import type { NcloudClient } from '../ncloud/client.js'
 import { NcloudError, describeError } from '../ncloud/errors.js'
@@ -8,8 +9,6 @@ import { NEXT } from '../model/next-steps.js'
 import type { Log } from '../lib/log.js'
 import { retrying, type RetryPolicy } from '../lib/retry.js'
 
-/** How long a stop may take to reach NSTOP (Packer's NCP builder allows 5 minutes). */
-export const STOP_TIMEOUT_MS = 10 * 60_000
 /** How long the action keeps trying to start the server again, a refused start and booting included. */
 export const START_BUDGET_MS = 15 * 60_000
 /** How long a server that NCP started may take to be RUN. */

@@ -8,7 +8,7 @@ import { describeError } from '../ncloud/errors.js'
 import type { ImageRecord } from '../ncloud/images.js'
 import type { ServerRecord } from '../ncloud/servers.js'
 import { startAfterCancel, startServer, stopServer, type PowerDeps } from './server-power.js'
-import { CANCEL_LOOKUP_TIMEOUT_MS } from './uncertain-create.js'
+import { CANCEL_LOOKUP_TIMEOUT_MS } from './timing.js'
 
 // stop-server's bracket: stop the server, run the body, and start the server again whatever the
 // body did; the journal holds the bracket from the stop request until the server runs again.

@@ -49,7 +49,17 @@ export default tseslint.config(
       }
     },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }]
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      // On Node 20 AbortSignal.any() holds an AbortSignal.timeout() weakly and loses it.
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'AbortSignal',
+          property: 'timeout',
+          message: 'Use deadline() (src/deadline.ts).'
+        },
+        { object: 'AbortSignal', property: 'any', message: 'Use deadline() (src/deadline.ts).' }
+      ]
     }
   },
   ...LAYERS.map(layerRule),

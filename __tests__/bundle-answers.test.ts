@@ -80,12 +80,12 @@ describe('the bundle and what a hostile gateway says', () => {
   })
 
   it('a status NCP does not document is named as such', async () => {
-    sim = await startSim({ createMs: 100, imageFinalStatus: 'DELETING' })
+    sim = await startSim({ createMs: 100, imageFinalStatus: 'REPAIR' })
     const run = await runAction(baseInputs(sim, { ...quick, 'wait-timeout': '1s' }))
 
     expectExplainedFailure(run)
-    expect(run.stdout).toMatch(/status DELETING( \(\w+\))?, which this action does not know/)
-    expect(run.outputs['image-status']).toBe('DELETING')
+    expect(run.stdout).toMatch(/status REPAIR( \(\w+\))?, which this action does not know/)
+    expect(run.outputs['image-status']).toBe('REPAIR')
   })
 
   it('a 5 MB error body is not read whole; the step still explains itself', async () => {

@@ -299,19 +299,46 @@ describe('answers that are complete but wrong', () => {
   })
 
   it('an unknown status is reported by name while waiting and at the timeout', async () => {
-    sim = await startScenarioSim({ imageFinalStatus: 'DELETING', createMs: 500 })
+    sim = await startScenarioSim({ imageFinalStatus: 'REPAIR', createMs: 500 })
     const run = await runScenario(
       sim,
       baseInputs(sim, { 'image-name': NAME, 'wait-timeout': '3s', 'poll-interval': '1s' })
     )
 
     expect(run.code).toBe(1)
-    expect(run.stdout).toMatch(
-      /reports status DELETING( \(\w+\))?, which this action does not know/
-    )
-    expect(run.stdout).toMatch(/is in status DELETING( \(\w+\))?, which this action does not know/)
-    expect(run.outputs['image-status']).toBe('DELETING')
+    expect(run.result.outcome).toBe('timed-out')
+    expect(run.stdout).toMatch(/reports status REPAIR( \(\w+\))?, which this action does not know/)
+    expect(run.stdout).toMatch(/is in status REPAIR( \(\w+\))?, which this action does not know/)
+    expect(run.stdout).not.toContain('goes on creating')
+    expect(run.outputs['image-status']).toBe('REPAIR')
   })
+
+  it.each(['DELETING', 'TERMT'])(
+    'an image NCP reports as %s ends the wait at once as a failure that says so',
+    async status => {
+      sim = await startScenarioSim({ imageFinalStatus: status, createMs: 500 })
+      const run = await runScenario(
+        sim,
+        baseInputs(sim, { 'image-name': NAME, 'wait-timeout': '60m', 'poll-interval': '1s' })
+      )
+
+      expect(run.code).toBe(1)
+      expect(run.result.outcome).toBe('gone')
+      const [image] = sim.images()
+      expect(run.stdout).toMatch(
+        new RegExp(
+          `^::error::NCP reports image ${image.no} .* in status ${status}\\b.*: it is being deleted or is gone`,
+          'm'
+        )
+      )
+      expect(run.stdout).not.toContain('goes on creating')
+      expect(count(sim, DETAIL)).toBe(1)
+      expect(run.outputs['image-instance-no']).toBe(image.no)
+      expect(run.outputs['image-status']).toBe(status)
+      expect(run.outputs.outcome).toBe('gone')
+      expect(run.summary).toContain('being deleted or is gone')
+    }
+  )
 
   it('a record without a status is reported as having none, not as being created', async () => {
     sim = await startScenarioSim({ imageFinalStatus: null, createMs: 500 })

@@ -144,13 +144,31 @@ describe('the server is checked before anything is created', () => {
     expect(actionsCalled(sim)).toEqual(['getServerInstanceDetail'])
   })
 
-  it('explicit kvm on a XEN server is an error that says which to use', async () => {
+  it('explicit kvm on a XEN server is sent as asked: createServerImage, saying why', async () => {
     sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, { hypervisor: 'kvm', 'image-name': 'x_1' }))
+
+    expect(run.code).toBe(0)
+    expect(count(sim, 'createServerImage')).toBe(1)
+    expect(count(sim, 'createMemberServerImageInstance')).toBe(0)
+    expect(run.stdout).toContain(
+      'image API:   createServerImage, since hypervisor: kvm asks for it on this XEN server (auto would use createMemberServerImageInstance)'
+    )
+    const [image] = sim.images()
+    expect(image).toMatchObject({ kind: 'server', serverInstanceNo: '1001', status: 'CREAT' })
+    expect(run.outputs['image-instance-no']).toBe(image.no)
+    expect(run.outputs.hypervisor).toBe('XEN')
+    expect(run.summary).toContain('XEN (createServerImage)')
+  })
+
+  it('when NCP refuses createServerImage on a XEN server, the step says so and why it was sent', async () => {
+    sim = await startScenarioSim({ kvmOnlyServerImages: true })
     const run = await runScenario(sim, baseInputs(sim, { hypervisor: 'kvm' }))
 
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain('Use hypervisor: xen (or auto)')
-    expect(actionsCalled(sim)).toEqual(['getServerInstanceDetail'])
+    expect(run.stdout).toContain('since hypervisor: kvm asks for it on this XEN server')
+    expect(run.stdout).toMatch(/^::error::.*createServerImage.*24001/m)
+    expect(sim.images()).toEqual([])
   })
 
   it('explicit kvm on a KVM server works', async () => {

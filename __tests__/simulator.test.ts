@@ -30,6 +30,8 @@ function signV2(secretKey: string, requestLine: string, timestamp: string, acces
 
 interface CallOptions {
   method?: 'GET' | 'POST'
+  /** The API's path segment; default 'vserver'. */
+  api?: 'vserver' | 'vautoscaling'
   /** For POST: a query string to put in the URL (and sign). */
   query?: string
   /** Send exactly this path and query (GET), signed as is. */
@@ -60,7 +62,7 @@ async function call(
   const merged = { responseFormatType: 'json', regionCode: 'KR', ...params }
   const defined = Object.entries(merged).filter((entry): entry is [string, string] => !!entry[1])
   const form = new URLSearchParams(defined).toString()
-  const path = `/vserver/v2/${action}`
+  const path = `/${options.api ?? 'vserver'}/v2/${action}`
   const target =
     options.rawTarget ??
     (method === 'GET' ? `${path}?${form}` : options.query ? `${path}?${options.query}` : path)
@@ -769,11 +771,32 @@ describe('server images (KVM)', () => {
     expect(reply.json.responseError.returnMessage).toMatch(/Use createServerImage/)
   })
 
-  it.each(['1001', '3001'])('refuses createServerImage on the non-KVM server %s', async no => {
-    const reply = await createKvm({ serverInstanceNo: no, serverImageName: 'not-kvm-1' })
-    expectServiceError(reply, RETURN_CODES.kvmOnly)
-    expect(reply.json.responseError.returnMessage).toMatch(/createMemberServerImageInstance/)
+  it.each(['1001', '3001'])('makes a server image of the non-KVM server %s', async no => {
+    const reply = await createKvm({ serverInstanceNo: no, serverImageName: `not-kvm-${no}` })
+    expect(reply.status).toBe(200)
+    const [record] = reply.json.createServerImageResponse.serverImageList
+    expect(record.serverImageName).toBe(`not-kvm-${no}`)
+    const image = sim.images().find(i => i.no === record.serverImageNo)
+    expect(image).toMatchObject({ kind: 'server', serverInstanceNo: no })
   })
+
+  it.each(['1001', '3001'])(
+    'with kvmOnlyServerImages refuses createServerImage on the non-KVM server %s',
+    async no => {
+      const strict = await startSimulator({ ...demoFixture(), kvmOnlyServerImages: true })
+      try {
+        const reply = await call(strict, 'createServerImage', {
+          serverInstanceNo: no,
+          serverImageName: 'not-kvm-1'
+        })
+        expectServiceError(reply, RETURN_CODES.kvmOnly)
+        expect(reply.json.responseError.returnMessage).toMatch(/createMemberServerImageInstance/)
+        expect(strict.images()).toEqual([])
+      } finally {
+        await strict.close()
+      }
+    }
+  )
 
   it('requires serverImageName and applies its own name rule', async () => {
     expectServiceError(await createKvm({}), RETURN_CODES.parameterRequired)
@@ -801,7 +824,10 @@ describe('server images (KVM)', () => {
       serverImageStatusName: 'creating',
       shareStatus: { code: 'NULL' },
       sharedLoginIdList: [],
-      blockStorageMappingList: []
+      // The snapshot the image is made of (kept after a delete, until deleted itself).
+      blockStorageMappingList: [
+        expect.objectContaining({ order: 0, blockStorageSnapshotInstanceNo: expect.any(Number) })
+      ]
     })
     const no = image.serverImageNo
     expect(sim.images().find(i => i.no === no)?.blockStorageList).toEqual([
@@ -1956,5 +1982,215 @@ describe('stopping and starting servers', () => {
       clock.advance(5000)
       expect(stateOf(sim, '1001')).toEqual(['RUN', 'NULL', 'running'])
     })
+  })
+})
+
+describe('KVM snapshots, launch configurations and servers made from images', () => {
+  const clock = fakeClock()
+  let sim: Simulator
+  beforeAll(async () => {
+    sim = await startSimulator({
+      ...demoFixture(),
+      clock,
+      createMs: 1000,
+      launchConfigurations: [
+        { launchConfigurationNo: '123', launchConfigurationName: 'web-lc', serverImageNo: '900777' }
+      ]
+    })
+  })
+  afterAll(() => sim.close())
+
+  const api = (action: string, params: Record<string, string>) =>
+    call(sim, action, params, at(clock))
+  const autoscaling = (action: string, params: Record<string, string> = {}) =>
+    call(sim, action, params, { ...at(clock), api: 'vautoscaling' })
+
+  it('a KVM image has its snapshots behind it, numbered as JSON numbers in the image record', async () => {
+    const image = sim.addImage({
+      kind: 'server',
+      name: 'snap-a',
+      serverInstanceNo: '2001',
+      status: 'CREAT',
+      snapshotCount: 2
+    })
+    expect(image.snapshotNos).toHaveLength(2)
+    const record = first(
+      await api('getServerImageDetail', { serverImageNo: image.no }),
+      'getServerImageDetail',
+      'serverImageList'
+    )
+    expect(
+      record.blockStorageMappingList.map((m: Json) => m.blockStorageSnapshotInstanceNo)
+    ).toEqual(image.snapshotNos.map(Number))
+    expect(sim.snapshots().filter(s => s.imageNo === image.no)).toHaveLength(2)
+  })
+
+  it('a created KVM image gets one snapshot; a member image none', async () => {
+    const reply = await api('createServerImage', {
+      serverInstanceNo: '2001',
+      serverImageName: 'snap-new'
+    })
+    const no = reply.json.createServerImageResponse.serverImageList[0].serverImageNo
+    expect(sim.images().find(i => i.no === no)?.snapshotNos).toHaveLength(1)
+    const member = sim.addImage({
+      kind: 'member',
+      name: 'no-snap',
+      serverInstanceNo: '1001',
+      status: 'CREAT'
+    })
+    expect(member.snapshotNos).toEqual([])
+  })
+
+  it('deleteServerImage leaves the snapshots, billed, until deleteBlockStorageSnapshotInstances', async () => {
+    const image = sim.addImage({
+      kind: 'server',
+      name: 'snap-b',
+      serverInstanceNo: '2001',
+      status: 'CREAT'
+    })
+    const [snapshot] = image.snapshotNos
+    // Not while the image still exists.
+    expectServiceError(
+      await api('deleteBlockStorageSnapshotInstances', {
+        'blockStorageSnapshotInstanceNoList.1': snapshot
+      }),
+      RETURN_CODES.snapshotInUse
+    )
+    const deleted = await api('deleteServerImage', { 'serverImageNoList.1': image.no })
+    const answered = deleted.json.deleteServerImageResponse.serverImageList[0]
+    expect(answered.blockStorageMappingList[0].blockStorageSnapshotInstanceNo).toBe(
+      Number(snapshot)
+    )
+    expect(sim.snapshots().map(s => s.no)).toContain(snapshot)
+    const reply = await api('deleteBlockStorageSnapshotInstances', {
+      'blockStorageSnapshotInstanceNoList.1': snapshot
+    })
+    const list =
+      reply.json.deleteBlockStorageSnapshotInstancesResponse.blockStorageSnapshotInstanceList
+    // In the snapshot record the number is a string.
+    expect(list.map((s: Json) => s.blockStorageSnapshotInstanceNo)).toEqual([snapshot])
+    expect(sim.snapshots().map(s => s.no)).not.toContain(snapshot)
+    expectServiceError(
+      await api('deleteBlockStorageSnapshotInstances', {
+        'blockStorageSnapshotInstanceNoList.1': snapshot
+      }),
+      RETURN_CODES.snapshotNotFound
+    )
+  })
+
+  it('lists launch configurations on /vautoscaling/v2, paged, with the image each names', async () => {
+    sim.addLaunchConfiguration({
+      launchConfigurationName: 'xen-lc',
+      memberServerImageInstanceNo: '900888'
+    })
+    const reply = await autoscaling('getLaunchConfigurationList', { pageNo: '1', pageSize: '1' })
+    expect(reply.status).toBe(200)
+    const body = reply.json.getLaunchConfigurationListResponse
+    expect(body.totalRows).toBe(2)
+    expect(body.launchConfigurationList).toEqual([
+      expect.objectContaining({
+        launchConfigurationNo: '123',
+        launchConfigurationName: 'web-lc',
+        serverImageNo: '900777'
+      })
+    ])
+    const second = await autoscaling('getLaunchConfigurationList', { pageNo: '2', pageSize: '1' })
+    expect(second.json.getLaunchConfigurationListResponse.launchConfigurationList[0]).toMatchObject(
+      {
+        launchConfigurationName: 'xen-lc',
+        memberServerImageInstanceNo: '900888'
+      }
+    )
+    expect(sim.requests.at(-1)).toMatchObject({
+      api: 'vautoscaling',
+      action: 'getLaunchConfigurationList'
+    })
+  })
+
+  it('knows each action under its own API only', async () => {
+    expectGatewayError(await autoscaling('getServerInstanceList'), 404, '300')
+    expectGatewayError(await api('getLaunchConfigurationList', {}), 404, '300')
+  })
+
+  it('a server names the image it was created from', async () => {
+    sim.setServer({
+      serverInstanceNo: '5001',
+      hypervisor: 'XEN',
+      memberServerImageInstanceNo: '900888'
+    })
+    sim.setServer({ serverInstanceNo: '5002', hypervisor: 'KVM', serverImageNo: '900777' })
+    const reply = await api('getServerInstanceList', {
+      'serverInstanceNoList.1': '5001',
+      'serverInstanceNoList.2': '5002'
+    })
+    const list = reply.json.getServerInstanceListResponse.serverInstanceList
+    expect(list[0]).toMatchObject({
+      serverInstanceNo: '5001',
+      memberServerImageInstanceNo: '900888'
+    })
+    expect(list[1]).toMatchObject({ serverInstanceNo: '5002', serverImageNo: '900777' })
+  })
+})
+
+describe('a sub account without Auto Scaling rights', () => {
+  it('answers 401 / 210 Permission Denied for a denied action, and serves the rest', async () => {
+    await withSimulator({ deniedActions: ['getLaunchConfigurationList'] }, async sim => {
+      const denied = await call(sim, 'getLaunchConfigurationList', {}, { api: 'vautoscaling' })
+      expectGatewayError(denied, 401, '210')
+      expect(denied.json.error.message).toBe('Permission Denied')
+      expect((await call(sim, 'getServerInstanceList')).status).toBe(200)
+    })
+  })
+})
+
+describe('lists whose pages do not add up', () => {
+  const seeds = ['900001', '900002', '900003'].map(no => ({
+    kind: 'member' as const,
+    no,
+    name: `quirk-${no}`,
+    serverInstanceNo: '1001',
+    status: 'CREAT'
+  }))
+  const page = async (sim: Simulator, pageNo: string) => {
+    const reply = await call(sim, 'getMemberServerImageInstanceList', { pageNo, pageSize: '2' })
+    const body = reply.json.getMemberServerImageInstanceListResponse
+    return {
+      totalRows: body.totalRows,
+      nos: body.memberServerImageInstanceList.map((i: Json) => i.memberServerImageInstanceNo)
+    }
+  }
+
+  it('zero-based: pageNo 1 is the second page, so the first rows never come', async () => {
+    await withSimulator({ images: seeds, pagingQuirk: { kind: 'zero-based' } }, async sim => {
+      expect(await page(sim, '1')).toEqual({ totalRows: 3, nos: ['900003'] })
+      expect(await page(sim, '0')).toEqual({ totalRows: 3, nos: ['900001', '900002'] })
+    })
+  })
+
+  it('repeat-first: every page is the first', async () => {
+    await withSimulator({ images: seeds, pagingQuirk: { kind: 'repeat-first' } }, async sim => {
+      expect(await page(sim, '2')).toEqual({ totalRows: 3, nos: ['900001', '900002'] })
+    })
+  })
+
+  it('overcount: totalRows says one row more than there is, only for the actions named', async () => {
+    await withSimulator(
+      {
+        images: seeds,
+        pagingQuirk: { kind: 'overcount', actions: ['getMemberServerImageInstanceList'] }
+      },
+      async sim => {
+        expect(await page(sim, '2')).toEqual({ totalRows: 4, nos: ['900003'] })
+        const servers = await call(sim, 'getServerInstanceList', { pageNo: '1', pageSize: '10' })
+        expect(servers.json.getServerInstanceListResponse.totalRows).toBe(4)
+        expect(servers.json.getServerInstanceListResponse.serverInstanceList).toHaveLength(4)
+      }
+    )
+  })
+
+  it('refuses a quirk it does not know', async () => {
+    await expect(
+      startSimulator({ pagingQuirk: { kind: 'sideways' as 'overcount' } })
+    ).rejects.toThrow('unknown paging quirk: sideways')
   })
 })

@@ -45,7 +45,7 @@ describe('findServerByName', () => {
       hypervisor: 'KVM'
     })
     expect(readAllPages.mock.calls).toEqual([
-      ['getServerInstanceList', { serverName: 'web-1' }, 'serverInstanceList']
+      ['getServerInstanceList', { serverName: 'web-1' }, 'serverInstanceList', 'serverInstanceNo']
     ])
   })
 

@@ -8,7 +8,6 @@ import {
   MEMBER_IMAGE,
   SERVER_IMAGE,
   imageState,
-  selectImageKind,
   type ImageKind
 } from '../src/ncloud/images.js'
 import { toImageRecord } from '../src/ncloud/image-record.js'
@@ -32,12 +31,38 @@ describe.each(IMAGE_KINDS.map(kind => [kind.label, kind] as const))(
       expect(imageState(kind, 'INIT')).toBe('pending')
     })
 
-    it.each(['', 'UNKNOWN', 'creat', 'DELETING', ' CREAT'])(
-      'calls %j a status it does not know',
-      status => {
-        expect(imageState(kind, status)).toBe('unknown')
-      }
-    )
+    it.each([
+      ['', undefined],
+      ['UNKNOWN', undefined],
+      ['creat', undefined],
+      [' CREAT', undefined],
+      ['REPAIR', 'repairing'],
+      ['COPY', 'copying'],
+      ['BUSY', 'undeleted']
+    ])('calls %j (status name %j) a status it does not know', (status, statusName) => {
+      expect(imageState(kind, status, statusName)).toBe('unknown')
+    })
+
+    it.each([
+      ['DELETING', undefined],
+      ['deleted', undefined],
+      ['TERMT', undefined],
+      ['termt', 'x'],
+      ['TERMINATING', undefined],
+      ['INIT', 'terminating'],
+      ['INIT', 'Terminated'],
+      ['CREAT', 'terminated'],
+      ['CREFL', 'being deleted'],
+      ['', 'removed'],
+      ['NSI DELETE state', undefined]
+    ])('calls %j (status name %j) going away: being deleted or gone', (status, statusName) => {
+      expect(imageState(kind, status, statusName)).toBe('going-away')
+    })
+
+    it('keeps what says "going away" as data, beside the documented codes', () => {
+      expect(kind.statuses.goingAway.codes).toContain('TERMT')
+      expect(kind.statuses.goingAway.words).toEqual(expect.arrayContaining(['delet', 'terminat']))
+    })
   }
 )
 
@@ -321,6 +346,7 @@ describe.each<
 
   it('findAllByName lists by name and returns every exact match, in NCP’s order', async () => {
     const { client, sent } = fakeClient(() => ({
+      totalRows: 4,
       [wire.listKey]: [
         raw('1', 'my-image-2'),
         raw('2', 'xmy-image'),
@@ -354,6 +380,7 @@ describe.each<
 
   it('findAllByName returns none when only similar names come back', async () => {
     const similar = fakeClient(() => ({
+      totalRows: 2,
       [wire.listKey]: [raw('1', 'my-image-2'), raw('2', 'MY-IMAGE')]
     }))
     await expect(new ImageApi(similar.client, kind).findAllByName('my-image')).resolves.toEqual([])
@@ -374,6 +401,7 @@ describe.each<
 
   it('findAllByName skips list entries that are not records', async () => {
     const { client } = fakeClient(() => ({
+      totalRows: 4,
       [wire.listKey]: [null, 'my-image', 7, raw('5', 'my-image')]
     }))
     const images = await new ImageApi(client, kind).findAllByName('my-image')
@@ -383,7 +411,7 @@ describe.each<
 
 describe('name lookups ask only for the account’s own images', () => {
   it('the KVM list filter keeps NCP’s public images out', async () => {
-    const { client, sent } = fakeClient(() => ({ serverImageList: [] }))
+    const { client, sent } = fakeClient(() => ({ totalRows: 0, serverImageList: [] }))
     await new ImageApi(client, SERVER_IMAGE).findAllByName('my-image')
     expect(withoutPaging(sent[0].params)).toEqual({
       'serverImageTypeCodeList.1': 'SELF',
@@ -392,47 +420,9 @@ describe('name lookups ask only for the account’s own images', () => {
   })
 
   it('the member image list holds only member images, so it sends no type filter', async () => {
-    const { client, sent } = fakeClient(() => ({ memberServerImageInstanceList: [] }))
+    const { client, sent } = fakeClient(() => ({ totalRows: 0, memberServerImageInstanceList: [] }))
     await new ImageApi(client, MEMBER_IMAGE).findAllByName('my-image')
     expect(withoutPaging(sent[0].params)).toEqual({ memberServerImageName: 'my-image' })
-  })
-})
-
-describe('selectImageKind', () => {
-  it('auto picks the server image API for KVM, in any case', () => {
-    expect(selectImageKind('auto', 'KVM')).toEqual({ kind: SERVER_IMAGE })
-    expect(selectImageKind('auto', 'kvm')).toEqual({ kind: SERVER_IMAGE })
-  })
-
-  it.each(['XEN', 'RHV', undefined])('auto picks the member image API for %s', hypervisor => {
-    expect(selectImageKind('auto', hypervisor)).toEqual({ kind: MEMBER_IMAGE })
-  })
-
-  it('an explicit choice that matches the server is taken', () => {
-    expect(selectImageKind('kvm', 'KVM')).toEqual({ kind: SERVER_IMAGE })
-    expect(selectImageKind('xen', 'XEN')).toEqual({ kind: MEMBER_IMAGE })
-    expect(selectImageKind('xen', 'RHV')).toEqual({ kind: MEMBER_IMAGE })
-  })
-
-  it('an explicit choice is taken when the server does not say its hypervisor', () => {
-    expect(selectImageKind('kvm', undefined)).toEqual({ kind: SERVER_IMAGE })
-    expect(selectImageKind('xen', undefined)).toEqual({ kind: MEMBER_IMAGE })
-  })
-
-  it('kvm on a XEN server is a problem that names xen', () => {
-    const selected = selectImageKind('kvm', 'XEN')
-    expect(selected).toHaveProperty('problem')
-    const { problem } = selected as { problem: string }
-    expect(problem).toContain('"kvm"')
-    expect(problem).toContain('XEN')
-    expect(problem).toContain('createServerImage')
-    expect(problem).toContain('Use hypervisor: xen')
-  })
-
-  it('xen on a KVM server is a problem that names kvm', () => {
-    const { problem } = selectImageKind('xen', 'KVM') as { problem: string }
-    expect(problem).toContain('createMemberServerImageInstance')
-    expect(problem).toContain('Use hypervisor: kvm')
   })
 })
 

@@ -118,6 +118,38 @@ describe('readSettings: share-with', () => {
   })
 })
 
+describe('readSettings: keep-days', () => {
+  it('reads a whole number of days, alone or with keep-last', () => {
+    const alone = read({ ...VALID, 'keep-days': ' 14 ', 'prune-match': 'nightly-*' })
+    expect(alone).toMatchObject({ keepDays: 14, keepLast: undefined, pruneMatch: 'nightly-*' })
+    const both = read({ ...VALID, 'keep-days': '1', 'keep-last': '3', 'prune-match': 'a*' })
+    expect(both).toMatchObject({ keepDays: 1, keepLast: 3 })
+  })
+
+  it('is unset when not given', () => {
+    expect(read(VALID).keepDays).toBeUndefined()
+  })
+
+  it.each(['0', '-1', '1.5', 'two', '3651', '14d'])(
+    'refuses keep-days %j, giving the range',
+    days => {
+      const problem = onlyProblem({ ...VALID, 'keep-days': days, 'prune-match': 'a*' })
+      expect(problem).toBe(
+        `Input "keep-days" must be a whole number from 1 to 3650 (the days within which images are kept), got "${days}".`
+      )
+    }
+  )
+
+  it('needs prune-match and wait: true', () => {
+    expect(onlyProblem({ ...VALID, 'keep-days': '7' })).toContain(
+      'Input "prune-match" is required with keep-days'
+    )
+    expect(
+      onlyProblem({ ...VALID, 'keep-days': '7', 'prune-match': 'a*', wait: 'false' })
+    ).toContain('Input "keep-days" needs wait: true')
+  })
+})
+
 describe('readSettings: keep-last and prune-match', () => {
   it('sets no pruning when neither is given', () => {
     const settings = read(VALID)

@@ -150,7 +150,10 @@ describe('writeOutputs: stop-server, share-with and keep-last', () => {
       remove: [old('3'), old('2'), old('1')],
       leave: [],
       deleted: [old('3'), old('1')],
-      failed: [{ image: old('2'), why: 'refused' }]
+      failed: [{ image: old('2'), why: 'refused' }],
+      snapshotsDeleted: {},
+      snapshotsLeft: [],
+      rules: ['keep-last']
     }
     writeOutputs(port, result({ image: IMAGE, pruning }))
     expect(written().pruned).toBe('3,1')
@@ -158,7 +161,16 @@ describe('writeOutputs: stop-server, share-with and keep-last', () => {
 
   it('writes pruned empty when keep-last deleted nothing', () => {
     const { port, written } = outputs()
-    const pruning = { keep: [IMAGE], remove: [], leave: [], deleted: [], failed: [] }
+    const pruning = {
+      keep: [IMAGE],
+      remove: [],
+      leave: [],
+      deleted: [],
+      failed: [],
+      snapshotsDeleted: {},
+      snapshotsLeft: [],
+      rules: ['keep-last']
+    }
     writeOutputs(port, result({ image: IMAGE, pruning }))
     expect(written().pruned).toBe('')
   })
@@ -171,7 +183,7 @@ describe('writeOutputs: stop-server, share-with and keep-last', () => {
 
   it('writes no pruned in a dry run, which only plans', () => {
     const { port, written } = outputs()
-    const plan = { keep: [], remove: [old('1')], leave: [] }
+    const plan = { keep: [], remove: [old('1')], leave: [], rules: ['keep-last'] }
     writeOutputs(port, result({ outcome: 'dry-run', dryRun: true, pruning: plan }))
     expect(written()).not.toHaveProperty('pruned')
   })

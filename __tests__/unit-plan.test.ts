@@ -8,7 +8,7 @@ import { MEMBER_IMAGE, SERVER_IMAGE, type ImageRecord } from '../src/ncloud/imag
 import { toImageRecord } from '../src/ncloud/image-record.js'
 import type { ServerRecord } from '../src/ncloud/servers.js'
 import { NEXT } from '../src/model/next-steps.js'
-import { planImage, planLines, resumeLines, type Plan } from '../src/steps/plan.js'
+import { planImage, planLines, resumeLines, selectImageKind, type Plan } from '../src/steps/plan.js'
 import { provenanceDescription, provenanceServer } from '../src/model/provenance.js'
 
 const NOW = new Date('2026-12-01T07:33:21Z')
@@ -91,13 +91,32 @@ describe('planImage: servers that cannot be imaged now', () => {
 })
 
 describe('planImage: the image kind', () => {
-  it('refuses hypervisor: kvm for a XEN server, saying what to use', () => {
-    const failure = failureOf(planImage({ ...SETTINGS, hypervisor: 'kvm' }, server()))
-    expect(failure.outcome).toBe('error')
-    expect(failure.message).toContain('Input "hypervisor" is "kvm"')
-    expect(failure.message).toContain('XEN')
-    expect(failure.message).toContain('Use hypervisor: xen')
-    expect(failure.nextStep).toBe(NEXT.fixInputs)
+  it.each(['XEN', 'RHV'])(
+    'plans hypervisor: kvm on a %s server with createServerImage, saying why',
+    hypervisor => {
+      const settings = { ...SETTINGS, hypervisor: 'kvm' as const, imageName: 'my_image' }
+      const record = server({ hypervisor })
+      const plan = planOf(planImage(settings, record))
+      expect(plan.kind).toBe(SERVER_IMAGE)
+      expect(plan.nameRule).toBe(SERVER_IMAGE.nameRule)
+      const lines = planLines(plan, settings, record, { use: undefined })
+      expect(lines[0]).toBe(
+        `Plan: create an image of this ${hypervisor} server with createServerImage:`
+      )
+      expect(lines).toContain(
+        `  image API:   createServerImage, since hypervisor: kvm asks for it on this ${hypervisor} ` +
+          'server (auto would use createMemberServerImageInstance); NCP documents ' +
+          'createServerImage images for KVM, XEN, RHV servers'
+      )
+    }
+  )
+
+  it('plans hypervisor: auto on a XEN server as before, saying why', () => {
+    const plan = planOf(planImage(SETTINGS, server()))
+    expect(plan.kind).toBe(MEMBER_IMAGE)
+    expect(planLines(plan, SETTINGS, server(), { use: undefined })).toContain(
+      "  image API:   createMemberServerImageInstance, since hypervisor: auto, and the server's hypervisor is XEN"
+    )
   })
 
   it('refuses hypervisor: xen for a KVM server', () => {
@@ -331,5 +350,70 @@ describe('resumeLines: waiting for an image given by number', () => {
     )
     expect(lines[0]).toMatch(/^Dry run: would wait for image 555 /)
     expect(lines.join('\n')).toMatch(/wait: +no/)
+  })
+})
+
+describe('selectImageKind', () => {
+  it('auto picks the server image API for KVM, in any case', () => {
+    expect(selectImageKind('auto', 'KVM')).toEqual({
+      kind: SERVER_IMAGE,
+      why: "hypervisor: auto, and the server's hypervisor is KVM"
+    })
+    expect(selectImageKind('auto', 'kvm')).toMatchObject({ kind: SERVER_IMAGE })
+  })
+
+  it.each(['XEN', 'RHV'])('auto picks the member image API for %s', hypervisor => {
+    expect(selectImageKind('auto', hypervisor)).toEqual({
+      kind: MEMBER_IMAGE,
+      why: `hypervisor: auto, and the server's hypervisor is ${hypervisor}`
+    })
+  })
+
+  it('auto picks the member image API for a server that does not report its hypervisor', () => {
+    expect(selectImageKind('auto', undefined)).toEqual({
+      kind: MEMBER_IMAGE,
+      why: "hypervisor: auto, and NCP does not report the server's hypervisor"
+    })
+  })
+
+  it('an explicit choice that matches the server is taken', () => {
+    expect(selectImageKind('kvm', 'KVM')).toMatchObject({ kind: SERVER_IMAGE })
+    expect(selectImageKind('xen', 'XEN')).toMatchObject({ kind: MEMBER_IMAGE })
+    expect(selectImageKind('xen', 'RHV')).toEqual({
+      kind: MEMBER_IMAGE,
+      why: "hypervisor: xen, and the server's hypervisor is RHV"
+    })
+  })
+
+  it('an explicit choice is taken when the server does not say its hypervisor', () => {
+    expect(selectImageKind('kvm', undefined)).toMatchObject({ kind: SERVER_IMAGE })
+    expect(selectImageKind('xen', undefined)).toMatchObject({ kind: MEMBER_IMAGE })
+  })
+
+  it.each(['XEN', 'RHV', 'xen'])(
+    'kvm on a %s server is sent as asked, saying which API and why',
+    hypervisor => {
+      const actual = hypervisor.toUpperCase()
+      expect(selectImageKind('kvm', hypervisor)).toEqual({
+        kind: SERVER_IMAGE,
+        why:
+          `hypervisor: kvm asks for it on this ${actual} server (auto would use ` +
+          'createMemberServerImageInstance); NCP documents createServerImage images for KVM, ' +
+          'XEN, RHV servers'
+      })
+    }
+  )
+
+  it('xen on a KVM server is a problem that names kvm', () => {
+    const { problem } = selectImageKind('xen', 'KVM') as { problem: string }
+    expect(problem).toBe(
+      'is "xen", but the server\'s hypervisor is KVM: createMemberServerImageInstance does not ' +
+        'image KVM servers. Use hypervisor: kvm (or auto).'
+    )
+  })
+
+  it('the member image API images no other server on request', () => {
+    expect(MEMBER_IMAGE.onRequest).toEqual([])
+    expect(SERVER_IMAGE.onRequest).toEqual(['XEN', 'RHV'])
   })
 })

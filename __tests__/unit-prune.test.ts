@@ -7,14 +7,16 @@ import {
   type ImageApi,
   type ImageRecord
 } from '../src/ncloud/images.js'
+import { toImageRecord } from '../src/ncloud/image-record.js'
 import {
   describePrune,
   matchesPattern,
+  planFromReads,
   planPrune,
-  prune,
   type PruneRule
-} from '../src/steps/prune.js'
-import { type PrunePlan } from '../src/model/pruning.js'
+} from '../src/model/prune-plan.js'
+import type { PrunePlan } from '../src/model/pruning.js'
+import { prune } from '../src/steps/prune.js'
 
 const SERVER = '1234567'
 const DAY = 24 * 60 * 60_000
@@ -362,16 +364,22 @@ describe('planPrune: KVM server images, whose record names no source server', ()
   })
 })
 
+/** An ImageApi of member images whose delete is this function. */
+function fakeApi(remove: (no: string) => Promise<unknown>): ImageApi {
+  return { kind: MEMBER_IMAGE, delete: remove } as unknown as ImageApi
+}
+
 describe('prune', () => {
   const plan = (): PrunePlan => ({
     keep: [image('9')],
     remove: [image('3'), image('2'), image('1')],
-    leave: [{ image: image('0', { status: 'INIT' }), why: 'its status is INIT' }]
+    leave: [{ image: image('0', { status: 'INIT' }), why: 'its status is INIT' }],
+    rules: ['keep-last']
   })
 
   it('deletes each image the plan removes, one at a time, in order', async () => {
     const remove = jest.fn(async (_no: string) => {})
-    const result = await prune({ delete: remove } as unknown as ImageApi, plan(), log())
+    const result = await prune(fakeApi(remove), plan(), log())
     expect(remove.mock.calls.map(([no]) => no)).toEqual(['3', '2', '1'])
     expect(numbers(result.deleted)).toEqual(['3', '2', '1'])
     expect(result.failed).toEqual([])
@@ -394,7 +402,7 @@ describe('prune', () => {
       if (no === '2') throw refusal
     })
     const logged = log()
-    const result = await prune({ delete: remove } as unknown as ImageApi, plan(), logged)
+    const result = await prune(fakeApi(remove), plan(), logged)
     expect(remove).toHaveBeenCalledTimes(3)
     expect(numbers(result.deleted)).toEqual(['3', '1'])
     expect(result.failed).toHaveLength(1)
@@ -420,9 +428,7 @@ describe('prune', () => {
       }
     })
     const logged = log()
-    await expect(
-      prune({ delete: remove } as unknown as ImageApi, plan(), logged, controller.signal)
-    ).rejects.toBe(reason)
+    await expect(prune(fakeApi(remove), plan(), logged, controller.signal)).rejects.toBe(reason)
     expect(remove.mock.calls.map(([no]) => no)).toEqual(['3', '2'])
     expect(logged.warning).not.toHaveBeenCalled()
   })
@@ -431,12 +437,7 @@ describe('prune', () => {
     const remove = jest.fn(async (no: string) => {
       if (no === '3') throw new Error('HTTP 500')
     })
-    const result = await prune(
-      { delete: remove } as unknown as ImageApi,
-      plan(),
-      log(),
-      new AbortController().signal
-    )
+    const result = await prune(fakeApi(remove), plan(), log(), new AbortController().signal)
     expect(numbers(result.deleted)).toEqual(['2', '1'])
     expect(result.failed.map(({ image: one }) => one.no)).toEqual(['3'])
   })
@@ -444,8 +445,8 @@ describe('prune', () => {
   it('sends no delete when the plan removes nothing', async () => {
     const remove = jest.fn(async (_no: string) => {})
     const result = await prune(
-      { delete: remove } as unknown as ImageApi,
-      { keep: [image('9')], remove: [], leave: [] },
+      fakeApi(remove),
+      { keep: [image('9')], remove: [], leave: [], rules: ['keep-last'] },
       log()
     )
     expect(remove).not.toHaveBeenCalled()
@@ -457,7 +458,8 @@ describe('describePrune', () => {
   const plan: PrunePlan = {
     keep: [image('5'), image('4')],
     remove: [image('3')],
-    leave: [{ image: image('0', { status: 'INIT' }), why: 'its status is INIT' }]
+    leave: [{ image: image('0', { status: 'INIT' }), why: 'its status is INIT' }],
+    rules: ['keep-last']
   }
 
   it('in a dry run mentions the image the run would create among those kept', () => {
@@ -470,7 +472,7 @@ describe('describePrune', () => {
   })
 
   it('in a dry run with nothing else to keep still names the image to come', () => {
-    const text = describePrune({ keep: [], remove: [], leave: [] }, true, true)
+    const text = describePrune({ keep: [], remove: [], leave: [], rules: [] }, true, true)
     expect(text).toBe(
       'Dry run: would keep the image this run would create.\nDry run: would delete none.'
     )
@@ -483,7 +485,237 @@ describe('describePrune', () => {
   })
 
   it('says what it is doing in a real run, and none where there is nothing', () => {
-    const text = describePrune({ keep: plan.keep, remove: [], leave: [] }, false, false)
+    const text = describePrune({ ...plan, remove: [], leave: [] }, false, false)
     expect(text).toBe('Keeping 5 ("nightly-5"), 4 ("nightly-4").\nDeleting none.')
+  })
+})
+
+describe('planPrune: images in use', () => {
+  const current = image('9')
+  const five = ['1', '2', '3', '4', '5'].map(no => image(no))
+
+  it('never deletes an image a launch configuration or a server names, and does not count it', () => {
+    const inUse = new Map([
+      ['1', ['used by launch configuration web-lc (123)']],
+      ['5', ['server 4567 was created from it', 'used by launch configuration b (7)']]
+    ])
+    const plan = planPrune(MEMBER_IMAGE, five, current, rule({ keepLast: 3 }), { inUse })
+    // 5 is newest but in use: it is left, so 4 and 3 fill keep-last's room.
+    expect(numbers(plan.keep)).toEqual(['9', '4', '3'])
+    expect(numbers(plan.remove)).toEqual(['2'])
+    expect(left(plan)).toEqual({
+      '1': 'used by launch configuration web-lc (123)',
+      '5': 'server 4567 was created from it; used by launch configuration b (7)'
+    })
+  })
+
+  it('leaves a failed image that is in use', () => {
+    const failed = image('2', { status: 'CREFL' })
+    const plan = planPrune(MEMBER_IMAGE, [failed], current, rule(), {
+      inUse: new Map([['2', ['server 8 was created from it']]])
+    })
+    expect(plan.remove).toEqual([])
+    expect(left(plan)).toEqual({ '2': 'server 8 was created from it' })
+  })
+})
+
+describe('planPrune: keep-days', () => {
+  const now = START + 10 * DAY
+  const images = ['1', '2', '3', '4', '5', '6', '7', '8'].map(no => image(no)) // day 1..8
+  const current = image('10', {}, 10)
+
+  it('alone keeps every image created in the last N days and deletes the older ones', () => {
+    const plan = planPrune(
+      MEMBER_IMAGE,
+      images,
+      current,
+      rule({ keepLast: undefined, keepDays: 4 }),
+      {
+        inUse: new Map(),
+        now
+      }
+    )
+    // Day 6 is exactly 4 days old: kept.
+    expect(numbers(plan.keep)).toEqual(['10', '8', '7', '6'])
+    expect(numbers(plan.remove)).toEqual(['5', '4', '3', '2', '1'])
+    expect(plan.rules).toEqual(['keep-days'])
+  })
+
+  it('with keep-last deletes only what neither rule keeps', () => {
+    const byDays = planPrune(MEMBER_IMAGE, images, current, rule({ keepLast: 2, keepDays: 3 }), {
+      inUse: new Map(),
+      now
+    })
+    expect(numbers(byDays.keep)).toEqual(['10', '8', '7'])
+    expect(numbers(byDays.remove)).toEqual(['6', '5', '4', '3', '2', '1'])
+    const byCount = planPrune(MEMBER_IMAGE, images, current, rule({ keepLast: 5, keepDays: 1 }), {
+      inUse: new Map(),
+      now
+    })
+    expect(numbers(byCount.keep)).toEqual(['10', '8', '7', '6', '5'])
+    expect(numbers(byCount.remove)).toEqual(['4', '3', '2', '1'])
+    expect(byCount.rules).toEqual(['keep-last', 'keep-days'])
+  })
+
+  it('reads createDate with its offset: +0900 is nine hours earlier in UTC', () => {
+    const raw = toImageRecord(MEMBER_IMAGE, {
+      memberServerImageInstanceNo: '1',
+      memberServerImageName: 'nightly-1',
+      memberServerImageInstanceStatus: { code: 'CREAT' },
+      originalServerInstanceNo: SERVER,
+      // 2026-01-08T00:30Z: 1 day 23.5 hours before now when now is 2026-01-10T00:00Z.
+      createDate: '2026-01-08T09:30:00+0900'
+    })
+    const young = planPrune(
+      MEMBER_IMAGE,
+      [raw],
+      current,
+      rule({ keepLast: undefined, keepDays: 2 }),
+      {
+        inUse: new Map(),
+        now: Date.UTC(2026, 0, 10)
+      }
+    )
+    expect(numbers(young.keep)).toEqual(['10', '1'])
+    const old = planPrune(
+      MEMBER_IMAGE,
+      [raw],
+      current,
+      rule({ keepLast: undefined, keepDays: 2 }),
+      {
+        inUse: new Map(),
+        now: Date.UTC(2026, 0, 10, 1)
+      }
+    )
+    expect(numbers(old.remove)).toEqual(['1'])
+  })
+
+  it('still deletes failed images, and leaves one whose age is unknown', () => {
+    const plan = planPrune(
+      MEMBER_IMAGE,
+      [image('8', { status: 'CREFL' }), image('3', { createdAt: undefined })],
+      current,
+      rule({ keepLast: undefined, keepDays: 30 }),
+      { inUse: new Map(), now }
+    )
+    expect(numbers(plan.remove)).toEqual(['8'])
+    expect(left(plan)).toEqual({
+      '3': 'its creation date is not known, so keep-days cannot age it'
+    })
+  })
+})
+
+describe('planFromReads: lists that did not add up', () => {
+  const current = image('9')
+  const images = ['1', '2', '3'].map(no => image(no))
+  const ok = <T>(value: T) => ({ ok: true as const, value })
+
+  it('plans as planPrune when every read came back whole', () => {
+    const plan = planFromReads(
+      MEMBER_IMAGE,
+      ok(images),
+      ok(new Map()),
+      current,
+      rule({ keepLast: 2 }),
+      0
+    )
+    expect(numbers(plan.remove)).toEqual(['2', '1'])
+    expect(plan.blocked).toBeUndefined()
+  })
+
+  it('deletes nothing when the image list is incomplete, and says why', () => {
+    const plan = planFromReads(
+      MEMBER_IMAGE,
+      { ok: false, problem: 'The images did not add up (rows seen twice).' },
+      ok(new Map()),
+      current,
+      rule({ keepLast: 1 }),
+      0
+    )
+    expect(plan).toEqual({
+      keep: [current],
+      remove: [],
+      leave: [],
+      blocked: 'The images did not add up (rows seen twice).',
+      rules: ['keep-last']
+    })
+  })
+
+  it('deletes nothing when what uses the images could not be read', () => {
+    const plan = planFromReads(
+      MEMBER_IMAGE,
+      ok(images),
+      { ok: false, problem: 'The servers could not be read.' },
+      current,
+      rule({ keepLast: 1 }),
+      0
+    )
+    expect(plan.remove).toEqual([])
+    expect(plan.blocked).toBe('The servers could not be read.')
+  })
+})
+
+describe('prune: the snapshots behind KVM images', () => {
+  const kvm = (no: string, snapshots: string[]) => image(no, { snapshots })
+  const plan = (remove: ImageRecord[]): PrunePlan => ({
+    keep: [],
+    remove,
+    leave: [],
+    rules: ['keep-last']
+  })
+
+  function kvmApi(answer: (no: string) => ImageRecord[], refuse: string[] = []) {
+    const calls: string[] = []
+    const api = {
+      kind: SERVER_IMAGE,
+      delete: async (no: string) => {
+        calls.push(`image ${no}`)
+        return answer(no)
+      },
+      deleteSnapshot: async (no: string) => {
+        calls.push(`snapshot ${no}`)
+        if (refuse.includes(no)) throw new Error(`snapshot ${no} refused`)
+      }
+    } as unknown as ImageApi
+    return { api, calls }
+  }
+
+  it('deletes each image, then its snapshots, from the answer and the record read before', async () => {
+    const { api, calls } = kvmApi(no => (no === '1' ? [kvm('1', ['71', '72'])] : []))
+    const logged = log()
+    const result = await prune(api, plan([kvm('1', ['71']), kvm('2', ['81'])]), logged)
+    expect(calls).toEqual(['image 1', 'snapshot 71', 'snapshot 72', 'image 2', 'snapshot 81'])
+    expect(result.snapshotsDeleted).toEqual({ '1': ['71', '72'], '2': ['81'] })
+    expect(logged.info.mock.calls.map(([line]) => line)).toContain(
+      'Deleted the snapshots behind image 1: 71, 72.'
+    )
+  })
+
+  it('a snapshot that cannot be deleted is a warning naming it and its image; the image counts as pruned', async () => {
+    const { api } = kvmApi(() => [], ['72'])
+    const logged = log()
+    const result = await prune(api, plan([kvm('1', ['71', '72'])]), logged)
+    expect(numbers(result.deleted)).toEqual(['1'])
+    expect(result.snapshotsDeleted).toEqual({ '1': ['71'] })
+    expect(result.snapshotsLeft).toEqual([{ imageNo: '1', no: '72', why: 'snapshot 72 refused' }])
+    expect(logged.warning.mock.calls[0][0]).toContain(
+      'Could not delete snapshot 72 of deleted image 1 ("nightly-1"): snapshot 72 refused'
+    )
+    expect(logged.warning.mock.calls[0][0]).toContain('still billed')
+  })
+
+  it('sends no snapshot delete for an image whose delete failed', async () => {
+    const { api, calls } = kvmApi(() => {
+      throw new Error('refused')
+    })
+    const result = await prune(api, plan([kvm('1', ['71'])]), log())
+    expect(calls).toEqual(['image 1'])
+    expect(result.failed).toHaveLength(1)
+  })
+
+  it('the dry-run plan names the snapshots it would delete', () => {
+    expect(describePrune(plan([kvm('1', ['71', '72'])]), true, false)).toContain(
+      'Dry run: would delete 1 ("nightly-1") with snapshots 71, 72.'
+    )
   })
 })

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { NcloudClient } from '../src/ncloud/client.js'
 import { NcloudError } from '../src/ncloud/errors.js'
+import { IncompleteListError } from '../src/ncloud/incomplete-list.js'
 import { FakeClock } from './helpers/fake-clock.js'
 
 const ACCESS_KEY = 'AK-pages-0001'
@@ -86,7 +87,7 @@ const rows = (from: number, count: number): { serverInstanceNo: string }[] =>
 async function readAll(params: Record<string, string> = { serverName: 'web-1' }) {
   const client = makeClient()
   try {
-    return await client.readAllPages(ACTION, params, LIST)
+    return await client.readAllPages(ACTION, params, LIST, 'serverInstanceNo')
   } finally {
     client.dispose()
   }
@@ -125,14 +126,58 @@ describe('NcloudClient.readAllPages', () => {
     expect(received).toHaveLength(2)
   })
 
-  it('stops at an empty page, even when totalRows promises more', async () => {
+  it('stops at an empty page, and calls the list incomplete when totalRows promised more', async () => {
     pages.push(
       { totalRows: 500, [LIST]: rows(1, 100) },
       { totalRows: 500, [LIST]: [] },
       { totalRows: 500, [LIST]: rows(201, 100) }
     )
-    await expect(readAll()).resolves.toEqual(rows(1, 100))
+    const error = await readAll().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(IncompleteListError)
+    expect((error as IncompleteListError).summary).toContain(
+      'the list is incomplete: the pages hold 100 rows, but totalRows says 500'
+    )
+    expect((error as IncompleteListError).rows).toEqual(rows(1, 100))
     expect(received).toHaveLength(2)
+  })
+
+  it('calls a list incomplete when a page repeats a row (pages 0 and 1 are both the first page)', async () => {
+    // A server that counts pages from 0 answers page 1 with the second page, or, as here, one
+    // that pages by a different size answers an overlapping page.
+    pages.push({ totalRows: 150, [LIST]: rows(1, 100) }, { totalRows: 150, [LIST]: rows(51, 100) })
+    const error = await readAll().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(IncompleteListError)
+    expect((error as NcloudError).summary).toContain(
+      'page 2 repeats the row serverInstanceNo 51, so the pages overlap and rows may be missing'
+    )
+    expect((error as NcloudError).transient).toBe(false)
+    expect((error as NcloudError).hint).toContain('do not add up')
+  })
+
+  it('calls a list incomplete when a page that ends it holds fewer rows than totalRows', async () => {
+    // pageNo 1 taken as the second page: the first 100 rows never come.
+    pages.push({ totalRows: 150, [LIST]: rows(101, 50) }, { totalRows: 150, [LIST]: [] })
+    const error = await readAll().catch((e: unknown) => e)
+    expect((error as NcloudError).summary).toContain(
+      'the pages hold 50 rows, but totalRows says 150'
+    )
+  })
+
+  it('calls a list incomplete when it holds more rows than totalRows', async () => {
+    pages.push({ totalRows: 1, [LIST]: rows(1, 2) })
+    const error = await readAll().catch((e: unknown) => e)
+    expect((error as NcloudError).summary).toContain('the pages hold 2 rows, but totalRows says 1')
+  })
+
+  it.each([
+    ['absent', undefined],
+    ['not a number', 'many'],
+    ['negative', -1]
+  ])('calls a list incomplete when totalRows is %s', async (_what, totalRows) => {
+    pages.push({ ...(totalRows === undefined ? {} : { totalRows }), [LIST]: rows(1, 2) })
+    const error = await readAll().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(IncompleteListError)
+    expect((error as NcloudError).summary).toContain('page 1 does not say how many rows there are')
   })
 
   it('reads one page when the list is empty', async () => {
@@ -159,6 +204,20 @@ describe('NcloudClient.readAllPages', () => {
   })
 })
 
+describe('NcloudClient.forApi', () => {
+  it('signs and sends to the other API path on the same gateway', async () => {
+    pages.push({ totalRows: 1, [LIST]: rows(1, 1) })
+    const client = makeClient().forApi('/vautoscaling/v2')
+    try {
+      await client.read(ACTION)
+    } finally {
+      client.dispose()
+    }
+    expect(received[0].url).toBe(`/vautoscaling/v2/${ACTION}`)
+    expect(received[0].signatureOk).toBe(true)
+  })
+})
+
 describe('NcloudClient.readAllPages: endBy', () => {
   it('holds every page to endBy: a page due after it is not asked for, and the read fails at once', async () => {
     const clock = new FakeClock()
@@ -171,7 +230,7 @@ describe('NcloudClient.readAllPages: endBy', () => {
     pages.push({ totalRows: 150, [LIST]: rows(1, 100) }, { totalRows: 150, [LIST]: rows(101, 50) })
     try {
       const error = await client
-        .readAllPages(ACTION, { serverName: 'web-1' }, LIST, endBy)
+        .readAllPages(ACTION, { serverName: 'web-1' }, LIST, 'serverInstanceNo', endBy)
         .catch((e: unknown) => e)
       expect(error).toBeInstanceOf(NcloudError)
       expect((error as NcloudError).fields).toMatchObject({ code: 'ETIMEDOUT', reached: 'no' })
@@ -186,9 +245,9 @@ describe('NcloudClient.readAllPages: endBy', () => {
     const client = makeClient(clock)
     pages.push({ totalRows: 150, [LIST]: rows(1, 100) }, { totalRows: 150, [LIST]: rows(101, 50) })
     try {
-      await expect(client.readAllPages(ACTION, {}, LIST, clock.now() + 1_000)).resolves.toEqual(
-        rows(1, 150)
-      )
+      await expect(
+        client.readAllPages(ACTION, {}, LIST, 'serverInstanceNo', clock.now() + 1_000)
+      ).resolves.toEqual(rows(1, 150))
       expect(received).toHaveLength(2)
     } finally {
       client.dispose()

@@ -274,6 +274,16 @@ describe('waitForImage', () => {
     expect(read).toHaveBeenCalledTimes(4)
   })
 
+  it('ends the wait at once when the image is going away, warning of nothing', async () => {
+    const h = harness()
+    const read = reader(h, ['INIT', 'DELETING', 'CREAT'])
+    const result = await waitForImage(read, image('INIT'), h.options)
+    expect(result).toEqual({ state: 'going-away', image: image('DELETING') })
+    expect(read).toHaveBeenCalledTimes(2)
+    expect(h.clock.now() - h.start).toBe(20_000)
+    expect(h.warn).not.toHaveBeenCalled()
+  })
+
   it('warns once of a status it does not know, naming it, and goes on waiting', async () => {
     const h = harness()
     const read = reader(h, ['BUSY', 'BUSY', 'INIT', 'CREAT'])

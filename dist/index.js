@@ -318,7 +318,7 @@ function guardExit(port) {
 
 /***/ }),
 
-/***/ 968:
+/***/ 389:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -327,21 +327,66 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+;// CONCATENATED MODULE: ./src/lib/deadline.ts
+const MAX_TIMER_MS = 2 ** 31 - 1;
+class DeadlineExpired extends Error {
+    ms;
+    constructor(ms) {
+        super(`the deadline of ${ms} ms passed`);
+        this.ms = ms;
+        this.name = 'DeadlineExpired';
+    }
+}
+function deadline_deadline(ms, parent) {
+    const controller = new AbortController();
+    let expired = false;
+    let timer;
+    const stop = () => {
+        clearTimeout(timer);
+        parent?.removeEventListener('abort', onParentAbort);
+    };
+    const onParentAbort = () => {
+        stop();
+        controller.abort(parent?.reason);
+    };
+    const endsAt = Date.now() + Math.max(0, ms);
+    const arm = () => {
+        const left = endsAt - Date.now();
+        if (left > MAX_TIMER_MS) {
+            timer = setTimeout(arm, MAX_TIMER_MS);
+            return;
+        }
+        timer = setTimeout(() => {
+            expired = true;
+            stop();
+            controller.abort(new DeadlineExpired(ms));
+        }, left);
+    };
+    if (parent?.aborted)
+        controller.abort(parent.reason);
+    else {
+        parent?.addEventListener('abort', onParentAbort, { once: true });
+        arm();
+    }
+    return {
+        signal: controller.signal,
+        get expired() {
+            return expired;
+        },
+        dispose: stop
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/lib/clock.ts
+
 const systemClock = {
     now: () => Date.now(),
     sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(signal.reason);
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(signal?.reason);
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        signal?.addEventListener('abort', onAbort, { once: true });
+        const pause = deadline_deadline(ms, signal);
+        const end = () => (pause.expired ? resolve() : reject(pause.signal.reason));
+        if (pause.signal.aborted)
+            return end();
+        pause.signal.addEventListener('abort', end, { once: true });
     })
 };
 
@@ -362,6 +407,9 @@ class InputError extends Error {
         this.problems = problems;
         this.name = 'InputError';
     }
+}
+function prunes(settings) {
+    return settings.keepLast !== undefined || settings.keepDays !== undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/lib/duration.ts
@@ -566,6 +614,9 @@ function hintFor(f) {
             return "NCP's Server API failed on its side: re-run the job later.";
         return "This is NCP's own answer: its message says which value it did not accept.";
     }
+    if (f.source === 'response' && f.pagesDisagree) {
+        return "NCP's pages of this list do not add up to its own count, so the list is not trusted. Re-run the job; if it persists, report it to NCP with the request ids in the debug log.";
+    }
     if (f.source === 'response' && f.incomplete) {
         return "NCP answered success without the record the action needs; it is looked up again where that is safe. If it persists, check NCP's status.";
     }
@@ -613,6 +664,7 @@ const NEXT = {
     dryRunResume: (image) => `Set dry-run: false (or remove it) to wait for image ${image.no}.`,
     cancelledBeforeCreate: 'Nothing was created; re-run the job when you are ready.',
     notUsableYet: (image) => `Image ${image.no} is not usable until its status is CREAT; to wait for it, run the step with image-instance-no: ${image.no}.`,
+    imageGone: (image) => `Image ${image.no} cannot be used. Check in the NCP console (Server > My Server Image) who is deleting it; once it is gone, re-run the step to create a new image.`,
     deleteFailed: 'Delete the failed image (NCP console: Server > My Server Image), check that the server and its disks are healthy, and re-run.',
     resume: (image, names) => `To wait for image ${image.no} again, run the step with image-instance-no: ${image.no}${alsoWorks(names)}.`,
     raiseTimeout: (image, timeoutMs, names) => `Raise wait-timeout (now ${formatDuration(timeoutMs)}), or wait for the same image: run the step with image-instance-no: ${image.no}${alsoWorks(names)}.`,
@@ -804,6 +856,7 @@ const SITES = {
     fin: 'https://fin-ncloud.apigw.fin-ntruss.com'
 };
 const SERVER_API_PATH = '/vserver/v2';
+const AUTOSCALING_API_PATH = '/vautoscaling/v2';
 function isSite(value) {
     return Object.hasOwn(SITES, value);
 }
@@ -939,24 +992,35 @@ function loginIds(text, problems) {
     return bad.length > 0 ? [] : [...new Set(entries)];
 }
 const MAX_KEEP = 1000;
-function pruning(keepText, pattern, problems) {
-    if (!keepText && !pattern)
+const MAX_KEEP_DAYS = 3650;
+function pruning(keepText, daysText, pattern, problems) {
+    if (!keepText && !daysText && !pattern)
         return {};
-    if (!keepText) {
-        problems.push('Input "prune-match" needs keep-last: how many matching images to keep, e.g. 7.');
+    if (!keepText && !daysText) {
+        problems.push('Input "prune-match" needs keep-last or keep-days: how many matching images to keep (e.g. 7), or for how many days (e.g. 14).');
         return {};
     }
-    const keepLast = /^\d+$/.test(keepText) ? Number(keepText) : NaN;
-    if (!(keepLast >= 1 && keepLast <= MAX_KEEP)) {
-        problems.push(`Input "keep-last" must be a whole number from 1 to ${MAX_KEEP} (the images to keep, this run's included), got "${keepText}".`);
-    }
+    const keepLast = keepText
+        ? wholeNumber(keepText, 'keep-last', MAX_KEEP, "the images to keep, this run's included", problems)
+        : undefined;
+    const keepDays = daysText
+        ? wholeNumber(daysText, 'keep-days', MAX_KEEP_DAYS, 'the days within which images are kept', problems)
+        : undefined;
+    const rules = [keepText && 'keep-last', daysText && 'keep-days'].filter(Boolean).join(' and ');
     if (!pattern) {
-        problems.push('Input "prune-match" is required with keep-last: a name pattern in which * stands for any characters, e.g. nightly-*.');
+        problems.push(`Input "prune-match" is required with ${rules}: a name pattern in which * stands for any characters, e.g. nightly-*.`);
     }
     else if (!/^[A-Za-z0-9_*-]{1,30}$/.test(pattern)) {
         problems.push(`Input "prune-match" must be an image name pattern of letters, digits, "-", "_" and "*" (any characters), got "${pattern}".`);
     }
-    return { keepLast, pruneMatch: pattern };
+    return { keepLast, keepDays, pruneMatch: pattern };
+}
+function wholeNumber(text, name, max, what, problems) {
+    const value = /^\d+$/.test(text) ? Number(text) : NaN;
+    if (!(value >= 1 && value <= max)) {
+        problems.push(`Input "${name}" must be a whole number from 1 to ${max} (${what}), got "${text}".`);
+    }
+    return value;
 }
 function number(name, what, problems, input) {
     const value = input(name);
@@ -1128,7 +1192,7 @@ function readLifecycle({ source, input, problems }) {
     const ifExists = oneOf(input('if-exists') || 'fail', 'if-exists', ['fail', 'reuse'], problems) ?? 'fail';
     const wait = bool(input('wait') || 'true', 'wait', problems);
     const shareWith = loginIds(source.getInput('share-with'), problems);
-    const { keepLast, pruneMatch } = pruning(input('keep-last'), input('prune-match'), problems);
+    const { keepLast, keepDays, pruneMatch } = pruning(input('keep-last'), input('keep-days'), input('prune-match'), problems);
     const stopServer = bool(input('stop-server') || 'false', 'stop-server', problems);
     if (wait === false) {
         if (stopServer) {
@@ -1137,8 +1201,13 @@ function readLifecycle({ source, input, problems }) {
         if (shareWith.length > 0) {
             problems.push('Input "share-with" needs wait: true: an image can be shared only once NCP has created it.');
         }
-        if (keepLast !== undefined) {
-            problems.push('Input "keep-last" needs wait: true: old images are pruned only once the new one is created.');
+        for (const [name, value] of [
+            ['keep-last', keepLast],
+            ['keep-days', keepDays]
+        ]) {
+            if (value !== undefined) {
+                problems.push(`Input "${name}" needs wait: true: old images are pruned only once the new one is created.`);
+            }
         }
     }
     const dryRun = bool(input('dry-run') || 'false', 'dry-run', problems);
@@ -1147,6 +1216,7 @@ function readLifecycle({ source, input, problems }) {
         wait: wait ?? true,
         shareWith,
         keepLast,
+        keepDays,
         pruneMatch,
         stopServer: stopServer ?? false,
         dryRun: dryRun ?? false
@@ -1251,8 +1321,20 @@ function toImageRecord(kind, raw) {
         sharedWith: Array.isArray(raw[fields.sharedLoginIds])
             ? raw[fields.sharedLoginIds].map(image_record_text).filter(Boolean).slice(0, 100)
             : [],
+        ...(kind.actions.deleteSnapshots ? { snapshots: snapshotsOf(raw) } : {}),
         raw
     };
+}
+function snapshotsOf(raw) {
+    const list = raw.blockStorageMappingList;
+    if (!Array.isArray(list))
+        return [];
+    const nos = list
+        .map(entry => typeof entry === 'object' && entry !== null
+        ? image_record_text(entry.blockStorageSnapshotInstanceNo)
+        : '')
+        .filter(no => /^\d{1,20}$/.test(no));
+    return [...new Set(nos)].slice(0, 100);
 }
 function dateOf(value) {
     const at = typeof value === 'string' ? Date.parse(value) : NaN;
@@ -1264,14 +1346,45 @@ function image_record_text(value) {
         : '';
 }
 
+;// CONCATENATED MODULE: ./src/ncloud/image-status.ts
+const IMAGE_STATUSES = Object.freeze({
+    pending: 'INIT',
+    created: 'CREAT',
+    failed: 'CREFL',
+    goingAway: Object.freeze({
+        codes: Object.freeze(['TERMT']),
+        words: Object.freeze(['delet', 'terminat', 'remov', 'destroy'])
+    })
+});
+function imageState(kind, status, statusName) {
+    const { pending, created, failed, goingAway } = kind.statuses;
+    if (saysGoingAway(goingAway, status, statusName))
+        return 'going-away';
+    if (status === created)
+        return 'created';
+    if (status === failed)
+        return 'failed';
+    if (status === pending)
+        return 'pending';
+    return 'unknown';
+}
+function saysGoingAway({ codes, words }, status, statusName = '') {
+    if (codes.includes(status.toUpperCase()))
+        return true;
+    const said = `${status} ${statusName}`.toLowerCase().split(/[^a-z]+/);
+    return said.some(word => words.some(start => word.startsWith(start)));
+}
+
 ;// CONCATENATED MODULE: ./src/ncloud/images.ts
 
 
 
-const IMAGE_STATUSES = Object.freeze({ pending: 'INIT', created: 'CREAT', failed: 'CREFL' });
+
+
 const MEMBER_IMAGE = Object.freeze({
     label: 'member server image (XEN/RHV)',
     hypervisors: ['XEN', 'RHV'],
+    onRequest: [],
     nameRule: MEMBER_IMAGE_NAME_RULE,
     actions: {
         create: 'createMemberServerImageInstance',
@@ -1303,13 +1416,15 @@ const MEMBER_IMAGE = Object.freeze({
 const SERVER_IMAGE = Object.freeze({
     label: 'server image (KVM)',
     hypervisors: ['KVM'],
+    onRequest: ['XEN', 'RHV'],
     nameRule: SERVER_IMAGE_NAME_RULE,
     actions: {
         create: 'createServerImage',
         detail: 'getServerImageDetail',
         list: 'getServerImageList',
         share: 'addServerImageSharingPermission',
-        delete: 'deleteServerImage'
+        delete: 'deleteServerImage',
+        deleteSnapshots: 'deleteBlockStorageSnapshotInstances'
     },
     params: {
         name: 'serverImageName',
@@ -1331,16 +1446,6 @@ const SERVER_IMAGE = Object.freeze({
     statuses: IMAGE_STATUSES
 });
 const IMAGE_KINDS = [MEMBER_IMAGE, SERVER_IMAGE];
-function imageState(kind, status) {
-    const { pending, created, failed } = kind.statuses;
-    if (status === created)
-        return 'created';
-    if (status === failed)
-        return 'failed';
-    if (status === pending)
-        return 'pending';
-    return 'unknown';
-}
 class ImageNotFoundError extends Error {
     kind;
     imageNo;
@@ -1382,8 +1487,11 @@ class ImageApi {
         return images.filter(record => record.name === name);
     }
     async listAll(filter = {}, endBy) {
-        const { actions, listFilter, listKey } = this.kind;
-        const rows = await this.client.readAllPages(actions.list, { ...listFilter, ...filter }, listKey, endBy);
+        const { actions, listFilter, listKey, fields } = this.kind;
+        const rows = await this.client.readAllPages(actions.list, { ...listFilter, ...filter }, listKey, fields.number, endBy);
+        return this.fromRows(rows);
+    }
+    fromRows(rows) {
         return rows
             .filter(item => typeof item === 'object' && item !== null)
             .map(item => toImageRecord(this.kind, item));
@@ -1394,9 +1502,21 @@ class ImageApi {
         await this.client.repeatable(this.kind.actions.share, params);
     }
     async delete(imageNo) {
-        await this.client.sendOnce(this.kind.actions.delete, {
+        const result = await this.client.sendOnce(this.kind.actions.delete, {
             [`${this.kind.params.numberList}.1`]: imageNo
         });
+        return Array.isArray(result[this.kind.listKey])
+            ? this.records(this.kind.actions.delete, result)
+            : [];
+    }
+    async deleteSnapshot(snapshotNo) {
+        const action = this.kind.actions.deleteSnapshots;
+        if (!action)
+            throw new Error(`${this.kind.label} keeps no snapshots`);
+        await this.client.sendOnce(action, { 'blockStorageSnapshotInstanceNoList.1': snapshotNo });
+    }
+    get ncloud() {
+        return this.client;
     }
     records(action, result) {
         const list = result[this.kind.listKey];
@@ -1411,20 +1531,6 @@ class ImageApi {
         return contentError(action, problem, this.client.gatewaySetting);
     }
 }
-function selectImageKind(requested, hypervisor) {
-    const actual = hypervisor?.toUpperCase();
-    const fitting = IMAGE_KINDS.find(kind => actual && kind.hypervisors.includes(actual)) ?? MEMBER_IMAGE;
-    if (requested === 'auto')
-        return { kind: fitting };
-    const wanted = requested === 'kvm' ? SERVER_IMAGE : MEMBER_IMAGE;
-    if (actual === undefined || wanted === fitting)
-        return { kind: wanted };
-    const instead = fitting === SERVER_IMAGE ? 'kvm' : 'xen';
-    return {
-        problem: `is "${requested}", but the server's hypervisor is ${actual}: ${wanted.actions.create} ` +
-            `does not image ${actual} servers. Use hypervisor: ${instead} (or auto).`
-    };
-}
 
 ;// CONCATENATED MODULE: ./src/model/source-server.ts
 
@@ -1438,10 +1544,10 @@ function madeFrom(image, request) {
     return source === request.serverInstanceNo ? 'yes' : 'no';
 }
 
-;// CONCATENATED MODULE: ./src/steps/prune.ts
+;// CONCATENATED MODULE: ./src/model/prune-plan.ts
 
 
-
+const DAY_MS = 24 * 60 * 60 * 1000;
 function matchesPattern(name, pattern) {
     const regex = pattern
         .split('*')
@@ -1449,8 +1555,26 @@ function matchesPattern(name, pattern) {
         .join('.*');
     return new RegExp(`^${regex}$`).test(name);
 }
-function planPrune(kind, images, current, rule) {
-    const plan = { keep: current ? [current] : [], remove: [], leave: [] };
+function planFromReads(kind, images, inUse, current, rule, now) {
+    const blocked = [images, inUse].flatMap(read => (read.ok ? [] : [read.problem]));
+    if (!images.ok || !inUse.ok) {
+        return {
+            keep: current ? [current] : [],
+            remove: [],
+            leave: [],
+            blocked: blocked.filter(Boolean).join(' '),
+            rules: rulesOf(rule)
+        };
+    }
+    return planPrune(kind, images.value, current, rule, { inUse: inUse.value, now });
+}
+function planPrune(kind, images, current, rule, facts = { inUse: new Map() }) {
+    const plan = {
+        keep: current ? [current] : [],
+        remove: [],
+        leave: [],
+        rules: rulesOf(rule)
+    };
     const created = [];
     for (const image of images) {
         if (image.no === current?.no || !matchesPattern(image.name, rule.pattern))
@@ -1458,9 +1582,12 @@ function planPrune(kind, images, current, rule) {
         const source = madeFrom(image, { serverInstanceNo: rule.serverInstanceNo });
         if (source === 'no')
             continue;
-        const state = imageState(kind, image.status);
+        const state = imageState(kind, image.status, image.statusName);
         const others = image.sharedWith.filter(id => !rule.shareWith.includes(id));
-        if (source === 'unknown')
+        const uses = facts.inUse.get(image.no);
+        if (uses && uses.length > 0)
+            plan.leave.push({ image, why: uses.join('; ') });
+        else if (source === 'unknown')
             plan.leave.push({ image, why: 'its source server cannot be verified' });
         else if (others.length > 0) {
             plan.leave.push({ image, why: `it is shared with ${others.join(', ')}` });
@@ -1473,30 +1600,47 @@ function planPrune(kind, images, current, rule) {
             plan.leave.push({ image, why: `its status is ${image.status || 'not reported'}` });
     }
     created.sort(newestFirst);
-    const room = Math.max(0, rule.keepLast - (rule.countsCurrent === false ? 0 : 1));
-    plan.keep.push(...created.slice(0, room));
-    plan.remove.push(...created.slice(room));
+    const room = rule.keepLast === undefined
+        ? 0
+        : Math.max(0, rule.keepLast - (rule.countsCurrent === false ? 0 : 1));
+    const youngest = youngestAge(rule, facts);
+    created.forEach((image, index) => {
+        if (index < room)
+            plan.keep.push(image);
+        else if (youngest === undefined)
+            plan.remove.push(image);
+        else if (image.createdAt === undefined) {
+            plan.leave.push({ image, why: 'its creation date is not known, so keep-days cannot age it' });
+        }
+        else if (image.createdAt >= youngest)
+            plan.keep.push(image);
+        else
+            plan.remove.push(image);
+    });
     return plan;
+}
+function rulesOf(rule) {
+    return [
+        rule.keepLast === undefined ? '' : 'keep-last',
+        rule.keepDays === undefined ? '' : 'keep-days'
+    ].filter(Boolean);
+}
+function youngestAge(rule, facts) {
+    if (rule.keepDays === undefined)
+        return undefined;
+    if (facts.now === undefined)
+        throw new Error('keep-days needs the time now');
+    return facts.now - rule.keepDays * DAY_MS;
 }
 function newestFirst(a, b) {
     return (b.createdAt ?? 0) - (a.createdAt ?? 0) || Number(b.no) - Number(a.no);
 }
-async function prune(api, plan, log, signal) {
-    const result = { ...plan, deleted: [], failed: [] };
-    for (const image of plan.remove) {
-        try {
-            await api.delete(image.no);
-            result.deleted.push(image);
-            log.info(`Deleted image ${image.no} ("${image.name}", ${image.status}).`);
-        }
-        catch (error) {
-            signal?.throwIfAborted();
-            const why = describeError(error);
-            result.failed.push({ image, why });
-            log.warning(`Could not delete image ${image.no} ("${image.name}"): ${why} It is left as it is.`);
-        }
-    }
-    return result;
+function describeImage(image) {
+    const snapshots = image.snapshots ?? [];
+    const behind = snapshots.length > 0
+        ? ` with snapshot${snapshots.length === 1 ? '' : 's'} ${snapshots.join(', ')}`
+        : '';
+    return `${image.no} ("${image.name}")${behind}`;
 }
 function describePrune(plan, dryRun, imageToCome) {
     const list = (images) => images.map(image => `${image.no} ("${image.name}")`).join(', ');
@@ -1505,12 +1649,167 @@ function describePrune(plan, dryRun, imageToCome) {
         .join(', and ');
     const lines = [
         `${dryRun ? 'Dry run: would keep' : 'Keeping'} ${keep || 'none'}.`,
-        `${dryRun ? 'Dry run: would delete' : 'Deleting'} ${list(plan.remove) || 'none'}.`
+        `${dryRun ? 'Dry run: would delete' : 'Deleting'} ${plan.remove.map(describeImage).join(', ') || 'none'}.`
     ];
     for (const { image, why } of plan.leave) {
         lines.push(`Leaving image ${image.no} ("${image.name}"): ${why}.`);
     }
     return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/ncloud/incomplete-list.ts
+
+class IncompleteListError extends NcloudError {
+    rows;
+    constructor(action, problem, gatewaySetting, rows) {
+        super({
+            action,
+            gatewaySetting,
+            source: 'response',
+            httpStatus: 200,
+            details: `the list is incomplete: ${problem}`,
+            incomplete: true,
+            pagesDisagree: true,
+            transient: false,
+            reached: 'maybe'
+        });
+        this.rows = rows;
+        this.name = 'IncompleteListError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/ncloud/in-use.ts
+
+
+const IMAGE_FIELDS = ['memberServerImageInstanceNo', 'serverImageNo'];
+async function readImagesInUse(client) {
+    const inUse = new Map();
+    const add = (no, why) => {
+        inUse.set(no, [...(inUse.get(no) ?? []), why]);
+    };
+    let configs;
+    try {
+        configs = await client
+            .forApi(AUTOSCALING_API_PATH)
+            .readAllPages('getLaunchConfigurationList', {}, 'launchConfigurationList', 'launchConfigurationNo');
+    }
+    catch (error) {
+        return failed('The Auto Scaling launch configurations', 'vautoscaling/v2', 'getLaunchConfigurationList', error);
+    }
+    for (const config of records(configs)) {
+        const name = in_use_text(config.launchConfigurationName);
+        const no = in_use_text(config.launchConfigurationNo);
+        for (const image of imagesNamedBy(config)) {
+            add(image, `used by launch configuration ${name ? `${name} (${no})` : no}`);
+        }
+    }
+    let servers;
+    try {
+        servers = await client.readAllPages('getServerInstanceList', {}, 'serverInstanceList', 'serverInstanceNo');
+    }
+    catch (error) {
+        return failed('The servers', 'vserver/v2', 'getServerInstanceList', error);
+    }
+    for (const server of records(servers)) {
+        if (server.serverInstanceStatus?.code === 'TERMT')
+            continue;
+        for (const image of imagesNamedBy(server)) {
+            add(image, `server ${in_use_text(server.serverInstanceNo)} was created from it`);
+        }
+    }
+    return { ok: true, value: inUse };
+}
+function failed(what, api, action, error) {
+    const refused = error instanceof NcloudError && error.fields.code === '210';
+    return {
+        ok: false,
+        problem: `${what} could not be read: ${describeError(error)} Without them no image is known to be unused. ` +
+            `Pruning needs a key that may call ${api} ${action}${refused ? ' (the sub account policy does not allow it)' : ''}.`
+    };
+}
+function imagesNamedBy(row) {
+    const nos = IMAGE_FIELDS.map(field => in_use_text(row[field])).filter(Boolean);
+    return [...new Set(nos)];
+}
+function records(rows) {
+    return rows.filter((row) => typeof row === 'object' && row !== null);
+}
+function in_use_text(value) {
+    return typeof value === 'string' || typeof value === 'number' ? String(value).slice(0, 300) : '';
+}
+
+;// CONCATENATED MODULE: ./src/steps/prune.ts
+
+
+
+
+async function readAndPlan(api, current, rule, options) {
+    let images;
+    try {
+        images = { ok: true, value: await api.listAll() };
+    }
+    catch (error) {
+        const what = error instanceof IncompleteListError ? 'did not add up' : 'could not be read';
+        images = { ok: false, problem: `The images ${what} (${describeError(error)})` };
+    }
+    const inUse = images.ok ? await readImagesInUse(api.ncloud) : { ok: false, problem: '' };
+    const plan = planFromReads(api.kind, images, inUse, current, rule, options.now());
+    if (plan.blocked !== undefined) {
+        options.log.warning(`Pruning: nothing is deleted. ${plan.blocked}`);
+    }
+    else {
+        options.log.info(describePrune(plan, options.dryRun, current === undefined));
+    }
+    return plan;
+}
+async function prune(api, plan, log, signal) {
+    const result = {
+        ...plan,
+        deleted: [],
+        failed: [],
+        snapshotsDeleted: {},
+        snapshotsLeft: []
+    };
+    for (const image of plan.remove) {
+        let answered;
+        try {
+            answered = await api.delete(image.no);
+        }
+        catch (error) {
+            signal?.throwIfAborted();
+            const why = describeError(error);
+            result.failed.push({ image, why });
+            log.warning(`Could not delete image ${image.no} ("${image.name}"): ${why} It is left as it is.`);
+            continue;
+        }
+        result.deleted.push(image);
+        log.info(`Deleted image ${image.no} ("${image.name}", ${image.status}).`);
+        if (api.kind.actions.deleteSnapshots) {
+            await deleteSnapshots(api, image, answered, result, log, signal);
+        }
+    }
+    return result;
+}
+async function deleteSnapshots(api, image, answered, result, log, signal) {
+    const fromAnswer = answered.find(record => record.no === image.no)?.snapshots ?? [];
+    const nos = [...new Set([...fromAnswer, ...(image.snapshots ?? [])])];
+    const deleted = [];
+    for (const no of nos) {
+        try {
+            await api.deleteSnapshot(no);
+            deleted.push(no);
+        }
+        catch (error) {
+            signal?.throwIfAborted();
+            const why = describeError(error);
+            result.snapshotsLeft.push({ imageNo: image.no, no, why });
+            log.warning(`Could not delete snapshot ${no} of deleted image ${image.no} ("${image.name}"): ${why} It is still billed: delete it in the console or with deleteBlockStorageSnapshotInstances.`);
+        }
+    }
+    result.snapshotsDeleted[image.no] = deleted;
+    if (deleted.length > 0) {
+        log.info(`Deleted the snapshot${deleted.length === 1 ? '' : 's'} behind image ${image.no}: ${deleted.join(', ')}.`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/steps/share.ts
@@ -1549,19 +1848,22 @@ async function shareImage(api, image, loginIds, log, signal) {
 
 
 
+
 async function afterReady(api, ending, settings, deps, known) {
     if (!['created', 'reused', 'resumed'].includes(ending.outcome) || !known.image)
         return ending;
     await afterCreated(api, known.image, settings, deps, known);
     return ending;
 }
-async function dryRunAfterCreation(api, image, settings, log, known) {
+async function dryRunAfterCreation(api, image, settings, deps, known) {
     if (settings.shareWith.length > 0) {
-        log.info(`Dry run: would share the image with ${settings.shareWith.join(', ')} once it is created.`);
+        deps.log.info(`Dry run: would share the image with ${settings.shareWith.join(', ')} once it is created.`);
     }
-    if (settings.keepLast !== undefined) {
-        const current = image && imageState(api.kind, image.status) === 'created' ? image : undefined;
-        known.pruning = await planPruning(api, current, settings, log, known);
+    if (prunes(settings)) {
+        const current = image && imageState(api.kind, image.status, image.statusName) === 'created'
+            ? image
+            : undefined;
+        known.pruning = await planPruning(api, current, settings, deps, known);
     }
 }
 async function afterCreated(api, image, settings, deps, known) {
@@ -1570,8 +1872,8 @@ async function afterCreated(api, image, settings, deps, known) {
         current = await shareImage(api, image, settings.shareWith, deps.log, deps.signal);
         deps.onImage(current);
     }
-    if (settings.keepLast !== undefined && settings.pruneMatch !== undefined) {
-        const plan = await planPruning(api, current, settings, deps.log, known);
+    if (prunes(settings) && settings.pruneMatch !== undefined) {
+        const plan = await planPruning(api, current, settings, deps, known);
         if (plan) {
             const result = await prune(api, plan, deps.log, deps.signal);
             known.pruning = result;
@@ -1579,34 +1881,31 @@ async function afterCreated(api, image, settings, deps, known) {
         }
     }
 }
-async function planPruning(api, current, settings, log, known) {
+async function planPruning(api, current, settings, deps, known) {
+    const { log } = deps;
     const pattern = settings.pruneMatch;
     const serverInstanceNo = known.server?.no ?? (current && sourceServerOf(current));
     if (!serverInstanceNo) {
-        log.warning('keep-last: nothing is pruned, since the source server of the image is not known; give server-instance-no.');
+        log.warning('Pruning: nothing is pruned, since the source server of the image is not known; give server-instance-no.');
         return undefined;
     }
     const countsCurrent = matchesPattern(current?.name ?? known.imageName ?? '', pattern);
-    if (!countsCurrent) {
+    if (!countsCurrent && settings.keepLast !== undefined) {
         log.warning(`keep-last: this run's image "${current?.name ?? known.imageName}" does not match prune-match "${pattern}", so it is not counted among the ${settings.keepLast} kept.`);
     }
-    let images;
-    try {
-        images = await api.listAll();
-    }
-    catch (error) {
-        log.warning(`keep-last: nothing is pruned, since the images could not be listed: ${describeError(error)}`);
-        return undefined;
-    }
-    const plan = planPrune(api.kind, images, current, {
+    const rule = {
         keepLast: settings.keepLast,
+        keepDays: settings.keepDays,
         pattern,
         serverInstanceNo,
         shareWith: settings.shareWith,
         countsCurrent
+    };
+    return readAndPlan(api, current, rule, {
+        log,
+        now: () => deps.clock.now(),
+        dryRun: settings.dryRun
     });
-    log.info(describePrune(plan, settings.dryRun, current === undefined));
-    return plan;
 }
 
 ;// CONCATENATED MODULE: ./src/steps/run-state.ts
@@ -1645,7 +1944,7 @@ async function waitForImage(read, initial, options) {
         }
         report(image.status !== lastStatus);
         lastStatus = image.status;
-        if (state === 'created' || state === 'failed')
+        if (state === 'created' || state === 'failed' || state === 'going-away')
             return { state, image };
         const now = clock.now();
         if (now >= deadline)
@@ -1693,18 +1992,21 @@ function describeStatus(image, state) {
 
 async function finish(api, { image: first, origin }, settings, deps, known) {
     let image = first;
-    const state = imageState(api.kind, image.status);
-    if (settings.wait && state !== 'created' && state !== 'failed') {
+    const state = stateOf(api, image);
+    if (settings.wait && (state === 'pending' || state === 'unknown')) {
         image = await waitFor(api, image, settings, deps, known);
     }
     const label = `image ${image.no} ("${image.name}")`;
-    const finalState = imageState(api.kind, image.status);
+    const finalState = stateOf(api, image);
     if (finalState === 'created') {
         deps.log.info(`Image ${image.no} ("${image.name}") is created.`);
         return { outcome: OUTCOME_OF[origin], nextStep: NEXT.useOutput };
     }
     if (finalState === 'failed') {
         throw new RunFailure(`NCP could not create ${label}: status CREFL${image.statusName ? ` (${image.statusName})` : ''}.`, 'failed', NEXT.deleteFailed, image);
+    }
+    if (finalState === 'going-away') {
+        throw new RunFailure(`NCP reports ${label} in status ${describeStatus(image, finalState)}: it is being deleted or is gone, so it will never be created.`, 'gone', NEXT.imageGone(image), image);
     }
     deps.log.info(`Image ${image.no} ("${image.name}") is ${describeStatus(image, finalState)}; wait is false, so the step ends here.`);
     return { outcome: 'creating', nextStep: NEXT.notUsableYet(image) };
@@ -1716,21 +2018,23 @@ async function waitFor(api, image, settings, deps, known) {
     const label = `image ${image.no} ("${image.name}")`;
     log.info(`Waiting up to ${formatDuration(settings.waitTimeoutMs)} for ${label}, checking every ${formatDuration(settings.pollIntervalMs)}.`);
     const started = clock.now();
+    let latest = image;
+    const read = async (deadline) => (latest = await api.get(image.no, deadline));
     let result;
     try {
-        result = await waitForImage(deadline => api.get(image.no, deadline), image, {
+        result = await waitForImage(read, image, {
             timeoutMs: settings.waitTimeoutMs,
             intervalMs: settings.pollIntervalMs,
             clock,
             signal: deps.signal,
             log,
-            stateOf: polled => imageState(api.kind, polled.status),
+            stateOf: polled => stateOf(api, polled),
             classify: pollFailure
         });
     }
     catch (error) {
         if (error instanceof cancel/* CancelledError */.c) {
-            throw new RunFailure(`${error.message} Stopped waiting for ${label}, which NCP is still creating.`, 'cancelled', NEXT.resume(image, advice), image);
+            throw new RunFailure(`${error.message} Stopped waiting for ${label}, ${stateOf(api, latest) === 'pending' ? 'which NCP is still creating' : `last read in ${describeStatus(latest, stateOf(api, latest))}`}.`, 'cancelled', NEXT.resume(latest, advice), latest);
         }
         throw new RunFailure(`Stopped waiting for ${label}: ${describeError(error)}`, 'wait-failed', `${error instanceof NcloudError ? `${error.hint} ` : ''}${NEXT.lookInConsole(image, advice)}`, image);
     }
@@ -1739,16 +2043,20 @@ async function waitFor(api, image, settings, deps, known) {
         return result.image;
     const waited = formatDuration(clock.now() - started);
     const last = result.image;
-    const lastState = imageState(api.kind, last.status);
-    const status = lastState === 'pending'
+    const lastState = stateOf(api, last);
+    const pending = lastState === 'pending';
+    const status = pending
         ? `still being created (status ${last.status})`
         : `in ${describeStatus(last, lastState)}`;
     const sinceRead = clock.now() - result.lastReadAt;
     const stale = result.lastError !== undefined && sinceRead >= settings.pollIntervalMs;
     const what = stale
         ? `was ${status} when last read, ${formatDuration(sinceRead)} before the wait ended${result.lastReadAt === started ? ' (by the answer that found or created it)' : ''}; no poll since could read it (last: ${describeError(result.lastError)}). The action stopped waiting after ${waited}`
-        : `is ${status} after waiting ${waited}`;
-    throw new RunFailure(`Image ${last.no} ("${last.name}") ${what}; NCP goes on creating it.`, 'timed-out', NEXT.raiseTimeout(last, settings.waitTimeoutMs, advice), last);
+        : `is ${status}${pending ? '' : ','} after waiting ${waited}`;
+    throw new RunFailure(`Image ${last.no} ("${last.name}") ${what}; ${pending ? 'NCP goes on creating it' : 'whether NCP is still creating it is not known'}.`, 'timed-out', NEXT.raiseTimeout(last, settings.waitTimeoutMs, advice), last);
+}
+function stateOf(api, image) {
+    return imageState(api.kind, image.status, image.statusName);
 }
 function pollFailure(error) {
     if (error instanceof NcloudError) {
@@ -1784,7 +2092,7 @@ async function readServer(client, serverInstanceNo) {
     return toServerRecord(raw, serverInstanceNo);
 }
 async function findServerByName(client, name) {
-    const rows = await client.readAllPages('getServerInstanceList', { serverName: name }, 'serverInstanceList');
+    const rows = await client.readAllPages('getServerInstanceList', { serverName: name }, 'serverInstanceList', 'serverInstanceNo');
     const servers = rows
         .filter(row => typeof row === 'object' && row !== null)
         .map(row => toServerRecord(row, ''));
@@ -1842,9 +2150,10 @@ function planImage(settings, server) {
     const problem = serverProblem(server);
     if (problem)
         return new RunFailure(problem, 'error', NEXT.serverBusy);
-    const kind = kindForServer(settings, server);
-    if (kind instanceof RunFailure)
-        return kind;
+    const choice = chooseKind(settings, server);
+    if (choice instanceof RunFailure)
+        return choice;
+    const { kind, why } = choice;
     const nameRule = kind.nameRule;
     const name = settings.imageName ||
         generateImageName({ ...settings.nameSeed, serverInstanceNo: server.no }).name;
@@ -1860,21 +2169,55 @@ function planImage(settings, server) {
             ? provenanceDescription(server, settings.workflow)
             : settings.imageDescription
     };
-    return { kind, request, nameRule, writesProvenance };
+    return { kind, why, request, nameRule, writesProvenance };
 }
 function kindForServer(settings, server) {
+    const choice = chooseKind(settings, server);
+    return choice instanceof RunFailure ? choice : choice.kind;
+}
+function chooseKind(settings, server) {
     const selected = selectImageKind(settings.hypervisor, server.hypervisor);
     if ('problem' in selected) {
         return new RunFailure(`Input "hypervisor" ${selected.problem}`, 'error', NEXT.fixInputs);
     }
-    return selected.kind;
+    return selected;
+}
+function selectImageKind(requested, hypervisor) {
+    const actual = hypervisor?.toUpperCase();
+    const server = actual
+        ? `the server's hypervisor is ${actual}`
+        : "NCP does not report the server's hypervisor";
+    const fitting = IMAGE_KINDS.find(kind => actual && kind.hypervisors.includes(actual)) ?? MEMBER_IMAGE;
+    if (requested === 'auto')
+        return { kind: fitting, why: `hypervisor: auto, and ${server}` };
+    const wanted = requested === 'kvm' ? SERVER_IMAGE : MEMBER_IMAGE;
+    if (actual === undefined || wanted === fitting) {
+        return { kind: wanted, why: `hypervisor: ${requested}, and ${server}` };
+    }
+    if (wanted.onRequest.includes(actual)) {
+        return {
+            kind: wanted,
+            why: `hypervisor: ${requested} asks for it on this ${actual} server (auto would use ` +
+                `${fitting.actions.create}); NCP documents ${wanted.actions.create} images for ` +
+                `${[...wanted.hypervisors, ...wanted.onRequest].join(', ')} servers`
+        };
+    }
+    const instead = fitting === SERVER_IMAGE ? 'kvm' : 'xen';
+    return {
+        problem: `is "${requested}", but ${server}: ${wanted.actions.create} ` +
+            `does not image ${actual} servers. Use hypervisor: ${instead} (or auto).`
+    };
 }
 function planLines(plan, settings, server, first) {
     const { kind, request } = plan;
     const would = settings.dryRun ? 'Dry run: would' : 'Plan:';
+    const hypervisor = server.hypervisor?.toUpperCase();
+    const what = hypervisor && kind.onRequest.includes(hypervisor)
+        ? `an image of this ${hypervisor} server`
+        : `a ${kind.label}`;
     const headline = first.use
-        ? `${would} use ${describeImage(first.use)}, ${first.origin === 'resumed' ? "this workflow run's earlier attempt" : 'which already has the name (if-exists: reuse)'}; no image is created:`
-        : `${would} create a ${kind.label} with ${kind.actions.create}:`;
+        ? `${would} use ${plan_describeImage(first.use)}, ${first.origin === 'resumed' ? "this workflow run's earlier attempt" : 'which already has the name (if-exists: reuse)'}; no image is created:`
+        : `${would} create ${what} with ${kind.actions.create}:`;
     const names = {
         given: '',
         run: ' (generated, the same on every attempt of this workflow run; set image-name to choose one)',
@@ -1886,7 +2229,7 @@ function planLines(plan, settings, server, first) {
         `  name:        ${request.name}${names[settings.nameSource]}`
     ];
     if (!first.use) {
-        lines.push(`  description: ${JSON.stringify(request.description)}${plan.writesProvenance ? ' (provenance, since image-description is empty)' : ''}`, `  endpoint:    POST ${settings.origin}${SERVER_API_PATH}/${kind.actions.create}`, `  disks:       the server's disks as they are (no storage list is sent)`);
+        lines.push(`  description: ${JSON.stringify(request.description)}${plan.writesProvenance ? ' (provenance, since image-description is empty)' : ''}`, `  endpoint:    POST ${settings.origin}${SERVER_API_PATH}/${kind.actions.create}`, `  image API:   ${kind.actions.create}, since ${plan.why}`, `  disks:       the server's disks as they are (no storage list is sent)`);
     }
     lines.push(`  region:      ${settings.region}`, `  if-exists:   ${settings.ifExists}`, `  wait:        ${settings.wait ? `up to ${formatDuration(settings.waitTimeoutMs)}` : 'no'}`);
     if (settings.stopServer && !first.use) {
@@ -1899,7 +2242,7 @@ function planLines(plan, settings, server, first) {
 function resumeLines(settings, kind, image) {
     const would = settings.dryRun ? 'Dry run: would wait for' : 'Plan: wait for';
     return [
-        `${would} ${describeImage(image)} (image-instance-no), a ${kind.label}; no image is created:`,
+        `${would} ${plan_describeImage(image)} (image-instance-no), a ${kind.label}; no image is created:`,
         `  region:      ${settings.region}`,
         `  wait:        ${settings.wait ? `up to ${formatDuration(settings.waitTimeoutMs)}` : 'no'}`
     ];
@@ -1907,7 +2250,7 @@ function resumeLines(settings, kind, image) {
 function describeServer(server) {
     return `${server.no} (${server.name || 'no name'}), ${server.status}, hypervisor ${server.hypervisor ?? 'not reported'}`;
 }
-function describeImage(image) {
+function plan_describeImage(image) {
     return `image ${image.no} ("${image.name}", ${image.status || 'no status'})`;
 }
 
@@ -1984,8 +2327,9 @@ async function findByNumber(api, no) {
 
 
 
+
 async function lookFirst(api, request, options) {
-    const existing = await api.findAllByName(request.name);
+    const existing = await lookByName(api, request.name, options.log);
     if (existing.length === 0)
         return lookForEarlierAttempt(api, request, options);
     const image = newest(existing);
@@ -1997,7 +2341,7 @@ async function lookFirst(api, request, options) {
         options.log.info(`${where} It is this workflow run's earlier attempt (the same generated name, the same server): it is used, and no image is created.`);
         return { use: image, origin: 'resumed' };
     }
-    const failed = imageState(api.kind, image.status) === 'failed';
+    const failed = imageState(api.kind, image.status, image.statusName) === 'failed';
     if (options.ifExists === 'fail') {
         throw new RunFailure(`${where} With if-exists: fail nothing was created.`, 'error', failed ? NEXT.failedExisting : NEXT.nameTaken(image, source !== 'no'));
     }
@@ -2012,11 +2356,27 @@ async function lookFirst(api, request, options) {
     options.log.info(`${where} if-exists: reuse, so no image is created and this one is used.`);
     return { use: image, origin: 'reused' };
 }
+async function lookByName(api, name, log) {
+    const found = await evenIfIncomplete(api, () => api.findAllByName(name), log, `named "${name}"`);
+    return found.filter(image => image.name === name);
+}
+async function evenIfIncomplete(api, read, log, what) {
+    try {
+        return await read();
+    }
+    catch (error) {
+        if (!(error instanceof IncompleteListError))
+            throw error;
+        log.warning(`The look for images ${what} before the create is incomplete: ${error.summary} An image it did not see may exist.`);
+        return api.fromRows(error.rows);
+    }
+}
 async function lookForEarlierAttempt(api, request, options) {
     const run = options.attemptsOf;
     if (!run)
         return { use: undefined };
-    const earlier = (await api.listAll()).filter(image => madeByThisStep(image.description, run, request.serverInstanceNo));
+    const all = await evenIfIncomplete(api, () => api.listAll(), options.log, 'of earlier attempts');
+    const earlier = all.filter(image => madeByThisStep(image.description, run, request.serverInstanceNo));
     if (earlier.length === 0)
         return { use: undefined };
     const image = newest(earlier);
@@ -2327,6 +2687,7 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 
 
 
+
 class TransportError extends Error {
     code;
     sent;
@@ -2343,18 +2704,17 @@ class Transport {
     post(exchange) {
         const url = new URL(exchange.url);
         const agent = this.agents.getAgent(exchange.url);
-        const deadline = AbortSignal.timeout(exchange.deadlineMs);
-        const signal = exchange.signal ? AbortSignal.any([exchange.signal, deadline]) : deadline;
+        const deadline = deadline_deadline(exchange.deadlineMs, exchange.signal);
+        const { signal } = deadline;
         const send = url.protocol === 'https:' ? external_node_https_namespaceObject.request : external_node_http_namespaceObject.request;
         return new Promise((resolve, reject) => {
             let connected = false;
             let settled = false;
-            const keepAlive = setInterval(() => undefined, 60_000);
             const settle = (error, answer) => {
                 if (settled)
                     return;
                 settled = true;
-                clearInterval(keepAlive);
+                deadline.dispose();
                 signal.removeEventListener('abort', onAbort);
                 if (error) {
                     req.destroy();
@@ -2364,8 +2724,8 @@ class Transport {
                     resolve(answer);
             };
             const onAbort = () => {
-                if (exchange.signal?.aborted)
-                    return settle(exchange.signal.reason);
+                if (!deadline.expired)
+                    return settle(signal.reason);
                 settle(new TransportError(`no complete answer within ${exchange.deadlineMs} ms`, 'ETIMEDOUT', connected));
             };
             const req = send({
@@ -2434,6 +2794,7 @@ function asTransportError(error, sent) {
 
 
 
+
 const PAGE_SIZE = 100;
 const MAX_PAGES = 1000;
 class NcloudClient {
@@ -2470,20 +2831,40 @@ class NcloudClient {
             log: this.options.onRetry
         });
     }
-    async readAllPages(action, params, listKey, endBy) {
+    async readAllPages(action, params, listKey, idField, endBy) {
         const rows = [];
+        const seen = new Set();
+        const incomplete = (problem) => new IncompleteListError(action, problem, this.gatewaySetting, rows);
+        let total = NaN;
         for (let pageNo = 1; pageNo <= MAX_PAGES; pageNo++) {
             const page = await this.read(action, { ...params, pageNo: String(pageNo), pageSize: String(PAGE_SIZE) }, undefined, endBy);
             const list = page[listKey];
             if (!Array.isArray(list)) {
                 throw contentError(action, `the success answer has no ${listKey}`, this.gatewaySetting);
             }
-            rows.push(...list);
-            const total = Number(page.totalRows);
-            if (list.length === 0 || !Number.isFinite(total) || rows.length >= total)
-                return rows;
+            total = Number(page.totalRows);
+            if (page.totalRows === undefined || !Number.isSafeInteger(total) || total < 0) {
+                throw incomplete(`page ${pageNo} does not say how many rows there are (totalRows)`);
+            }
+            for (const row of list) {
+                const id = idOf(row, idField);
+                if (id && seen.has(id)) {
+                    throw incomplete(`page ${pageNo} repeats the row ${idField} ${id}, so the pages overlap and rows may be missing`);
+                }
+                if (id)
+                    seen.add(id);
+                rows.push(row);
+            }
+            if (rows.length >= total || list.length === 0)
+                break;
+        }
+        if (rows.length !== total) {
+            throw incomplete(`the pages hold ${rows.length} row${rows.length === 1 ? '' : 's'}, but totalRows says ${total}`);
         }
         return rows;
+    }
+    forApi(apiPath) {
+        return new NcloudClient({ ...this.options, apiPath }, this.transport);
     }
     async sendOnce(action, params = {}, endBy) {
         const { origin, accessKey, secretKey, region, clock, signal, gatewaySetting } = this.options;
@@ -2492,7 +2873,7 @@ class NcloudClient {
         if (timeLeft <= 0) {
             throw networkError(action, new TransportError('no time was left for this request', 'ETIMEDOUT', false), gatewaySetting);
         }
-        const path = `${SERVER_API_PATH}/${action}`;
+        const path = `${this.options.apiPath ?? SERVER_API_PATH}/${action}`;
         const body = new URLSearchParams({
             regionCode: region,
             ...params,
@@ -2541,6 +2922,10 @@ class NcloudClient {
     dispose() {
         this.transport.dispose();
     }
+}
+function idOf(row, idField) {
+    const value = typeof row === 'object' && row !== null ? row[idField] : undefined;
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 }
 function describeParams(params) {
     return Object.entries(params)
@@ -2782,6 +3167,7 @@ async function startAgain(options, failure, startOnCancel) {
 
 
 
+
 const USER_AGENT = 'ncloud-server-image-action/1';
 async function runImage(settings, deps) {
     const started = deps.clock.now();
@@ -2834,7 +3220,7 @@ async function steps(settings, client, deps, known) {
         const server = named ? await readKnownServer(client, settings, log, known) : undefined;
         const { api, image } = await resumeByNumber(settings, client, deps, known, server);
         if (settings.dryRun) {
-            await dryRunAfterCreation(api, image, settings, log, known);
+            await dryRunAfterCreation(api, image, settings, deps, known);
             log.info(`Dry run: credentials${server ? ', server' : ''} and image checked. Nothing was changed.`);
             return { outcome: 'dry-run', nextStep: NEXT.dryRunResume(image) };
         }
@@ -2861,7 +3247,7 @@ async function steps(settings, client, deps, known) {
     const first = await lookFirst(api, plan.request, judge);
     log.info(planLines(plan, settings, server, first).join('\n'));
     if (settings.dryRun)
-        return dryRun(api, first, settings, log, known);
+        return dryRun(api, first, settings, deps, known);
     const stopFirst = settings.stopServer && !first.use && server.status === 'RUN';
     if (settings.stopServer && first.use) {
         log.info('stop-server: nothing is stopped, since no image is created (one exists already).');
@@ -2927,12 +3313,13 @@ async function readKnownServer(client, settings, log, known) {
     log.info(`Server ${server.no} (${server.name || 'no name'}): ${server.status}${server.statusName ? ` (${server.statusName})` : ''}, hypervisor ${server.hypervisor ?? 'not reported'}.`);
     return server;
 }
-async function dryRun(api, first, settings, log, known) {
+async function dryRun(api, first, settings, deps, known) {
+    const { log } = deps;
     const verdict = first.use
         ? `would use image ${first.use.no}`
         : 'the name is free, so the image would be created';
-    await dryRunAfterCreation(api, first.use, settings, log, known);
-    log.info(`Dry run: credentials, server and name checked; ${verdict}. Nothing was created${settings.keepLast !== undefined ? ' or deleted' : ''}. ` +
+    await dryRunAfterCreation(api, first.use, settings, deps, known);
+    log.info(`Dry run: credentials, server and name checked; ${verdict}. Nothing was created${prunes(settings) ? ' or deleted' : ''}. ` +
         'A dry run cannot check that the key may create images (NCP has no read-only way to ask), so a key that may only read passes it.');
     return {
         outcome: 'dry-run',
@@ -2969,6 +3356,7 @@ const HEADINGS = {
     resumed: '✅ Server image ready (picked up again, not created by this step)',
     creating: '⏳ Server image is being created',
     failed: '❌ Server image creation failed',
+    gone: '❌ Server image is being deleted or is gone',
     'share-failed': '⚠️ Server image created, but not shared',
     'server-stopped': '🛑 The server is still stopped: start it',
     'timed-out': '⏳ Server image still being created (wait timed out)',
@@ -3041,15 +3429,30 @@ function pruneRows(result) {
     const pruning = result.pruning;
     if (!pruning)
         return [];
-    const list = (images) => images.map(image => image.no).join(', ') || 'none';
+    if (pruning.blocked !== undefined)
+        return [['Pruning', `nothing deleted: ${pruning.blocked}`]];
+    const list = (images, snapshotsOf) => images
+        .map(image => {
+        const snapshots = snapshotsOf?.(image.no) ?? [];
+        return snapshots.length > 0 ? `${image.no} (snapshots ${snapshots.join(', ')})` : image.no;
+    })
+        .join(', ') || 'none';
     const done = 'deleted' in pruning;
     const rows = [
-        ['Kept (keep-last)', list(pruning.keep)],
-        [done ? 'Deleted' : 'Would delete', list(done ? pruning.deleted : pruning.remove)]
+        [`Kept (${pruning.rules.join(', ')})`, list(pruning.keep)],
+        done
+            ? ['Deleted', list(pruning.deleted, no => pruning.snapshotsDeleted[no] ?? [])]
+            : [
+                'Would delete',
+                list(pruning.remove, no => pruning.remove.find(image => image.no === no)?.snapshots ?? [])
+            ]
     ];
     const left = [
         ...pruning.leave.map(({ image, why }) => `${image.no} (${why})`),
-        ...(done ? pruning.failed.map(({ image }) => `${image.no} (the delete failed)`) : [])
+        ...(done ? pruning.failed.map(({ image }) => `${image.no} (the delete failed)`) : []),
+        ...(done
+            ? pruning.snapshotsLeft.map(({ imageNo, no }) => `snapshot ${no} of deleted image ${imageNo} (the delete failed; still billed)`)
+            : [])
     ];
     if (left.length > 0)
         rows.push(['Left', left.join('; ')]);
@@ -3129,7 +3532,7 @@ function inert(text) {
 
 /***/ }),
 
-/***/ 778:
+/***/ 390:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3776,1136 +4179,6 @@ function toPlatformPath(pth) {
     return pth.replace(/[/\\]/g, path.sep);
 }
 //# sourceMappingURL=path-utils.js.map
-;// CONCATENATED MODULE: external "string_decoder"
-const external_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
-/**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
- */
-function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
-}
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
-function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
-        return true;
-    });
-}
-function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
-    });
-}
-/**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
- */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
-    }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
-}
-/**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
- */
-function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-/**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
- */
-function cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield ioUtil.exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield ioUtil.stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
-        }
-        else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield io_copyFile(source, newDest, force);
-        }
-    });
-}
-/**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
- */
-function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
-}
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield io_copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
-        }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return toolrunner_awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec_exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -5353,8 +4626,8 @@ function actionsPort() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(321);
 /* harmony import */ var _github_exit_guard_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(351);
-/* harmony import */ var _github_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(968);
-/* harmony import */ var _github_toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(778);
+/* harmony import */ var _github_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(389);
+/* harmony import */ var _github_toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(390);
 
 
 

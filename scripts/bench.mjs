@@ -21,6 +21,9 @@ const POLL_MS = 250
 // write its outputs and summary, and exit, with room for a busy machine.
 const CREATE_MS = [2130, 4870]
 const EXIT_MS = 300
+// The action's cold start (spawn to first request) against a bare Node script's signed request: what
+// loading the bundle costs on top of Node itself.
+const MAX_COLD_START_RATIO = 1.5
 const [ACCESS_KEY, SECRET_KEY] = Object.entries(demoFixture().credentials)[0]
 
 const scratch = mkdtempSync(join(tmpdir(), 'ncp-bench-'))
@@ -142,8 +145,7 @@ function row(figure, values, unit, target = '', pass = undefined) {
 }
 
 try {
-  // No target was set for the size; the limit (scripts/check-bundle.mjs) catches a dependency such
-  // as undici coming back. npm run docs:check compares this figure in the README with dist/index.js.
+  // The size limit is scripts/check-bundle.mjs's: it catches a dependency such as undici coming back. npm run docs:check compares this figure in the README with dist/index.js.
   const bytes = statSync(bundle).size
   rows.push({
     figure: 'bundle size (dist/index.js)',
@@ -153,16 +155,20 @@ try {
     result: bytes <= MAX_BYTES ? 'pass' : 'FAIL'
   })
 
-  const bare = await repeat(RUNS, () =>
-    coldStart([bareRequest], sim => ({
-      BENCH_URL: sim.url,
-      BENCH_ACCESS_KEY: ACCESS_KEY,
-      BENCH_SECRET_KEY: SECRET_KEY
-    }))
-  )
-  const action = await repeat(RUNS, () =>
-    coldStart([bundle], sim => actionEnv(sim, { 'dry-run': 'true' }))
-  )
+  // Bare and action runs alternate, so that a busy spell on the machine slows both alike instead
+  // of only the runs that happened to fall in it.
+  const bare = []
+  const action = []
+  for (let i = 0; i < RUNS; i++) {
+    bare.push(
+      await coldStart([bareRequest], sim => ({
+        BENCH_URL: sim.url,
+        BENCH_ACCESS_KEY: ACCESS_KEY,
+        BENCH_SECRET_KEY: SECRET_KEY
+      }))
+    )
+    action.push(await coldStart([bundle], sim => actionEnv(sim, { 'dry-run': 'true' })))
+  }
   row('cold start: bare node:http request', bare, ' ms')
   row('cold start: the action', action, ' ms')
   const ratio = stats(action).median / stats(bare).median
@@ -170,8 +176,8 @@ try {
     figure: 'cold start ratio (medians, action / bare)',
     median: ratio.toFixed(2),
     range: '',
-    target: '≤ 2.0',
-    result: ratio <= 2.0 ? 'pass' : 'FAIL'
+    target: `≤ ${MAX_COLD_START_RATIO}`,
+    result: ratio <= MAX_COLD_START_RATIO ? 'pass' : 'FAIL'
   })
 
   const rss = []

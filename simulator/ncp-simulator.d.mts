@@ -56,6 +56,60 @@ export interface ServerFixture {
   refuseStartWhileImaging?: boolean
   /** Overrides SimulatorOptions.failStart for this server. */
   failStart?: boolean
+  /** The account's member image (XEN/RHV) the server was created from: in its records. */
+  memberServerImageInstanceNo?: string
+  /** The server image it was created from; KVM servers default to a public one ('100001'). */
+  serverImageNo?: string
+}
+
+/** A launch configuration of the Auto Scaling API (`/vautoscaling/v2`). */
+export interface LaunchConfigurationSeed {
+  /** Default: the next free number (from 500001). */
+  launchConfigurationNo?: string
+  /** Default `lc-<no>`. */
+  launchConfigurationName?: string
+  /** Default 'KR'. */
+  regionCode?: string
+  /** The member image (XEN/RHV) its servers are made from. */
+  memberServerImageInstanceNo?: string
+  /** The server image its servers are made from. */
+  serverImageNo?: string
+  /** ms epoch, default clock.now(). */
+  createdAt?: number
+}
+
+export interface LaunchConfigurationSummary {
+  launchConfigurationNo: string
+  launchConfigurationName: string
+  regionCode: string
+  memberServerImageInstanceNo?: string
+  serverImageNo?: string
+  createdAt: number
+}
+
+/**
+ * A block storage snapshot behind a KVM server image. It is made with the image, outlives
+ * deleteServerImage and is billed until deleteBlockStorageSnapshotInstances deletes it.
+ */
+export interface SnapshotSummary {
+  no: string
+  name: string
+  /** The image it was made for (which may be deleted by now). */
+  imageNo: string
+  regionCode: string
+  /** Its place in the image's blockStorageMappingList, from 0 (the boot disk). */
+  order: number
+  sizeBytes: number
+}
+
+/**
+ * Pages that do not add up, for every list action or only `actions`: 'zero-based' counts pages
+ * from 0 (pageNo 1 answers the second page), 'repeat-first' answers every page with the first,
+ * 'overcount' says one more row in totalRows than there is.
+ */
+export interface PagingQuirk {
+  kind: 'zero-based' | 'repeat-first' | 'overcount'
+  actions?: string[]
 }
 
 /** A pre-existing image. INIT seeds finish after createMs like new ones; any other status is final (null: the record has no status object). */
@@ -77,6 +131,8 @@ export interface ImageSeed {
   fail?: boolean
   /** Login IDs the image is already shared with. */
   sharedLoginIdList?: string[]
+  /** Server images (KVM) only: how many block storage snapshots it has. Default 1. */
+  snapshotCount?: number
 }
 
 export interface SimulatorOptions {
@@ -88,6 +144,7 @@ export interface SimulatorOptions {
   credentials?: Record<string, string>
   servers?: ServerFixture[]
   images?: ImageSeed[]
+  launchConfigurations?: LaunchConfigurationSeed[]
   /** Drives every simulated time: image and server state, createDate, the 5-minute signature rule, RecordedRequest.at. Default { now: Date.now }. Latency and slow-reply faults use real timers. */
   clock?: Clock
   /** Time from create to CREAT/CREFL, in clock time. Default 1000. */
@@ -108,12 +165,18 @@ export interface SimulatorOptions {
   startMs?: number
   /** Refuse a start (RETURN_CODES.startRefused) while an image of the server is INIT. Default false. */
   refuseStartWhileImaging?: boolean
+  /** Refuse createServerImage on XEN and RHV servers (RETURN_CODES.kvmOnly), as older NCP documents did. Default false: it images every server, as NCP now documents. */
+  kvmOnlyServerImages?: boolean
   /** Refuse every start (RETURN_CODES.startRefused). Default false. */
   failStart?: boolean
   /** A new image shows up in list calls only this long after creation (detail works at once). Default 0. */
   listLagMs?: number
   /** true: every access key; string[]: only these access keys. 401 / errorCode 210 after the signature passes. */
   permissionDenied?: boolean | string[]
+  /** Actions no key may call (a sub account policy without them): 401 / errorCode 210 "Permission Denied". */
+  deniedActions?: string[]
+  /** A list whose pages do not add up. Default: every list pages as documented. */
+  pagingQuirk?: PagingQuirk
   /** The clock used for the 5-minute timestamp rule is clock.now() + clockSkewMs. Default 0. */
   clockSkewMs?: number
   /** Delay every response this long. Default 0. */
@@ -123,7 +186,9 @@ export interface SimulatorOptions {
 }
 
 export interface RecordedRequest {
-  /** The part after /vserver/v2/ ('' for other paths). */
+  /** 'vserver' or 'vautoscaling' ('' for other paths). */
+  api: string
+  /** The part after /vserver/v2/ or /vautoscaling/v2/ ('' for other paths). */
   action: string
   method: string
   /** req.url as received: path plus ?query. */
@@ -159,6 +224,8 @@ export interface ImageSummary {
   completedAt: number
   /** blockStorageList.N.* as sent to createServerImage ([] otherwise). */
   blockStorageList: BlockStorageEntry[]
+  /** Server images (KVM): the snapshots behind it, in its blockStorageMappingList ([] otherwise). */
+  snapshotNos: string[]
   /** Login IDs the image is shared with, in the order added. */
   sharedLoginIdList: string[]
 }
@@ -226,6 +293,10 @@ export interface Simulator {
   /** Adds or replaces (by serverInstanceNo) a server; a stop or start under way is forgotten. */
   setServer(server: ServerFixture): void
   addImage(seed: ImageSeed): ImageSummary
+  /** The block storage snapshots that exist (and are billed) now. */
+  snapshots(): SnapshotSummary[]
+  launchConfigurations(): LaunchConfigurationSummary[]
+  addLaunchConfiguration(seed: LaunchConfigurationSeed): LaunchConfigurationSummary
   /** Stops listening, destroys open sockets (stalled and trickling ones too) and stops timers. */
   close(): Promise<void>
 }
@@ -241,6 +312,7 @@ export declare const RETURN_CODES: Readonly<{
   imageNotFound: '10103'
   notJson: '10110'
   kvmNotSupported: '24000'
+  /** createServerImage on a XEN/RHV server, with kvmOnlyServerImages only. */
   kvmOnly: '24001'
   /** Image creation on a server that is busy or neither RUN nor NSTOP; a stop of a server that is not RUN/NULL, a start of one that is not NSTOP/NULL. */
   serverState: '24003'
@@ -252,6 +324,10 @@ export declare const RETURN_CODES: Readonly<{
   unknownLoginId: '24008'
   /** failStart, or refuseStartWhileImaging while an image of the server is INIT. */
   startRefused: '24009'
+  /** deleteBlockStorageSnapshotInstances: no such snapshot. */
+  snapshotNotFound: '24010'
+  /** deleteBlockStorageSnapshotInstances: the snapshot is still behind an image. */
+  snapshotInUse: '24011'
 }>
 
 /** The CLI preset: credentials sim-access-key/sim-secret-key and servers 1001 (XEN, running), 2001 (KVM, running), 3001 (RHV, stopped), 4001 (XEN, booting). */

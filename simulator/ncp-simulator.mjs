@@ -1,5 +1,5 @@
-// In-repo simulator of the NCP VPC Server API (/vserver/v2), for end-to-end tests, the demo and
-// the benchmark. It checks signatures with its own code and never imports from src/.
+// In-repo simulator of the NCP VPC Server API (/vserver/v2) and the launch configurations of the
+// Auto Scaling API (/vautoscaling/v2), for end-to-end tests, the demo and the benchmark. It checks signatures with its own code and never imports from src/.
 //
 // Simulated time (image and server state, createDate, the 5-minute signature rule, the request
 // log) comes from options.clock, so a test's fake clock drives it; latency and the slow-reply
@@ -9,6 +9,11 @@ import { createServer } from 'node:http'
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
 
 const API_PREFIX = '/vserver/v2/'
+const AUTOSCALING_PREFIX = '/vautoscaling/v2/'
+const FIRST_SNAPSHOT_NO = 700001
+const FIRST_LAUNCH_CONFIGURATION_NO = 500001
+// A list whose pages do not add up (SimulatorOptions.pagingQuirk).
+const PAGING_QUIRKS = ['zero-based', 'repeat-first', 'overcount']
 const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000
 const FIRST_IMAGE_NO = 900001
 const MAX_DESCRIPTION_BYTES = 1000
@@ -45,7 +50,9 @@ export const RETURN_CODES = Object.freeze({
   descriptionTooLong: '24006',
   imageState: '24007',
   unknownLoginId: '24008',
-  startRefused: '24009'
+  startRefused: '24009',
+  snapshotNotFound: '24010',
+  snapshotInUse: '24011'
 })
 
 // API Gateway errors (reference §7.1): [HTTP status, errorCode, message].
@@ -153,6 +160,9 @@ export async function startSimulator(options = {}) {
     addFault: fault => sim.faults.push(normalizeFault(fault)),
     setServer: fixture => setServer(sim, fixture),
     addImage: seed => imageSummary(addImage(sim, seed), sim.clock.now()),
+    snapshots: () => sim.snapshots.map(snapshot => ({ ...snapshot })),
+    launchConfigurations: () => sim.launchConfigurations.map(config => ({ ...config })),
+    addLaunchConfiguration: seed => ({ ...addLaunchConfiguration(sim, seed) }),
     close: () => closeServer(server, sim)
   }
 }
@@ -172,22 +182,71 @@ function createState(options) {
     stopMs: options.stopMs ?? 1000,
     startMs: options.startMs ?? 1000,
     refuseStartWhileImaging: options.refuseStartWhileImaging ?? false,
+    kvmOnlyServerImages: options.kvmOnlyServerImages ?? false,
     failStart: options.failStart ?? false,
     listLagMs: options.listLagMs ?? 0,
     permissionDenied: options.permissionDenied ?? false,
+    deniedActions: options.deniedActions ?? [],
+    pagingQuirk: normalizeQuirk(options.pagingQuirk),
     clockSkewMs: options.clockSkewMs ?? 0,
     latencyMs: options.latencyMs ?? 0,
     onRequest: options.onRequest,
     servers: new Map(),
     images: [],
     nextImageNo: FIRST_IMAGE_NO,
+    snapshots: [],
+    nextSnapshotNo: FIRST_SNAPSHOT_NO,
+    launchConfigurations: [],
+    nextLaunchConfigurationNo: FIRST_LAUNCH_CONFIGURATION_NO,
     faults: [],
     requests: [],
     timers: new Set()
   }
   for (const fixture of options.servers ?? []) setServer(sim, fixture)
   for (const seed of options.images ?? []) addImage(sim, seed)
+  for (const seed of options.launchConfigurations ?? []) addLaunchConfiguration(sim, seed)
   return sim
+}
+
+function normalizeQuirk(quirk) {
+  if (quirk === undefined) return undefined
+  if (!PAGING_QUIRKS.includes(quirk.kind)) throw new Error(`unknown paging quirk: ${quirk.kind}`)
+  return { actions: undefined, ...quirk }
+}
+
+// A launch configuration names the image its servers are made from (ncloud-api-next §2).
+function addLaunchConfiguration(sim, seed) {
+  const no =
+    seed.launchConfigurationNo === undefined
+      ? String(sim.nextLaunchConfigurationNo++)
+      : String(seed.launchConfigurationNo)
+  const config = {
+    launchConfigurationNo: no,
+    launchConfigurationName: seed.launchConfigurationName ?? `lc-${no}`,
+    regionCode: seed.regionCode ?? 'KR',
+    memberServerImageInstanceNo: seed.memberServerImageInstanceNo,
+    serverImageNo: seed.serverImageNo,
+    createdAt: seed.createdAt ?? sim.clock.now()
+  }
+  sim.launchConfigurations.push(config)
+  return config
+}
+
+// KVM images keep block storage snapshots behind them, billed until deleted (ncloud-api-next §1).
+function addSnapshots(sim, image, count) {
+  image.snapshotNos = []
+  for (let order = 0; order < count; order++) {
+    const no = String(sim.nextSnapshotNo++)
+    image.snapshotNos.push(no)
+    sim.snapshots.push({
+      no,
+      name: `snp-${image.no}-${order}`,
+      imageNo: image.no,
+      regionCode: image.regionCode,
+      order,
+      sizeBytes: 53687091200
+    })
+  }
 }
 
 function setServer(sim, fixture) {
@@ -210,7 +269,9 @@ function setServer(sim, fixture) {
     stopMs: fixture.stopMs,
     startMs: fixture.startMs,
     refuseStartWhileImaging: fixture.refuseStartWhileImaging,
-    failStart: fixture.failStart
+    failStart: fixture.failStart,
+    memberServerImageInstanceNo: fixture.memberServerImageInstanceNo,
+    serverImageNo: fixture.serverImageNo
   })
 }
 
@@ -268,6 +329,7 @@ function addImage(sim, seed) {
     listedAt: createdAt,
     sharedLoginIds: [...(seed.sharedLoginIdList ?? [])]
   }
+  if (image.kind === 'server') addSnapshots(sim, image, seed.snapshotCount ?? 1)
   sim.images.push(image)
   return image
 }
@@ -297,6 +359,7 @@ function createImage(sim, { kind, name, description, server, blockStorageList = 
     listedAt: createdAt + sim.listLagMs,
     sharedLoginIds: []
   }
+  if (kind === 'server') addSnapshots(sim, image, 1)
   sim.images.push(image)
   return image
 }
@@ -320,6 +383,7 @@ function imageSummary(image, now) {
     createdAt,
     completedAt,
     blockStorageList: image.blockStorageList,
+    snapshotNos: [...(image.snapshotNos ?? [])],
     sharedLoginIdList: [...image.sharedLoginIds]
   }
 }
@@ -369,8 +433,10 @@ async function handleRequest(sim, req, res) {
   const requestId = randomUUID()
   const body = await readBody(req)
   const url = new URL(req.url, 'http://simulator')
+  const api = API_ROUTES.find(({ prefix }) => url.pathname.startsWith(prefix))
   const entry = {
-    action: url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) : '',
+    api: api?.name ?? '',
+    action: api ? url.pathname.slice(api.prefix.length) : '',
     method: req.method,
     path: req.url,
     params: parseParams(url, body, req.headers['content-type']),
@@ -400,9 +466,13 @@ function answer(sim, req, entry, requestId) {
   if (isPermissionDenied(sim.permissionDenied, accessKey)) {
     return gatewayError('permission', `access key ${accessKey} may not call ${entry.action}`)
   }
-  const route = Object.hasOwn(ACTIONS, entry.action) ? ACTIONS[entry.action] : undefined
+  const actions = API_ROUTES.find(({ name }) => name === entry.api)?.actions ?? {}
+  const route = Object.hasOwn(actions, entry.action) ? actions[entry.action] : undefined
   if (!route || !['GET', 'POST'].includes(req.method)) {
     return gatewayError('notFound', `no API for ${req.method} ${entry.path}`)
+  }
+  if (sim.deniedActions.includes(entry.action)) {
+    return gatewayError('permission', `the sub account's policy does not allow ${entry.action}`)
   }
   const fault = takeFault(sim, entry.action)
   if (!fault) return runAction(sim, entry, route, requestId)
@@ -420,7 +490,9 @@ function withoutEffects(sim, run) {
   const saved = structuredClone({
     servers: sim.servers,
     images: sim.images,
-    nextImageNo: sim.nextImageNo
+    nextImageNo: sim.nextImageNo,
+    snapshots: sim.snapshots,
+    nextSnapshotNo: sim.nextSnapshotNo
   })
   try {
     return run()
@@ -717,7 +789,10 @@ function integerParam(params, name, fallback) {
 // "required when entering pageNo" (a missing pageSize is taken as 1 here). Without either
 // parameter every row comes back, which Terraform relies on (audit D4; not documented). The
 // simulator caps pageSize at maxPageSize, and totalRows counts every matching row, not the page.
-function onePage(sim, params, rows) {
+// A pagingQuirk makes one list's pages not add up: 'zero-based' counts pages from 0 (pageNo 1 is
+// the second page), 'repeat-first' answers every page with the first, 'overcount' says one row
+// more in totalRows than there is.
+function onePage(sim, params, rows, action) {
   if (!given(params, 'pageNo') && !given(params, 'pageSize')) {
     return { rows, totalRows: rows.length }
   }
@@ -727,8 +802,13 @@ function onePage(sim, params, rows) {
     throw new ServiceError(RETURN_CODES.invalidParameter, 'pageSize must be at least 1.')
   }
   const size = Math.min(pageSize, sim.maxPageSize)
-  const start = (Math.max(pageNo, 1) - 1) * size
-  return { rows: rows.slice(start, start + size), totalRows: rows.length }
+  const quirk = sim.pagingQuirk
+  const kind = quirk && (!quirk.actions || quirk.actions.includes(action)) ? quirk.kind : undefined
+  const page =
+    kind === 'zero-based' ? pageNo : kind === 'repeat-first' ? 0 : Math.max(pageNo, 1) - 1
+  const start = page * size
+  const totalRows = rows.length + (kind === 'overcount' ? 1 : 0)
+  return { rows: rows.slice(start, start + size), totalRows }
 }
 
 // Lists are sorted by number, ascending (NCP's default order is not documented).
@@ -805,7 +885,14 @@ function serverRecord(server, now) {
     regionCode: server.regionCode,
     zoneCode: server.zoneCode,
     platformType: { code: 'LNX64', codeName: 'Linux 64 Bit' },
-    ...(kvm ? { serverImageNo: '100001' } : { serverImageProductCode: productCodeOf(server) })
+    // The image it was made from: a public one unless the fixture names one of the account's.
+    ...(kvm
+      ? { serverImageNo: server.serverImageNo ?? '100001' }
+      : { serverImageProductCode: productCodeOf(server) }),
+    ...(server.memberServerImageInstanceNo === undefined
+      ? {}
+      : { memberServerImageInstanceNo: server.memberServerImageInstanceNo }),
+    ...(kvm || server.serverImageNo === undefined ? {} : { serverImageNo: server.serverImageNo })
   }
 }
 
@@ -862,7 +949,48 @@ function serverImageRecord(image, now) {
     createDate: kstDate(image.createdAt),
     shareStatus: SHARE_STATUS,
     sharedLoginIdList: [...image.sharedLoginIds],
-    blockStorageMappingList: []
+    // The snapshot number is a JSON number here, as in NCP's answers (ncloud-api-next §1).
+    blockStorageMappingList: (image.snapshotNos ?? []).map((no, order) => ({
+      order,
+      blockStorageSnapshotInstanceNo: Number(no),
+      blockStorageSnapshotName: `snp-${image.no}-${order}`,
+      blockStorageSize: 53687091200,
+      blockStorageName: `${image.name}-disk-${order}`,
+      blockStorageVolumeType: { code: 'SSD', codeName: 'SSD' },
+      isEncryptedVolume: false
+    }))
+  }
+}
+
+// In the snapshot record itself the number is a string (ncloud-api-next §1).
+function snapshotRecord(snapshot) {
+  return {
+    blockStorageSnapshotInstanceNo: snapshot.no,
+    blockStorageSnapshotName: snapshot.name,
+    blockStorageSnapshotVolumeSize: snapshot.sizeBytes,
+    blockStorageSnapshotInstanceStatus: { code: 'CREAT', codeName: 'Snapshot CREATED state' },
+    isBootable: snapshot.order === 0
+  }
+}
+
+function launchConfigurationRecord(config) {
+  return {
+    launchConfigurationNo: config.launchConfigurationNo,
+    launchConfigurationName: config.launchConfigurationName,
+    serverImageProductCode:
+      config.memberServerImageInstanceNo || config.serverImageNo
+        ? ''
+        : 'SW.VSVR.OS.LNX64.ROCKY.0810.B050',
+    ...(config.memberServerImageInstanceNo === undefined
+      ? {}
+      : { memberServerImageInstanceNo: config.memberServerImageInstanceNo }),
+    ...(config.serverImageNo === undefined ? {} : { serverImageNo: config.serverImageNo }),
+    serverProductCode: 'SVR.VSVR.STAND.C002.M008.NET.SSD.B050.G002',
+    loginKeyName: 'sim-key',
+    createDate: kstDate(config.createdAt),
+    launchConfigurationStatus: { code: 'CREAT', codeName: 'Created' },
+    initScriptNo: '',
+    isEncryptedVolume: false
   }
 }
 
@@ -978,7 +1106,7 @@ const ACTIONS = {
         )
         .sort((a, b) => byNumber(a.serverInstanceNo, b.serverInstanceNo))
         .map(server => serverRecord(server, now))
-      return onePage(sim, params, rows)
+      return onePage(sim, params, rows, 'getServerInstanceList')
     }
   },
 
@@ -1050,7 +1178,7 @@ const ACTIONS = {
       const rows = listedImages(sim, 'member', region, now)
         .filter(image => matchesFilters(image, filters, now))
         .map(image => memberRecord(image, now))
-      return onePage(sim, params, rows)
+      return onePage(sim, params, rows, 'getMemberServerImageInstanceList')
     }
   },
 
@@ -1092,7 +1220,8 @@ const ACTIONS = {
     listKey: 'serverImageList',
     run: (sim, params, region, now) => {
       const server = findServer(sim, required(params, 'serverInstanceNo'), region)
-      if (server.hypervisor !== 'KVM') {
+      // NCP documents serverImageNo images for KVM, RHV and XEN servers; a test may have it refuse.
+      if (server.hypervisor !== 'KVM' && sim.kvmOnlyServerImages) {
         throw new ServiceError(
           RETURN_CODES.kvmOnly,
           `createServerImage is for KVM servers; this server is ${server.hypervisor}. Use createMemberServerImageInstance.`
@@ -1139,7 +1268,7 @@ const ACTIONS = {
       const rows = listedImages(sim, 'server', region, now)
         .filter(image => matchesFilters(image, filters, now))
         .map(image => serverImageRecord(image, now))
-      return onePage(sim, params, rows)
+      return onePage(sim, params, rows, 'getServerImageList')
     }
   },
 
@@ -1167,5 +1296,58 @@ const ACTIONS = {
         serverImageRecord(image, now)
       )
     }
+  },
+
+  // Snapshots of a deleted KVM image stay, billed, until deleted (ncloud-api-next §1). One still
+  // behind an image cannot be deleted. All or nothing; answers the deleted snapshots.
+  deleteBlockStorageSnapshotInstances: {
+    listKey: 'blockStorageSnapshotInstanceList',
+    run: (sim, params, region) => {
+      const nos = requiredList(params, 'blockStorageSnapshotInstanceNoList')
+      const snapshots = nos.map(no => {
+        const snapshot = sim.snapshots.find(one => one.no === no && one.regionCode === region)
+        if (!snapshot) {
+          throw new ServiceError(
+            RETURN_CODES.snapshotNotFound,
+            `Block storage snapshot ${no} not found.`
+          )
+        }
+        if (sim.images.some(image => image.snapshotNos?.includes(no))) {
+          throw new ServiceError(
+            RETURN_CODES.snapshotInUse,
+            `KVM-based snapshots used to create the server image can't be deleted (${no}).`
+          )
+        }
+        return snapshot
+      })
+      sim.snapshots = sim.snapshots.filter(snapshot => !snapshots.includes(snapshot))
+      return snapshots.map(snapshotRecord)
+    }
   }
 }
+
+// The Auto Scaling API: launch configurations, which name the image their servers are made from.
+const AUTOSCALING_ACTIONS = {
+  getLaunchConfigurationList: {
+    listKey: 'launchConfigurationList',
+    run: (sim, params, region) => {
+      const nos = listParam(params, 'launchConfigurationNoList')
+      const names = listParam(params, 'launchConfigurationNameList')
+      const rows = sim.launchConfigurations
+        .filter(
+          config =>
+            config.regionCode === region &&
+            (nos.length === 0 || nos.includes(config.launchConfigurationNo)) &&
+            (names.length === 0 || names.includes(config.launchConfigurationName))
+        )
+        .sort((a, b) => byNumber(a.launchConfigurationNo, b.launchConfigurationNo))
+        .map(launchConfigurationRecord)
+      return onePage(sim, params, rows, 'getLaunchConfigurationList')
+    }
+  }
+}
+
+const API_ROUTES = [
+  { name: 'vserver', prefix: API_PREFIX, actions: ACTIONS },
+  { name: 'vautoscaling', prefix: AUTOSCALING_PREFIX, actions: AUTOSCALING_ACTIONS }
+]

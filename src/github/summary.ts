@@ -11,6 +11,7 @@ const HEADINGS: Record<Outcome, string> = {
   resumed: '✅ Server image ready (picked up again, not created by this step)',
   creating: '⏳ Server image is being created',
   failed: '❌ Server image creation failed',
+  gone: '❌ Server image is being deleted or is gone',
   'share-failed': '⚠️ Server image created, but not shared',
   'server-stopped': '🛑 The server is still stopped: start it',
   'timed-out': '⏳ Server image still being created (wait timed out)',
@@ -87,16 +88,36 @@ function downtime(result: RunResult): string | undefined {
 function pruneRows(result: RunResult): [string, string | undefined][] {
   const pruning = result.pruning
   if (!pruning) return []
-  const list = (images: readonly { no: string }[]): string =>
-    images.map(image => image.no).join(', ') || 'none'
+  if (pruning.blocked !== undefined) return [['Pruning', `nothing deleted: ${pruning.blocked}`]]
+  const list = (
+    images: readonly { no: string }[],
+    snapshotsOf?: (no: string) => string[]
+  ): string =>
+    images
+      .map(image => {
+        const snapshots = snapshotsOf?.(image.no) ?? []
+        return snapshots.length > 0 ? `${image.no} (snapshots ${snapshots.join(', ')})` : image.no
+      })
+      .join(', ') || 'none'
   const done = 'deleted' in pruning
   const rows: [string, string | undefined][] = [
-    ['Kept (keep-last)', list(pruning.keep)],
-    [done ? 'Deleted' : 'Would delete', list(done ? pruning.deleted : pruning.remove)]
+    [`Kept (${pruning.rules.join(', ')})`, list(pruning.keep)],
+    done
+      ? ['Deleted', list(pruning.deleted, no => pruning.snapshotsDeleted[no] ?? [])]
+      : [
+          'Would delete',
+          list(pruning.remove, no => pruning.remove.find(image => image.no === no)?.snapshots ?? [])
+        ]
   ]
   const left = [
     ...pruning.leave.map(({ image, why }) => `${image.no} (${why})`),
-    ...(done ? pruning.failed.map(({ image }) => `${image.no} (the delete failed)`) : [])
+    ...(done ? pruning.failed.map(({ image }) => `${image.no} (the delete failed)`) : []),
+    ...(done
+      ? pruning.snapshotsLeft.map(
+          ({ imageNo, no }) =>
+            `snapshot ${no} of deleted image ${imageNo} (the delete failed; still billed)`
+        )
+      : [])
   ]
   if (left.length > 0) rows.push(['Left', left.join('; ')])
   return rows

@@ -106,33 +106,66 @@ export function loginIds(text: string, problems: string[]): string[] {
 }
 
 const MAX_KEEP = 1000
+const MAX_KEEP_DAYS = 3650
 
 export function pruning(
   keepText: string,
+  daysText: string,
   pattern: string,
   problems: string[]
-): { keepLast?: number; pruneMatch?: string } {
-  if (!keepText && !pattern) return {}
-  if (!keepText) {
-    problems.push('Input "prune-match" needs keep-last: how many matching images to keep, e.g. 7.')
+): { keepLast?: number; keepDays?: number; pruneMatch?: string } {
+  if (!keepText && !daysText && !pattern) return {}
+  if (!keepText && !daysText) {
+    problems.push(
+      'Input "prune-match" needs keep-last or keep-days: how many matching images to keep (e.g. 7), or for how many days (e.g. 14).'
+    )
     return {}
   }
-  const keepLast = /^\d+$/.test(keepText) ? Number(keepText) : NaN
-  if (!(keepLast >= 1 && keepLast <= MAX_KEEP)) {
-    problems.push(
-      `Input "keep-last" must be a whole number from 1 to ${MAX_KEEP} (the images to keep, this run's included), got "${keepText}".`
-    )
-  }
+  const keepLast = keepText
+    ? wholeNumber(
+        keepText,
+        'keep-last',
+        MAX_KEEP,
+        "the images to keep, this run's included",
+        problems
+      )
+    : undefined
+  const keepDays = daysText
+    ? wholeNumber(
+        daysText,
+        'keep-days',
+        MAX_KEEP_DAYS,
+        'the days within which images are kept',
+        problems
+      )
+    : undefined
+  const rules = [keepText && 'keep-last', daysText && 'keep-days'].filter(Boolean).join(' and ')
   if (!pattern) {
     problems.push(
-      'Input "prune-match" is required with keep-last: a name pattern in which * stands for any characters, e.g. nightly-*.'
+      `Input "prune-match" is required with ${rules}: a name pattern in which * stands for any characters, e.g. nightly-*.`
     )
   } else if (!/^[A-Za-z0-9_*-]{1,30}$/.test(pattern)) {
     problems.push(
       `Input "prune-match" must be an image name pattern of letters, digits, "-", "_" and "*" (any characters), got "${pattern}".`
     )
   }
-  return { keepLast, pruneMatch: pattern }
+  return { keepLast, keepDays, pruneMatch: pattern }
+}
+
+function wholeNumber(
+  text: string,
+  name: string,
+  max: number,
+  what: string,
+  problems: string[]
+): number {
+  const value = /^\d+$/.test(text) ? Number(text) : NaN
+  if (!(value >= 1 && value <= max)) {
+    problems.push(
+      `Input "${name}" must be a whole number from 1 to ${max} (${what}), got "${text}".`
+    )
+  }
+  return value
 }
 
 /** A number input (digits only), or '' when it is empty. */

@@ -144,20 +144,32 @@ function readNaming(
   }
 }
 
-/** if-exists, wait, share-with, keep-last, prune-match, stop-server, dry-run: what the run does. */
+/** if-exists, wait, share-with, keep-last, keep-days, prune-match, stop-server, dry-run: what the run does. */
 function readLifecycle({
   source,
   input,
   problems
 }: Reading): Pick<
   Settings,
-  'ifExists' | 'wait' | 'shareWith' | 'keepLast' | 'pruneMatch' | 'stopServer' | 'dryRun'
+  | 'ifExists'
+  | 'wait'
+  | 'shareWith'
+  | 'keepLast'
+  | 'keepDays'
+  | 'pruneMatch'
+  | 'stopServer'
+  | 'dryRun'
 > {
   const ifExists =
     oneOf(input('if-exists') || 'fail', 'if-exists', ['fail', 'reuse'] as const, problems) ?? 'fail'
   const wait = bool(input('wait') || 'true', 'wait', problems)
   const shareWith = loginIds(source.getInput('share-with'), problems)
-  const { keepLast, pruneMatch } = pruning(input('keep-last'), input('prune-match'), problems)
+  const { keepLast, keepDays, pruneMatch } = pruning(
+    input('keep-last'),
+    input('keep-days'),
+    input('prune-match'),
+    problems
+  )
   const stopServer = bool(input('stop-server') || 'false', 'stop-server', problems)
   if (wait === false) {
     if (stopServer) {
@@ -170,10 +182,15 @@ function readLifecycle({
         'Input "share-with" needs wait: true: an image can be shared only once NCP has created it.'
       )
     }
-    if (keepLast !== undefined) {
-      problems.push(
-        'Input "keep-last" needs wait: true: old images are pruned only once the new one is created.'
-      )
+    for (const [name, value] of [
+      ['keep-last', keepLast],
+      ['keep-days', keepDays]
+    ] as const) {
+      if (value !== undefined) {
+        problems.push(
+          `Input "${name}" needs wait: true: old images are pruned only once the new one is created.`
+        )
+      }
     }
   }
   const dryRun = bool(input('dry-run') || 'false', 'dry-run', problems)
@@ -182,6 +199,7 @@ function readLifecycle({
     wait: wait ?? true,
     shareWith,
     keepLast,
+    keepDays,
     pruneMatch,
     stopServer: stopServer ?? false,
     dryRun: dryRun ?? false

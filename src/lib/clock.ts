@@ -1,3 +1,5 @@
+import { deadline } from './deadline.js'
+
 /** Time as a parameter: the wait loop and the retry policy take a Clock so tests can fake it. */
 export interface Clock {
   now(): number
@@ -9,15 +11,9 @@ export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>
     new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason)
-      const onAbort = (): void => {
-        clearTimeout(timer)
-        reject(signal?.reason)
-      }
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort)
-        resolve()
-      }, ms)
-      signal?.addEventListener('abort', onAbort, { once: true })
+      const pause = deadline(ms, signal)
+      const end = (): void => (pause.expired ? resolve() : reject(pause.signal.reason))
+      if (pause.signal.aborted) return end()
+      pause.signal.addEventListener('abort', end, { once: true })
     })
 }

@@ -20,6 +20,7 @@ export type Outcome =
   | 'creating'
   | 'dry-run'
   | 'failed'
+  | 'gone'
   | 'share-failed'
   | 'server-stopped'
   | 'timed-out'

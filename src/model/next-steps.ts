@@ -14,6 +14,8 @@ export const NEXT = {
   cancelledBeforeCreate: 'Nothing was created; re-run the job when you are ready.',
   notUsableYet: (image: ImageRecord): string =>
     `Image ${image.no} is not usable until its status is CREAT; to wait for it, run the step with image-instance-no: ${image.no}.`,
+  imageGone: (image: ImageRecord): string =>
+    `Image ${image.no} cannot be used. Check in the NCP console (Server > My Server Image) who is deleting it; once it is gone, re-run the step to create a new image.`,
   deleteFailed:
     'Delete the failed image (NCP console: Server > My Server Image), check that the server and its disks are healthy, and re-run.',
   /** The exact step that picks the image up again, and what else works for the name in use. */

@@ -40,6 +40,8 @@ export interface Settings {
   readonly shareWith: readonly string[]
   /** Keep this many newest images that match pruneMatch; undefined: no pruning. */
   readonly keepLast?: number
+  /** Keep every image that matches pruneMatch made in the last this many days; undefined: no age rule. */
+  readonly keepDays?: number
   readonly pruneMatch?: string
   /** The workflow run, for the provenance description. */
   readonly workflow: WorkflowRun
@@ -57,4 +59,9 @@ export class InputError extends Error {
     )
     this.name = 'InputError'
   }
+}
+
+/** Whether the settings prune old images (keep-last or keep-days). */
+export function prunes(settings: Pick<Settings, 'keepLast' | 'keepDays'>): boolean {
+  return settings.keepLast !== undefined || settings.keepDays !== undefined
 }

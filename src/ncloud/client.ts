@@ -1,7 +1,8 @@
 import type { Clock } from '../lib/clock.js'
 import { retrying, type RetryPolicy } from '../lib/retry.js'
 import { SERVER_API_PATH } from './endpoints.js'
-import { NcloudError, answerError, describeError, contentError, networkError } from './errors.js'
+import { NcloudError, answerError, contentError, describeError, networkError } from './errors.js'
+import { IncompleteListError } from './incomplete-list.js'
 import { parseAnswer } from './response.js'
 import { sign } from './signer.js'
 import { Transport, TransportError } from './transport.js'
@@ -28,6 +29,8 @@ export interface ClientOptions {
   signal?: AbortSignal
   random?: () => number
   userAgent: string
+  /** The API's base path on the gateway; default the Server API's, `/vserver/v2`. */
+  apiPath?: string
   debug(line: string): void
   /** Told of each retry, with what failed and how long until the next attempt. */
   onRetry(line: string): void
@@ -86,15 +89,23 @@ export class NcloudClient {
 
   /**
    * Reads every page of a list action: NCP's page size defaults to 1 once pageNo is sent, so
-   * both are sent, and the pages are read until totalRows rows have come.
+   * both are sent, and the pages are read until totalRows rows have come. The list must add up:
+   * a row seen twice (NCP documents pages 0 and 1 as the same first page), fewer distinct rows
+   * than totalRows, or no totalRows at all make it an IncompleteListError, never a silent gap.
+   * `idField` names the field that tells rows apart.
    */
   async readAllPages(
     action: string,
     params: Params,
     listKey: string,
+    idField: string,
     endBy?: number
   ): Promise<unknown[]> {
     const rows: unknown[] = []
+    const seen = new Set<string>()
+    const incomplete = (problem: string): IncompleteListError =>
+      new IncompleteListError(action, problem, this.gatewaySetting, rows)
+    let total = NaN
     for (let pageNo = 1; pageNo <= MAX_PAGES; pageNo++) {
       const page = await this.read(
         action,
@@ -106,11 +117,34 @@ export class NcloudClient {
       if (!Array.isArray(list)) {
         throw contentError(action, `the success answer has no ${listKey}`, this.gatewaySetting)
       }
-      rows.push(...list)
-      const total = Number(page.totalRows)
-      if (list.length === 0 || !Number.isFinite(total) || rows.length >= total) return rows
+      total = Number(page.totalRows)
+      if (page.totalRows === undefined || !Number.isSafeInteger(total) || total < 0) {
+        throw incomplete(`page ${pageNo} does not say how many rows there are (totalRows)`)
+      }
+      for (const row of list) {
+        // A row without an id cannot be told apart: it counts, but cannot be seen twice.
+        const id = idOf(row, idField)
+        if (id && seen.has(id)) {
+          throw incomplete(
+            `page ${pageNo} repeats the row ${idField} ${id}, so the pages overlap and rows may be missing`
+          )
+        }
+        if (id) seen.add(id)
+        rows.push(row)
+      }
+      if (rows.length >= total || list.length === 0) break
+    }
+    if (rows.length !== total) {
+      throw incomplete(
+        `the pages hold ${rows.length} row${rows.length === 1 ? '' : 's'}, but totalRows says ${total}`
+      )
     }
     return rows
+  }
+
+  /** The same client for another API on the same gateway (e.g. `/vautoscaling/v2`). */
+  forApi(apiPath: string): NcloudClient {
+    return new NcloudClient({ ...this.options, apiPath }, this.transport)
   }
 
   /** Sends one signed request and never retries. Throws NcloudError for every failure. */
@@ -125,7 +159,7 @@ export class NcloudClient {
         gatewaySetting
       )
     }
-    const path = `${SERVER_API_PATH}/${action}`
+    const path = `${this.options.apiPath ?? SERVER_API_PATH}/${action}`
     const body = new URLSearchParams({
       regionCode: region,
       ...params,
@@ -183,6 +217,13 @@ export class NcloudClient {
   dispose(): void {
     this.transport.dispose()
   }
+}
+
+/** A row's identity for the completeness check: its id field as text ('' when it has none). */
+function idOf(row: unknown, idField: string): string {
+  const value =
+    typeof row === 'object' && row !== null ? (row as Record<string, unknown>)[idField] : undefined
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : ''
 }
 
 function describeParams(params: Params): string {

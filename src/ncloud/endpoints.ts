@@ -8,6 +8,8 @@ export type Site = keyof typeof SITES
 
 /** Every VPC Server API action lives under this prefix, on every site. */
 export const SERVER_API_PATH = '/vserver/v2'
+/** The Auto Scaling API: the same gateway and signature, another prefix (ncloud-api-next §2). */
+export const AUTOSCALING_API_PATH = '/vautoscaling/v2'
 
 export function isSite(value: string): value is Site {
   return Object.hasOwn(SITES, value)

@@ -25,6 +25,8 @@ export interface NcloudErrorFields {
   clockSkewMs?: number
   /** A success answer without what the action asked for (the list, the record). */
   incomplete?: boolean
+  /** A list whose pages do not add up to its totalRows (see IncompleteListError). */
+  pagesDisagree?: boolean
   /** The host a redirect pointed at. */
   location?: string
   /** The setting that chose the gateway (`api-url`, `NCLOUD_API_GW`, `site`), for the hint. */

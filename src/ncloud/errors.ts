@@ -205,6 +205,9 @@ function hintFor(f: NcloudErrorFields): string {
       return "NCP's Server API failed on its side: re-run the job later."
     return "This is NCP's own answer: its message says which value it did not accept."
   }
+  if (f.source === 'response' && f.pagesDisagree) {
+    return "NCP's pages of this list do not add up to its own count, so the list is not trusted. Re-run the job; if it persists, report it to NCP with the request ids in the debug log."
+  }
   if (f.source === 'response' && f.incomplete) {
     return "NCP answered success without the record the action needs; it is looked up again where that is safe. If it persists, check NCP's status."
   }

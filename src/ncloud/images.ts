@@ -1,19 +1,30 @@
 import { MEMBER_IMAGE_NAME_RULE, SERVER_IMAGE_NAME_RULE, type NameRule } from './name-rules.js'
 import type { ApiResult, NcloudClient, Params } from './client.js'
 import { contentError } from './errors.js'
-import { toImageRecord } from './image-record.js'
+import { toImageRecord, type ImageRecord } from './image-record.js'
+import { IMAGE_STATUSES, type ImageStatuses } from './image-status.js'
 
-/** Where an image's status leaves a run: done, failed, still going, or a code this action does not know. */
-export type ImageState = 'created' | 'failed' | 'pending' | 'unknown'
+export { imageState, type ImageState } from './image-status.js'
+export type { ImageRecord } from './image-record.js'
 
 /** One NCP image API, described as data so that one code path serves both. */
 export interface ImageKind {
   /** How the kind is named in messages. */
   label: string
-  /** The servers (NCP hypervisorType codes) this API images. */
+  /** The servers (NCP hypervisorType codes) `hypervisor: auto` uses this API for. */
   hypervisors: readonly string[]
+  /** Other servers this API images when the hypervisor input asks for it explicitly. */
+  onRequest: readonly string[]
   nameRule: NameRule
-  actions: { create: string; detail: string; list: string; share: string; delete: string }
+  /** `deleteSnapshots`: where an image keeps block storage snapshots that outlive its delete. */
+  actions: {
+    create: string
+    detail: string
+    list: string
+    share: string
+    delete: string
+    deleteSnapshots?: string
+  }
   /** `numberList`: the list parameter of the delete action. */
   params: { name: string; description: string; number: string; numberList: string }
   /** Sent with every list call: keeps NCP's public images out of a name lookup. */
@@ -30,15 +41,15 @@ export interface ImageKind {
     sharedLoginIds: string
     sourceServer?: string
   }
-  /** NCP's image status codes (reference §5.3): the only ones the action acts on. */
-  statuses: { pending: string; created: string; failed: string }
+  /** NCP's image status codes, and what says an image is going away. */
+  statuses: ImageStatuses
 }
-
-const IMAGE_STATUSES = Object.freeze({ pending: 'INIT', created: 'CREAT', failed: 'CREFL' })
 
 export const MEMBER_IMAGE: ImageKind = Object.freeze({
   label: 'member server image (XEN/RHV)',
   hypervisors: ['XEN', 'RHV'],
+  // NCP: "KVM-based server images are not supported" by the member image actions.
+  onRequest: [],
   nameRule: MEMBER_IMAGE_NAME_RULE,
   actions: {
     create: 'createMemberServerImageInstance',
@@ -71,13 +82,17 @@ export const MEMBER_IMAGE: ImageKind = Object.freeze({
 export const SERVER_IMAGE: ImageKind = Object.freeze({
   label: 'server image (KVM)',
   hypervisors: ['KVM'],
+  // The newer API: NCP documents serverImageNo images for KVM, RHV and XEN servers (next §6).
+  onRequest: ['XEN', 'RHV'],
   nameRule: SERVER_IMAGE_NAME_RULE,
   actions: {
     create: 'createServerImage',
     detail: 'getServerImageDetail',
     list: 'getServerImageList',
     share: 'addServerImageSharingPermission',
-    delete: 'deleteServerImage'
+    delete: 'deleteServerImage',
+    // deleteServerImage leaves the image's snapshots behind, billed (ncloud-api-next §1).
+    deleteSnapshots: 'deleteBlockStorageSnapshotInstances'
   },
   params: {
     name: 'serverImageName',
@@ -101,35 +116,10 @@ export const SERVER_IMAGE: ImageKind = Object.freeze({
 
 export const IMAGE_KINDS: readonly ImageKind[] = [MEMBER_IMAGE, SERVER_IMAGE]
 
-/** An image as the action sees it, with NCP's record kept whole for the `image` output. */
-export interface ImageRecord {
-  no: string
-  name: string
-  /** NCP's status code: INIT, CREAT, CREFL, or a code this action does not know ('' when absent). */
-  status: string
-  statusName?: string
-  /** The server it was made from, when NCP says. */
-  sourceServerNo?: string
-  description?: string
-  /** When NCP made it (ms since the epoch), when the record says. */
-  createdAt?: number
-  /** The NCP login IDs it is shared with. */
-  sharedWith: string[]
-  raw: Record<string, unknown>
-}
-
 export interface CreateRequest {
   serverInstanceNo: string
   name: string
   description: string
-}
-
-export function imageState(kind: ImageKind, status: string): ImageState {
-  const { pending, created, failed } = kind.statuses
-  if (status === created) return 'created'
-  if (status === failed) return 'failed'
-  if (status === pending) return 'pending'
-  return 'unknown'
 }
 
 /** The detail call answered, and the image was not in it. */
@@ -183,13 +173,19 @@ export class ImageApi {
 
   /** Every image of this kind in the region (the account's own), every page read. */
   async listAll(filter: Params = {}, endBy?: number): Promise<ImageRecord[]> {
-    const { actions, listFilter, listKey } = this.kind
+    const { actions, listFilter, listKey, fields } = this.kind
     const rows = await this.client.readAllPages(
       actions.list,
       { ...listFilter, ...filter },
       listKey,
+      fields.number,
       endBy
     )
+    return this.fromRows(rows)
+  }
+
+  /** The image records among list rows (what an incomplete list did bring, too). */
+  fromRows(rows: readonly unknown[]): ImageRecord[] {
     return rows
       .filter(item => typeof item === 'object' && item !== null)
       .map(item => toImageRecord(this.kind, item as Record<string, unknown>))
@@ -202,11 +198,29 @@ export class ImageApi {
     await this.client.repeatable(this.kind.actions.share, params)
   }
 
-  /** Deletes one image. Sent once: a lost reply is settled by the next list, not by a resend. */
-  async delete(imageNo: string): Promise<void> {
-    await this.client.sendOnce(this.kind.actions.delete, {
+  /**
+   * Deletes one image and returns the records NCP answers with (for a KVM image, with the
+   * snapshots behind it). Sent once: a lost reply is settled by the next list, not by a resend.
+   */
+  async delete(imageNo: string): Promise<ImageRecord[]> {
+    const result = await this.client.sendOnce(this.kind.actions.delete, {
       [`${this.kind.params.numberList}.1`]: imageNo
     })
+    return Array.isArray(result[this.kind.listKey])
+      ? this.records(this.kind.actions.delete, result)
+      : []
+  }
+
+  /** Deletes one block storage snapshot that a deleted KVM image left behind. Sent once. */
+  async deleteSnapshot(snapshotNo: string): Promise<void> {
+    const action = this.kind.actions.deleteSnapshots
+    if (!action) throw new Error(`${this.kind.label} keeps no snapshots`)
+    await this.client.sendOnce(action, { 'blockStorageSnapshotInstanceNoList.1': snapshotNo })
+  }
+
+  /** The client, for reads beside the images (what uses them). */
+  get ncloud(): NcloudClient {
+    return this.client
   }
 
   private records(action: string, result: ApiResult): ImageRecord[] {
@@ -221,24 +235,5 @@ export class ImageApi {
 
   private contentError(action: string, problem: string): Error {
     return contentError(action, problem, this.client.gatewaySetting)
-  }
-}
-
-/** Picks the image kind for a server, or explains why the requested one does not fit. */
-export function selectImageKind(
-  requested: 'auto' | 'xen' | 'kvm',
-  hypervisor: string | undefined
-): { kind: ImageKind } | { problem: string } {
-  const actual = hypervisor?.toUpperCase()
-  const fitting =
-    IMAGE_KINDS.find(kind => actual && kind.hypervisors.includes(actual)) ?? MEMBER_IMAGE
-  if (requested === 'auto') return { kind: fitting }
-  const wanted = requested === 'kvm' ? SERVER_IMAGE : MEMBER_IMAGE
-  if (actual === undefined || wanted === fitting) return { kind: wanted }
-  const instead = fitting === SERVER_IMAGE ? 'kvm' : 'xen'
-  return {
-    problem:
-      `is "${requested}", but the server's hypervisor is ${actual}: ${wanted.actions.create} ` +
-      `does not image ${actual} servers. Use hypervisor: ${instead} (or auto).`
   }
 }

@@ -50,7 +50,8 @@ export async function findServerByName(client: NcloudClient, name: string): Prom
   const rows = await client.readAllPages(
     'getServerInstanceList',
     { serverName: name },
-    'serverInstanceList'
+    'serverInstanceList',
+    'serverInstanceNo'
   )
   const servers = rows
     .filter(row => typeof row === 'object' && row !== null)

@@ -1,6 +1,7 @@
 import { HttpClient } from '@actions/http-client'
 import { request as httpRequest, type Agent, type IncomingHttpHeaders } from 'node:http'
 import { request as httpsRequest } from 'node:https'
+import { deadline as startDeadline } from '../lib/deadline.js'
 
 /** One complete HTTP answer, read to its end. */
 export interface HttpAnswer {
@@ -46,19 +47,18 @@ export class Transport {
   post(exchange: Exchange): Promise<HttpAnswer> {
     const url = new URL(exchange.url)
     const agent = this.agents.getAgent(exchange.url) as Agent
-    const deadline = AbortSignal.timeout(exchange.deadlineMs)
-    const signal = exchange.signal ? AbortSignal.any([exchange.signal, deadline]) : deadline
+    // Its timer also keeps the event loop alive until the exchange settles, whatever the socket does.
+    const deadline = startDeadline(exchange.deadlineMs, exchange.signal)
+    const { signal } = deadline
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest
 
     return new Promise<HttpAnswer>((resolve, reject) => {
       let connected = false
       let settled = false
-      // Keeps the event loop alive until the exchange settles, whatever the socket does.
-      const keepAlive = setInterval(() => undefined, 60_000)
       const settle = (error?: Error, answer?: HttpAnswer): void => {
         if (settled) return
         settled = true
-        clearInterval(keepAlive)
+        deadline.dispose()
         signal.removeEventListener('abort', onAbort)
         if (error) {
           req.destroy()
@@ -66,7 +66,7 @@ export class Transport {
         } else resolve(answer as HttpAnswer)
       }
       const onAbort = (): void => {
-        if (exchange.signal?.aborted) return settle(exchange.signal.reason as Error)
+        if (!deadline.expired) return settle(signal.reason as Error)
         settle(
           new TransportError(
             `no complete answer within ${exchange.deadlineMs} ms`,

@@ -1,12 +1,11 @@
 import type { Ending, Known, RunDeps } from './run-state.js'
-import type { Settings } from '../model/settings.js'
-import { describeError } from '../ncloud/errors.js'
+import { prunes, type Settings } from '../model/settings.js'
 import { ImageApi, imageState, type ImageRecord } from '../ncloud/images.js'
 import { sourceServerOf } from '../model/source-server.js'
-import { describePrune, matchesPattern, planPrune, prune } from './prune.js'
-import { type PrunePlan } from '../model/pruning.js'
+import { matchesPattern } from '../model/prune-plan.js'
+import type { PrunePlan } from '../model/pruning.js'
+import { prune, readAndPlan } from './prune.js'
 import { shareImage } from './share.js'
-import type { Log } from '../lib/log.js'
 
 // What follows once the image is CREAT: sharing it, and pruning the old ones.
 
@@ -28,17 +27,20 @@ export async function dryRunAfterCreation(
   api: ImageApi,
   image: ImageRecord | undefined,
   settings: Settings,
-  log: Log,
+  deps: Pick<RunDeps, 'log' | 'clock'>,
   known: Known
 ): Promise<void> {
   if (settings.shareWith.length > 0) {
-    log.info(
+    deps.log.info(
       `Dry run: would share the image with ${settings.shareWith.join(', ')} once it is created.`
     )
   }
-  if (settings.keepLast !== undefined) {
-    const current = image && imageState(api.kind, image.status) === 'created' ? image : undefined
-    known.pruning = await planPruning(api, current, settings, log, known)
+  if (prunes(settings)) {
+    const current =
+      image && imageState(api.kind, image.status, image.statusName) === 'created'
+        ? image
+        : undefined
+    known.pruning = await planPruning(api, current, settings, deps, known)
   }
 }
 
@@ -55,8 +57,8 @@ async function afterCreated(
     current = await shareImage(api, image, settings.shareWith, deps.log, deps.signal)
     deps.onImage(current)
   }
-  if (settings.keepLast !== undefined && settings.pruneMatch !== undefined) {
-    const plan = await planPruning(api, current, settings, deps.log, known)
+  if (prunes(settings) && settings.pruneMatch !== undefined) {
+    const plan = await planPruning(api, current, settings, deps, known)
     if (plan) {
       const result = await prune(api, plan, deps.log, deps.signal)
       known.pruning = result
@@ -67,44 +69,40 @@ async function afterCreated(
   }
 }
 
-/** What keep-last would keep and delete, logged; undefined when it cannot be worked out. */
+/** What pruning would keep, delete and leave, logged; undefined when it cannot be worked out. */
 async function planPruning(
   api: ImageApi,
   current: ImageRecord | undefined,
   settings: Settings,
-  log: Log,
+  deps: Pick<RunDeps, 'log' | 'clock'>,
   known: Known
 ): Promise<PrunePlan | undefined> {
+  const { log } = deps
   const pattern = settings.pruneMatch as string
   const serverInstanceNo = known.server?.no ?? (current && sourceServerOf(current))
   if (!serverInstanceNo) {
     log.warning(
-      'keep-last: nothing is pruned, since the source server of the image is not known; give server-instance-no.'
+      'Pruning: nothing is pruned, since the source server of the image is not known; give server-instance-no.'
     )
     return undefined
   }
   const countsCurrent = matchesPattern(current?.name ?? known.imageName ?? '', pattern)
-  if (!countsCurrent) {
+  if (!countsCurrent && settings.keepLast !== undefined) {
     log.warning(
       `keep-last: this run's image "${current?.name ?? known.imageName}" does not match prune-match "${pattern}", so it is not counted among the ${settings.keepLast} kept.`
     )
   }
-  let images
-  try {
-    images = await api.listAll()
-  } catch (error) {
-    log.warning(
-      `keep-last: nothing is pruned, since the images could not be listed: ${describeError(error)}`
-    )
-    return undefined
-  }
-  const plan = planPrune(api.kind, images, current, {
-    keepLast: settings.keepLast as number,
+  const rule = {
+    keepLast: settings.keepLast,
+    keepDays: settings.keepDays,
     pattern,
     serverInstanceNo,
     shareWith: settings.shareWith,
     countsCurrent
+  }
+  return readAndPlan(api, current, rule, {
+    log,
+    now: () => deps.clock.now(),
+    dryRun: settings.dryRun
   })
-  log.info(describePrune(plan, settings.dryRun, current === undefined))
-  return plan
 }

@@ -1,5 +1,6 @@
 import type { Log } from '../lib/log.js'
 import { describeError } from '../ncloud/errors.js'
+import { IncompleteListError } from '../ncloud/incomplete-list.js'
 import { RunFailure } from '../model/failure.js'
 import type { NameSource } from '../model/image-name.js'
 import { NEXT } from '../model/next-steps.js'
@@ -43,7 +44,7 @@ export async function lookFirst(
   request: CreateRequest,
   options: JudgeOptions
 ): Promise<FirstLook> {
-  const existing = await api.findAllByName(request.name)
+  const existing = await lookByName(api, request.name, options.log)
   if (existing.length === 0) return lookForEarlierAttempt(api, request, options)
   const image = newest(existing)
   const where = describeExisting(image, options.region)
@@ -55,7 +56,7 @@ export async function lookFirst(
     )
     return { use: image, origin: 'resumed' }
   }
-  const failed = imageState(api.kind, image.status) === 'failed'
+  const failed = imageState(api.kind, image.status, image.statusName) === 'failed'
   if (options.ifExists === 'fail') {
     throw new RunFailure(
       `${where} With if-exists: fail nothing was created.`,
@@ -82,6 +83,32 @@ export async function lookFirst(
   return { use: image, origin: 'reused' }
 }
 
+/**
+ * The images of the name; when NCP's pages do not add up, a warning and what did come: an image
+ * the look missed is met again when NCP refuses the create, or by the sweep after it.
+ */
+async function lookByName(api: ImageApi, name: string, log: Log): Promise<ImageRecord[]> {
+  const found = await evenIfIncomplete(api, () => api.findAllByName(name), log, `named "${name}"`)
+  return found.filter(image => image.name === name)
+}
+
+async function evenIfIncomplete(
+  api: ImageApi,
+  read: () => Promise<ImageRecord[]>,
+  log: Log,
+  what: string
+): Promise<ImageRecord[]> {
+  try {
+    return await read()
+  } catch (error) {
+    if (!(error instanceof IncompleteListError)) throw error
+    log.warning(
+      `The look for images ${what} before the create is incomplete: ${error.summary} An image it did not see may exist.`
+    )
+    return api.fromRows(error.rows)
+  }
+}
+
 /** An image that this step of this workflow run made under another name, found by its provenance. */
 async function lookForEarlierAttempt(
   api: ImageApi,
@@ -90,7 +117,8 @@ async function lookForEarlierAttempt(
 ): Promise<FirstLook> {
   const run = options.attemptsOf
   if (!run) return { use: undefined }
-  const earlier = (await api.listAll()).filter(image =>
+  const all = await evenIfIncomplete(api, () => api.listAll(), options.log, 'of earlier attempts')
+  const earlier = all.filter(image =>
     madeByThisStep(image.description, run, request.serverInstanceNo)
   )
   if (earlier.length === 0) return { use: undefined }

@@ -7,7 +7,9 @@ import { type Settings } from '../model/settings.js'
 import { imageNameMessage } from '../model/image-name.js'
 import { SERVER_API_PATH } from '../ncloud/endpoints.js'
 import {
-  selectImageKind,
+  IMAGE_KINDS,
+  MEMBER_IMAGE,
+  SERVER_IMAGE,
   type CreateRequest,
   type ImageKind,
   type ImageRecord
@@ -19,6 +21,8 @@ import { STOP_TIMEOUT_MS } from './timing.js'
 
 export interface Plan {
   kind: ImageKind
+  /** Why this image API: the hypervisor input and the server's hypervisor. */
+  why: string
   request: CreateRequest
   nameRule: NameRule
   /** The description is the action's provenance, not the user's. */
@@ -29,8 +33,9 @@ export interface Plan {
 export function planImage(settings: Settings, server: ServerRecord): Plan | RunFailure {
   const problem = serverProblem(server)
   if (problem) return new RunFailure(problem, 'error', NEXT.serverBusy)
-  const kind = kindForServer(settings, server)
-  if (kind instanceof RunFailure) return kind
+  const choice = chooseKind(settings, server)
+  if (choice instanceof RunFailure) return choice
+  const { kind, why } = choice
   const nameRule = kind.nameRule
   const name =
     settings.imageName ||
@@ -47,16 +52,60 @@ export function planImage(settings: Settings, server: ServerRecord): Plan | RunF
       ? provenanceDescription(server, settings.workflow)
       : settings.imageDescription
   }
-  return { kind, request, nameRule, writesProvenance }
+  return { kind, why, request, nameRule, writesProvenance }
 }
 
 /** The image kind for the server and the hypervisor input, or the failure that says they do not fit. */
 export function kindForServer(settings: Settings, server: ServerRecord): ImageKind | RunFailure {
+  const choice = chooseKind(settings, server)
+  return choice instanceof RunFailure ? choice : choice.kind
+}
+
+function chooseKind(
+  settings: Settings,
+  server: ServerRecord
+): { kind: ImageKind; why: string } | RunFailure {
   const selected = selectImageKind(settings.hypervisor, server.hypervisor)
   if ('problem' in selected) {
     return new RunFailure(`Input "hypervisor" ${selected.problem}`, 'error', NEXT.fixInputs)
   }
-  return selected.kind
+  return selected
+}
+
+/** The image kind for a server and why, or why the requested one does not fit. */
+export type KindChoice = { kind: ImageKind; why: string } | { problem: string }
+
+/** Picks the image kind for a server, or explains why the requested one does not fit. */
+export function selectImageKind(
+  requested: 'auto' | 'xen' | 'kvm',
+  hypervisor: string | undefined
+): KindChoice {
+  const actual = hypervisor?.toUpperCase()
+  const server = actual
+    ? `the server's hypervisor is ${actual}`
+    : "NCP does not report the server's hypervisor"
+  const fitting =
+    IMAGE_KINDS.find(kind => actual && kind.hypervisors.includes(actual)) ?? MEMBER_IMAGE
+  if (requested === 'auto') return { kind: fitting, why: `hypervisor: auto, and ${server}` }
+  const wanted = requested === 'kvm' ? SERVER_IMAGE : MEMBER_IMAGE
+  if (actual === undefined || wanted === fitting) {
+    return { kind: wanted, why: `hypervisor: ${requested}, and ${server}` }
+  }
+  if (wanted.onRequest.includes(actual)) {
+    return {
+      kind: wanted,
+      why:
+        `hypervisor: ${requested} asks for it on this ${actual} server (auto would use ` +
+        `${fitting.actions.create}); NCP documents ${wanted.actions.create} images for ` +
+        `${[...wanted.hypervisors, ...wanted.onRequest].join(', ')} servers`
+    }
+  }
+  const instead = fitting === SERVER_IMAGE ? 'kvm' : 'xen'
+  return {
+    problem:
+      `is "${requested}", but ${server}: ${wanted.actions.create} ` +
+      `does not image ${actual} servers. Use hypervisor: ${instead} (or auto).`
+  }
 }
 
 /** What the run is about to do, once the first look by name has shown whether the name is taken. Pure. */
@@ -68,9 +117,14 @@ export function planLines(
 ): string[] {
   const { kind, request } = plan
   const would = settings.dryRun ? 'Dry run: would' : 'Plan:'
+  const hypervisor = server.hypervisor?.toUpperCase()
+  const what =
+    hypervisor && kind.onRequest.includes(hypervisor)
+      ? `an image of this ${hypervisor} server`
+      : `a ${kind.label}`
   const headline = first.use
     ? `${would} use ${describeImage(first.use)}, ${first.origin === 'resumed' ? "this workflow run's earlier attempt" : 'which already has the name (if-exists: reuse)'}; no image is created:`
-    : `${would} create a ${kind.label} with ${kind.actions.create}:`
+    : `${would} create ${what} with ${kind.actions.create}:`
   const names = {
     given: '',
     run: ' (generated, the same on every attempt of this workflow run; set image-name to choose one)',
@@ -85,6 +139,7 @@ export function planLines(
     lines.push(
       `  description: ${JSON.stringify(request.description)}${plan.writesProvenance ? ' (provenance, since image-description is empty)' : ''}`,
       `  endpoint:    POST ${settings.origin}${SERVER_API_PATH}/${kind.actions.create}`,
+      `  image API:   ${kind.actions.create}, since ${plan.why}`,
       `  disks:       the server's disks as they are (no storage list is sent)`
     )
   }

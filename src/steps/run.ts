@@ -8,7 +8,7 @@ import { lookFirst, type FirstLook } from './name-lookup.js'
 import { RunFailure, asRunFailure } from '../model/failure.js'
 import { JournalRecorder, journalImage, powerOf } from '../model/journal.js'
 import type { NameSource } from '../model/image-name.js'
-import type { Settings } from '../model/settings.js'
+import { prunes, type Settings } from '../model/settings.js'
 import { NcloudClient } from '../ncloud/client.js'
 import { ImageApi, type ImageRecord } from '../ncloud/images.js'
 import { findServerByName, readServer, type ServerRecord } from '../ncloud/servers.js'
@@ -74,7 +74,7 @@ async function steps(
     const server = named ? await readKnownServer(client, settings, log, known) : undefined
     const { api, image } = await resumeByNumber(settings, client, deps, known, server)
     if (settings.dryRun) {
-      await dryRunAfterCreation(api, image, settings, log, known)
+      await dryRunAfterCreation(api, image, settings, deps, known)
       log.info(
         `Dry run: credentials${server ? ', server' : ''} and image checked. Nothing was changed.`
       )
@@ -102,7 +102,7 @@ async function steps(
   known.advice = adviceFor(settings, plan.writesProvenance)
   const first = await lookFirst(api, plan.request, judge)
   log.info(planLines(plan, settings, server, first).join('\n'))
-  if (settings.dryRun) return dryRun(api, first, settings, log, known)
+  if (settings.dryRun) return dryRun(api, first, settings, deps, known)
 
   const stopFirst = settings.stopServer && !first.use && server.status === 'RUN'
   if (settings.stopServer && first.use) {
@@ -208,15 +208,16 @@ async function dryRun(
   api: ImageApi,
   first: FirstLook,
   settings: Settings,
-  log: Log,
+  deps: RunDeps,
   known: Known
 ): Promise<Ending> {
+  const { log } = deps
   const verdict = first.use
     ? `would use image ${first.use.no}`
     : 'the name is free, so the image would be created'
-  await dryRunAfterCreation(api, first.use, settings, log, known)
+  await dryRunAfterCreation(api, first.use, settings, deps, known)
   log.info(
-    `Dry run: credentials, server and name checked; ${verdict}. Nothing was created${settings.keepLast !== undefined ? ' or deleted' : ''}. ` +
+    `Dry run: credentials, server and name checked; ${verdict}. Nothing was created${prunes(settings) ? ' or deleted' : ''}. ` +
       'A dry run cannot check that the key may create images (NCP has no read-only way to ask), so a key that may only read passes it.'
   )
   return {

@@ -4,7 +4,7 @@ import type { ImageRecord, ImageState } from '../ncloud/images.js'
 import type { Log } from '../lib/log.js'
 
 export type WaitResult =
-  | { state: 'created' | 'failed'; image: ImageRecord }
+  | { state: 'created' | 'failed' | 'going-away'; image: ImageRecord }
   | {
       state: 'timed-out'
       image: ImageRecord
@@ -34,8 +34,8 @@ export interface WaitOptions {
 export const DOUBTFUL_REPEATS = 3
 
 /**
- * Polls `read` every interval, on a fixed schedule from the start, until the image is created or
- * failed, or the timeout passes. Each read gets the wait's deadline, so its retries end with it.
+ * Polls `read` every interval, on a fixed schedule from the start, until the image is created,
+ * failed or going away, or the timeout passes. Each read gets the wait's deadline, so its retries end with it.
  * Knows nothing of HTTP: the reader and the clock are given.
  */
 export async function waitForImage(
@@ -72,7 +72,7 @@ export async function waitForImage(
     }
     report(image.status !== lastStatus)
     lastStatus = image.status
-    if (state === 'created' || state === 'failed') return { state, image }
+    if (state === 'created' || state === 'failed' || state === 'going-away') return { state, image }
     const now = clock.now()
     if (now >= deadline) return { state: 'timed-out', image, lastReadAt, lastError }
     const nextSlot = start + (Math.floor((now - start) / intervalMs) + 1) * intervalMs

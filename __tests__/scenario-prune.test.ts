@@ -1,0 +1,238 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import type { SimulatorOptions } from '../simulator/ncp-simulator.mjs'
+import { runScenario, startScenarioSim, type ScenarioSim } from './helpers/scenario.js'
+import { baseInputs, count } from './helpers/sim.js'
+
+// Pruning that is safe: the snapshots behind KVM images, images in use, keep-days, and lists
+// whose pages do not add up.
+const DAY = 24 * 3600 * 1000
+const KVM_PROVENANCE = 'ncloud-server-image-action: server 2001 (web-kvm-1)'
+const PRUNE = { 'image-name': 'nightly-{date}', 'prune-match': 'nightly-*' }
+
+let sim: ScenarioSim | undefined
+afterEach(async () => {
+  await sim?.close()
+  sim = undefined
+})
+
+async function start(options: SimulatorOptions = {}): Promise<ScenarioSim> {
+  sim = await startScenarioSim(options)
+  return sim
+}
+
+function seed(
+  s: ScenarioSim,
+  name: string,
+  daysAgo: number,
+  kind: 'member' | 'server' = 'member'
+): { no: string; snapshotNos: string[] } {
+  return s.addImage({
+    kind,
+    name,
+    serverInstanceNo: kind === 'member' ? '1001' : '2001',
+    status: 'CREAT',
+    createdAt: s.clock.now() - daysAgo * DAY,
+    ...(kind === 'server' ? { description: KVM_PROVENANCE, snapshotCount: 2 } : {})
+  })
+}
+
+describe('the snapshots behind pruned KVM images', () => {
+  const kvm = { ...PRUNE, 'keep-last': '1', 'server-instance-no': '2001' }
+
+  it('deletes them after each image, and lists them in the log and the summary', async () => {
+    const s = await start()
+    const old = seed(s, 'nightly-20261101', 5, 'server')
+    const run = await runScenario(s, baseInputs(s, kvm))
+    expect(run.code).toBe(0)
+    expect(run.outputs.pruned).toBe(old.no)
+    // Nothing of the deleted image is left billed.
+    expect(s.snapshots().filter(snapshot => snapshot.imageNo === old.no)).toEqual([])
+    expect(count(s, 'deleteBlockStorageSnapshotInstances')).toBe(2)
+    expect(run.stdout).toContain(
+      `Deleted the snapshots behind image ${old.no}: ${old.snapshotNos.join(', ')}.`
+    )
+    expect(run.summary).toContain(
+      `| Deleted | ${old.no} (snapshots ${old.snapshotNos.join(', ')}) |`
+    )
+  })
+
+  it('a snapshot that cannot be deleted is a warning naming it and its image; the image counts as pruned', async () => {
+    const s = await start()
+    const old = seed(s, 'nightly-20261101', 5, 'server')
+    s.addFault({ action: 'deleteBlockStorageSnapshotInstances', kind: 'service-internal' })
+    const run = await runScenario(s, baseInputs(s, kvm))
+    expect(run.code).toBe(0)
+    expect(run.outputs.pruned).toBe(old.no)
+    const [first, second] = old.snapshotNos
+    expect(run.stdout).toContain(
+      `::warning::Could not delete snapshot ${first} of deleted image ${old.no} ("nightly-20261101")`
+    )
+    expect(s.snapshots().map(snapshot => snapshot.no)).toEqual(expect.arrayContaining([first]))
+    expect(s.snapshots().map(snapshot => snapshot.no)).not.toContain(second)
+    expect(run.summary).toContain(
+      `snapshot ${first} of deleted image ${old.no} (the delete failed; still billed)`
+    )
+  })
+
+  it('a dry run lists the snapshots it would delete, and deletes nothing', async () => {
+    const s = await start()
+    const old = seed(s, 'nightly-20261101', 5, 'server')
+    const run = await runScenario(s, baseInputs(s, { ...kvm, 'dry-run': 'true' }))
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain(
+      `Dry run: would delete ${old.no} ("nightly-20261101") with snapshots ${old.snapshotNos.join(', ')}.`
+    )
+    expect(run.summary).toContain(
+      `| Would delete | ${old.no} (snapshots ${old.snapshotNos.join(', ')}) |`
+    )
+    expect(count(s, 'deleteServerImage') + count(s, 'deleteBlockStorageSnapshotInstances')).toBe(0)
+  })
+})
+
+describe('images in use', () => {
+  it('never deletes an image a launch configuration or a server names; it does not count toward keep-last', async () => {
+    const s = await start()
+    const byConfig = seed(s, 'nightly-20261101', 6).no
+    const byServer = seed(s, 'nightly-20261102', 5).no
+    const older = seed(s, 'nightly-20261103', 4).no
+    const kept = seed(s, 'nightly-20261104', 3).no
+    s.addLaunchConfiguration({
+      launchConfigurationNo: '123',
+      launchConfigurationName: 'web-lc',
+      memberServerImageInstanceNo: byConfig
+    })
+    s.setServer({ serverInstanceNo: '4567', memberServerImageInstanceNo: byServer })
+    // A terminated server does not hold its image.
+    s.setServer({ serverInstanceNo: '4568', status: 'TERMT', memberServerImageInstanceNo: older })
+    const run = await runScenario(s, baseInputs(s, { ...PRUNE, 'keep-last': '2' }))
+    expect(run.code).toBe(0)
+    expect(run.outputs.pruned).toBe(older)
+    const left = s.images().map(image => image.no)
+    expect(left).toEqual(expect.arrayContaining([byConfig, byServer, kept]))
+    expect(run.stdout).toContain(
+      `Leaving image ${byConfig} ("nightly-20261101"): used by launch configuration web-lc (123).`
+    )
+    expect(run.stdout).toContain(
+      `Leaving image ${byServer} ("nightly-20261102"): server 4567 was created from it.`
+    )
+    expect(run.summary).toContain(`${byConfig} (used by launch configuration web-lc (123))`)
+    expect(run.summary).toContain(`${byServer} (server 4567 was created from it)`)
+    const read = s.requests.find(request => request.action === 'getLaunchConfigurationList')
+    expect(read).toMatchObject({ api: 'vautoscaling', status: 200 })
+  })
+
+  it('deletes nothing when the key may not read the launch configurations, and says what it needs', async () => {
+    const s = await start({ deniedActions: ['getLaunchConfigurationList'] })
+    const old = seed(s, 'nightly-20261101', 6).no
+    const run = await runScenario(s, baseInputs(s, { ...PRUNE, 'keep-last': '1' }))
+    expect(run.code).toBe(0)
+    expect(s.images().map(image => image.no)).toContain(old)
+    expect(count(s, 'deleteMemberServerImageInstances')).toBe(0)
+    expect(run.outputs.pruned).toBe('')
+    expect(run.stdout).toContain(
+      '::warning::Pruning: nothing is deleted. The Auto Scaling launch configurations could not be read: getLaunchConfigurationList failed: HTTP 401, NCP gateway error 210, "Permission Denied"'
+    )
+    expect(run.stdout).toContain(
+      'Pruning needs a key that may call vautoscaling/v2 getLaunchConfigurationList (the sub account policy does not allow it).'
+    )
+    expect(run.summary).toContain(
+      '| Pruning | nothing deleted: The Auto Scaling launch configurations could not be read'
+    )
+  })
+
+  it('deletes nothing when the servers cannot be read', async () => {
+    const s = await start()
+    seed(s, 'nightly-20261101', 6)
+    // The server read of the run itself is a detail call; every try of the list fails.
+    s.addFault({ action: 'getServerInstanceList', kind: 'service-internal', times: 10 })
+    const run = await runScenario(s, baseInputs(s, { ...PRUNE, 'keep-last': '1' }))
+    expect(run.code).toBe(0)
+    expect(count(s, 'deleteMemberServerImageInstances')).toBe(0)
+    expect(run.stdout).toContain(
+      '::warning::Pruning: nothing is deleted. The servers could not be read'
+    )
+    expect(run.stdout).toContain('vserver/v2 getServerInstanceList')
+  })
+})
+
+describe('keep-days', () => {
+  it('keeps every matching image of the last N days, and with keep-last deletes only what neither keeps', async () => {
+    const s = await start()
+    const old = seed(s, 'nightly-20261101', 20).no
+    const week = seed(s, 'nightly-20261120', 8).no
+    const recent1 = seed(s, 'nightly-20261126', 5).no
+    const recent2 = seed(s, 'nightly-20261128', 3).no
+    const run = await runScenario(
+      s,
+      baseInputs(s, { ...PRUNE, 'keep-days': '10', 'keep-last': '2' })
+    )
+    expect(run.code).toBe(0)
+    expect(run.outputs.pruned).toBe(old)
+    expect(s.images().map(image => image.no)).toEqual(
+      expect.arrayContaining([week, recent1, recent2])
+    )
+    const ours = run.outputs['image-instance-no']
+    expect(run.summary).toContain(
+      `| Kept (keep-last, keep-days) | ${ours}, ${recent2}, ${recent1}, ${week} |`
+    )
+  })
+
+  it('works alone', async () => {
+    const s = await start()
+    const old = seed(s, 'nightly-20261101', 20).no
+    const recent = seed(s, 'nightly-20261128', 3).no
+    const run = await runScenario(s, baseInputs(s, { ...PRUNE, 'keep-days': '7' }))
+    expect(run.code).toBe(0)
+    expect(run.outputs.pruned).toBe(old)
+    expect(s.images().map(image => image.no)).toContain(recent)
+  })
+
+  it('is refused before any request when it is not a whole number of at least 1', async () => {
+    const s = await start()
+    const run = await runScenario(s, baseInputs(s, { ...PRUNE, 'keep-days': '0' }))
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('Input "keep-days" must be a whole number from 1 to 3650')
+    expect(s.requests).toEqual([])
+  })
+})
+
+describe('lists whose pages do not add up', () => {
+  it('pruning deletes nothing and warns', async () => {
+    const s = await start({
+      pagingQuirk: { kind: 'zero-based', actions: ['getMemberServerImageInstanceList'] }
+    })
+    for (let day = 1; day <= 4; day++) seed(s, `nightly-2026110${day}`, 10 - day)
+    const run = await runScenario(s, baseInputs(s, { ...PRUNE, 'keep-last': '1' }))
+    expect(count(s, 'deleteMemberServerImageInstances')).toBe(0)
+    expect(run.stdout).toContain(
+      '::warning::Pruning: nothing is deleted. The images did not add up'
+    )
+    expect(run.stdout).toContain('the list is incomplete')
+  })
+
+  it('server-name fails, naming the problem', async () => {
+    const s = await start({
+      pagingQuirk: { kind: 'overcount', actions: ['getServerInstanceList'] }
+    })
+    const run = await runScenario(
+      s,
+      baseInputs(s, { 'server-instance-no': '', 'server-name': 'web-xen-1' })
+    )
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('getServerInstanceList failed')
+    expect(run.stdout).toContain('the list is incomplete')
+    expect(count(s, 'createMemberServerImageInstance')).toBe(0)
+  })
+
+  it('the name lookup before a create warns, and the create goes on', async () => {
+    const s = await start({
+      pagingQuirk: { kind: 'overcount', actions: ['getMemberServerImageInstanceList'] }
+    })
+    const run = await runScenario(s, baseInputs(s, { 'image-name': 'golden-1' }))
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain(
+      '::warning::The look for images named "golden-1" before the create is incomplete'
+    )
+    expect(run.outputs['image-status']).toBe('CREAT')
+  })
+})

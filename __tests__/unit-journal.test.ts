@@ -2,6 +2,7 @@ import { describe, expect, it, jest } from '@jest/globals'
 import {
   JOURNAL_VERSION,
   JournalRecorder,
+  journalDelete,
   journalImage,
   powerOf,
   type RunJournal
@@ -38,7 +39,9 @@ describe('JournalRecorder', () => {
         name: 'golden-1',
         kind: 'createServerImage',
         status: 'INIT',
-        origin: 'created'
+        origin: 'created',
+        sharedWith: [],
+        raw: {}
       },
       deleted: [{ no: '5', name: 'old-5' }]
     })
@@ -69,6 +72,31 @@ describe('JournalRecorder', () => {
         ?.downMs
     ).toBe(8_000)
     expect(powerOf({ version: JOURNAL_VERSION, deleted: [] }, 0)).toBeUndefined()
+  })
+})
+
+describe('journalDelete: pruning records each delete when sent and when answered', () => {
+  it('is requested and unanswered until NCP answers; an accepted image delete joins deleted', () => {
+    const changes: RunJournal[] = []
+    const recorder = new JournalRecorder(snapshot => changes.push(snapshot))
+    const image = journalDelete(recorder, { what: 'image', no: '5', name: 'old-5', sentAt: 10 })
+    const snapshot = journalDelete(recorder, {
+      what: 'snapshot',
+      no: '91',
+      imageNo: '5',
+      sentAt: 11
+    })
+    expect(changes[1].deletes).toEqual([
+      { what: 'image', no: '5', name: 'old-5', sentAt: 10 },
+      { what: 'snapshot', no: '91', imageNo: '5', sentAt: 11 }
+    ])
+    expect(changes[1].deleted).toEqual([])
+    image('accepted')
+    snapshot('refused')
+    const end = recorder.snapshot()
+    expect(end.deletes?.map(entry => entry.answer)).toEqual(['accepted', 'refused'])
+    expect(end.deleted).toEqual([{ no: '5', name: 'old-5' }])
+    for (const change of changes) roundTrips(change)
   })
 })
 

@@ -318,7 +318,7 @@ function guardExit(port) {
 
 /***/ }),
 
-/***/ 389:
+/***/ 977:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -755,6 +755,64 @@ function asRunFailure(error, context = {}) {
     }
     const message = error instanceof Error ? error.message : String(error);
     return new RunFailure(`Unexpected error: ${message}`, 'error', NEXT.reportBug);
+}
+
+;// CONCATENATED MODULE: ./src/model/journal.ts
+const JOURNAL_VERSION = 1;
+class JournalRecorder {
+    onChange;
+    journal = { version: JOURNAL_VERSION, deleted: [] };
+    constructor(onChange = () => undefined) {
+        this.onChange = onChange;
+    }
+    snapshot() {
+        return JSON.parse(JSON.stringify(this.journal));
+    }
+    record(change) {
+        change(this.journal);
+        this.onChange(this.snapshot());
+    }
+}
+function journalImage(image, kind, origin) {
+    return {
+        no: image.no,
+        name: image.name,
+        kind: kind ?? '',
+        status: image.status,
+        ...(image.statusName === undefined ? {} : { statusName: image.statusName }),
+        ...(origin === undefined ? {} : { origin }),
+        sharedWith: [...image.sharedWith],
+        raw: image.raw
+    };
+}
+function journalDelete(recorder, entry) {
+    if (!recorder)
+        return () => undefined;
+    let index = -1;
+    recorder.record(j => {
+        j.deletes ??= [];
+        index = j.deletes.push({ ...entry }) - 1;
+    });
+    return answer => recorder.record(j => {
+        const sent = j.deletes?.[index];
+        if (!sent)
+            return;
+        sent.answer = answer;
+        if (answer === 'accepted' && sent.what === 'image') {
+            j.deleted.push({ no: sent.no, name: sent.name ?? '' });
+        }
+    });
+}
+function powerOf(journal, now) {
+    const stopped = journal.stopped;
+    if (!stopped)
+        return undefined;
+    return {
+        stoppedAt: stopped.stoppedAt,
+        runningAt: stopped.runningAgainAt,
+        startAccepted: stopped.startAccepted,
+        downMs: (stopped.runningAgainAt ?? now) - stopped.stoppedAt
+    };
 }
 
 ;// CONCATENATED MODULE: external "node:crypto"
@@ -1743,6 +1801,7 @@ function in_use_text(value) {
 
 
 
+
 async function readAndPlan(api, current, rule, options) {
     let images;
     try {
@@ -1762,7 +1821,7 @@ async function readAndPlan(api, current, rule, options) {
     }
     return plan;
 }
-async function prune(api, plan, log, signal) {
+async function prune(api, plan, log, signal, record) {
     const result = {
         ...plan,
         deleted: [],
@@ -1772,11 +1831,15 @@ async function prune(api, plan, log, signal) {
     };
     for (const image of plan.remove) {
         let answered;
+        const answer = sent(record, { what: 'image', no: image.no, name: image.name });
         try {
             answered = await api.delete(image.no);
+            answer('accepted');
         }
         catch (error) {
             signal?.throwIfAborted();
+            if (refused(error))
+                answer('refused');
             const why = describeError(error);
             result.failed.push({ image, why });
             log.warning(`Could not delete image ${image.no} ("${image.name}"): ${why} It is left as it is.`);
@@ -1785,22 +1848,26 @@ async function prune(api, plan, log, signal) {
         result.deleted.push(image);
         log.info(`Deleted image ${image.no} ("${image.name}", ${image.status}).`);
         if (api.kind.actions.deleteSnapshots) {
-            await deleteSnapshots(api, image, answered, result, log, signal);
+            await deleteSnapshots(api, image, answered, result, log, signal, record);
         }
     }
     return result;
 }
-async function deleteSnapshots(api, image, answered, result, log, signal) {
+async function deleteSnapshots(api, image, answered, result, log, signal, record) {
     const fromAnswer = answered.find(record => record.no === image.no)?.snapshots ?? [];
     const nos = [...new Set([...fromAnswer, ...(image.snapshots ?? [])])];
     const deleted = [];
     for (const no of nos) {
+        const answer = sent(record, { what: 'snapshot', no, imageNo: image.no });
         try {
             await api.deleteSnapshot(no);
+            answer('accepted');
             deleted.push(no);
         }
         catch (error) {
             signal?.throwIfAborted();
+            if (refused(error))
+                answer('refused');
             const why = describeError(error);
             result.snapshotsLeft.push({ imageNo: image.no, no, why });
             log.warning(`Could not delete snapshot ${no} of deleted image ${image.no} ("${image.name}"): ${why} It is still billed: delete it in the console or with deleteBlockStorageSnapshotInstances.`);
@@ -1810,6 +1877,12 @@ async function deleteSnapshots(api, image, answered, result, log, signal) {
     if (deleted.length > 0) {
         log.info(`Deleted the snapshot${deleted.length === 1 ? '' : 's'} behind image ${image.no}: ${deleted.join(', ')}.`);
     }
+}
+function sent(record, entry) {
+    return journalDelete(record?.journal, { ...entry, sentAt: record?.clock.now() ?? 0 });
+}
+function refused(error) {
+    return !(error instanceof NcloudError) || error.reached !== 'maybe';
 }
 
 ;// CONCATENATED MODULE: ./src/steps/share.ts
@@ -1849,49 +1922,45 @@ async function shareImage(api, image, loginIds, log, signal) {
 
 
 
-async function afterReady(api, ending, settings, deps, known) {
-    if (!['created', 'reused', 'resumed'].includes(ending.outcome) || !known.image)
-        return ending;
-    await afterCreated(api, known.image, settings, deps, known);
-    return ending;
-}
-async function dryRunAfterCreation(api, image, settings, deps, known) {
-    if (settings.shareWith.length > 0) {
-        deps.log.info(`Dry run: would share the image with ${settings.shareWith.join(', ')} once it is created.`);
-    }
-    if (prunes(settings)) {
-        const current = image && imageState(api.kind, image.status, image.statusName) === 'created'
-            ? image
-            : undefined;
-        known.pruning = await planPruning(api, current, settings, deps, known);
-    }
-}
-async function afterCreated(api, image, settings, deps, known) {
+async function afterReady(api, ending, image, options) {
+    if (!['created', 'reused', 'resumed'].includes(ending.outcome) || !image)
+        return undefined;
+    const { settings, log } = options;
     let current = image;
     if (settings.shareWith.length > 0) {
-        current = await shareImage(api, image, settings.shareWith, deps.log, deps.signal);
-        deps.onImage(current);
+        current = await shareImage(api, image, settings.shareWith, log, options.signal);
+        options.onImage?.(current);
     }
-    if (prunes(settings) && settings.pruneMatch !== undefined) {
-        const plan = await planPruning(api, current, settings, deps, known);
-        if (plan) {
-            const result = await prune(api, plan, deps.log, deps.signal);
-            known.pruning = result;
-            deps.journal?.record(j => j.deleted.push(...result.deleted.map(({ no, name }) => ({ no, name }))));
-        }
-    }
+    if (!prunes(settings) || settings.pruneMatch === undefined)
+        return undefined;
+    const plan = await planPruning(api, current, options);
+    if (!plan)
+        return undefined;
+    const record = options.journal && { journal: options.journal, clock: options.clock };
+    return prune(api, plan, log, options.signal, record);
 }
-async function planPruning(api, current, settings, deps, known) {
-    const { log } = deps;
+async function dryRunAfterCreation(api, image, options) {
+    const { settings } = options;
+    if (settings.shareWith.length > 0) {
+        options.log.info(`Dry run: would share the image with ${settings.shareWith.join(', ')} once it is created.`);
+    }
+    if (!prunes(settings))
+        return undefined;
+    const current = image && imageState(api.kind, image.status, image.statusName) === 'created' ? image : undefined;
+    return planPruning(api, current, options);
+}
+async function planPruning(api, current, options) {
+    const { log, settings } = options;
     const pattern = settings.pruneMatch;
-    const serverInstanceNo = known.server?.no ?? (current && sourceServerOf(current));
+    const serverInstanceNo = options.serverNo ?? (current && sourceServerOf(current));
     if (!serverInstanceNo) {
         log.warning('Pruning: nothing is pruned, since the source server of the image is not known; give server-instance-no.');
         return undefined;
     }
-    const countsCurrent = matchesPattern(current?.name ?? known.imageName ?? '', pattern);
+    const name = current?.name ?? options.imageName;
+    const countsCurrent = matchesPattern(name ?? '', pattern);
     if (!countsCurrent && settings.keepLast !== undefined) {
-        log.warning(`keep-last: this run's image "${current?.name ?? known.imageName}" does not match prune-match "${pattern}", so it is not counted among the ${settings.keepLast} kept.`);
+        log.warning(`keep-last: this run's image "${name}" does not match prune-match "${pattern}", so it is not counted among the ${settings.keepLast} kept.`);
     }
     const rule = {
         keepLast: settings.keepLast,
@@ -1903,7 +1972,7 @@ async function planPruning(api, current, settings, deps, known) {
     };
     return readAndPlan(api, current, rule, {
         log,
-        now: () => deps.clock.now(),
+        now: () => options.clock.now(),
         dryRun: settings.dryRun
     });
 }
@@ -1990,16 +2059,16 @@ function describeStatus(image, state) {
 
 
 
-async function finish(api, { image: first, origin }, settings, deps, known) {
+async function finish(api, { image: first, origin }, options) {
     let image = first;
     const state = stateOf(api, image);
-    if (settings.wait && (state === 'pending' || state === 'unknown')) {
-        image = await waitFor(api, image, settings, deps, known);
+    if (options.wait && (state === 'pending' || state === 'unknown')) {
+        image = await waitFor(api, image, options);
     }
     const label = `image ${image.no} ("${image.name}")`;
     const finalState = stateOf(api, image);
     if (finalState === 'created') {
-        deps.log.info(`Image ${image.no} ("${image.name}") is created.`);
+        options.log.info(`Image ${image.no} ("${image.name}") is created.`);
         return { outcome: OUTCOME_OF[origin], nextStep: NEXT.useOutput };
     }
     if (finalState === 'failed') {
@@ -2008,25 +2077,24 @@ async function finish(api, { image: first, origin }, settings, deps, known) {
     if (finalState === 'going-away') {
         throw new RunFailure(`NCP reports ${label} in status ${describeStatus(image, finalState)}: it is being deleted or is gone, so it will never be created.`, 'gone', NEXT.imageGone(image), image);
     }
-    deps.log.info(`Image ${image.no} ("${image.name}") is ${describeStatus(image, finalState)}; wait is false, so the step ends here.`);
+    options.log.info(`Image ${image.no} ("${image.name}") is ${describeStatus(image, finalState)}; wait is false, so the step ends here.`);
     return { outcome: 'creating', nextStep: NEXT.notUsableYet(image) };
 }
-async function waitFor(api, image, settings, deps, known) {
-    const advice = known.advice ?? settings.nameSource;
-    known.waitEndsAt = deps.clock.now() + settings.waitTimeoutMs;
-    const { log, clock } = deps;
+async function waitFor(api, image, options) {
+    const { advice, log, clock } = options;
+    options.onWaitStart?.(clock.now() + options.waitTimeoutMs);
     const label = `image ${image.no} ("${image.name}")`;
-    log.info(`Waiting up to ${formatDuration(settings.waitTimeoutMs)} for ${label}, checking every ${formatDuration(settings.pollIntervalMs)}.`);
+    log.info(`Waiting up to ${formatDuration(options.waitTimeoutMs)} for ${label}, checking every ${formatDuration(options.pollIntervalMs)}.`);
     const started = clock.now();
     let latest = image;
     const read = async (deadline) => (latest = await api.get(image.no, deadline));
     let result;
     try {
         result = await waitForImage(read, image, {
-            timeoutMs: settings.waitTimeoutMs,
-            intervalMs: settings.pollIntervalMs,
+            timeoutMs: options.waitTimeoutMs,
+            intervalMs: options.pollIntervalMs,
             clock,
-            signal: deps.signal,
+            signal: options.signal,
             log,
             stateOf: polled => stateOf(api, polled),
             classify: pollFailure
@@ -2038,7 +2106,7 @@ async function waitFor(api, image, settings, deps, known) {
         }
         throw new RunFailure(`Stopped waiting for ${label}: ${describeError(error)}`, 'wait-failed', `${error instanceof NcloudError ? `${error.hint} ` : ''}${NEXT.lookInConsole(image, advice)}`, image);
     }
-    deps.onImage(result.image);
+    options.onImage(result.image);
     if (result.state !== 'timed-out')
         return result.image;
     const waited = formatDuration(clock.now() - started);
@@ -2049,11 +2117,11 @@ async function waitFor(api, image, settings, deps, known) {
         ? `still being created (status ${last.status})`
         : `in ${describeStatus(last, lastState)}`;
     const sinceRead = clock.now() - result.lastReadAt;
-    const stale = result.lastError !== undefined && sinceRead >= settings.pollIntervalMs;
+    const stale = result.lastError !== undefined && sinceRead >= options.pollIntervalMs;
     const what = stale
         ? `was ${status} when last read, ${formatDuration(sinceRead)} before the wait ended${result.lastReadAt === started ? ' (by the answer that found or created it)' : ''}; no poll since could read it (last: ${describeError(result.lastError)}). The action stopped waiting after ${waited}`
         : `is ${status}${pending ? '' : ','} after waiting ${waited}`;
-    throw new RunFailure(`Image ${last.no} ("${last.name}") ${what}; ${pending ? 'NCP goes on creating it' : 'whether NCP is still creating it is not known'}.`, 'timed-out', NEXT.raiseTimeout(last, settings.waitTimeoutMs, advice), last);
+    throw new RunFailure(`Image ${last.no} ("${last.name}") ${what}; ${pending ? 'NCP goes on creating it' : 'whether NCP is still creating it is not known'}.`, 'timed-out', NEXT.raiseTimeout(last, options.waitTimeoutMs, advice), last);
 }
 function stateOf(api, image) {
     return imageState(api.kind, image.status, image.statusName);
@@ -2263,7 +2331,7 @@ function plan_describeImage(image) {
 
 
 
-async function resumeByNumber(settings, client, deps, known, server) {
+async function resumeByNumber(settings, client, server) {
     const no = settings.imageInstanceNo;
     let kinds = IMAGE_KINDS;
     if (server) {
@@ -2287,22 +2355,20 @@ async function resumeByNumber(settings, client, deps, known, server) {
     if (!found) {
         throw new RunFailure(`Image ${no} is not known in region ${settings.region}: ${kinds.map(kind => kind.actions.detail).join(' and ')} found no image of that number.`, 'error', NEXT.checkImage);
     }
-    const { api, image } = found;
-    known.kind = api.kind;
-    known.image = image;
-    if (!settings.dryRun)
-        deps.onImage(image);
+    return found;
+}
+function checkResumed(settings, { api, image }, server, log) {
+    const no = image.no;
     if (server) {
         const source = madeFrom(image, { serverInstanceNo: server.no });
         if (source === 'no') {
             throw new RunFailure(`Image ${no} ("${image.name}") was made from server ${sourceServerOf(image)}, not from server ${server.no} (server-instance-no).`, 'error', 'Give the image of this server, or leave server-instance-no empty to wait for this image as it is.', image);
         }
         if (source === 'unknown') {
-            deps.log.warning(`Image ${no} ("${image.name}") is waited for although its source server cannot be verified: NCP's record does not name one, and its description is not this action's provenance.`);
+            log.warning(`Image ${no} ("${image.name}") is waited for although its source server cannot be verified: NCP's record does not name one, and its description is not this action's provenance.`);
         }
     }
-    deps.log.info(resumeLines(settings, api.kind, image).join('\n'));
-    return found;
+    log.info(resumeLines(settings, api.kind, image).join('\n'));
 }
 async function findByNumber(api, no) {
     try {
@@ -2393,6 +2459,12 @@ function describeExisting(image, region) {
 function newest(images) {
     return images[images.length - 1];
 }
+async function sweepAfterWait(api, { image, origin }, options) {
+    if (origin !== 'created' && origin !== 'adopted')
+        return undefined;
+    const sweeper = options.signal?.aborted ? options.afterCancel() : api;
+    return sweepForDuplicates(sweeper, image, options.log, options.endBy());
+}
 async function sweepForDuplicates(api, used, log, endBy) {
     let images;
     try {
@@ -2481,24 +2553,6 @@ async function obtainImage(api, request, first, options) {
             `although none shows in region ${options.region} yet.`, 'uncertain', NEXT.findUncertain(request.name, options.region, options.advice));
     }
 }
-async function createImage(api, request, first, options, whileItExists) {
-    const obtained = await obtainImage(api, request, first, options);
-    let value;
-    let failure;
-    try {
-        value = await whileItExists(obtained);
-    }
-    catch (error) {
-        failure = error;
-    }
-    if (obtained.origin === 'created' || obtained.origin === 'adopted') {
-        const sweeper = options.signal?.aborted ? options.afterCancel() : api;
-        options.onDuplicates(await sweepForDuplicates(sweeper, obtained.image, options.log, options.sweepEndBy()));
-    }
-    if (failure !== undefined)
-        throw failure;
-    return value;
-}
 async function lookAgain(api, request, options, cause) {
     for (const delay of [0, ...options.confirmDelaysMs]) {
         if (delay > 0)
@@ -2532,37 +2586,6 @@ async function lookAfterCancel(options, request, cancel) {
     catch (error) {
         return new RunFailure(`${cancel.message} The create had been sent; an image named "${request.name}" may exist ${where} (the look failed: ${describeError(error)}).`, 'cancelled', unsettled);
     }
-}
-
-;// CONCATENATED MODULE: ./src/model/journal.ts
-const JOURNAL_VERSION = 1;
-class JournalRecorder {
-    onChange;
-    journal = { version: JOURNAL_VERSION, deleted: [] };
-    constructor(onChange = () => undefined) {
-        this.onChange = onChange;
-    }
-    snapshot() {
-        return JSON.parse(JSON.stringify(this.journal));
-    }
-    record(change) {
-        change(this.journal);
-        this.onChange(this.snapshot());
-    }
-}
-function journalImage(image, kind, origin) {
-    return { no: image.no, name: image.name, kind: kind ?? '', status: image.status, origin };
-}
-function powerOf(journal, now) {
-    const stopped = journal.stopped;
-    if (!stopped)
-        return undefined;
-    return {
-        stoppedAt: stopped.stoppedAt,
-        runningAt: stopped.runningAgainAt,
-        startAccepted: stopped.startAccepted,
-        downMs: (stopped.runningAgainAt ?? now) - stopped.stoppedAt
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/ncloud/response.ts
@@ -2933,6 +2956,44 @@ function describeParams(params) {
         .join(' ');
 }
 
+;// CONCATENATED MODULE: ./src/steps/run-setup.ts
+
+
+const USER_AGENT = 'ncloud-server-image-action/1';
+function adviceFor(settings, provenance) {
+    if (!settings.nameChanges)
+        return settings.nameSource;
+    return provenance && settings.workflow.runId ? 'run' : 'time';
+}
+async function readKnownServer(client, settings, log) {
+    let serverInstanceNo = settings.serverInstanceNo;
+    if (settings.serverName) {
+        const found = await findServerByName(client, settings.serverName);
+        log.info(`Server "${settings.serverName}" is server ${found.no}.`);
+        serverInstanceNo = found.no;
+    }
+    const server = await readServer(client, serverInstanceNo);
+    log.info(`Server ${server.no} (${server.name || 'no name'}): ${server.status}${server.statusName ? ` (${server.statusName})` : ''}, hypervisor ${server.hypervisor ?? 'not reported'}.`);
+    return server;
+}
+function makeClient(settings, deps) {
+    return new NcloudClient({
+        origin: settings.origin,
+        gatewaySetting: settings.originSource,
+        accessKey: settings.accessKey,
+        secretKey: settings.secretKey,
+        region: settings.region,
+        clock: deps.clock,
+        retry: deps.retry,
+        requestTimeoutMs: settings.requestTimeoutMs,
+        signal: deps.signal,
+        random: deps.random,
+        userAgent: USER_AGENT,
+        debug: deps.log.debug,
+        onRetry: deps.log.info
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/steps/server-power.ts
 
 
@@ -3116,7 +3177,7 @@ function sendStartOnCancel(options) {
 async function startAgain(options, failure, startOnCancel) {
     const { client, server, journal } = options;
     const deps = options;
-    const known = options.context();
+    const context = options.context();
     const power = () => journal.snapshot().stopped ?? NONE;
     const accepted = () => journal.record(j => j.stopped && (j.stopped.startAccepted = true));
     const label = `Server ${server.no} (${server.name || 'no name'})`;
@@ -3131,8 +3192,8 @@ async function startAgain(options, failure, startOnCancel) {
                 startAfterCancel(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), server.no, deps.log));
         }
         journal.record(j => j.stopped && (j.stopped.startAccepted = start.accepted));
-        const cancelled = asRunFailure(failure ?? deps.signal.reason, known);
-        throw new RunFailure(`${cancelled.message} ${label} had been stopped by the action; ${start.accepted ? 'the start request was sent and accepted, and it boots on its own' : `the start request was not accepted (${start.why ?? 'no answer'}): it is still stopped`}.`, cancelled.outcome, start.accepted ? cancelled.nextStep : `${NEXT.startServer(server.no)} ${cancelled.nextStep}`, cancelled.image ?? known.image);
+        const cancelled = asRunFailure(failure ?? deps.signal.reason, context);
+        throw new RunFailure(`${cancelled.message} ${label} had been stopped by the action; ${start.accepted ? 'the start request was sent and accepted, and it boots on its own' : `the start request was not accepted (${start.why ?? 'no answer'}): it is still stopped`}.`, cancelled.outcome, start.accepted ? cancelled.nextStep : `${NEXT.startServer(server.no)} ${cancelled.nextStep}`, cancelled.image ?? context.image);
     }
     try {
         journal.record(j => j.stopped && (j.stopped.startSentAt = deps.clock.now()));
@@ -3146,9 +3207,9 @@ async function startAgain(options, failure, startOnCancel) {
             return startAgain(options, error, startOnCancel);
         }
         if (power().startAccepted) {
-            throw new RunFailure(`${label} was started again, but is not running yet: ${describeError(error)}${before}`, 'error', NEXT.checkServerState(server.no), known.image);
+            throw new RunFailure(`${label} was started again, but is not running yet: ${describeError(error)}${before}`, 'error', NEXT.checkServerState(server.no), context.image);
         }
-        throw new RunFailure(`${label} is stopped: the action stopped it for the image and could not start it again: ${describeError(error)}${before}`, 'server-stopped', NEXT.startServer(server.no), known.image);
+        throw new RunFailure(`${label} is stopped: the action stopped it for the image and could not start it again: ${describeError(error)}${before}`, 'server-stopped', NEXT.startServer(server.no), context.image);
     }
 }
 
@@ -3167,36 +3228,39 @@ async function startAgain(options, failure, startOnCancel) {
 
 
 
-
-const USER_AGENT = 'ncloud-server-image-action/1';
 async function runImage(settings, deps) {
     const started = deps.clock.now();
     const client = makeClient(settings, deps);
-    const known = { duplicates: [] };
+    const learned = { duplicates: [] };
     const journal = deps.journal ?? new JournalRecorder();
-    const onImage = (image) => {
-        known.image = image;
-        journal.record(j => (j.image = journalImage(image, known.kind?.actions.create, known.origin)));
-        deps.onImage(image);
+    const noteImage = (image) => {
+        learned.image = image;
+        const kind = learned.kind?.actions.create;
+        journal.record(j => {
+            const waitingUntil = j.image?.no === image.no ? j.image.waitingUntil : undefined;
+            j.image = journalImage(image, kind, learned.origin);
+            if (waitingUntil !== undefined)
+                j.image.waitingUntil = waitingUntil;
+        });
     };
     const base = () => ({
         serverInstanceNo: settings.serverInstanceNo,
         region: settings.region,
         dryRun: settings.dryRun,
-        ...known,
+        ...learned,
         power: powerOf(journal.snapshot(), deps.clock.now()),
         elapsedMs: deps.clock.now() - started
     });
     try {
-        const ending = await steps(settings, client, { ...deps, journal, onImage }, known);
+        const ending = await steps(settings, { ...deps, journal, client, learned, noteImage });
         return { ...base(), ...ending, failed: false };
     }
     catch (error) {
-        const failure = asRunFailure(error, known);
-        const { image } = failure;
-        if (image) {
-            known.image = image;
-            journal.record(j => (j.image = journalImage(image, known.kind?.actions.create, known.origin)));
+        const failure = asRunFailure(error, learned);
+        if (failure.image) {
+            learned.image = failure.image;
+            if (!settings.dryRun)
+                noteImage(failure.image);
         }
         return {
             ...base(),
@@ -3210,44 +3274,45 @@ async function runImage(settings, deps) {
         client.dispose();
     }
 }
-async function steps(settings, client, deps, known) {
-    const { log } = deps;
+async function steps(settings, run) {
+    const { log, learned, client } = run;
     log.info(`NCP API ${settings.origin} (from ${settings.originSource}), region ${settings.region}.`);
     for (const warning of settings.warnings)
         log.warning(warning);
     if (settings.imageInstanceNo) {
         const named = settings.serverInstanceNo || settings.serverName;
-        const server = named ? await readKnownServer(client, settings, log, known) : undefined;
-        const { api, image } = await resumeByNumber(settings, client, deps, known, server);
+        const server = named ? await readKnownServer(client, settings, log) : undefined;
+        learned.server = server;
+        const found = await resumeByNumber(settings, client, server);
+        const { api, image } = found;
+        learned.kind = api.kind;
+        learned.image = image;
+        if (!settings.dryRun)
+            run.noteImage(image);
+        checkResumed(settings, found, server, log);
         if (settings.dryRun) {
-            await dryRunAfterCreation(api, image, settings, deps, known);
+            learned.pruning = await dryRunAfterCreation(api, image, afterOptions(settings, run));
             log.info(`Dry run: credentials${server ? ', server' : ''} and image checked. Nothing was changed.`);
             return { outcome: 'dry-run', nextStep: NEXT.dryRunResume(image) };
         }
-        known.origin = 'resumed';
-        known.advice = 'time';
-        const ending = await finish(api, { image, origin: 'resumed' }, settings, deps, known);
-        return afterReady(api, ending, settings, deps, known);
+        learned.origin = 'resumed';
+        learned.advice = 'time';
+        const ending = await finish(api, { image, origin: 'resumed' }, waitOptions(settings, run));
+        return after(api, ending, settings, run);
     }
-    const server = await readKnownServer(client, settings, log, known);
+    const server = await readKnownServer(client, settings, log);
+    learned.server = server;
     const plan = planImage(settings, server);
     if (plan instanceof RunFailure)
         throw plan;
-    known.kind = plan.kind;
+    learned.kind = plan.kind;
     const api = new ImageApi(client, plan.kind);
-    const judge = {
-        ifExists: settings.ifExists,
-        nameSource: settings.nameSource,
-        region: settings.region,
-        log,
-        attemptsOf: settings.nameChanges && plan.writesProvenance ? settings.workflow : undefined
-    };
-    known.imageName = plan.request.name;
-    known.advice = adviceFor(settings, plan.writesProvenance);
-    const first = await lookFirst(api, plan.request, judge);
+    learned.imageName = plan.request.name;
+    learned.advice = adviceFor(settings, plan.writesProvenance);
+    const first = await lookFirst(api, plan.request, judgeOptions(settings, plan, log));
     log.info(planLines(plan, settings, server, first).join('\n'));
     if (settings.dryRun)
-        return dryRun(api, first, settings, deps, known);
+        return dryRun(api, first, settings, run);
     const stopFirst = settings.stopServer && !first.use && server.status === 'RUN';
     if (settings.stopServer && first.use) {
         log.info('stop-server: nothing is stopped, since no image is created (one exists already).');
@@ -3262,86 +3327,86 @@ async function steps(settings, client, deps, known) {
         else
             log.info(line);
     }
-    const body = () => createAndWait(api, plan, first, settings, client, deps, known, judge);
+    const body = () => createWaitSweep(api, plan, first, settings, run);
     const ending = stopFirst
-        ? await withServerStopped({
-            client,
-            server,
-            journal: deps.journal,
-            clock: deps.clock,
-            signal: deps.signal,
-            log,
-            random: deps.random,
-            pollIntervalMs: settings.pollIntervalMs,
-            context: () => known
-        }, body)
+        ? await withServerStopped({ ...run, server, pollIntervalMs: settings.pollIntervalMs, context: () => learned }, body)
         : await body();
-    return afterReady(api, ending, settings, deps, known);
+    return after(api, ending, settings, run);
 }
-async function createAndWait(api, plan, first, settings, client, deps, known, judge) {
-    const { log } = deps;
-    return createImage(api, plan.request, first, {
-        ...deps,
-        ...judge,
-        advice: known.advice ?? settings.nameSource,
-        policy: deps.retry,
-        afterCancel: () => new ImageApi(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), plan.kind),
-        sweepEndBy: () => (known.waitEndsAt ?? deps.clock.now()) + settings.requestTimeoutMs,
-        onDuplicates: images => (known.duplicates = images)
-    }, obtained => {
-        known.origin = obtained.origin;
-        if (obtained.origin === 'created' && settings.wait) {
-            log.info(`Image ${obtained.image.no} ("${obtained.image.name}") is being created (${obtained.image.status}).`);
-        }
-        return finish(api, obtained, settings, deps, known);
+async function createWaitSweep(api, plan, first, settings, run) {
+    const { log, learned, journal, clock } = run;
+    const afterCancel = () => new ImageApi(run.client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), plan.kind);
+    const obtained = await obtainImage(api, plan.request, first, {
+        ...run,
+        ...judgeOptions(settings, plan, log),
+        advice: learned.advice ?? settings.nameSource,
+        policy: run.retry,
+        onImage: run.noteImage,
+        afterCancel
     });
-}
-function adviceFor(settings, provenance) {
-    if (!settings.nameChanges)
-        return settings.nameSource;
-    return provenance && settings.workflow.runId ? 'run' : 'time';
-}
-async function readKnownServer(client, settings, log, known) {
-    let serverInstanceNo = settings.serverInstanceNo;
-    if (settings.serverName) {
-        const found = await findServerByName(client, settings.serverName);
-        log.info(`Server "${settings.serverName}" is server ${found.no}.`);
-        serverInstanceNo = found.no;
+    learned.origin = obtained.origin;
+    run.noteImage(obtained.image);
+    const { image } = obtained;
+    if (obtained.origin === 'created' && settings.wait) {
+        log.info(`Image ${image.no} ("${image.name}") is being created (${image.status}).`);
     }
-    const server = await readServer(client, serverInstanceNo);
-    known.server = server;
-    log.info(`Server ${server.no} (${server.name || 'no name'}): ${server.status}${server.statusName ? ` (${server.statusName})` : ''}, hypervisor ${server.hypervisor ?? 'not reported'}.`);
-    return server;
+    const waited = await finish(api, obtained, waitOptions(settings, run)).then(ending => ({ ending }), (failure) => ({ failure }));
+    const swept = await sweepAfterWait(api, obtained, {
+        log,
+        signal: run.signal,
+        afterCancel,
+        endBy: () => (journal.snapshot().image?.waitingUntil ?? clock.now()) + settings.requestTimeoutMs
+    });
+    learned.duplicates = swept ?? [];
+    if ('failure' in waited)
+        throw waited.failure;
+    return waited.ending;
 }
-async function dryRun(api, first, settings, deps, known) {
-    const { log } = deps;
+async function after(api, ending, settings, run) {
+    const pruning = await afterReady(api, ending, run.learned.image, afterOptions(settings, run));
+    if (pruning)
+        run.learned.pruning = pruning;
+    return ending;
+}
+function judgeOptions(settings, plan, log) {
+    return {
+        ifExists: settings.ifExists,
+        nameSource: settings.nameSource,
+        region: settings.region,
+        log,
+        attemptsOf: settings.nameChanges && plan.writesProvenance ? settings.workflow : undefined
+    };
+}
+function waitOptions(settings, run) {
+    return {
+        ...settings,
+        ...run,
+        advice: run.learned.advice ?? settings.nameSource,
+        onImage: run.noteImage,
+        onWaitStart: endsAt => run.journal.record(j => j.image && (j.image.waitingUntil = endsAt))
+    };
+}
+function afterOptions(settings, run) {
+    return {
+        ...run,
+        settings,
+        serverNo: run.learned.server?.no,
+        imageName: run.learned.imageName,
+        onImage: run.noteImage
+    };
+}
+async function dryRun(api, first, settings, run) {
+    const { log } = run;
     const verdict = first.use
         ? `would use image ${first.use.no}`
         : 'the name is free, so the image would be created';
-    await dryRunAfterCreation(api, first.use, settings, deps, known);
+    run.learned.pruning = await dryRunAfterCreation(api, first.use, afterOptions(settings, run));
     log.info(`Dry run: credentials, server and name checked; ${verdict}. Nothing was created${prunes(settings) ? ' or deleted' : ''}. ` +
         'A dry run cannot check that the key may create images (NCP has no read-only way to ask), so a key that may only read passes it.');
     return {
         outcome: 'dry-run',
         nextStep: first.use ? NEXT.dryRunUse(first.use) : NEXT.dryRunDone
     };
-}
-function makeClient(settings, deps) {
-    return new NcloudClient({
-        origin: settings.origin,
-        gatewaySetting: settings.originSource,
-        accessKey: settings.accessKey,
-        secretKey: settings.secretKey,
-        region: settings.region,
-        clock: deps.clock,
-        retry: deps.retry,
-        requestTimeoutMs: settings.requestTimeoutMs,
-        signal: deps.signal,
-        random: deps.random,
-        userAgent: USER_AGENT,
-        debug: deps.log.debug,
-        onRetry: deps.log.info
-    });
 }
 
 // EXTERNAL MODULE: ./src/github/markdown.ts
@@ -3468,6 +3533,7 @@ function pruneRows(result) {
 
 
 
+
 async function run(options) {
     const { port, signal } = options;
     const clock = options.clock ?? systemClock;
@@ -3487,7 +3553,7 @@ async function run(options) {
             random: options.random,
             retry: options.retry ?? DEFAULT_RETRY,
             confirmDelaysMs: options.confirmDelaysMs ?? CONFIRM_DELAYS_MS,
-            onImage: image => writeImageOutputs(port, image)
+            journal: new JournalRecorder(imageOutputsFrom(port))
         });
     }
     catch (error) {
@@ -3507,6 +3573,18 @@ async function run(options) {
     if (result.failed)
         port.fail([result.problem, result.nextStep].filter(Boolean).join(' '));
     return result;
+}
+function imageOutputsFrom(port) {
+    let written = '';
+    return ({ image }) => {
+        if (!image)
+            return;
+        const key = JSON.stringify({ ...image, waitingUntil: undefined });
+        if (key === written)
+            return;
+        written = key;
+        writeImageOutputs(port, image);
+    };
 }
 
 
@@ -4626,7 +4704,7 @@ function actionsPort() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(321);
 /* harmony import */ var _github_exit_guard_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(351);
-/* harmony import */ var _github_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(389);
+/* harmony import */ var _github_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(977);
 /* harmony import */ var _github_toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(390);
 
 

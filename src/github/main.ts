@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from '../lib/clock.js'
 import { CONFIRM_DELAYS_MS } from '../steps/timing.js'
 import { asRunFailure } from '../model/failure.js'
+import { JournalRecorder, type RunJournal } from '../model/journal.js'
 import { readSettings } from '../inputs/read-settings.js'
 import { writeImageOutputs, writeOutputs } from './outputs.js'
 import type { Port } from './port.js'
@@ -38,7 +39,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
       random: options.random,
       retry: options.retry ?? DEFAULT_RETRY,
       confirmDelaysMs: options.confirmDelaysMs ?? CONFIRM_DELAYS_MS,
-      onImage: image => writeImageOutputs(port, image)
+      journal: new JournalRecorder(imageOutputsFrom(port))
     })
   } catch (error) {
     const failure = asRunFailure(error)
@@ -56,4 +57,19 @@ export async function run(options: RunOptions): Promise<RunResult> {
   await port.writeSummary(renderSummary(result))
   if (result.failed) port.fail([result.problem, result.nextStep].filter(Boolean).join(' '))
   return result
+}
+
+/**
+ * The image outputs, written from the journal the moment it holds an image, and again whenever
+ * the image's record changes: whatever ends the run next, the outputs keep its number.
+ */
+function imageOutputsFrom(port: Pick<Port, 'setOutput'>): (journal: RunJournal) => void {
+  let written = ''
+  return ({ image }) => {
+    if (!image) return
+    const key = JSON.stringify({ ...image, waitingUntil: undefined })
+    if (key === written) return
+    written = key
+    writeImageOutputs(port, image)
+  }
 }

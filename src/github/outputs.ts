@@ -7,7 +7,10 @@ export const MAX_IMAGE_OUTPUT = 64 * 1024
 const MAX_FIELD_OUTPUT = 2 * 1024
 
 /** The image outputs; written the moment an image is known and again at the end. */
-export function writeImageOutputs(port: Pick<Port, 'setOutput'>, image: ImageRecord): void {
+export function writeImageOutputs(
+  port: Pick<Port, 'setOutput'>,
+  image: Pick<ImageRecord, 'no' | 'name' | 'status' | 'raw' | 'sharedWith'>
+): void {
   port.setOutput('image-instance-no', image.no)
   port.setOutput('image-name', image.name)
   port.setOutput('image-status', image.status)

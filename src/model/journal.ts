@@ -29,10 +29,30 @@ export interface RunJournal {
     /** The create action of its kind, which names the image API. */
     kind: string
     status: string
+    statusName?: string
     origin?: Origin
+    /** The NCP login IDs it is shared with. */
+    sharedWith: string[]
+    /** NCP's record as read (the `image` output). */
+    raw: Record<string, unknown>
+    /** While the run waits for it: the wait's last moment. */
+    waitingUntil?: number
   }
-  /** Images the run deleted (keep-last), each the moment NCP accepted the delete. */
+  /** Images the run deleted (pruning), each the moment NCP accepted the delete. */
   deleted: { no: string; name: string }[]
+  /** Every delete pruning sent, the moment it is sent, and NCP's answer once it comes. */
+  deletes?: JournalDelete[]
+}
+
+export interface JournalDelete {
+  what: 'image' | 'snapshot'
+  no: string
+  name?: string
+  /** For a snapshot: the deleted image it was behind. */
+  imageNo?: string
+  sentAt: number
+  /** Unset while the answer is outstanding: the delete may or may not have been carried out. */
+  answer?: 'accepted' | 'refused'
 }
 
 /** Keeps the journal, and tells the listener of every change with a copy it may keep. */
@@ -58,8 +78,39 @@ export function journalImage(
   image: ImageRecord,
   kind: string | undefined,
   origin: Origin | undefined
-): RunJournal['image'] {
-  return { no: image.no, name: image.name, kind: kind ?? '', status: image.status, origin }
+): NonNullable<RunJournal['image']> {
+  return {
+    no: image.no,
+    name: image.name,
+    kind: kind ?? '',
+    status: image.status,
+    ...(image.statusName === undefined ? {} : { statusName: image.statusName }),
+    ...(origin === undefined ? {} : { origin }),
+    sharedWith: [...image.sharedWith],
+    raw: image.raw
+  }
+}
+
+/** Records a delete the moment it is sent; the returned function records NCP's answer. */
+export function journalDelete(
+  recorder: JournalRecorder | undefined,
+  entry: Omit<JournalDelete, 'answer'>
+): (answer: NonNullable<JournalDelete['answer']>) => void {
+  if (!recorder) return () => undefined
+  let index = -1
+  recorder.record(j => {
+    j.deletes ??= []
+    index = j.deletes.push({ ...entry }) - 1
+  })
+  return answer =>
+    recorder.record(j => {
+      const sent = j.deletes?.[index]
+      if (!sent) return
+      sent.answer = answer
+      if (answer === 'accepted' && sent.what === 'image') {
+        j.deleted.push({ no: sent.no, name: sent.name ?? '' })
+      }
+    })
 }
 
 /** stop-server's bracket as the result reports it. */

@@ -1,4 +1,7 @@
-import { OUTCOME_OF, type Ending, type Known, type RunDeps } from './run-state.js'
+import { OUTCOME_OF, type Ending } from './run-state.js'
+import type { Clock } from '../lib/clock.js'
+import type { Log } from '../lib/log.js'
+import type { NameSource } from '../model/image-name.js'
 import { CancelledError } from '../lib/cancel.js'
 import type { Obtained } from './uncertain-create.js'
 import { formatDuration } from '../lib/duration.js'
@@ -17,23 +20,33 @@ import { describeStatus, waitForImage, type PollFailure } from './wait.js'
 
 // Waiting for the image, and turning its last status into how the run ends.
 
+export interface FinishOptions extends Pick<Settings, 'wait' | 'waitTimeoutMs' | 'pollIntervalMs'> {
+  /** What finds the image again, for the next steps: see NEXT.resume. */
+  advice: NameSource
+  log: Log
+  clock: Clock
+  signal: AbortSignal
+  /** Told of the image as each poll reads it. */
+  onImage(image: ImageRecord): void
+  /** Told when a wait starts, with its last moment. */
+  onWaitStart?(endsAt: number): void
+}
+
 /** Waits when asked to, and turns the image's last status into how the run ends. */
 export async function finish(
   api: ImageApi,
   { image: first, origin }: Obtained,
-  settings: Settings,
-  deps: RunDeps,
-  known: Known
+  options: FinishOptions
 ): Promise<Ending> {
   let image = first
   const state = stateOf(api, image)
-  if (settings.wait && (state === 'pending' || state === 'unknown')) {
-    image = await waitFor(api, image, settings, deps, known)
+  if (options.wait && (state === 'pending' || state === 'unknown')) {
+    image = await waitFor(api, image, options)
   }
   const label = `image ${image.no} ("${image.name}")`
   const finalState = stateOf(api, image)
   if (finalState === 'created') {
-    deps.log.info(`Image ${image.no} ("${image.name}") is created.`)
+    options.log.info(`Image ${image.no} ("${image.name}") is created.`)
     return { outcome: OUTCOME_OF[origin], nextStep: NEXT.useOutput }
   }
   if (finalState === 'failed') {
@@ -52,7 +65,7 @@ export async function finish(
       image
     )
   }
-  deps.log.info(
+  options.log.info(
     `Image ${image.no} ("${image.name}") is ${describeStatus(image, finalState)}; wait is false, so the step ends here.`
   )
   return { outcome: 'creating', nextStep: NEXT.notUsableYet(image) }
@@ -61,16 +74,13 @@ export async function finish(
 async function waitFor(
   api: ImageApi,
   image: ImageRecord,
-  settings: Settings,
-  deps: RunDeps,
-  known: Known
+  options: FinishOptions
 ): Promise<ImageRecord> {
-  const advice = known.advice ?? settings.nameSource
-  known.waitEndsAt = deps.clock.now() + settings.waitTimeoutMs
-  const { log, clock } = deps
+  const { advice, log, clock } = options
+  options.onWaitStart?.(clock.now() + options.waitTimeoutMs)
   const label = `image ${image.no} ("${image.name}")`
   log.info(
-    `Waiting up to ${formatDuration(settings.waitTimeoutMs)} for ${label}, checking every ${formatDuration(settings.pollIntervalMs)}.`
+    `Waiting up to ${formatDuration(options.waitTimeoutMs)} for ${label}, checking every ${formatDuration(options.pollIntervalMs)}.`
   )
   const started = clock.now()
   let latest = image
@@ -79,10 +89,10 @@ async function waitFor(
   let result
   try {
     result = await waitForImage(read, image, {
-      timeoutMs: settings.waitTimeoutMs,
-      intervalMs: settings.pollIntervalMs,
+      timeoutMs: options.waitTimeoutMs,
+      intervalMs: options.pollIntervalMs,
       clock,
-      signal: deps.signal,
+      signal: options.signal,
       log,
       stateOf: polled => stateOf(api, polled),
       classify: pollFailure
@@ -103,7 +113,7 @@ async function waitFor(
       image
     )
   }
-  deps.onImage(result.image)
+  options.onImage(result.image)
   if (result.state !== 'timed-out') return result.image
   const waited = formatDuration(clock.now() - started)
   const last = result.image
@@ -113,14 +123,14 @@ async function waitFor(
     ? `still being created (status ${last.status})`
     : `in ${describeStatus(last, lastState)}`
   const sinceRead = clock.now() - result.lastReadAt
-  const stale = result.lastError !== undefined && sinceRead >= settings.pollIntervalMs
+  const stale = result.lastError !== undefined && sinceRead >= options.pollIntervalMs
   const what = stale
     ? `was ${status} when last read, ${formatDuration(sinceRead)} before the wait ended${result.lastReadAt === started ? ' (by the answer that found or created it)' : ''}; no poll since could read it (last: ${describeError(result.lastError)}). The action stopped waiting after ${waited}`
     : `is ${status}${pending ? '' : ','} after waiting ${waited}`
   throw new RunFailure(
     `Image ${last.no} ("${last.name}") ${what}; ${pending ? 'NCP goes on creating it' : 'whether NCP is still creating it is not known'}.`,
     'timed-out',
-    NEXT.raiseTimeout(last, settings.waitTimeoutMs, advice),
+    NEXT.raiseTimeout(last, options.waitTimeoutMs, advice),
     last
   )
 }

@@ -5,6 +5,7 @@ import { RunFailure } from '../model/failure.js'
 import type { NameSource } from '../model/image-name.js'
 import { NEXT } from '../model/next-steps.js'
 import { madeByThisStep, type WorkflowRun } from '../model/provenance.js'
+import type { Origin } from '../model/result.js'
 import type { IfExists } from '../model/settings.js'
 import { madeFrom, sourceServerOf } from '../model/source-server.js'
 import {
@@ -140,6 +141,30 @@ function describeExisting(image: ImageRecord, region: string): string {
 
 export function newest(images: readonly ImageRecord[]): ImageRecord {
   return images[images.length - 1]
+}
+
+export interface SweepOptions {
+  log: Log
+  signal?: AbortSignal
+  /** The same API without the run's abort signal, for a sweep after a cancel. */
+  afterCancel(): ImageApi
+  /** The sweep's last moment, asked once the wait has ended: it runs no request past it. */
+  endBy(): number
+}
+
+/**
+ * After the wait, whatever it did: names the other images of the name when this run made its
+ * image (created, or adopted after a lost reply); after a cancel, with the API that outlives it.
+ * Undefined when there is nothing to sweep for: an image this run did not make.
+ */
+export async function sweepAfterWait(
+  api: ImageApi,
+  { image, origin }: { image: ImageRecord; origin: Origin },
+  options: SweepOptions
+): Promise<ImageRecord[] | undefined> {
+  if (origin !== 'created' && origin !== 'adopted') return undefined
+  const sweeper = options.signal?.aborted ? options.afterCancel() : api
+  return sweepForDuplicates(sweeper, image, options.log, options.endBy())
 }
 
 /**

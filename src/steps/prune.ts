@@ -1,4 +1,6 @@
-import { describeError } from '../ncloud/errors.js'
+import { NcloudError, describeError } from '../ncloud/errors.js'
+import type { Clock } from '../lib/clock.js'
+import { journalDelete, type JournalRecorder } from '../model/journal.js'
 import { IncompleteListError } from '../ncloud/incomplete-list.js'
 import type { ImageApi, ImageRecord } from '../ncloud/images.js'
 import { readImagesInUse, type Read } from '../ncloud/in-use.js'
@@ -43,7 +45,8 @@ export async function prune(
   api: ImageApi,
   plan: PrunePlan,
   log: Log,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  record?: DeleteRecord
 ): Promise<PruneResult> {
   const result: PruneResult = {
     ...plan,
@@ -54,10 +57,13 @@ export async function prune(
   }
   for (const image of plan.remove) {
     let answered: ImageRecord[]
+    const answer = sent(record, { what: 'image', no: image.no, name: image.name })
     try {
       answered = await api.delete(image.no)
+      answer('accepted')
     } catch (error) {
       signal?.throwIfAborted()
+      if (refused(error)) answer('refused')
       const why = describeError(error)
       result.failed.push({ image, why })
       log.warning(
@@ -68,7 +74,7 @@ export async function prune(
     result.deleted.push(image)
     log.info(`Deleted image ${image.no} ("${image.name}", ${image.status}).`)
     if (api.kind.actions.deleteSnapshots) {
-      await deleteSnapshots(api, image, answered, result, log, signal)
+      await deleteSnapshots(api, image, answered, result, log, signal, record)
     }
   }
   return result
@@ -81,17 +87,21 @@ async function deleteSnapshots(
   answered: readonly ImageRecord[],
   result: PruneResult,
   log: Log,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  record?: DeleteRecord
 ): Promise<void> {
   const fromAnswer = answered.find(record => record.no === image.no)?.snapshots ?? []
   const nos = [...new Set([...fromAnswer, ...(image.snapshots ?? [])])]
   const deleted: string[] = []
   for (const no of nos) {
+    const answer = sent(record, { what: 'snapshot', no, imageNo: image.no })
     try {
       await api.deleteSnapshot(no)
+      answer('accepted')
       deleted.push(no)
     } catch (error) {
       signal?.throwIfAborted()
+      if (refused(error)) answer('refused')
       const why = describeError(error)
       result.snapshotsLeft.push({ imageNo: image.no, no, why })
       log.warning(
@@ -105,4 +115,22 @@ async function deleteSnapshots(
       `Deleted the snapshot${deleted.length === 1 ? '' : 's'} behind image ${image.no}: ${deleted.join(', ')}.`
     )
   }
+}
+
+/** Where pruning records its deletes: the run's journal, and the clock for the moment sent. */
+export interface DeleteRecord {
+  journal: JournalRecorder
+  clock: Pick<Clock, 'now'>
+}
+
+function sent(
+  record: DeleteRecord | undefined,
+  entry: { what: 'image' | 'snapshot'; no: string; name?: string; imageNo?: string }
+): (answer: 'accepted' | 'refused') => void {
+  return journalDelete(record?.journal, { ...entry, sentAt: record?.clock.now() ?? 0 })
+}
+
+/** A delete NCP answered with a refusal; a lost answer may have been carried out, and stays open. */
+function refused(error: unknown): boolean {
+  return !(error instanceof NcloudError) || error.reached !== 'maybe'
 }

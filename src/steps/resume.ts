@@ -1,5 +1,5 @@
 import { kindForServer } from './plan.js'
-import type { Known, RunDeps } from './run-state.js'
+import type { Log } from '../lib/log.js'
 import { madeFrom } from '../model/source-server.js'
 import { RunFailure } from '../model/failure.js'
 import type { Settings } from '../model/settings.js'
@@ -21,12 +21,10 @@ import { resumeLines } from './plan.js'
 
 // image-instance-no: no create; find the image by its number and check it; the sequence waits.
 
-/** image-instance-no: no create; find the image, check it against the server if one is named. */
+/** image-instance-no: no create; find the image by its number, of the server's kind if one is named. */
 export async function resumeByNumber(
   settings: Settings,
   client: NcloudClient,
-  deps: RunDeps,
-  known: Known,
   /** The server named in the inputs, already read; undefined when none is named. */
   server: ServerRecord | undefined
 ): Promise<{ api: ImageApi; image: ImageRecord }> {
@@ -55,11 +53,17 @@ export async function resumeByNumber(
       NEXT.checkImage
     )
   }
-  const { api, image } = found
-  known.kind = api.kind
-  known.image = image
-  // A dry run sets no image outputs.
-  if (!settings.dryRun) deps.onImage(image)
+  return found
+}
+
+/** The image found by number, checked against the server if one is named, and logged. */
+export function checkResumed(
+  settings: Settings,
+  { api, image }: { api: ImageApi; image: ImageRecord },
+  server: ServerRecord | undefined,
+  log: Log
+): void {
+  const no = image.no
   if (server) {
     const source = madeFrom(image, { serverInstanceNo: server.no })
     if (source === 'no') {
@@ -71,13 +75,12 @@ export async function resumeByNumber(
       )
     }
     if (source === 'unknown') {
-      deps.log.warning(
+      log.warning(
         `Image ${no} ("${image.name}") is waited for although its source server cannot be verified: NCP's record does not name one, and its description is not this action's provenance.`
       )
     }
   }
-  deps.log.info(resumeLines(settings, api.kind, image).join('\n'))
-  return found
+  log.info(resumeLines(settings, api.kind, image).join('\n'))
 }
 
 /** The image of this number, or undefined when this image API does not know it. */

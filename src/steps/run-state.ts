@@ -1,14 +1,11 @@
 import type { Clock } from '../lib/clock.js'
 import type { JournalRecorder } from '../model/journal.js'
 import type { Outcome } from '../model/failure.js'
-import type { NameSource } from '../model/image-name.js'
-import type { ImageRecord } from '../ncloud/images.js'
-import type { PrunePlan, PruneResult } from '../model/pruning.js'
 import type { Log } from '../lib/log.js'
 import type { Origin, RunResult } from '../model/result.js'
 import type { RetryPolicy } from '../lib/retry.js'
 
-// What a run carries from step to step: its dependencies and what it has learned.
+// What a run is given: its dependencies; and how a step's ending is told.
 
 export interface RunDeps {
   log: Log
@@ -17,25 +14,12 @@ export interface RunDeps {
   random?: () => number
   retry: RetryPolicy
   confirmDelaysMs: readonly number[]
-  /** What the run has started and not finished; runImage keeps its own when none is given. */
+  /**
+   * What the run has started and not finished, written the moment each request is sent or
+   * answered; its listener learns the image number the moment it is known. runImage keeps its
+   * own when none is given.
+   */
   journal?: JournalRecorder
-  /** Told of every image the moment it is known, so that no exit can lose its number. */
-  onImage(image: ImageRecord): void
-}
-
-/** What the run has learned so far; every exit, successful or not, reports it. */
-export interface Known {
-  server?: RunResult['server']
-  imageName?: string
-  kind?: RunResult['kind']
-  image?: ImageRecord
-  origin?: Origin
-  duplicates: ImageRecord[]
-  pruning?: PrunePlan | PruneResult
-  /** What finds the image again, for the next steps. */
-  advice?: NameSource
-  /** When the wait for the image ends at the latest. */
-  waitEndsAt?: number
 }
 
 export type Ending = Pick<RunResult, 'outcome' | 'nextStep'>

@@ -1,52 +1,69 @@
-import { afterReady, dryRunAfterCreation } from './after-created.js'
+import { afterReady, dryRunAfterCreation, type AfterOptions } from './after-created.js'
 import { finish } from './image-wait.js'
-import { resumeByNumber } from './resume.js'
-import type { Ending, Known, RunDeps } from './run-state.js'
-import { createImage } from './uncertain-create.js'
+import { checkResumed, resumeByNumber } from './resume.js'
+import type { Ending, RunDeps } from './run-state.js'
+import { obtainImage, type Obtained } from './uncertain-create.js'
 import { CANCEL_LOOKUP_TIMEOUT_MS } from './timing.js'
-import { lookFirst, type FirstLook } from './name-lookup.js'
+import { lookFirst, sweepAfterWait, type FirstLook } from './name-lookup.js'
 import { RunFailure, asRunFailure } from '../model/failure.js'
 import { JournalRecorder, journalImage, powerOf } from '../model/journal.js'
 import type { NameSource } from '../model/image-name.js'
 import { prunes, type Settings } from '../model/settings.js'
-import { NcloudClient } from '../ncloud/client.js'
+import type { NcloudClient } from '../ncloud/client.js'
 import { ImageApi, type ImageRecord } from '../ncloud/images.js'
-import { findServerByName, readServer, type ServerRecord } from '../ncloud/servers.js'
+import { adviceFor, makeClient, readKnownServer } from './run-setup.js'
 import { NEXT } from '../model/next-steps.js'
 import { planImage, planLines, type Plan } from './plan.js'
 import { withServerStopped } from './stopped-server.js'
 import type { Log } from '../lib/log.js'
 import type { RunResult } from '../model/result.js'
 
-const USER_AGENT = 'ncloud-server-image-action/1'
-/** One run's steps: read the server, plan, create or find the image, wait, sweep. */
+/** What the result reports beside the journal: set here, from what each step returns. */
+type Learned = Partial<
+  Pick<RunResult, 'server' | 'imageName' | 'kind' | 'image' | 'origin' | 'pruning'>
+> & { duplicates: ImageRecord[]; advice?: NameSource }
+
+/** The sequence's own dependencies: the run's, with the journal it writes and the client. */
+interface Run extends RunDeps {
+  journal: JournalRecorder
+  client: NcloudClient
+  learned: Learned
+  /** The image the run has, the moment it has it: into the journal (and so the outputs). */
+  noteImage(image: ImageRecord): void
+}
+
+/** One run's steps: read the server, plan, create or find the image, wait, sweep, share, prune. */
 export async function runImage(settings: Settings, deps: RunDeps): Promise<RunResult> {
   const started = deps.clock.now()
   const client = makeClient(settings, deps)
-  const known: Known = { duplicates: [] }
+  const learned: Learned = { duplicates: [] }
   const journal = deps.journal ?? new JournalRecorder()
-  const onImage = (image: ImageRecord): void => {
-    known.image = image
-    journal.record(j => (j.image = journalImage(image, known.kind?.actions.create, known.origin)))
-    deps.onImage(image)
+  const noteImage = (image: ImageRecord): void => {
+    learned.image = image
+    const kind = learned.kind?.actions.create
+    journal.record(j => {
+      const waitingUntil = j.image?.no === image.no ? j.image.waitingUntil : undefined
+      j.image = journalImage(image, kind, learned.origin)
+      if (waitingUntil !== undefined) j.image.waitingUntil = waitingUntil
+    })
   }
   const base = (): Omit<RunResult, 'outcome' | 'failed'> => ({
     serverInstanceNo: settings.serverInstanceNo,
     region: settings.region,
     dryRun: settings.dryRun,
-    ...known,
+    ...learned,
     power: powerOf(journal.snapshot(), deps.clock.now()),
     elapsedMs: deps.clock.now() - started
   })
   try {
-    const ending = await steps(settings, client, { ...deps, journal, onImage }, known)
+    const ending = await steps(settings, { ...deps, journal, client, learned, noteImage })
     return { ...base(), ...ending, failed: false }
   } catch (error) {
-    const failure = asRunFailure(error, known)
-    const { image } = failure
-    if (image) {
-      known.image = image
-      journal.record(j => (j.image = journalImage(image, known.kind?.actions.create, known.origin)))
+    const failure = asRunFailure(error, learned)
+    if (failure.image) {
+      learned.image = failure.image
+      // A dry run sets no image outputs.
+      if (!settings.dryRun) noteImage(failure.image)
     }
     return {
       ...base(),
@@ -60,49 +77,44 @@ export async function runImage(settings: Settings, deps: RunDeps): Promise<RunRe
   }
 }
 
-async function steps(
-  settings: Settings,
-  client: NcloudClient,
-  deps: RunDeps & { journal: JournalRecorder },
-  known: Known
-): Promise<Ending> {
-  const { log } = deps
+async function steps(settings: Settings, run: Run): Promise<Ending> {
+  const { log, learned, client } = run
   log.info(`NCP API ${settings.origin} (from ${settings.originSource}), region ${settings.region}.`)
   for (const warning of settings.warnings) log.warning(warning)
   if (settings.imageInstanceNo) {
     const named = settings.serverInstanceNo || settings.serverName
-    const server = named ? await readKnownServer(client, settings, log, known) : undefined
-    const { api, image } = await resumeByNumber(settings, client, deps, known, server)
+    const server = named ? await readKnownServer(client, settings, log) : undefined
+    learned.server = server
+    const found = await resumeByNumber(settings, client, server)
+    const { api, image } = found
+    learned.kind = api.kind
+    learned.image = image
+    if (!settings.dryRun) run.noteImage(image)
+    checkResumed(settings, found, server, log)
     if (settings.dryRun) {
-      await dryRunAfterCreation(api, image, settings, deps, known)
+      learned.pruning = await dryRunAfterCreation(api, image, afterOptions(settings, run))
       log.info(
         `Dry run: credentials${server ? ', server' : ''} and image checked. Nothing was changed.`
       )
       return { outcome: 'dry-run', nextStep: NEXT.dryRunResume(image) }
     }
-    known.origin = 'resumed'
-    known.advice = 'time'
-    const ending = await finish(api, { image, origin: 'resumed' }, settings, deps, known)
-    return afterReady(api, ending, settings, deps, known)
+    learned.origin = 'resumed'
+    learned.advice = 'time'
+    const ending = await finish(api, { image, origin: 'resumed' }, waitOptions(settings, run))
+    return after(api, ending, settings, run)
   }
 
-  const server = await readKnownServer(client, settings, log, known)
+  const server = await readKnownServer(client, settings, log)
+  learned.server = server
   const plan = planImage(settings, server)
   if (plan instanceof RunFailure) throw plan
-  known.kind = plan.kind
+  learned.kind = plan.kind
   const api = new ImageApi(client, plan.kind)
-  const judge = {
-    ifExists: settings.ifExists,
-    nameSource: settings.nameSource,
-    region: settings.region,
-    log,
-    attemptsOf: settings.nameChanges && plan.writesProvenance ? settings.workflow : undefined
-  }
-  known.imageName = plan.request.name
-  known.advice = adviceFor(settings, plan.writesProvenance)
-  const first = await lookFirst(api, plan.request, judge)
+  learned.imageName = plan.request.name
+  learned.advice = adviceFor(settings, plan.writesProvenance)
+  const first = await lookFirst(api, plan.request, judgeOptions(settings, plan, log))
   log.info(planLines(plan, settings, server, first).join('\n'))
-  if (settings.dryRun) return dryRun(api, first, settings, deps, known)
+  if (settings.dryRun) return dryRun(api, first, settings, run)
 
   const stopFirst = settings.stopServer && !first.use && server.status === 'RUN'
   if (settings.stopServer && first.use) {
@@ -116,106 +128,108 @@ async function steps(
     if (first.use) log.warning(line)
     else log.info(line)
   }
-  const body = (): Promise<Ending> =>
-    createAndWait(api, plan, first, settings, client, deps, known, judge)
+  const body = (): Promise<Ending> => createWaitSweep(api, plan, first, settings, run)
   const ending = stopFirst
     ? await withServerStopped(
-        {
-          client,
-          server,
-          journal: deps.journal,
-          clock: deps.clock,
-          signal: deps.signal,
-          log,
-          random: deps.random,
-          pollIntervalMs: settings.pollIntervalMs,
-          context: () => known
-        },
+        { ...run, server, pollIntervalMs: settings.pollIntervalMs, context: () => learned },
         body
       )
     : await body()
-  return afterReady(api, ending, settings, deps, known)
+  return after(api, ending, settings, run)
 }
 
-async function createAndWait(
+/**
+ * Obtains the one image, waits for it, then sweeps for other images of its name whatever the
+ * wait did: the sweep's findings reach the result before a failure of the wait is passed on.
+ */
+async function createWaitSweep(
   api: ImageApi,
   plan: Plan,
   first: FirstLook,
   settings: Settings,
-  client: NcloudClient,
-  deps: RunDeps,
-  known: Known,
-  judge: Parameters<typeof lookFirst>[2]
+  run: Run
 ): Promise<Ending> {
-  const { log } = deps
-  return createImage(
-    api,
-    plan.request,
-    first,
-    {
-      ...deps,
-      ...judge,
-      advice: known.advice ?? settings.nameSource,
-      policy: deps.retry,
-      afterCancel: () => new ImageApi(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), plan.kind),
-      // Once the wait has ended, the sweep may take one request deadline, no more.
-      sweepEndBy: () => (known.waitEndsAt ?? deps.clock.now()) + settings.requestTimeoutMs,
-      onDuplicates: images => (known.duplicates = images)
-    },
-    obtained => {
-      known.origin = obtained.origin
-      if (obtained.origin === 'created' && settings.wait) {
-        log.info(
-          `Image ${obtained.image.no} ("${obtained.image.name}") is being created (${obtained.image.status}).`
-        )
-      }
-      return finish(api, obtained, settings, deps, known)
-    }
-  )
-}
-
-/**
- * What finds this run's image again: a run-stable generated name, or a changing name ({date},
- * {time}) whose image the provenance description ties to this step of this run, count as 'run'.
- */
-function adviceFor(settings: Settings, provenance: boolean): NameSource {
-  if (!settings.nameChanges) return settings.nameSource
-  return provenance && settings.workflow.runId ? 'run' : 'time'
-}
-
-/** The server named by number or by name, read and logged. */
-async function readKnownServer(
-  client: NcloudClient,
-  settings: Settings,
-  log: Log,
-  known: Known
-): Promise<ServerRecord> {
-  let serverInstanceNo = settings.serverInstanceNo
-  if (settings.serverName) {
-    const found = await findServerByName(client, settings.serverName)
-    log.info(`Server "${settings.serverName}" is server ${found.no}.`)
-    serverInstanceNo = found.no
+  const { log, learned, journal, clock } = run
+  const afterCancel = (): ImageApi =>
+    new ImageApi(run.client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), plan.kind)
+  const obtained: Obtained = await obtainImage(api, plan.request, first, {
+    ...run,
+    ...judgeOptions(settings, plan, log),
+    advice: learned.advice ?? settings.nameSource,
+    policy: run.retry,
+    onImage: run.noteImage,
+    afterCancel
+  })
+  learned.origin = obtained.origin
+  run.noteImage(obtained.image)
+  const { image } = obtained
+  if (obtained.origin === 'created' && settings.wait) {
+    log.info(`Image ${image.no} ("${image.name}") is being created (${image.status}).`)
   }
-  const server = await readServer(client, serverInstanceNo)
-  known.server = server
-  log.info(
-    `Server ${server.no} (${server.name || 'no name'}): ${server.status}${server.statusName ? ` (${server.statusName})` : ''}, hypervisor ${server.hypervisor ?? 'not reported'}.`
+  const waited = await finish(api, obtained, waitOptions(settings, run)).then(
+    ending => ({ ending }),
+    (failure: unknown) => ({ failure })
   )
-  return server
+  const swept = await sweepAfterWait(api, obtained, {
+    log,
+    signal: run.signal,
+    afterCancel,
+    // Once the wait has ended, the sweep may take one request deadline, no more.
+    endBy: () => (journal.snapshot().image?.waitingUntil ?? clock.now()) + settings.requestTimeoutMs
+  })
+  learned.duplicates = swept ?? []
+  if ('failure' in waited) throw waited.failure
+  return waited.ending
+}
+
+/** Once the image is created: share it and prune; what pruning did goes to the result. */
+async function after(api: ImageApi, ending: Ending, settings: Settings, run: Run): Promise<Ending> {
+  const pruning = await afterReady(api, ending, run.learned.image, afterOptions(settings, run))
+  if (pruning) run.learned.pruning = pruning
+  return ending
+}
+
+function judgeOptions(settings: Settings, plan: Plan, log: Log): Parameters<typeof lookFirst>[2] {
+  return {
+    ifExists: settings.ifExists,
+    nameSource: settings.nameSource,
+    region: settings.region,
+    log,
+    attemptsOf: settings.nameChanges && plan.writesProvenance ? settings.workflow : undefined
+  }
+}
+
+function waitOptions(settings: Settings, run: Run): Parameters<typeof finish>[2] {
+  return {
+    ...settings,
+    ...run,
+    advice: run.learned.advice ?? settings.nameSource,
+    onImage: run.noteImage,
+    onWaitStart: endsAt => run.journal.record(j => j.image && (j.image.waitingUntil = endsAt))
+  }
+}
+
+function afterOptions(settings: Settings, run: Run): AfterOptions {
+  return {
+    ...run,
+    settings,
+    serverNo: run.learned.server?.no,
+    imageName: run.learned.imageName,
+    onImage: run.noteImage
+  }
 }
 
 async function dryRun(
   api: ImageApi,
   first: FirstLook,
   settings: Settings,
-  deps: RunDeps,
-  known: Known
+  run: Run
 ): Promise<Ending> {
-  const { log } = deps
+  const { log } = run
   const verdict = first.use
     ? `would use image ${first.use.no}`
     : 'the name is free, so the image would be created'
-  await dryRunAfterCreation(api, first.use, settings, deps, known)
+  run.learned.pruning = await dryRunAfterCreation(api, first.use, afterOptions(settings, run))
   log.info(
     `Dry run: credentials, server and name checked; ${verdict}. Nothing was created${prunes(settings) ? ' or deleted' : ''}. ` +
       'A dry run cannot check that the key may create images (NCP has no read-only way to ask), so a key that may only read passes it.'
@@ -224,22 +238,4 @@ async function dryRun(
     outcome: 'dry-run',
     nextStep: first.use ? NEXT.dryRunUse(first.use) : NEXT.dryRunDone
   }
-}
-
-function makeClient(settings: Settings, deps: RunDeps): NcloudClient {
-  return new NcloudClient({
-    origin: settings.origin,
-    gatewaySetting: settings.originSource,
-    accessKey: settings.accessKey,
-    secretKey: settings.secretKey,
-    region: settings.region,
-    clock: deps.clock,
-    retry: deps.retry,
-    requestTimeoutMs: settings.requestTimeoutMs,
-    signal: deps.signal,
-    random: deps.random,
-    userAgent: USER_AGENT,
-    debug: deps.log.debug,
-    onRetry: deps.log.info
-  })
 }

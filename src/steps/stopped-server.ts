@@ -97,7 +97,7 @@ async function startAgain(
 ): Promise<void> {
   const { client, server, journal } = options
   const deps = options
-  const known = options.context()
+  const context = options.context()
   const power = (): NonNullable<RunJournal['stopped']> => journal.snapshot().stopped ?? NONE
   const accepted = (): void => journal.record(j => j.stopped && (j.stopped.startAccepted = true))
   const label = `Server ${server.no} (${server.name || 'no name'})`
@@ -112,12 +112,12 @@ async function startAgain(
         startAfterCancel(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), server.no, deps.log))
     }
     journal.record(j => j.stopped && (j.stopped.startAccepted = start.accepted))
-    const cancelled = asRunFailure(failure ?? deps.signal.reason, known)
+    const cancelled = asRunFailure(failure ?? deps.signal.reason, context)
     throw new RunFailure(
       `${cancelled.message} ${label} had been stopped by the action; ${start.accepted ? 'the start request was sent and accepted, and it boots on its own' : `the start request was not accepted (${start.why ?? 'no answer'}): it is still stopped`}.`,
       cancelled.outcome,
       start.accepted ? cancelled.nextStep : `${NEXT.startServer(server.no)} ${cancelled.nextStep}`,
-      cancelled.image ?? known.image
+      cancelled.image ?? context.image
     )
   }
   try {
@@ -135,14 +135,14 @@ async function startAgain(
         `${label} was started again, but is not running yet: ${describeError(error)}${before}`,
         'error',
         NEXT.checkServerState(server.no),
-        known.image
+        context.image
       )
     }
     throw new RunFailure(
       `${label} is stopped: the action stopped it for the image and could not start it again: ${describeError(error)}${before}`,
       'server-stopped',
       NEXT.startServer(server.no),
-      known.image
+      context.image
     )
   }
 }

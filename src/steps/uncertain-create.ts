@@ -7,7 +7,6 @@ import { type CreateRequest, type ImageApi, type ImageRecord } from '../ncloud/i
 import { madeFrom } from '../model/source-server.js'
 import { NEXT } from '../model/next-steps.js'
 import {
-  sweepForDuplicates,
   lookFirst,
   newest,
   unverifiable,
@@ -121,40 +120,6 @@ export async function obtainImage(
       NEXT.findUncertain(request.name, options.region, options.advice)
     )
   }
-}
-
-/**
- * The whole life of a create after the first look: obtain the one image (see obtainImage), let
- * the caller wait for it, and then, whatever the wait did, sweep for other images of the name.
- * What the sweep finds goes to `onDuplicates` before any failure of the wait is passed on.
- */
-export async function createImage<T>(
-  api: ImageApi,
-  request: CreateRequest,
-  first: FirstLook,
-  options: CreateOptions & {
-    /** The sweep's last moment: it runs no request past it. */
-    sweepEndBy(): number
-    onDuplicates(images: ImageRecord[]): void
-  },
-  whileItExists: (obtained: Obtained) => Promise<T>
-): Promise<T> {
-  const obtained = await obtainImage(api, request, first, options)
-  let value: T | undefined
-  let failure: unknown
-  try {
-    value = await whileItExists(obtained)
-  } catch (error) {
-    failure = error
-  }
-  if (obtained.origin === 'created' || obtained.origin === 'adopted') {
-    const sweeper = options.signal?.aborted ? options.afterCancel() : api
-    options.onDuplicates(
-      await sweepForDuplicates(sweeper, obtained.image, options.log, options.sweepEndBy())
-    )
-  }
-  if (failure !== undefined) throw failure
-  return value as T
 }
 
 /** Looks the name up a few times, since a new image may show in the list only a moment later. */

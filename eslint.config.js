@@ -1,6 +1,31 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
+// The layers of src/, bottom to top: a folder imports only from the folders below it.
+const LAYERS = ['lib', 'ncloud', 'model', 'steps', 'inputs', 'github']
+
+/** no-restricted-imports for one layer: every folder above it is out of bounds. */
+function layerRule(layer) {
+  const above = LAYERS.slice(LAYERS.indexOf(layer) + 1)
+  return {
+    files: [`src/${layer}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@actions/core', message: 'Only src/github/toolkit.ts knows the toolkit.' }
+          ],
+          patterns: above.map(folder => ({
+            group: [`../${folder}/*`, `../${folder}/**`],
+            message: `src/${layer}/ sits below src/${folder}/ (layers: ${LAYERS.join(' → ')}); it must not import from above.`
+          }))
+        }
+      ]
+    }
+  }
+}
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/'] },
   js.configs.recommended,
@@ -36,5 +61,10 @@ export default tseslint.config(
         { object: 'AbortSignal', property: 'any', message: 'Use deadline() (src/deadline.ts).' }
       ]
     }
+  },
+  ...LAYERS.map(layerRule),
+  {
+    files: ['src/github/toolkit.ts'],
+    rules: { 'no-restricted-imports': 'off' }
   }
 )

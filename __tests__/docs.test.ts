@@ -4,7 +4,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parse } from 'yaml'
-import { InputError, readSettings, type InputSource, type Settings } from '../src/inputs.js'
+import { readSettings, type InputSource } from '../src/inputs/read-settings.js'
+import { InputError, type Settings } from '../src/model/settings.js'
 
 const repo = resolve(import.meta.dirname, '..')
 const script = join(repo, 'scripts', 'docs.mjs')

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { NEXT } from '../src/next-steps.js'
+import { NEXT } from '../src/model/next-steps.js'
 import { runScenario, startScenarioSim, type ScenarioSim } from './helpers/scenario.js'
 import { baseInputs, count } from './helpers/sim.js'
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { CancelledError } from '../src/cancel.js'
+import { CancelledError } from '../src/lib/cancel.js'
 import { runScenario, startScenarioSim, type ScenarioSim } from './helpers/scenario.js'
 import { ACCESS_KEY, SECRET_KEY, baseInputs, count } from './helpers/sim.js'
 

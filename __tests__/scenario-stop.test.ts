@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { CancelledError } from '../src/cancel.js'
-import { NEXT } from '../src/next-steps.js'
+import { CancelledError } from '../src/lib/cancel.js'
+import { NEXT } from '../src/model/next-steps.js'
 import { runScenario, startScenarioSim, type ScenarioSim } from './helpers/scenario.js'
 import { actionsCalled, baseInputs, count } from './helpers/sim.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { CancelledError, cancelOnSignals } from '../src/cancel.js'
+import { CancelledError, cancelOnSignals } from '../src/lib/cancel.js'
 
 describe('cancelOnSignals', () => {
   it('aborts the signal with a CancelledError naming the signal', () => {

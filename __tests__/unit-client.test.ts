@@ -20,7 +20,7 @@ import type { AddressInfo, Socket } from 'node:net'
 import { NcloudClient, type ClientOptions } from '../src/ncloud/client.js'
 import { NcloudError } from '../src/ncloud/errors.js'
 import { MAX_BODY_BYTES } from '../src/ncloud/transport.js'
-import type { RetryPolicy } from '../src/retry.js'
+import type { RetryPolicy } from '../src/lib/retry.js'
 import { FakeClock } from './helpers/fake-clock.js'
 
 const ACCESS_KEY = 'AK-test-0001'

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { systemClock } from '../src/clock.js'
-import { DeadlineExpired, deadline } from '../src/deadline.js'
+import { systemClock } from '../src/lib/clock.js'
+import { DeadlineExpired, deadline } from '../src/lib/deadline.js'
 
 // Jest's fake timers stand in for setTimeout and Date.now: no real time passes.
 beforeEach(() => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { guardExit } from '../src/exit-guard.js'
-import type { Port } from '../src/port.js'
+import { guardExit } from '../src/github/exit-guard.js'
+import type { Port } from '../src/github/port.js'
 
 type Guarded = 'beforeExit' | 'uncaughtException' | 'unhandledRejection'
 const EVENTS: Guarded[] = ['beforeExit', 'uncaughtException', 'unhandledRejection']

@@ -1,10 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { CancelledError } from '../src/cancel.js'
-import { RunFailure, asRunFailure } from '../src/failure.js'
-import { InputError } from '../src/inputs.js'
+import { CancelledError } from '../src/lib/cancel.js'
+import { RunFailure, asRunFailure } from '../src/model/failure.js'
+import { InputError } from '../src/model/settings.js'
 import { NcloudError } from '../src/ncloud/errors.js'
-import { MEMBER_IMAGE, toImageRecord, type ImageRecord } from '../src/ncloud/images.js'
-import { NEXT } from '../src/next-steps.js'
+import { MEMBER_IMAGE, type ImageRecord } from '../src/ncloud/images.js'
+import { toImageRecord } from '../src/ncloud/image-record.js'
+import { NEXT } from '../src/model/next-steps.js'
 
 const image = (status: string, no = '555'): ImageRecord =>
   toImageRecord(MEMBER_IMAGE, {

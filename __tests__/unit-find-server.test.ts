@@ -1,8 +1,9 @@
 import { describe, expect, it, jest } from '@jest/globals'
-import { RunFailure } from '../src/failure.js'
+import { RunFailure, asRunFailure } from '../src/model/failure.js'
 import type { NcloudClient, Params } from '../src/ncloud/client.js'
 import { findServerByName } from '../src/ncloud/servers.js'
-import { NEXT } from '../src/next-steps.js'
+import { ServerLookupError } from '../src/ncloud/server-errors.js'
+import { NEXT } from '../src/model/next-steps.js'
 
 const row = (no: string, name: string, status = 'RUN', hypervisor = 'KVM') => ({
   serverInstanceNo: no,
@@ -27,8 +28,9 @@ async function failureOf(promise: Promise<unknown>): Promise<RunFailure> {
     () => undefined,
     (e: unknown) => e
   )
-  expect(caught).toBeInstanceOf(RunFailure)
-  return caught as RunFailure
+  // The API layer raises its own error; the run turns it into the failure the user sees.
+  expect(caught).toBeInstanceOf(ServerLookupError)
+  return asRunFailure(caught)
 }
 
 describe('findServerByName', () => {

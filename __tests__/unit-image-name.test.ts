@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from '@jest/globals'
+import { generateImageName } from '../src/model/image-name.js'
+import { MAX_DESCRIPTION_BYTES, descriptionBytes } from '../src/model/provenance.js'
 import {
-  MAX_DESCRIPTION_BYTES,
   MEMBER_IMAGE_NAME_RULE,
   SERVER_IMAGE_NAME_RULE,
-  descriptionBytes,
-  generateImageName,
   nameProblem
-} from '../src/image-name.js'
+} from '../src/ncloud/name-rules.js'
 
 const XEN = MEMBER_IMAGE_NAME_RULE
 const KVM = SERVER_IMAGE_NAME_RULE

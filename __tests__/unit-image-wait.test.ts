@@ -1,17 +1,12 @@
 import { describe, expect, it, jest } from '@jest/globals'
-import { CancelledError } from '../src/cancel.js'
-import type { Obtained } from '../src/create-image.js'
-import { RunFailure } from '../src/failure.js'
-import { finish } from '../src/image-wait.js'
-import type { Settings } from '../src/inputs.js'
-import {
-  MEMBER_IMAGE,
-  toImageRecord,
-  type ImageApi,
-  type ImageRecord
-} from '../src/ncloud/images.js'
-import { NEXT } from '../src/next-steps.js'
-import type { Known, RunDeps } from '../src/run-state.js'
+import { CancelledError } from '../src/lib/cancel.js'
+import type { Obtained } from '../src/steps/uncertain-create.js'
+import { RunFailure } from '../src/model/failure.js'
+import { finish, type FinishOptions } from '../src/steps/image-wait.js'
+import type { Settings } from '../src/model/settings.js'
+import { MEMBER_IMAGE, type ImageApi, type ImageRecord } from '../src/ncloud/images.js'
+import { toImageRecord } from '../src/ncloud/image-record.js'
+import { NEXT } from '../src/model/next-steps.js'
 import { FakeClock, untilSleeps } from './helpers/fake-clock.js'
 
 // How the image's last status ends the run: the wording of each ending is owned here.
@@ -50,7 +45,10 @@ async function finishWith(
     })
   } as unknown as ImageApi
   const info: string[] = []
-  const deps = {
+  const options: FinishOptions = {
+    ...SETTINGS,
+    ...settings,
+    advice: settings.nameSource ?? SETTINGS.nameSource,
     log: {
       info: (line: string) => info.push(line),
       warning: () => undefined,
@@ -59,11 +57,10 @@ async function finishWith(
     clock,
     signal,
     onImage: () => undefined
-  } as unknown as RunDeps
-  const known: Known = { duplicates: [] }
-  const obtained: Obtained = { image: first, provenance: 'created' } as Obtained
+  }
+  const obtained: Obtained = { image: first, origin: 'created' } as Obtained
   try {
-    const ending = await finish(api, obtained, { ...SETTINGS, ...settings }, deps, known)
+    const ending = await finish(api, obtained, options)
     return { polled, info, ending }
   } catch (error) {
     if (!(error instanceof RunFailure)) throw error

@@ -8,11 +8,11 @@ import {
   MEMBER_IMAGE,
   SERVER_IMAGE,
   imageState,
-  sourceServerOf,
-  toImageRecord,
   type ImageKind
 } from '../src/ncloud/images.js'
-import { provenanceDescription } from '../src/provenance.js'
+import { toImageRecord } from '../src/ncloud/image-record.js'
+import { sourceServerOf } from '../src/model/source-server.js'
+import { provenanceDescription } from '../src/model/provenance.js'
 
 describe('image kinds', () => {
   it('has one kind for each hypervisor', () => {

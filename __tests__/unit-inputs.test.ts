@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { InputError, readSettings, type InputSource } from '../src/inputs.js'
+import { readSettings, type InputSource } from '../src/inputs/read-settings.js'
+import { InputError } from '../src/model/settings.js'
 import { SITES } from '../src/ncloud/endpoints.js'
 
 const NOW = new Date('2026-12-01T07:33:21Z')

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import type { NameSource } from '../src/image-name.js'
-import { MEMBER_IMAGE, toImageRecord } from '../src/ncloud/images.js'
-import { NEXT } from '../src/next-steps.js'
+import type { NameSource } from '../src/model/image-name.js'
+import { MEMBER_IMAGE } from '../src/ncloud/images.js'
+import { toImageRecord } from '../src/ncloud/image-record.js'
+import { NEXT } from '../src/model/next-steps.js'
 
 const IMAGE = toImageRecord(MEMBER_IMAGE, {
   memberServerImageInstanceNo: '555',

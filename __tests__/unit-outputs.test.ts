@@ -1,7 +1,13 @@
 import { describe, expect, it, jest } from '@jest/globals'
-import { MEMBER_IMAGE, toImageRecord, type ImageRecord } from '../src/ncloud/images.js'
-import { MAX_IMAGE_OUTPUT, imageJson, writeImageOutputs, writeOutputs } from '../src/outputs.js'
-import type { RunResult } from '../src/result.js'
+import { MEMBER_IMAGE, type ImageRecord } from '../src/ncloud/images.js'
+import { toImageRecord } from '../src/ncloud/image-record.js'
+import {
+  MAX_IMAGE_OUTPUT,
+  imageJson,
+  writeImageOutputs,
+  writeOutputs
+} from '../src/github/outputs.js'
+import type { RunResult } from '../src/model/result.js'
 
 const RAW = {
   memberServerImageInstanceNo: '555',

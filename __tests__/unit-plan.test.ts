@@ -1,18 +1,15 @@
 import { describe, expect, it } from '@jest/globals'
-import type { FirstLook } from '../src/create-image.js'
-import { RunFailure } from '../src/failure.js'
-import { generateImageName } from '../src/image-name.js'
-import { readSettings, type Settings } from '../src/inputs.js'
-import {
-  MEMBER_IMAGE,
-  SERVER_IMAGE,
-  toImageRecord,
-  type ImageRecord
-} from '../src/ncloud/images.js'
+import type { FirstLook } from '../src/steps/name-lookup.js'
+import { RunFailure } from '../src/model/failure.js'
+import { generateImageName } from '../src/model/image-name.js'
+import { readSettings } from '../src/inputs/read-settings.js'
+import { type Settings } from '../src/model/settings.js'
+import { MEMBER_IMAGE, SERVER_IMAGE, type ImageRecord } from '../src/ncloud/images.js'
+import { toImageRecord } from '../src/ncloud/image-record.js'
 import type { ServerRecord } from '../src/ncloud/servers.js'
-import { NEXT } from '../src/next-steps.js'
-import { planImage, planLines, resumeLines, selectImageKind, type Plan } from '../src/plan.js'
-import { provenanceDescription, provenanceServer } from '../src/provenance.js'
+import { NEXT } from '../src/model/next-steps.js'
+import { planImage, planLines, resumeLines, selectImageKind, type Plan } from '../src/steps/plan.js'
+import { provenanceDescription, provenanceServer } from '../src/model/provenance.js'
 
 const NOW = new Date('2026-12-01T07:33:21Z')
 const WORKFLOW_ENV = {
@@ -204,12 +201,12 @@ describe('planImage: the description', () => {
     const description = '  nightly & 테스트 = a+b/c %20\n second line  '
     const plan = planOf(planImage({ ...SETTINGS, imageDescription: description }, server()))
     expect(plan.request.description).toBe(description)
-    expect(plan.provenance).toBe(false)
+    expect(plan.writesProvenance).toBe(false)
   })
 
   it('writes where the image came from when image-description is empty', () => {
     const plan = planOf(planImage({ ...SETTINGS, imageDescription: '' }, server()))
-    expect(plan.provenance).toBe(true)
+    expect(plan.writesProvenance).toBe(true)
     expect(plan.request.description).toBe(provenanceDescription(server(), SETTINGS.workflow))
     expect(plan.request.description).toContain('web-1')
     expect(plan.request.description).toContain('octo-org/web')
@@ -288,7 +285,7 @@ describe('planLines: what the run is about to do', () => {
 
   it('with if-exists reuse and the name taken, says the image it will use instead of creating one', () => {
     const settings: Settings = { ...SETTINGS, ifExists: 'reuse' }
-    const lines = linesFor(settings, { use: existing('901', 'INIT'), provenance: 'reused' })
+    const lines = linesFor(settings, { use: existing('901', 'INIT'), origin: 'reused' })
     expect(lines[0]).toMatch(/^Plan: use image 901 /)
     expect(lines[0]).toContain('"my-image"')
     expect(lines[0]).toContain('INIT')
@@ -303,7 +300,7 @@ describe('planLines: what the run is about to do', () => {
 
   it('names the earlier attempt of the workflow run when it picks that image up again', () => {
     const settings = settingsFor({}, RUN_ENV)
-    const lines = linesFor(settings, { use: existing('902'), provenance: 'resumed' })
+    const lines = linesFor(settings, { use: existing('902'), origin: 'resumed' })
     expect(lines[0]).toMatch(/^Plan: use image 902 /)
     expect(lines[0]).toContain('earlier attempt')
     expect(lines[0]).not.toContain('if-exists: reuse')
@@ -313,7 +310,7 @@ describe('planLines: what the run is about to do', () => {
   it('in a dry run says it would use the image, not create one', () => {
     const lines = linesFor(
       { ...SETTINGS, dryRun: true, ifExists: 'reuse' },
-      { use: existing('903'), provenance: 'reused' }
+      { use: existing('903'), origin: 'reused' }
     )
     expect(lines[0]).toMatch(/^Dry run: would use image 903 /)
     expect(lines[0]).not.toContain('would create')
@@ -322,7 +319,7 @@ describe('planLines: what the run is about to do', () => {
   it('shows an image without a status as such', () => {
     const lines = linesFor(
       { ...SETTINGS, ifExists: 'reuse' },
-      { use: existing('904', ''), provenance: 'reused' }
+      { use: existing('904', ''), origin: 'reused' }
     )
     expect(lines[0]).toContain('no status')
   })

@@ -1,6 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals'
-import { guardedPort, neutralise, type PortSink } from '../src/port.js'
-import { inert } from '../src/summary.js'
+import { guardedPort, neutralise, type PortSink } from '../src/github/port.js'
+import { inert } from '../src/github/summary.js'
 
 /** U+0085 NEXT LINE: .NET's TrimStart strips it as white space; JavaScript's trimStart does not. */
 const NEL = '\u0085'

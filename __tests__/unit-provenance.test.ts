@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { MAX_DESCRIPTION_BYTES, descriptionBytes } from '../src/image-name.js'
+import { MAX_DESCRIPTION_BYTES, descriptionBytes } from '../src/model/provenance.js'
 import {
   provenanceDescription,
   provenanceServer,
   workflowRunFrom,
   type WorkflowRun
-} from '../src/provenance.js'
+} from '../src/model/provenance.js'
 
 const RUN: WorkflowRun = {
   serverUrl: 'https://github.com',

@@ -1,22 +1,23 @@
 import { describe, expect, it, jest } from '@jest/globals'
-import { CancelledError } from '../src/cancel.js'
+import { CancelledError } from '../src/lib/cancel.js'
 import { NcloudError } from '../src/ncloud/errors.js'
 import {
   MEMBER_IMAGE,
   SERVER_IMAGE,
   type ImageApi,
-  toImageRecord,
   type ImageRecord
 } from '../src/ncloud/images.js'
+import { toImageRecord } from '../src/ncloud/image-record.js'
 import {
   describePrune,
   matchesPattern,
   planFromReads,
   planPrune,
-  type PrunePlan,
   type PruneRule
-} from '../src/prune-plan.js'
-import { prune } from '../src/prune.js'
+} from '../src/model/prune-plan.js'
+import type { PrunePlan } from '../src/model/pruning.js'
+import { prune } from '../src/steps/prune.js'
+import { JournalRecorder } from '../src/model/journal.js'
 
 const SERVER = '1234567'
 const DAY = 24 * 60 * 60_000
@@ -711,6 +712,38 @@ describe('prune: the snapshots behind KVM images', () => {
     const result = await prune(api, plan([kvm('1', ['71'])]), log())
     expect(calls).toEqual(['image 1'])
     expect(result.failed).toHaveLength(1)
+  })
+
+  it('records each delete in the journal before it is sent, and its answer once it comes', async () => {
+    const journal = new JournalRecorder()
+    const seen: string[] = []
+    const api = {
+      kind: SERVER_IMAGE,
+      delete: async (no: string) => {
+        seen.push(`image ${no}: ${JSON.stringify(journal.snapshot().deletes?.at(-1))}`)
+        if (no === '2') throw new Error('refused')
+        return []
+      },
+      deleteSnapshot: async (no: string) => {
+        seen.push(`snapshot ${no}: ${JSON.stringify(journal.snapshot().deletes?.at(-1))}`)
+      }
+    } as unknown as ImageApi
+    await prune(api, plan([kvm('1', ['71']), kvm('2', ['81'])]), log(), undefined, {
+      journal,
+      clock: { now: () => 500 }
+    })
+    expect(seen).toEqual([
+      'image 1: {"what":"image","no":"1","name":"nightly-1","sentAt":500}',
+      'snapshot 71: {"what":"snapshot","no":"71","imageNo":"1","sentAt":500}',
+      'image 2: {"what":"image","no":"2","name":"nightly-2","sentAt":500}'
+    ])
+    const end = journal.snapshot()
+    expect(end.deletes?.map(({ what, no, answer }) => `${what} ${no} ${answer}`)).toEqual([
+      'image 1 accepted',
+      'snapshot 71 accepted',
+      'image 2 refused'
+    ])
+    expect(end.deleted).toEqual([{ no: '1', name: 'nightly-1' }])
   })
 
   it('the dry-run plan names the snapshots it would delete', () => {

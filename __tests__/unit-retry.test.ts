@@ -5,7 +5,7 @@ import {
   retrying,
   type RetryOptions,
   type RetryPolicy
-} from '../src/retry.js'
+} from '../src/lib/retry.js'
 import { FakeClock, untilSleeps } from './helpers/fake-clock.js'
 
 const POLICY: RetryPolicy = {
@@ -81,6 +81,7 @@ describe('retrying', () => {
       error instanceof Retryable
         ? { verdict: 'again', why: 'Retrying', retryAfterMs: error.retryAfterMs }
         : { verdict: 'stop' },
+    describe: error => (error instanceof Error ? error.message : String(error)),
     log: () => undefined,
     ...extra
   })

@@ -1,19 +1,20 @@
 import { describe, expect, it, jest } from '@jest/globals'
-import { RunFailure } from '../src/failure.js'
+import { RunFailure } from '../src/model/failure.js'
 import type { ApiResult, NcloudClient, Params } from '../src/ncloud/client.js'
-import { NcloudError, type NcloudErrorFields } from '../src/ncloud/errors.js'
-import type { RetryPolicy } from '../src/retry.js'
+import { NcloudError } from '../src/ncloud/errors.js'
+import { type NcloudErrorFields } from '../src/ncloud/error-fields.js'
+import type { RetryPolicy } from '../src/lib/retry.js'
 import type { ServerRecord } from '../src/ncloud/servers.js'
-import { NEXT } from '../src/next-steps.js'
+import { NEXT } from '../src/model/next-steps.js'
 import {
   START_BUDGET_MS,
   BOOT_TIMEOUT_MS,
-  STOP_TIMEOUT_MS,
   startAfterCancel,
   startServer,
   stopServer,
   type PowerDeps
-} from '../src/server-power.js'
+} from '../src/steps/server-power.js'
+import { STOP_TIMEOUT_MS } from '../src/steps/timing.js'
 import { FakeClock } from './helpers/fake-clock.js'
 
 const NO = '1234567'

@@ -1,11 +1,12 @@
 import { describe, expect, it, jest } from '@jest/globals'
 import type { NcloudClient, Params } from '../src/ncloud/client.js'
-import { RunFailure } from '../src/failure.js'
+import { RunFailure, asRunFailure } from '../src/model/failure.js'
 import { answerError, networkError } from '../src/ncloud/errors.js'
 import { parseAnswer } from '../src/ncloud/response.js'
 import { readServer, serverProblem, type ServerRecord } from '../src/ncloud/servers.js'
+import { ServerLookupError } from '../src/ncloud/server-errors.js'
 import { TransportError } from '../src/ncloud/transport.js'
-import { NEXT } from '../src/next-steps.js'
+import { NEXT } from '../src/model/next-steps.js'
 
 const server = (status: string, operation = 'NULL', statusName = ''): ServerRecord => ({
   no: '1234567',
@@ -123,8 +124,10 @@ describe('readServer', () => {
     'says the server was not found in the region when the answer has none (%j)',
     async answer => {
       const { client } = clientAnswering(answer)
-      const error = await readServer(client, '42').catch((e: unknown) => e)
-      expect(error).toBeInstanceOf(RunFailure)
+      const thrown = await readServer(client, '42').catch((e: unknown) => e)
+      // The API layer raises its own error; the run turns it into the failure the user sees.
+      expect(thrown).toBeInstanceOf(ServerLookupError)
+      const error = asRunFailure(thrown)
       expect((error as RunFailure).message).toContain('Server 42 was not found in region SGN')
       expect((error as RunFailure).outcome).toBe('error')
       expect((error as RunFailure).nextStep).toBe(NEXT.checkServer)
@@ -147,8 +150,9 @@ describe('readServer', () => {
     if (answer.shape === 'success') throw new Error('expected a refusal')
     const refusal = answerError('getServerInstanceDetail', facts, answer, 'site')
     const { client } = clientAnswering(refusal)
-    const error = await readServer(client, '42').catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(RunFailure)
+    const thrown = await readServer(client, '42').catch((e: unknown) => e)
+    expect(thrown).toBeInstanceOf(ServerLookupError)
+    const error = asRunFailure(thrown)
     expect((error as RunFailure).outcome).toBe('error')
     expect((error as RunFailure).nextStep).toBe(NEXT.checkServer)
     expect((error as Error).message).toContain('Server 42 could not be read in region SGN')

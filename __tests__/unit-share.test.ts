@@ -1,10 +1,10 @@
 import { describe, expect, it, jest } from '@jest/globals'
-import { CancelledError } from '../src/cancel.js'
-import { RunFailure } from '../src/failure.js'
+import { CancelledError } from '../src/lib/cancel.js'
+import { RunFailure } from '../src/model/failure.js'
 import { NcloudError } from '../src/ncloud/errors.js'
 import type { ImageApi, ImageRecord } from '../src/ncloud/images.js'
-import { NEXT } from '../src/next-steps.js'
-import { shareImage } from '../src/share.js'
+import { NEXT } from '../src/model/next-steps.js'
+import { shareImage } from '../src/steps/share.js'
 
 const IMAGE: ImageRecord = {
   no: '555',

@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import type { Outcome } from '../src/failure.js'
-import { MEMBER_IMAGE, toImageRecord, type ImageRecord } from '../src/ncloud/images.js'
+import type { Outcome } from '../src/model/failure.js'
+import { MEMBER_IMAGE, type ImageRecord } from '../src/ncloud/images.js'
+import { toImageRecord } from '../src/ncloud/image-record.js'
 import type { ServerRecord } from '../src/ncloud/servers.js'
-import type { RunResult } from '../src/result.js'
-import { inert, renderSummary } from '../src/summary.js'
+import type { RunResult } from '../src/model/result.js'
+import { inert, renderSummary } from '../src/github/summary.js'
 
 const SERVER: ServerRecord = {
   no: '1234567',
@@ -32,7 +33,7 @@ const FULL: RunResult = {
   imageName: 'my-image',
   kind: MEMBER_IMAGE,
   image: image('555'),
-  provenance: 'created',
+  origin: 'created',
   duplicates: [],
   dryRun: false,
   elapsedMs: 185_000
@@ -128,13 +129,13 @@ describe('renderSummary', () => {
     )
   })
 
-  it.each<[RunResult['provenance'], string]>([
+  it.each<[RunResult['origin'], string]>([
     ['created', 'created by this run'],
     ['adopted', 'created by this run (the reply was lost; found by name)'],
     ['reused', 'already existed (if-exists: reuse)'],
     ['resumed', 'picked up again (image-instance-no, or an earlier attempt of this workflow run)']
-  ])('says where a %s image came from', (provenance, words) => {
-    expect(rows(renderSummary({ ...FULL, provenance }))).toContain(`| Image | ${words} |`)
+  ])('says where a %s image came from', (origin, words) => {
+    expect(rows(renderSummary({ ...FULL, origin }))).toContain(`| Image | ${words} |`)
   })
 
   it('names the other images of the run’s name, so that none is lost', () => {
@@ -163,9 +164,7 @@ describe('renderSummary', () => {
   })
 
   it('says a resumed image is ready without claiming this step created it', () => {
-    const heading = renderSummary({ ...FULL, outcome: 'resumed', provenance: 'resumed' }).split(
-      '\n'
-    )[0]
+    const heading = renderSummary({ ...FULL, outcome: 'resumed', origin: 'resumed' }).split('\n')[0]
     expect(heading).toContain('ready')
     expect(heading).not.toMatch(/image created/)
   })

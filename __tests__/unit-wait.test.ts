@@ -1,13 +1,14 @@
 import { describe, expect, it, jest } from '@jest/globals'
-import { formatDuration } from '../src/duration.js'
-import { MEMBER_IMAGE, imageState, toImageRecord, type ImageRecord } from '../src/ncloud/images.js'
+import { formatDuration } from '../src/lib/duration.js'
+import { MEMBER_IMAGE, imageState, type ImageRecord } from '../src/ncloud/images.js'
+import { toImageRecord } from '../src/ncloud/image-record.js'
 import {
   DOUBTFUL_REPEATS,
   describeStatus,
   waitForImage,
   type PollFailure,
   type WaitOptions
-} from '../src/wait.js'
+} from '../src/steps/wait.js'
 import { FakeClock, untilSleeps } from './helpers/fake-clock.js'
 
 class Transient extends Error {}

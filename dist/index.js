@@ -281,44 +281,13 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 833:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   c: () => (/* binding */ CancelledError),
-/* harmony export */   d: () => (/* binding */ cancelOnSignals)
-/* harmony export */ });
-class CancelledError extends Error {
-    signalName;
-    constructor(signalName) {
-        super(`Cancelled (${signalName}).`);
-        this.signalName = signalName;
-        this.name = 'CancelledError';
-    }
-}
-function cancelOnSignals(signals = ['SIGINT', 'SIGTERM']) {
-    const controller = new AbortController();
-    const handlers = signals.map(name => {
-        const handler = () => controller.abort(new CancelledError(name));
-        process.on(name, handler);
-        return [name, handler];
-    });
-    return {
-        signal: controller.signal,
-        dispose: () => handlers.forEach(([name, handler]) => process.off(name, handler))
-    };
-}
-
-
-/***/ }),
-
-/***/ 663:
+/***/ 351:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   K: () => (/* binding */ guardExit)
 /* harmony export */ });
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(758);
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(566);
 
 function guardExit(port) {
     let reported = false;
@@ -349,30 +318,7 @@ function guardExit(port) {
 
 /***/ }),
 
-/***/ 407:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(833);
-/* harmony import */ var _exit_guard_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(663);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(435);
-/* harmony import */ var _toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(255);
-
-
-
-
-const port = (0,_toolkit_js__WEBPACK_IMPORTED_MODULE_2__/* .actionsPort */ .B)();
-const { signal } = (0,_cancel_js__WEBPACK_IMPORTED_MODULE_0__/* .cancelOnSignals */ .d)();
-const guard = (0,_exit_guard_js__WEBPACK_IMPORTED_MODULE_3__/* .guardExit */ .K)(port);
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)({ port, signal });
-guard.dispose();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 435:
+/***/ 977:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -381,7 +327,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: ./src/deadline.ts
+;// CONCATENATED MODULE: ./src/lib/deadline.ts
 const MAX_TIMER_MS = 2 ** 31 - 1;
 class DeadlineExpired extends Error {
     ms;
@@ -431,7 +377,7 @@ function deadline_deadline(ms, parent) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/clock.ts
+;// CONCATENATED MODULE: ./src/lib/clock.ts
 
 const systemClock = {
     now: () => Date.now(),
@@ -444,9 +390,29 @@ const systemClock = {
     })
 };
 
-// EXTERNAL MODULE: ./src/cancel.ts
-var cancel = __nccwpck_require__(833);
-;// CONCATENATED MODULE: ./src/duration.ts
+;// CONCATENATED MODULE: ./src/steps/timing.ts
+const STOP_TIMEOUT_MS = 10 * 60_000;
+const CONFIRM_DELAYS_MS = [1_000, 2_000, 4_000];
+const CANCEL_LOOKUP_TIMEOUT_MS = 3_000;
+
+// EXTERNAL MODULE: ./src/lib/cancel.ts
+var cancel = __nccwpck_require__(321);
+;// CONCATENATED MODULE: ./src/model/settings.ts
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(problems.length === 1
+            ? problems[0]
+            : `${problems.length} inputs are invalid:\n${problems.map(p => `- ${p}`).join('\n')}`);
+        this.problems = problems;
+        this.name = 'InputError';
+    }
+}
+function prunes(settings) {
+    return settings.keepLast !== undefined || settings.keepDays !== undefined;
+}
+
+;// CONCATENATED MODULE: ./src/lib/duration.ts
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|h|m|s))+$/;
 const PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
@@ -472,439 +438,6 @@ function formatDuration(ms) {
     if (minutes < 60)
         return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
     return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
-}
-
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./src/image-name.ts
-
-const MEMBER_IMAGE_NAME_RULE = {
-    label: 'createMemberServerImageInstance (XEN/RHV)',
-    text: '3-30 characters: lowercase letters, digits and "-", starting with a lowercase letter and ending with a lowercase letter or digit',
-    pattern: /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/,
-    middle: /^[a-z0-9-]$/
-};
-const SERVER_IMAGE_NAME_RULE = {
-    label: 'createServerImage (KVM)',
-    text: '3-30 characters: letters, digits, "-" and "_", starting with a lowercase letter and ending with a lowercase letter or digit',
-    pattern: /^[a-z][A-Za-z0-9_-]{1,28}[a-z0-9]$/,
-    middle: /^[A-Za-z0-9_-]$/
-};
-function nameProblem(name, rule) {
-    if (rule.pattern.test(name))
-        return undefined;
-    const chars = [...name];
-    if (chars.length < 3 || chars.length > 30)
-        return `it has ${chars.length} characters`;
-    if (!/^[a-z]$/.test(chars[0]))
-        return `it starts with "${chars[0]}"`;
-    if (!/^[a-z0-9]$/.test(chars[chars.length - 1]))
-        return `it ends with "${chars[chars.length - 1]}"`;
-    const bad = [...new Set(chars.slice(1, -1).filter(c => !rule.middle.test(c)))];
-    return `it contains ${bad.map(c => `"${c}"`).join(', ')}`;
-}
-const MAX_NAME = 30;
-function generateImageName(seed) {
-    const runId = seed.env.GITHUB_RUN_ID?.trim() ?? '';
-    if (/^\d+$/.test(runId)) {
-        const run = BigInt(runId).toString(36).slice(-13);
-        const step = stepMarker(seed.env.GITHUB_JOB, seed.env.GITHUB_ACTION, seed.serverInstanceNo);
-        return { name: withServer(seed.serverInstanceNo, `-${run}-${step}`), source: 'run' };
-    }
-    const stamp = seed.now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-    return { name: withServer(seed.serverInstanceNo, `-${stamp}`), source: 'time' };
-}
-function stepMarker(job, action, serverInstanceNo) {
-    return (0,external_node_crypto_namespaceObject.createHash)('sha256')
-        .update([job ?? '', action ?? '', serverInstanceNo].join('\n'))
-        .digest('hex')
-        .slice(0, 6);
-}
-function withServer(serverInstanceNo, tail) {
-    const server = serverInstanceNo.slice(-(MAX_NAME - 'img-'.length - tail.length));
-    return `img-${server}${tail}`;
-}
-const MAX_DESCRIPTION_BYTES = 1000;
-function descriptionBytes(description) {
-    return Buffer.byteLength(description, 'utf8');
-}
-
-;// CONCATENATED MODULE: ./src/ncloud/endpoints.ts
-const SITES = {
-    public: 'https://ncloud.apigw.ntruss.com',
-    gov: 'https://ncloud.apigw.gov-ntruss.com',
-    fin: 'https://fin-ncloud.apigw.fin-ntruss.com'
-};
-const SERVER_API_PATH = '/vserver/v2';
-const AUTOSCALING_API_PATH = '/vautoscaling/v2';
-function isSite(value) {
-    return Object.hasOwn(SITES, value);
-}
-function isLoopbackHost(hostname) {
-    const host = hostname.toLowerCase();
-    if (host === 'localhost' || host === '[::1]')
-        return true;
-    const octets = host.split('.');
-    return (octets.length === 4 &&
-        octets[0] === '127' &&
-        octets.every(octet => /^\d{1,3}$/.test(octet) && Number(octet) <= 255));
-}
-function parseGatewayOrigin(text) {
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        return { problem: 'is not a URL' };
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        return { problem: `uses the scheme "${url.protocol.replace(/:$/, '')}"` };
-    }
-    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-        return {
-            problem: 'uses plain http:// for a host that is not loopback, which would send the signed credentials in clear'
-        };
-    }
-    if (url.username || url.password)
-        return { problem: 'contains a user name or password' };
-    if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
-        return { problem: `has a path, query or fragment ("${url.pathname}${url.search}${url.hash}")` };
-    }
-    return { origin: url.origin };
-}
-
-;// CONCATENATED MODULE: ./src/provenance.ts
-
-const MARK = 'ncloud-server-image-action:';
-function workflowRunFrom(env) {
-    return {
-        serverUrl: env.GITHUB_SERVER_URL?.trim() || undefined,
-        repository: env.GITHUB_REPOSITORY?.trim() || undefined,
-        sha: env.GITHUB_SHA?.trim() || undefined,
-        runId: env.GITHUB_RUN_ID?.trim() || undefined,
-        job: env.GITHUB_JOB?.trim() || undefined,
-        action: env.GITHUB_ACTION?.trim() || undefined
-    };
-}
-function provenanceDescription(server, run) {
-    const parts = [`${MARK} server ${server.no}${server.name ? ` (${server.name})` : ''}`];
-    if (run.repository)
-        parts.push(`repository ${run.repository}`);
-    if (run.sha)
-        parts.push(`commit ${run.sha}`);
-    if (run.runId) {
-        parts.push(`run ${run.serverUrl && run.repository ? `${run.serverUrl}/${run.repository}/actions/runs/` : ''}${run.runId}`, `step ${stepMarker(run.job, run.action, server.no)}`);
-    }
-    return fitBytes(parts.join('; '), MAX_DESCRIPTION_BYTES);
-}
-function readProvenance(description) {
-    if (!description?.startsWith(MARK))
-        return undefined;
-    const server = /^ server (\d{1,20})\b/.exec(description.slice(MARK.length))?.[1];
-    if (!server)
-        return undefined;
-    return {
-        server,
-        runId: /; run (?:\S*\/)?(\d{1,20})(?:;|$)/.exec(description)?.[1],
-        step: /; step ([0-9a-f]{6})(?:;|$)/.exec(description)?.[1]
-    };
-}
-function provenanceServer(description) {
-    return readProvenance(description)?.server;
-}
-function madeByThisStep(description, run, serverInstanceNo) {
-    const said = readProvenance(description);
-    return (said !== undefined &&
-        run.runId !== undefined &&
-        said.server === serverInstanceNo &&
-        said.runId === run.runId &&
-        said.step === stepMarker(run.job, run.action, serverInstanceNo));
-}
-function fitBytes(text, bytes) {
-    if (descriptionBytes(text) <= bytes)
-        return text;
-    const cut = Buffer.from(text, 'utf8')
-        .subarray(0, bytes - 3)
-        .toString('utf8');
-    return `${cut.replace(/\uFFFD+$/, '')}...`;
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-
-
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(problems.length === 1
-            ? problems[0]
-            : `${problems.length} inputs are invalid:\n${problems.map(p => `- ${p}`).join('\n')}`);
-        this.problems = problems;
-        this.name = 'InputError';
-    }
-}
-const MIN_POLL_INTERVAL_MS = 100;
-const MIN_REQUEST_TIMEOUT_MS = 100;
-const TRUE = ['true', 'True', 'TRUE'];
-const FALSE = ['false', 'False', 'FALSE'];
-function readSettings(source) {
-    const problems = [];
-    const input = (name) => source.getInput(name).trim();
-    const credential = (name, envName) => {
-        const value = input(name) || (source.env[envName] ?? '').trim();
-        if (value)
-            source.mask(value);
-        else
-            problems.push(`Input "${name}" is empty and the environment variable ${envName} is not set: pass the key from a secret, e.g. ${name}: \${{ secrets.${envName} }}.`);
-        return value;
-    };
-    const accessKey = credential('access-key', 'NCLOUD_ACCESS_KEY');
-    const secretKey = credential('secret-key', 'NCLOUD_SECRET_KEY');
-    const imageInstanceNo = number('image-instance-no', "the image's number", problems, input);
-    const serverInstanceNo = number('server-instance-no', "the server's instance number", problems, input);
-    const serverName = input('server-name');
-    if (serverName && input('server-instance-no')) {
-        problems.push('Inputs "server-instance-no" and "server-name" are both given: give one of them, the server\'s number or its exact name.');
-    }
-    else if (serverName && !/^[^\s,;]{1,255}$/.test(serverName)) {
-        problems.push(`Input "server-name" must be a server's exact name (no spaces, commas or semicolons), got "${serverName}".`);
-    }
-    if (!input('server-instance-no') && !serverName && !input('image-instance-no')) {
-        problems.push('Input "server-instance-no" is required: the number of the server to image, e.g. 1234567 (or give server-name, or image-instance-no to wait for an existing image).');
-    }
-    const hypervisor = oneOf(input('hypervisor') || 'auto', 'hypervisor', ['auto', 'xen', 'kvm'], problems);
-    const givenName = placeholders(input('image-name'), 'image-name', source.now, problems);
-    const nameSeed = { now: source.now, env: source.env };
-    const generatedSource = generateImageName({ ...nameSeed, serverInstanceNo: '0' }).source;
-    if (givenName && !imageInstanceNo) {
-        const problem = imageNameProblem(givenName, hypervisor ?? 'auto');
-        if (problem)
-            problems.push(problem);
-    }
-    const warnings = [];
-    if (imageInstanceNo) {
-        for (const name of ['image-name', 'image-description', 'stop-server']) {
-            if (source.getInput(name) && !(name === 'stop-server' && /^false$/i.test(input(name)))) {
-                warnings.push(`Input "${name}" is not used: image-instance-no resumes an existing image.`);
-            }
-        }
-    }
-    const imageDescription = placeholders(source.getInput('image-description'), 'image-description', source.now, problems);
-    const bytes = descriptionBytes(imageDescription);
-    if (bytes > MAX_DESCRIPTION_BYTES) {
-        problems.push(`Input "image-description" has ${bytes} bytes of UTF-8; NCP accepts at most ${MAX_DESCRIPTION_BYTES}.`);
-    }
-    const region = (input('region') || 'KR').toUpperCase();
-    if (!/^[A-Z]{2,10}$/.test(region)) {
-        problems.push(`Input "region" must be an NCP region code such as KR, SGN or JPN, got "${input('region')}".`);
-    }
-    const siteText = (input('site') || 'public').toLowerCase();
-    const site = isSite(siteText) ? siteText : 'public';
-    if (!isSite(siteText)) {
-        problems.push(`Input "site" must be one of ${Object.keys(SITES).join(', ')}, got "${input('site')}".`);
-    }
-    const { origin, originSource } = gatewayOrigin(input('api-url'), source.env.NCLOUD_API_GW?.trim() ?? '', site, problems);
-    if (originSource === 'NCLOUD_API_GW' && site !== 'public') {
-        warnings.push(`The environment variable NCLOUD_API_GW (${origin}) overrides site: ${site}; requests go to ${origin}. Unset NCLOUD_API_GW, or set api-url, to choose the gateway explicitly.`);
-    }
-    const ifExists = oneOf(input('if-exists') || 'fail', 'if-exists', ['fail', 'reuse'], problems);
-    const wait = bool(input('wait') || 'true', 'wait', problems);
-    const shareWith = loginIds(source.getInput('share-with'), problems);
-    const { keepLast, keepDays, pruneMatch } = pruning(input('keep-last'), input('keep-days'), input('prune-match'), problems);
-    const stopServer = bool(input('stop-server') || 'false', 'stop-server', problems);
-    if (wait === false) {
-        if (stopServer) {
-            problems.push('Input "stop-server" needs wait: true: the action starts the server again only once the image is made, so it must wait for it.');
-        }
-        if (shareWith.length > 0) {
-            problems.push('Input "share-with" needs wait: true: an image can be shared only once NCP has created it.');
-        }
-        for (const [name, value] of [
-            ['keep-last', keepLast],
-            ['keep-days', keepDays]
-        ]) {
-            if (value !== undefined) {
-                problems.push(`Input "${name}" needs wait: true: old images are pruned only once the new one is created.`);
-            }
-        }
-    }
-    const dryRun = bool(input('dry-run') || 'false', 'dry-run', problems);
-    const waitTimeoutMs = duration(input('wait-timeout') || '60m', 'wait-timeout', 1000, problems);
-    const pollIntervalMs = duration(input('poll-interval') || '10s', 'poll-interval', MIN_POLL_INTERVAL_MS, problems);
-    const requestTimeoutMs = duration(input('request-timeout') || '30s', 'request-timeout', MIN_REQUEST_TIMEOUT_MS, problems);
-    if (waitTimeoutMs !== undefined &&
-        pollIntervalMs !== undefined &&
-        pollIntervalMs > waitTimeoutMs) {
-        problems.push(`Input "poll-interval" (${formatDuration(pollIntervalMs)}) must not be longer than "wait-timeout" (${formatDuration(waitTimeoutMs)}).`);
-    }
-    if (problems.length > 0)
-        throw new InputError(problems);
-    return Object.freeze({
-        accessKey,
-        secretKey,
-        serverInstanceNo,
-        serverName,
-        imageInstanceNo,
-        imageName: givenName,
-        nameChanges: /\{(date|time)\}/.test(input('image-name')),
-        nameSource: givenName ? 'given' : generatedSource,
-        nameSeed,
-        imageDescription,
-        region,
-        origin,
-        originSource,
-        hypervisor: hypervisor,
-        ifExists: ifExists,
-        wait: wait,
-        waitTimeoutMs: waitTimeoutMs,
-        pollIntervalMs: pollIntervalMs,
-        requestTimeoutMs: requestTimeoutMs,
-        dryRun: dryRun,
-        stopServer: stopServer,
-        shareWith,
-        keepLast,
-        keepDays,
-        pruneMatch,
-        workflow: workflowRunFrom(source.env),
-        warnings
-    });
-}
-function imageNameProblem(name, hypervisor) {
-    if (hypervisor !== 'auto') {
-        const rule = hypervisor === 'xen' ? MEMBER_IMAGE_NAME_RULE : SERVER_IMAGE_NAME_RULE;
-        const problem = nameProblem(name, rule);
-        return problem ? imageNameMessage(name, problem, rule) : undefined;
-    }
-    const broken = [MEMBER_IMAGE_NAME_RULE, SERVER_IMAGE_NAME_RULE].map(rule => ({
-        rule,
-        problem: nameProblem(name, rule)
-    }));
-    if (broken.some(({ problem }) => !problem))
-        return undefined;
-    return (`Input "image-name" "${name}" breaks the naming rule of both image kinds: ` +
-        broken
-            .map(({ rule, problem }) => `${rule.label}: ${problem} (the rule: ${rule.text})`)
-            .join('; ') +
-        '.');
-}
-function imageNameMessage(name, problem, rule) {
-    return `Input "image-name" "${name}" breaks the ${rule.label} naming rule: ${problem}. The rule: ${rule.text}.`;
-}
-function gatewayOrigin(apiUrl, envUrl, site, problems) {
-    const [text, originSource, name] = apiUrl
-        ? [apiUrl, 'api-url', 'Input "api-url"']
-        : envUrl
-            ? [
-                envUrl,
-                'NCLOUD_API_GW',
-                'The environment variable NCLOUD_API_GW (used because api-url is empty)'
-            ]
-            : [SITES[site], 'site', ''];
-    const parsed = parseGatewayOrigin(text);
-    if ('problem' in parsed) {
-        problems.push(`${name} "${withoutUserInfo(text)}" ${parsed.problem}. Give the gateway origin only, as https://host[:port] (http:// only for localhost, 127.x.x.x or [::1]).`);
-        return { origin: SITES[site], originSource };
-    }
-    return { origin: parsed.origin, originSource };
-}
-function withoutUserInfo(url) {
-    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
-}
-const PLACEHOLDERS = {
-    date: now => now.toISOString().slice(0, 10).replace(/-/g, ''),
-    time: now => now.toISOString().slice(11, 19).replace(/:/g, '')
-};
-function placeholders(text, name, now, problems) {
-    const unknown = [...text.matchAll(/\{([^{}]*)\}/g)]
-        .map(match => match[1])
-        .filter(key => !Object.hasOwn(PLACEHOLDERS, key));
-    if (unknown.length > 0) {
-        problems.push(`Input "${name}" has the unknown placeholder ${unknown.map(key => `{${key}}`).join(', ')}: only {date} (UTC YYYYMMDD) and {time} (UTC HHMMSS) are replaced.`);
-        return text;
-    }
-    return text.replace(/\{(date|time)\}/g, (_match, key) => PLACEHOLDERS[key](now));
-}
-const LOGIN_ID = /^[A-Za-z0-9][A-Za-z0-9._%+@-]{0,99}$/;
-function loginIds(text, problems) {
-    const entries = text
-        .split(/[,\r\n]/)
-        .map(entry => entry.trim())
-        .filter(Boolean);
-    const bad = entries.filter(entry => !LOGIN_ID.test(entry));
-    for (const entry of bad) {
-        problems.push(`Input "share-with" has the entry "${entry}", which is not an NCP login ID: give login IDs (e-mail addresses or account names) separated by commas or new lines.`);
-    }
-    return bad.length > 0 ? [] : [...new Set(entries)];
-}
-const MAX_KEEP = 1000;
-const MAX_KEEP_DAYS = 3650;
-function prunes(settings) {
-    return settings.keepLast !== undefined || settings.keepDays !== undefined;
-}
-function pruning(keepText, daysText, pattern, problems) {
-    if (!keepText && !daysText && !pattern)
-        return {};
-    if (!keepText && !daysText) {
-        problems.push('Input "prune-match" needs keep-last or keep-days: how many matching images to keep (e.g. 7), or for how many days (e.g. 14).');
-        return {};
-    }
-    const keepLast = keepText
-        ? wholeNumber(keepText, 'keep-last', MAX_KEEP, "the images to keep, this run's included", problems)
-        : undefined;
-    const keepDays = daysText
-        ? wholeNumber(daysText, 'keep-days', MAX_KEEP_DAYS, 'the days within which images are kept', problems)
-        : undefined;
-    const rules = [keepText && 'keep-last', daysText && 'keep-days'].filter(Boolean).join(' and ');
-    if (!pattern) {
-        problems.push(`Input "prune-match" is required with ${rules}: a name pattern in which * stands for any characters, e.g. nightly-*.`);
-    }
-    else if (!/^[A-Za-z0-9_*-]{1,30}$/.test(pattern)) {
-        problems.push(`Input "prune-match" must be an image name pattern of letters, digits, "-", "_" and "*" (any characters), got "${pattern}".`);
-    }
-    return { keepLast, keepDays, pruneMatch: pattern };
-}
-function wholeNumber(text, name, max, what, problems) {
-    const value = /^\d+$/.test(text) ? Number(text) : NaN;
-    if (!(value >= 1 && value <= max)) {
-        problems.push(`Input "${name}" must be a whole number from 1 to ${max} (${what}), got "${text}".`);
-    }
-    return value;
-}
-function number(name, what, problems, input) {
-    const value = input(name);
-    if (value && !/^\d{1,20}$/.test(value)) {
-        problems.push(`Input "${name}" must be ${what} (digits only), got "${value}".`);
-        return '';
-    }
-    return value;
-}
-function oneOf(value, name, allowed, problems) {
-    const lower = value.toLowerCase();
-    if (allowed.includes(lower))
-        return lower;
-    problems.push(`Input "${name}" must be one of ${allowed.join(', ')}, got "${value}".`);
-    return undefined;
-}
-function bool(value, name, problems) {
-    if (TRUE.includes(value))
-        return true;
-    if (FALSE.includes(value))
-        return false;
-    problems.push(`Input "${name}" must be true or false, got "${value}".`);
-    return undefined;
-}
-function duration(value, name, minimumMs, problems) {
-    const ms = parseDuration(value);
-    if (ms === undefined) {
-        problems.push(`Input "${name}" must be a duration such as 500ms, 90s, 45m or 1h30m, or a number of seconds, got "${value}".`);
-        return undefined;
-    }
-    if (ms < minimumMs) {
-        problems.push(`Input "${name}" must be at least ${formatDuration(minimumMs)}, got "${value}".`);
-        return undefined;
-    }
-    return ms;
 }
 
 ;// CONCATENATED MODULE: ./src/ncloud/errors.ts
@@ -993,24 +526,6 @@ function contentError(action, problem, gatewaySetting, requestId) {
         transient: false,
         reached: 'maybe'
     });
-}
-class IncompleteListError extends NcloudError {
-    rows;
-    constructor(action, problem, gatewaySetting, rows) {
-        super({
-            action,
-            gatewaySetting,
-            source: 'response',
-            httpStatus: 200,
-            details: `the list is incomplete: ${problem}`,
-            incomplete: true,
-            pagesDisagree: true,
-            transient: false,
-            reached: 'maybe'
-        });
-        this.rows = rows;
-        this.name = 'IncompleteListError';
-    }
 }
 function networkError(action, error, gatewaySetting) {
     const tls = TLS_FAILURE.test(error.code);
@@ -1139,7 +654,7 @@ function hintFor(f) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/next-steps.ts
+;// CONCATENATED MODULE: ./src/model/next-steps.ts
 
 const NEXT = {
     useOutput: "Later steps read the number from this step's image-instance-no output.",
@@ -1188,11 +703,27 @@ function alsoWorks(names) {
     return '';
 }
 
-;// CONCATENATED MODULE: ./src/failure.ts
+;// CONCATENATED MODULE: ./src/ncloud/server-errors.ts
+class ServerLookupError extends Error {
+    check;
+    constructor(message, check) {
+        super(message);
+        this.check = check;
+        this.name = 'ServerLookupError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/model/failure.ts
 
 
 
 
+
+const SERVER_CHECKS = {
+    number: NEXT.checkServer,
+    name: NEXT.checkServerName,
+    'unique-name': NEXT.ambiguousServerName
+};
 class RunFailure extends Error {
     outcome;
     nextStep;
@@ -1219,8 +750,658 @@ function asRunFailure(error, context = {}) {
     }
     if (error instanceof NcloudError)
         return new RunFailure(error.summary, 'error', error.hint);
+    if (error instanceof ServerLookupError) {
+        return new RunFailure(error.message, 'error', SERVER_CHECKS[error.check]);
+    }
     const message = error instanceof Error ? error.message : String(error);
     return new RunFailure(`Unexpected error: ${message}`, 'error', NEXT.reportBug);
+}
+
+;// CONCATENATED MODULE: ./src/model/journal.ts
+const JOURNAL_VERSION = 1;
+class JournalRecorder {
+    onChange;
+    journal = { version: JOURNAL_VERSION, deleted: [] };
+    constructor(onChange = () => undefined) {
+        this.onChange = onChange;
+    }
+    snapshot() {
+        return JSON.parse(JSON.stringify(this.journal));
+    }
+    record(change) {
+        change(this.journal);
+        this.onChange(this.snapshot());
+    }
+}
+function journalImage(image, kind, origin) {
+    return {
+        no: image.no,
+        name: image.name,
+        kind: kind ?? '',
+        status: image.status,
+        ...(image.statusName === undefined ? {} : { statusName: image.statusName }),
+        ...(origin === undefined ? {} : { origin }),
+        sharedWith: [...image.sharedWith],
+        raw: image.raw
+    };
+}
+function journalDelete(recorder, entry) {
+    if (!recorder)
+        return () => undefined;
+    let index = -1;
+    recorder.record(j => {
+        j.deletes ??= [];
+        index = j.deletes.push({ ...entry }) - 1;
+    });
+    return answer => recorder.record(j => {
+        const sent = j.deletes?.[index];
+        if (!sent)
+            return;
+        sent.answer = answer;
+        if (answer === 'accepted' && sent.what === 'image') {
+            j.deleted.push({ no: sent.no, name: sent.name ?? '' });
+        }
+    });
+}
+function powerOf(journal, now) {
+    const stopped = journal.stopped;
+    if (!stopped)
+        return undefined;
+    return {
+        stoppedAt: stopped.stoppedAt,
+        runningAt: stopped.runningAgainAt,
+        startAccepted: stopped.startAccepted,
+        downMs: (stopped.runningAgainAt ?? now) - stopped.stoppedAt
+    };
+}
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/model/provenance.ts
+
+const MARK = 'ncloud-server-image-action:';
+function workflowRunFrom(env) {
+    return {
+        serverUrl: env.GITHUB_SERVER_URL?.trim() || undefined,
+        repository: env.GITHUB_REPOSITORY?.trim() || undefined,
+        sha: env.GITHUB_SHA?.trim() || undefined,
+        runId: env.GITHUB_RUN_ID?.trim() || undefined,
+        job: env.GITHUB_JOB?.trim() || undefined,
+        action: env.GITHUB_ACTION?.trim() || undefined
+    };
+}
+function provenanceDescription(server, run) {
+    const parts = [`${MARK} server ${server.no}${server.name ? ` (${server.name})` : ''}`];
+    if (run.repository)
+        parts.push(`repository ${run.repository}`);
+    if (run.sha)
+        parts.push(`commit ${run.sha}`);
+    if (run.runId) {
+        parts.push(`run ${run.serverUrl && run.repository ? `${run.serverUrl}/${run.repository}/actions/runs/` : ''}${run.runId}`, `step ${stepMarker(run.job, run.action, server.no)}`);
+    }
+    return fitBytes(parts.join('; '), MAX_DESCRIPTION_BYTES);
+}
+function readProvenance(description) {
+    if (!description?.startsWith(MARK))
+        return undefined;
+    const server = /^ server (\d{1,20})\b/.exec(description.slice(MARK.length))?.[1];
+    if (!server)
+        return undefined;
+    return {
+        server,
+        runId: /; run (?:\S*\/)?(\d{1,20})(?:;|$)/.exec(description)?.[1],
+        step: /; step ([0-9a-f]{6})(?:;|$)/.exec(description)?.[1]
+    };
+}
+function provenanceServer(description) {
+    return readProvenance(description)?.server;
+}
+function madeByThisStep(description, run, serverInstanceNo) {
+    const said = readProvenance(description);
+    return (said !== undefined &&
+        run.runId !== undefined &&
+        said.server === serverInstanceNo &&
+        said.runId === run.runId &&
+        said.step === stepMarker(run.job, run.action, serverInstanceNo));
+}
+function fitBytes(text, bytes) {
+    if (descriptionBytes(text) <= bytes)
+        return text;
+    const cut = Buffer.from(text, 'utf8')
+        .subarray(0, bytes - 3)
+        .toString('utf8');
+    return `${cut.replace(/\uFFFD+$/, '')}...`;
+}
+function stepMarker(job, action, serverInstanceNo) {
+    return (0,external_node_crypto_namespaceObject.createHash)('sha256')
+        .update([job ?? '', action ?? '', serverInstanceNo].join('\n'))
+        .digest('hex')
+        .slice(0, 6);
+}
+const MAX_DESCRIPTION_BYTES = 1000;
+function descriptionBytes(description) {
+    return Buffer.byteLength(description, 'utf8');
+}
+
+;// CONCATENATED MODULE: ./src/model/image-name.ts
+
+const MAX_NAME = 30;
+function generateImageName(seed) {
+    const runId = seed.env.GITHUB_RUN_ID?.trim() ?? '';
+    if (nameSourceOf(seed.env) === 'run') {
+        const run = BigInt(runId).toString(36).slice(-13);
+        const step = stepMarker(seed.env.GITHUB_JOB, seed.env.GITHUB_ACTION, seed.serverInstanceNo);
+        return { name: withServer(seed.serverInstanceNo, `-${run}-${step}`), source: 'run' };
+    }
+    const stamp = seed.now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+    return { name: withServer(seed.serverInstanceNo, `-${stamp}`), source: 'time' };
+}
+function nameSourceOf(env) {
+    return /^\d+$/.test(env.GITHUB_RUN_ID?.trim() ?? '') ? 'run' : 'time';
+}
+function withServer(serverInstanceNo, tail) {
+    const server = serverInstanceNo.slice(-(MAX_NAME - 'img-'.length - tail.length));
+    return `img-${server}${tail}`;
+}
+function imageNameMessage(name, problem, rule) {
+    return `Input "image-name" "${name}" breaks the ${rule.label} naming rule: ${problem}. The rule: ${rule.text}.`;
+}
+
+;// CONCATENATED MODULE: ./src/ncloud/endpoints.ts
+const SITES = {
+    public: 'https://ncloud.apigw.ntruss.com',
+    gov: 'https://ncloud.apigw.gov-ntruss.com',
+    fin: 'https://fin-ncloud.apigw.fin-ntruss.com'
+};
+const SERVER_API_PATH = '/vserver/v2';
+const AUTOSCALING_API_PATH = '/vautoscaling/v2';
+function isSite(value) {
+    return Object.hasOwn(SITES, value);
+}
+function isLoopbackHost(hostname) {
+    const host = hostname.toLowerCase();
+    if (host === 'localhost' || host === '[::1]')
+        return true;
+    const octets = host.split('.');
+    return (octets.length === 4 &&
+        octets[0] === '127' &&
+        octets.every(octet => /^\d{1,3}$/.test(octet) && Number(octet) <= 255));
+}
+function parseGatewayOrigin(text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        return { problem: 'is not a URL' };
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        return { problem: `uses the scheme "${url.protocol.replace(/:$/, '')}"` };
+    }
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+        return {
+            problem: 'uses plain http:// for a host that is not loopback, which would send the signed credentials in clear'
+        };
+    }
+    if (url.username || url.password)
+        return { problem: 'contains a user name or password' };
+    if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
+        return { problem: `has a path, query or fragment ("${url.pathname}${url.search}${url.hash}")` };
+    }
+    return { origin: url.origin };
+}
+
+;// CONCATENATED MODULE: ./src/ncloud/name-rules.ts
+const MEMBER_IMAGE_NAME_RULE = {
+    label: 'createMemberServerImageInstance (XEN/RHV)',
+    text: '3-30 characters: lowercase letters, digits and "-", starting with a lowercase letter and ending with a lowercase letter or digit',
+    pattern: /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/,
+    middle: /^[a-z0-9-]$/
+};
+const SERVER_IMAGE_NAME_RULE = {
+    label: 'createServerImage (KVM)',
+    text: '3-30 characters: letters, digits, "-" and "_", starting with a lowercase letter and ending with a lowercase letter or digit',
+    pattern: /^[a-z][A-Za-z0-9_-]{1,28}[a-z0-9]$/,
+    middle: /^[A-Za-z0-9_-]$/
+};
+function nameProblem(name, rule) {
+    if (rule.pattern.test(name))
+        return undefined;
+    const chars = [...name];
+    if (chars.length < 3 || chars.length > 30)
+        return `it has ${chars.length} characters`;
+    if (!/^[a-z]$/.test(chars[0]))
+        return `it starts with "${chars[0]}"`;
+    if (!/^[a-z0-9]$/.test(chars[chars.length - 1]))
+        return `it ends with "${chars[chars.length - 1]}"`;
+    const bad = [...new Set(chars.slice(1, -1).filter(c => !rule.middle.test(c)))];
+    return `it contains ${bad.map(c => `"${c}"`).join(', ')}`;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/checks.ts
+
+
+
+
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+function imageNameProblem(name, hypervisor) {
+    if (hypervisor !== 'auto') {
+        const rule = hypervisor === 'xen' ? MEMBER_IMAGE_NAME_RULE : SERVER_IMAGE_NAME_RULE;
+        const problem = nameProblem(name, rule);
+        return problem ? imageNameMessage(name, problem, rule) : undefined;
+    }
+    const broken = [MEMBER_IMAGE_NAME_RULE, SERVER_IMAGE_NAME_RULE].map(rule => ({
+        rule,
+        problem: nameProblem(name, rule)
+    }));
+    if (broken.some(({ problem }) => !problem))
+        return undefined;
+    return (`Input "image-name" "${name}" breaks the naming rule of both image kinds: ` +
+        broken
+            .map(({ rule, problem }) => `${rule.label}: ${problem} (the rule: ${rule.text})`)
+            .join('; ') +
+        '.');
+}
+function gatewayOrigin(apiUrl, envUrl, site, problems) {
+    const [text, originSource, name] = apiUrl
+        ? [apiUrl, 'api-url', 'Input "api-url"']
+        : envUrl
+            ? [
+                envUrl,
+                'NCLOUD_API_GW',
+                'The environment variable NCLOUD_API_GW (used because api-url is empty)'
+            ]
+            : [SITES[site], 'site', ''];
+    const parsed = parseGatewayOrigin(text);
+    if ('problem' in parsed) {
+        problems.push(`${name} "${withoutUserInfo(text)}" ${parsed.problem}. Give the gateway origin only, as https://host[:port] (http:// only for localhost, 127.x.x.x or [::1]).`);
+        return { origin: SITES[site], originSource };
+    }
+    return { origin: parsed.origin, originSource };
+}
+function withoutUserInfo(url) {
+    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
+}
+const PLACEHOLDERS = {
+    date: now => now.toISOString().slice(0, 10).replace(/-/g, ''),
+    time: now => now.toISOString().slice(11, 19).replace(/:/g, '')
+};
+function placeholders(text, name, now, problems) {
+    const unknown = [...text.matchAll(/\{([^{}]*)\}/g)]
+        .map(match => match[1])
+        .filter(key => !Object.hasOwn(PLACEHOLDERS, key));
+    if (unknown.length > 0) {
+        problems.push(`Input "${name}" has the unknown placeholder ${unknown.map(key => `{${key}}`).join(', ')}: only {date} (UTC YYYYMMDD) and {time} (UTC HHMMSS) are replaced.`);
+        return text;
+    }
+    return text.replace(/\{(date|time)\}/g, (_match, key) => PLACEHOLDERS[key](now));
+}
+const LOGIN_ID = /^[A-Za-z0-9][A-Za-z0-9._%+@-]{0,99}$/;
+function loginIds(text, problems) {
+    const entries = text
+        .split(/[,\r\n]/)
+        .map(entry => entry.trim())
+        .filter(Boolean);
+    const bad = entries.filter(entry => !LOGIN_ID.test(entry));
+    for (const entry of bad) {
+        problems.push(`Input "share-with" has the entry "${entry}", which is not an NCP login ID: give login IDs (e-mail addresses or account names) separated by commas or new lines.`);
+    }
+    return bad.length > 0 ? [] : [...new Set(entries)];
+}
+const MAX_KEEP = 1000;
+const MAX_KEEP_DAYS = 3650;
+function pruning(keepText, daysText, pattern, problems) {
+    if (!keepText && !daysText && !pattern)
+        return {};
+    if (!keepText && !daysText) {
+        problems.push('Input "prune-match" needs keep-last or keep-days: how many matching images to keep (e.g. 7), or for how many days (e.g. 14).');
+        return {};
+    }
+    const keepLast = keepText
+        ? wholeNumber(keepText, 'keep-last', MAX_KEEP, "the images to keep, this run's included", problems)
+        : undefined;
+    const keepDays = daysText
+        ? wholeNumber(daysText, 'keep-days', MAX_KEEP_DAYS, 'the days within which images are kept', problems)
+        : undefined;
+    const rules = [keepText && 'keep-last', daysText && 'keep-days'].filter(Boolean).join(' and ');
+    if (!pattern) {
+        problems.push(`Input "prune-match" is required with ${rules}: a name pattern in which * stands for any characters, e.g. nightly-*.`);
+    }
+    else if (!/^[A-Za-z0-9_*-]{1,30}$/.test(pattern)) {
+        problems.push(`Input "prune-match" must be an image name pattern of letters, digits, "-", "_" and "*" (any characters), got "${pattern}".`);
+    }
+    return { keepLast, keepDays, pruneMatch: pattern };
+}
+function wholeNumber(text, name, max, what, problems) {
+    const value = /^\d+$/.test(text) ? Number(text) : NaN;
+    if (!(value >= 1 && value <= max)) {
+        problems.push(`Input "${name}" must be a whole number from 1 to ${max} (${what}), got "${text}".`);
+    }
+    return value;
+}
+function number(name, what, problems, input) {
+    const value = input(name);
+    if (value && !/^\d{1,20}$/.test(value)) {
+        problems.push(`Input "${name}" must be ${what} (digits only), got "${value}".`);
+        return '';
+    }
+    return value;
+}
+function oneOf(value, name, allowed, problems) {
+    const lower = value.toLowerCase();
+    const found = allowed.find(word => word === lower);
+    if (found !== undefined)
+        return found;
+    problems.push(`Input "${name}" must be one of ${allowed.join(', ')}, got "${value}".`);
+    return undefined;
+}
+function bool(value, name, problems) {
+    if (TRUE.includes(value))
+        return true;
+    if (FALSE.includes(value))
+        return false;
+    problems.push(`Input "${name}" must be true or false, got "${value}".`);
+    return undefined;
+}
+function duration(value, name, minimumMs, problems) {
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+        problems.push(`Input "${name}" must be a duration such as 500ms, 90s, 45m or 1h30m, or a number of seconds, got "${value}".`);
+        return undefined;
+    }
+    if (ms < minimumMs) {
+        problems.push(`Input "${name}" must be at least ${formatDuration(minimumMs)}, got "${value}".`);
+        return undefined;
+    }
+    return ms;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/read-connection.ts
+
+
+
+const MIN_POLL_INTERVAL_MS = 100;
+const MIN_REQUEST_TIMEOUT_MS = 100;
+function readGateway({ source, input, problems, warnings }) {
+    const region = (input('region') || 'KR').toUpperCase();
+    if (!/^[A-Z]{2,10}$/.test(region)) {
+        problems.push(`Input "region" must be an NCP region code such as KR, SGN or JPN, got "${input('region')}".`);
+    }
+    const siteText = (input('site') || 'public').toLowerCase();
+    const site = isSite(siteText) ? siteText : 'public';
+    if (!isSite(siteText)) {
+        problems.push(`Input "site" must be one of ${Object.keys(SITES).join(', ')}, got "${input('site')}".`);
+    }
+    const { origin, originSource } = gatewayOrigin(input('api-url'), source.env.NCLOUD_API_GW?.trim() ?? '', site, problems);
+    if (originSource === 'NCLOUD_API_GW' && site !== 'public') {
+        warnings.push(`The environment variable NCLOUD_API_GW (${origin}) overrides site: ${site}; requests go to ${origin}. Unset NCLOUD_API_GW, or set api-url, to choose the gateway explicitly.`);
+    }
+    return { region, origin, originSource };
+}
+function readTiming({ input, problems }) {
+    const waitTimeoutMs = duration(input('wait-timeout') || '60m', 'wait-timeout', 1000, problems);
+    const pollIntervalMs = duration(input('poll-interval') || '10s', 'poll-interval', MIN_POLL_INTERVAL_MS, problems);
+    const requestTimeoutMs = duration(input('request-timeout') || '30s', 'request-timeout', MIN_REQUEST_TIMEOUT_MS, problems);
+    if (waitTimeoutMs !== undefined &&
+        pollIntervalMs !== undefined &&
+        pollIntervalMs > waitTimeoutMs) {
+        problems.push(`Input "poll-interval" (${formatDuration(pollIntervalMs)}) must not be longer than "wait-timeout" (${formatDuration(waitTimeoutMs)}).`);
+    }
+    return {
+        waitTimeoutMs: waitTimeoutMs ?? 0,
+        pollIntervalMs: pollIntervalMs ?? 0,
+        requestTimeoutMs: requestTimeoutMs ?? 0
+    };
+}
+
+;// CONCATENATED MODULE: ./src/inputs/read-settings.ts
+
+
+
+
+
+function readSettings(source) {
+    const reading = {
+        source,
+        input: name => source.getInput(name).trim(),
+        problems: [],
+        warnings: []
+    };
+    const credentials = readCredentials(reading);
+    const target = readTarget(reading);
+    const naming = readNaming(reading, target.imageInstanceNo);
+    const gateway = readGateway(reading);
+    const lifecycle = readLifecycle(reading);
+    const timing = readTiming(reading);
+    if (reading.problems.length > 0)
+        throw new InputError(reading.problems);
+    return Object.freeze({
+        ...credentials,
+        ...target,
+        ...naming,
+        ...gateway,
+        ...lifecycle,
+        ...timing,
+        workflow: workflowRunFrom(source.env),
+        warnings: reading.warnings
+    });
+}
+function readCredentials({ source, input, problems }) {
+    const credential = (name, envName) => {
+        const value = input(name) || (source.env[envName] ?? '').trim();
+        if (value)
+            source.mask(value);
+        else
+            problems.push(`Input "${name}" is empty and the environment variable ${envName} is not set: pass the key from a secret, e.g. ${name}: \${{ secrets.${envName} }}.`);
+        return value;
+    };
+    const accessKey = credential('access-key', 'NCLOUD_ACCESS_KEY');
+    const secretKey = credential('secret-key', 'NCLOUD_SECRET_KEY');
+    return { accessKey, secretKey };
+}
+function readTarget({ input, problems }) {
+    const imageInstanceNo = number('image-instance-no', "the image's number", problems, input);
+    const serverInstanceNo = number('server-instance-no', "the server's instance number", problems, input);
+    const serverName = input('server-name');
+    if (serverName && input('server-instance-no')) {
+        problems.push('Inputs "server-instance-no" and "server-name" are both given: give one of them, the server\'s number or its exact name.');
+    }
+    else if (serverName && !/^[^\s,;]{1,255}$/.test(serverName)) {
+        problems.push(`Input "server-name" must be a server's exact name (no spaces, commas or semicolons), got "${serverName}".`);
+    }
+    if (!input('server-instance-no') && !serverName && !input('image-instance-no')) {
+        problems.push('Input "server-instance-no" is required: the number of the server to image, e.g. 1234567 (or give server-name, or image-instance-no to wait for an existing image).');
+    }
+    return { imageInstanceNo, serverInstanceNo, serverName };
+}
+function readNaming({ source, input, problems, warnings }, imageInstanceNo) {
+    const hypervisor = oneOf(input('hypervisor') || 'auto', 'hypervisor', ['auto', 'xen', 'kvm'], problems) ??
+        'auto';
+    const givenName = placeholders(input('image-name'), 'image-name', source.now, problems);
+    const nameSeed = { now: source.now, env: source.env };
+    if (givenName && !imageInstanceNo) {
+        const problem = imageNameProblem(givenName, hypervisor);
+        if (problem)
+            problems.push(problem);
+    }
+    if (imageInstanceNo) {
+        for (const name of ['image-name', 'image-description', 'stop-server']) {
+            if (source.getInput(name) && !(name === 'stop-server' && /^false$/i.test(input(name)))) {
+                warnings.push(`Input "${name}" is not used: image-instance-no resumes an existing image.`);
+            }
+        }
+    }
+    const imageDescription = placeholders(source.getInput('image-description'), 'image-description', source.now, problems);
+    const bytes = descriptionBytes(imageDescription);
+    if (bytes > MAX_DESCRIPTION_BYTES) {
+        problems.push(`Input "image-description" has ${bytes} bytes of UTF-8; NCP accepts at most ${MAX_DESCRIPTION_BYTES}.`);
+    }
+    return {
+        hypervisor,
+        imageName: givenName,
+        nameChanges: /\{(date|time)\}/.test(input('image-name')),
+        nameSource: givenName ? 'given' : nameSourceOf(source.env),
+        nameSeed,
+        imageDescription
+    };
+}
+function readLifecycle({ source, input, problems }) {
+    const ifExists = oneOf(input('if-exists') || 'fail', 'if-exists', ['fail', 'reuse'], problems) ?? 'fail';
+    const wait = bool(input('wait') || 'true', 'wait', problems);
+    const shareWith = loginIds(source.getInput('share-with'), problems);
+    const { keepLast, keepDays, pruneMatch } = pruning(input('keep-last'), input('keep-days'), input('prune-match'), problems);
+    const stopServer = bool(input('stop-server') || 'false', 'stop-server', problems);
+    if (wait === false) {
+        if (stopServer) {
+            problems.push('Input "stop-server" needs wait: true: the action starts the server again only once the image is made, so it must wait for it.');
+        }
+        if (shareWith.length > 0) {
+            problems.push('Input "share-with" needs wait: true: an image can be shared only once NCP has created it.');
+        }
+        for (const [name, value] of [
+            ['keep-last', keepLast],
+            ['keep-days', keepDays]
+        ]) {
+            if (value !== undefined) {
+                problems.push(`Input "${name}" needs wait: true: old images are pruned only once the new one is created.`);
+            }
+        }
+    }
+    const dryRun = bool(input('dry-run') || 'false', 'dry-run', problems);
+    return {
+        ifExists,
+        wait: wait ?? true,
+        shareWith,
+        keepLast,
+        keepDays,
+        pruneMatch,
+        stopServer: stopServer ?? false,
+        dryRun: dryRun ?? false
+    };
+}
+
+;// CONCATENATED MODULE: ./src/github/outputs.ts
+const MAX_IMAGE_OUTPUT = 64 * 1024;
+const MAX_FIELD_OUTPUT = 2 * 1024;
+function writeImageOutputs(port, image) {
+    port.setOutput('image-instance-no', image.no);
+    port.setOutput('image-name', image.name);
+    port.setOutput('image-status', image.status);
+    port.setOutput('image', imageJson(image.raw));
+    port.setOutput('shared-with', image.sharedWith.join(','));
+}
+function writeOutputs(port, result) {
+    port.setOutput('outcome', result.outcome);
+    if (result.server?.hypervisor)
+        port.setOutput('hypervisor', result.server.hypervisor);
+    if (result.image && !result.dryRun)
+        writeImageOutputs(port, result.image);
+    if (result.power?.downMs !== undefined) {
+        port.setOutput('server-stopped-for', String(Math.round(result.power.downMs / 1000)));
+    }
+    if (result.pruning && 'deleted' in result.pruning) {
+        port.setOutput('pruned', result.pruning.deleted.map(image => image.no).join(','));
+    }
+}
+function imageJson(raw) {
+    const whole = JSON.stringify(raw);
+    if (whole.length <= MAX_IMAGE_OUTPUT)
+        return whole;
+    const kept = {};
+    const dropped = [];
+    for (const [key, value] of Object.entries(raw)) {
+        if ((JSON.stringify(value) ?? '').length <= MAX_FIELD_OUTPUT)
+            kept[key] = value;
+        else
+            dropped.push(key);
+    }
+    const reduced = JSON.stringify({ ...kept, droppedOversizedFields: dropped });
+    return reduced.length <= MAX_IMAGE_OUTPUT
+        ? reduced
+        : JSON.stringify({ droppedOversizedFields: Object.keys(raw) });
+}
+
+;// CONCATENATED MODULE: ./src/lib/retry.ts
+const DEFAULT_RETRY = Object.freeze({
+    maxAttempts: 5,
+    baseDelayMs: 500,
+    maxDelayMs: 15_000,
+    maxRetryAfterMs: 60_000
+});
+function backoffDelay(failedAttempts, policy, random, retryAfterMs) {
+    if (retryAfterMs !== undefined)
+        return Math.min(retryAfterMs, policy.maxRetryAfterMs);
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failedAttempts - 1));
+    return Math.floor(random() * ceiling);
+}
+async function retrying(operation, options) {
+    const { policy, clock, signal } = options;
+    for (let attempt = 1;; attempt++) {
+        let error;
+        try {
+            return await operation(attempt);
+        }
+        catch (caught) {
+            error = caught;
+        }
+        signal?.throwIfAborted();
+        const next = await options.decide(error, attempt);
+        if (next.verdict === 'settled')
+            return next.value;
+        if (next.verdict === 'stop' || attempt >= policy.maxAttempts)
+            throw error;
+        const delay = backoffDelay(attempt, policy, options.random ?? Math.random, next.retryAfterMs);
+        if (options.deadline !== undefined && clock.now() + delay >= options.deadline)
+            throw error;
+        options.log(`${options.label}: attempt ${attempt} of ${policy.maxAttempts} failed: ${options.describe(error)} ${next.why} in ${delay} ms.`);
+        await clock.sleep(delay, signal);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/ncloud/image-record.ts
+const MAX_FIELD = 300;
+function toImageRecord(kind, raw) {
+    const { fields } = kind;
+    const status = raw[fields.status];
+    return {
+        no: image_record_text(raw[fields.number]),
+        name: image_record_text(raw[fields.name]),
+        status: typeof status?.code === 'string' ? status.code.slice(0, MAX_FIELD) : '',
+        statusName: typeof raw[fields.statusName] === 'string' ? image_record_text(raw[fields.statusName]) : undefined,
+        sourceServerNo: fields.sourceServer && raw[fields.sourceServer] !== undefined
+            ? image_record_text(raw[fields.sourceServer])
+            : undefined,
+        description: typeof raw[fields.description] === 'string'
+            ? raw[fields.description].slice(0, 1000)
+            : undefined,
+        createdAt: dateOf(raw[fields.createDate]),
+        sharedWith: Array.isArray(raw[fields.sharedLoginIds])
+            ? raw[fields.sharedLoginIds].map(image_record_text).filter(Boolean).slice(0, 100)
+            : [],
+        ...(kind.actions.deleteSnapshots ? { snapshots: snapshotsOf(raw) } : {}),
+        raw
+    };
+}
+function snapshotsOf(raw) {
+    const list = raw.blockStorageMappingList;
+    if (!Array.isArray(list))
+        return [];
+    const nos = list
+        .map(entry => typeof entry === 'object' && entry !== null
+        ? image_record_text(entry.blockStorageSnapshotInstanceNo)
+        : '')
+        .filter(no => /^\d{1,20}$/.test(no));
+    return [...new Set(nos)].slice(0, 100);
+}
+function dateOf(value) {
+    const at = typeof value === 'string' ? Date.parse(value) : NaN;
+    return Number.isNaN(at) ? undefined : at;
+}
+function image_record_text(value) {
+    return typeof value === 'string' || typeof value === 'number'
+        ? String(value).slice(0, MAX_FIELD)
+        : '';
 }
 
 ;// CONCATENATED MODULE: ./src/ncloud/image-status.ts
@@ -1323,9 +1504,6 @@ const SERVER_IMAGE = Object.freeze({
     statuses: IMAGE_STATUSES
 });
 const IMAGE_KINDS = [MEMBER_IMAGE, SERVER_IMAGE];
-function sourceServerOf(image) {
-    return image.sourceServerNo ?? provenanceServer(image.description);
-}
 class ImageNotFoundError extends Error {
     kind;
     imageNo;
@@ -1411,249 +1589,11 @@ class ImageApi {
         return contentError(action, problem, this.client.gatewaySetting);
     }
 }
-const MAX_FIELD = 300;
-function toImageRecord(kind, raw) {
-    const { fields } = kind;
-    const status = raw[fields.status];
-    return {
-        no: images_text(raw[fields.number]),
-        name: images_text(raw[fields.name]),
-        status: typeof status?.code === 'string' ? status.code.slice(0, MAX_FIELD) : '',
-        statusName: typeof raw[fields.statusName] === 'string' ? images_text(raw[fields.statusName]) : undefined,
-        sourceServerNo: fields.sourceServer && raw[fields.sourceServer] !== undefined
-            ? images_text(raw[fields.sourceServer])
-            : undefined,
-        description: typeof raw[fields.description] === 'string'
-            ? raw[fields.description].slice(0, 1000)
-            : undefined,
-        createdAt: dateOf(raw[fields.createDate]),
-        sharedWith: Array.isArray(raw[fields.sharedLoginIds])
-            ? raw[fields.sharedLoginIds].map(images_text).filter(Boolean).slice(0, 100)
-            : [],
-        ...(kind.actions.deleteSnapshots ? { snapshots: snapshotsOf(raw) } : {}),
-        raw
-    };
-}
-function snapshotsOf(raw) {
-    const list = raw.blockStorageMappingList;
-    if (!Array.isArray(list))
-        return [];
-    const nos = list
-        .map(entry => typeof entry === 'object' && entry !== null
-        ? images_text(entry.blockStorageSnapshotInstanceNo)
-        : '')
-        .filter(no => /^\d{1,20}$/.test(no));
-    return [...new Set(nos)].slice(0, 100);
-}
-function dateOf(value) {
-    const at = typeof value === 'string' ? Date.parse(value) : NaN;
-    return Number.isNaN(at) ? undefined : at;
-}
-function images_text(value) {
-    return typeof value === 'string' || typeof value === 'number'
-        ? String(value).slice(0, MAX_FIELD)
-        : '';
-}
 
-;// CONCATENATED MODULE: ./src/retry.ts
+;// CONCATENATED MODULE: ./src/model/source-server.ts
 
-const DEFAULT_RETRY = Object.freeze({
-    maxAttempts: 5,
-    baseDelayMs: 500,
-    maxDelayMs: 15_000,
-    maxRetryAfterMs: 60_000
-});
-function backoffDelay(failedAttempts, policy, random, retryAfterMs) {
-    if (retryAfterMs !== undefined)
-        return Math.min(retryAfterMs, policy.maxRetryAfterMs);
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failedAttempts - 1));
-    return Math.floor(random() * ceiling);
-}
-async function retrying(operation, options) {
-    const { policy, clock, signal } = options;
-    for (let attempt = 1;; attempt++) {
-        let error;
-        try {
-            return await operation(attempt);
-        }
-        catch (caught) {
-            error = caught;
-        }
-        signal?.throwIfAborted();
-        const next = await options.decide(error, attempt);
-        if (next.verdict === 'settled')
-            return next.value;
-        if (next.verdict === 'stop' || attempt >= policy.maxAttempts)
-            throw error;
-        const delay = backoffDelay(attempt, policy, options.random ?? Math.random, next.retryAfterMs);
-        if (options.deadline !== undefined && clock.now() + delay >= options.deadline)
-            throw error;
-        options.log(`${options.label}: attempt ${attempt} of ${policy.maxAttempts} failed: ${describeError(error)} ${next.why} in ${delay} ms.`);
-        await clock.sleep(delay, signal);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/create-image.ts
-
-
-
-
-
-
-
-const CONFIRM_DELAYS_MS = [1_000, 2_000, 4_000];
-const CANCEL_LOOKUP_TIMEOUT_MS = 3_000;
-async function lookFirst(api, request, options) {
-    const existing = await lookByName(api, request.name, options.log);
-    if (existing.length === 0)
-        return lookForEarlierAttempt(api, request, options);
-    const image = newest(existing);
-    const where = describeExisting(image, options.region);
-    const source = madeFrom(image, request);
-    if (options.nameSource === 'run' && source !== 'no') {
-        if (source === 'unknown')
-            options.log.warning(unverifiable(image, request));
-        options.log.info(`${where} It is this workflow run's earlier attempt (the same generated name, the same server): it is used, and no image is created.`);
-        return { use: image, provenance: 'resumed' };
-    }
-    const failed = imageState(api.kind, image.status, image.statusName) === 'failed';
-    if (options.ifExists === 'fail') {
-        throw new RunFailure(`${where} With if-exists: fail nothing was created.`, 'error', failed ? NEXT.failedExisting : NEXT.nameTaken(image, source !== 'no'));
-    }
-    if (source === 'no') {
-        throw new RunFailure(`${where} It was not made from server ${request.serverInstanceNo}, so it is not reused.`, 'error', NEXT.otherServersImage);
-    }
-    if (failed) {
-        throw new RunFailure(`${where} Its creation failed, so it cannot be reused.`, 'error', NEXT.failedExisting);
-    }
-    if (source === 'unknown')
-        options.log.warning(unverifiable(image, request));
-    options.log.info(`${where} if-exists: reuse, so no image is created and this one is used.`);
-    return { use: image, provenance: 'reused' };
-}
-async function lookByName(api, name, log) {
-    const found = await evenIfIncomplete(api, () => api.findAllByName(name), log, `named "${name}"`);
-    return found.filter(image => image.name === name);
-}
-async function evenIfIncomplete(api, read, log, what) {
-    try {
-        return await read();
-    }
-    catch (error) {
-        if (!(error instanceof IncompleteListError))
-            throw error;
-        log.warning(`The look for images ${what} before the create is incomplete: ${error.summary} An image it did not see may exist.`);
-        return api.fromRows(error.rows);
-    }
-}
-async function lookForEarlierAttempt(api, request, options) {
-    const run = options.attemptsOf;
-    if (!run)
-        return { use: undefined };
-    const all = await evenIfIncomplete(api, () => api.listAll(), options.log, 'of earlier attempts');
-    const earlier = all.filter(image => madeByThisStep(image.description, run, request.serverInstanceNo));
-    if (earlier.length === 0)
-        return { use: undefined };
-    const image = newest(earlier);
-    options.log.info(`Image ${image.no} ("${image.name}") is this workflow run's earlier attempt: its description names this run and step, and server ${request.serverInstanceNo}. The name differs ({date} or {time} changed), so it is used, and no image named "${request.name}" is created.`);
-    return { use: image, provenance: 'resumed' };
-}
-async function obtainImage(api, request, first, options) {
-    if (first.use) {
-        options.onImage(first.use);
-        return { image: first.use, provenance: first.provenance };
-    }
-    const create = api.kind.actions.create;
-    let maybeCreated = false;
-    const adopt = (image) => {
-        if (madeFrom(image, request) === 'unknown')
-            options.log.warning(unverifiable(image, request));
-        options.log.info(`The reply was lost, but image ${image.no} named "${image.name}" now exists: using it.`);
-        return { verdict: 'settled', value: { image, provenance: 'adopted' } };
-    };
-    const decide = async (error) => {
-        const ncloud = error instanceof NcloudError ? error : undefined;
-        if (ncloud?.reached === 'no' && !ncloud.transient)
-            return { verdict: 'stop' };
-        if (!maybeCreated && ncloud?.reached === 'no') {
-            return {
-                verdict: 'again',
-                why: 'It never reached the service, so it is sent again',
-                retryAfterMs: ncloud.fields.retryAfterMs
-            };
-        }
-        if (!maybeCreated && ncloud?.reached === 'yes') {
-            const taken = await lookFirst(api, request, options).catch(caught => {
-                if (caught instanceof RunFailure)
-                    throw caught;
-                options.signal?.throwIfAborted();
-                return { use: undefined };
-            });
-            return taken.use
-                ? { verdict: 'settled', value: { image: taken.use, provenance: taken.provenance } }
-                : { verdict: 'stop' };
-        }
-        maybeCreated = true;
-        options.log.info(`The create may have been carried out: ${describeError(error)} Looking for an image named "${request.name}".`);
-        const found = await lookAgain(api, request, options, error);
-        if (found)
-            return adopt(found);
-        const success = ncloud?.fields.incomplete || ncloud?.fields.code === 'ERESPONSETOOLARGE';
-        return ncloud && !success && (ncloud.transient || ncloud.reached === 'maybe')
-            ? {
-                verdict: 'again',
-                why: `No image named "${request.name}" exists, so it is sent again`,
-                retryAfterMs: ncloud.fields.retryAfterMs
-            }
-            : { verdict: 'stop' };
-    };
-    try {
-        const obtained = await retrying(async () => ({ image: await api.create(request), provenance: 'created' }), { label: create, ...options, decide, log: options.log.warning });
-        options.onImage(obtained.image);
-        return obtained;
-    }
-    catch (error) {
-        if (error instanceof cancel/* CancelledError */.c)
-            throw await lookAfterCancel(options, request, error);
-        if (!maybeCreated || error instanceof RunFailure)
-            throw error;
-        throw new RunFailure(`${describeError(error)} A ${create} of this run may have made an image named "${request.name}" ` +
-            `although none shows in region ${options.region} yet.`, 'uncertain', NEXT.findUncertain(request.name, options.region, options.advice));
-    }
-}
-async function createImage(api, request, first, options, whileItExists) {
-    const obtained = await obtainImage(api, request, first, options);
-    let value;
-    let failure;
-    try {
-        value = await whileItExists(obtained);
-    }
-    catch (error) {
-        failure = error;
-    }
-    if (obtained.provenance === 'created' || obtained.provenance === 'adopted') {
-        const sweeper = options.signal?.aborted ? options.afterCancel() : api;
-        options.onDuplicates(await sweepForDuplicates(sweeper, obtained.image, options.log, options.sweepEndBy()));
-    }
-    if (failure !== undefined)
-        throw failure;
-    return value;
-}
-async function sweepForDuplicates(api, used, log, endBy) {
-    let images;
-    try {
-        images = await api.findAllByName(used.name, endBy);
-    }
-    catch (error) {
-        log.warning(`Could not check for other images named "${used.name}" (${describeError(error)}); a create whose reply was lost may have made one.`);
-        return [];
-    }
-    const others = images.filter(image => image.no !== used.no);
-    if (others.length > 0) {
-        log.warning(`NCP holds ${others.length + 1} images named "${used.name}": ${[used, ...others].map(image => image.no).join(', ')}. ` +
-            `This run uses ${used.no}; ${others.map(image => image.no).join(', ')} ${others.length === 1 ? 'was' : 'were'} made by a lost reply or another run. Delete what you do not need.`);
-    }
-    return others;
+function sourceServerOf(image) {
+    return image.sourceServerNo ?? provenanceServer(image.description);
 }
 function madeFrom(image, request) {
     const source = sourceServerOf(image);
@@ -1661,93 +1601,8 @@ function madeFrom(image, request) {
         return 'unknown';
     return source === request.serverInstanceNo ? 'yes' : 'no';
 }
-function unverifiable(image, request) {
-    return `Image ${image.no} ("${image.name}") is used although its source server cannot be verified: NCP's record does not name one, and its description is not this action's provenance. Check that it was made from server ${request.serverInstanceNo}.`;
-}
-function describeExisting(image, region) {
-    const source = sourceServerOf(image);
-    return `An image named "${image.name}" already exists in region ${region}: number ${image.no}, status ${image.status}${image.statusName ? ` (${image.statusName})` : ''}${source ? `, made from server ${source}` : ''}.`;
-}
-function newest(images) {
-    return images[images.length - 1];
-}
-async function lookAgain(api, request, options, cause) {
-    for (const delay of [0, ...options.confirmDelaysMs]) {
-        if (delay > 0)
-            await options.clock.sleep(delay, options.signal);
-        let found;
-        try {
-            found = await api.findAllByName(request.name);
-        }
-        catch (error) {
-            options.signal?.throwIfAborted();
-            throw new RunFailure(`${api.kind.actions.create} may have created an image (${describeError(cause)}), and looking it up failed (${describeError(error)}).`, 'uncertain', NEXT.findUncertain(request.name, options.region, options.advice));
-        }
-        const ours = found.filter(image => madeFrom(image, request) !== 'no');
-        if (ours.length > 0)
-            return newest(ours);
-    }
-    return undefined;
-}
-async function lookAfterCancel(options, request, cancel) {
-    const where = `in region ${options.region}`;
-    const unsettled = NEXT.findUncertain(request.name, options.region, options.advice);
-    try {
-        const images = await options.afterCancel().findAllByName(request.name);
-        const image = images.find(found => madeFrom(found, request) !== 'no');
-        if (image) {
-            options.onImage(image);
-            return new RunFailure(`${cancel.message} The create had been sent: image ${image.no} named "${image.name}" exists (${image.status}).`, 'cancelled', NEXT.resume(image, options.advice), image);
-        }
-        return new RunFailure(`${cancel.message} The create had been sent, and no image named "${request.name}" shows yet ${where}.`, 'cancelled', unsettled);
-    }
-    catch (error) {
-        return new RunFailure(`${cancel.message} The create had been sent; an image named "${request.name}" may exist ${where} (the look failed: ${describeError(error)}).`, 'cancelled', unsettled);
-    }
-}
 
-;// CONCATENATED MODULE: ./src/outputs.ts
-const MAX_IMAGE_OUTPUT = 64 * 1024;
-const MAX_FIELD_OUTPUT = 2 * 1024;
-function writeImageOutputs(port, image) {
-    port.setOutput('image-instance-no', image.no);
-    port.setOutput('image-name', image.name);
-    port.setOutput('image-status', image.status);
-    port.setOutput('image', imageJson(image.raw));
-    port.setOutput('shared-with', image.sharedWith.join(','));
-}
-function writeOutputs(port, result) {
-    port.setOutput('outcome', result.outcome);
-    if (result.server?.hypervisor)
-        port.setOutput('hypervisor', result.server.hypervisor);
-    if (result.image && !result.dryRun)
-        writeImageOutputs(port, result.image);
-    if (result.power?.downMs !== undefined) {
-        port.setOutput('server-stopped-for', String(Math.round(result.power.downMs / 1000)));
-    }
-    if (result.pruning && 'deleted' in result.pruning) {
-        port.setOutput('pruned', result.pruning.deleted.map(image => image.no).join(','));
-    }
-}
-function imageJson(raw) {
-    const whole = JSON.stringify(raw);
-    if (whole.length <= MAX_IMAGE_OUTPUT)
-        return whole;
-    const kept = {};
-    const dropped = [];
-    for (const [key, value] of Object.entries(raw)) {
-        if ((JSON.stringify(value) ?? '').length <= MAX_FIELD_OUTPUT)
-            kept[key] = value;
-        else
-            dropped.push(key);
-    }
-    const reduced = JSON.stringify({ ...kept, droppedOversizedFields: dropped });
-    return reduced.length <= MAX_IMAGE_OUTPUT
-        ? reduced
-        : JSON.stringify({ droppedOversizedFields: Object.keys(raw) });
-}
-
-;// CONCATENATED MODULE: ./src/prune-plan.ts
+;// CONCATENATED MODULE: ./src/model/prune-plan.ts
 
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -1860,6 +1715,27 @@ function describePrune(plan, dryRun, imageToCome) {
     return lines.join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/ncloud/incomplete-list.ts
+
+class IncompleteListError extends NcloudError {
+    rows;
+    constructor(action, problem, gatewaySetting, rows) {
+        super({
+            action,
+            gatewaySetting,
+            source: 'response',
+            httpStatus: 200,
+            details: `the list is incomplete: ${problem}`,
+            incomplete: true,
+            pagesDisagree: true,
+            transient: false,
+            reached: 'maybe'
+        });
+        this.rows = rows;
+        this.name = 'IncompleteListError';
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/ncloud/in-use.ts
 
 
@@ -1920,7 +1796,9 @@ function in_use_text(value) {
     return typeof value === 'string' || typeof value === 'number' ? String(value).slice(0, 300) : '';
 }
 
-;// CONCATENATED MODULE: ./src/prune.ts
+;// CONCATENATED MODULE: ./src/steps/prune.ts
+
+
 
 
 
@@ -1943,7 +1821,7 @@ async function readAndPlan(api, current, rule, options) {
     }
     return plan;
 }
-async function prune(api, plan, log, signal) {
+async function prune(api, plan, log, signal, record) {
     const result = {
         ...plan,
         deleted: [],
@@ -1953,11 +1831,15 @@ async function prune(api, plan, log, signal) {
     };
     for (const image of plan.remove) {
         let answered;
+        const answer = sent(record, { what: 'image', no: image.no, name: image.name });
         try {
             answered = await api.delete(image.no);
+            answer('accepted');
         }
         catch (error) {
             signal?.throwIfAborted();
+            if (refused(error))
+                answer('refused');
             const why = describeError(error);
             result.failed.push({ image, why });
             log.warning(`Could not delete image ${image.no} ("${image.name}"): ${why} It is left as it is.`);
@@ -1966,22 +1848,26 @@ async function prune(api, plan, log, signal) {
         result.deleted.push(image);
         log.info(`Deleted image ${image.no} ("${image.name}", ${image.status}).`);
         if (api.kind.actions.deleteSnapshots) {
-            await deleteSnapshots(api, image, answered, result, log, signal);
+            await deleteSnapshots(api, image, answered, result, log, signal, record);
         }
     }
     return result;
 }
-async function deleteSnapshots(api, image, answered, result, log, signal) {
+async function deleteSnapshots(api, image, answered, result, log, signal, record) {
     const fromAnswer = answered.find(record => record.no === image.no)?.snapshots ?? [];
     const nos = [...new Set([...fromAnswer, ...(image.snapshots ?? [])])];
     const deleted = [];
     for (const no of nos) {
+        const answer = sent(record, { what: 'snapshot', no, imageNo: image.no });
         try {
             await api.deleteSnapshot(no);
+            answer('accepted');
             deleted.push(no);
         }
         catch (error) {
             signal?.throwIfAborted();
+            if (refused(error))
+                answer('refused');
             const why = describeError(error);
             result.snapshotsLeft.push({ imageNo: image.no, no, why });
             log.warning(`Could not delete snapshot ${no} of deleted image ${image.no} ("${image.name}"): ${why} It is still billed: delete it in the console or with deleteBlockStorageSnapshotInstances.`);
@@ -1992,8 +1878,14 @@ async function deleteSnapshots(api, image, answered, result, log, signal) {
         log.info(`Deleted the snapshot${deleted.length === 1 ? '' : 's'} behind image ${image.no}: ${deleted.join(', ')}.`);
     }
 }
+function sent(record, entry) {
+    return journalDelete(record?.journal, { ...entry, sentAt: record?.clock.now() ?? 0 });
+}
+function refused(error) {
+    return !(error instanceof NcloudError) || error.reached !== 'maybe';
+}
 
-;// CONCATENATED MODULE: ./src/share.ts
+;// CONCATENATED MODULE: ./src/steps/share.ts
 
 
 
@@ -2023,52 +1915,52 @@ async function shareImage(api, image, loginIds, log, signal) {
     return after;
 }
 
-;// CONCATENATED MODULE: ./src/after-created.ts
+;// CONCATENATED MODULE: ./src/steps/after-created.ts
 
 
 
 
 
-async function afterReady(api, ending, settings, deps, known) {
-    if (!['created', 'reused', 'resumed'].includes(ending.outcome) || !known.image)
-        return ending;
-    await afterCreated(api, known.image, settings, deps, known);
-    return ending;
-}
-async function dryRunAfterCreation(api, image, settings, deps, known) {
-    if (settings.shareWith.length > 0) {
-        deps.log.info(`Dry run: would share the image with ${settings.shareWith.join(', ')} once it is created.`);
-    }
-    if (prunes(settings)) {
-        const current = image && imageState(api.kind, image.status, image.statusName) === 'created'
-            ? image
-            : undefined;
-        known.pruning = await planPruning(api, current, settings, deps, known);
-    }
-}
-async function afterCreated(api, image, settings, deps, known) {
+
+async function afterReady(api, ending, image, options) {
+    if (!['created', 'reused', 'resumed'].includes(ending.outcome) || !image)
+        return undefined;
+    const { settings, log } = options;
     let current = image;
     if (settings.shareWith.length > 0) {
-        current = await shareImage(api, image, settings.shareWith, deps.log, deps.signal);
-        deps.onImage(current);
+        current = await shareImage(api, image, settings.shareWith, log, options.signal);
+        options.onImage?.(current);
     }
-    if (prunes(settings) && settings.pruneMatch !== undefined) {
-        const plan = await planPruning(api, current, settings, deps, known);
-        if (plan)
-            known.pruning = await prune(api, plan, deps.log, deps.signal);
-    }
+    if (!prunes(settings) || settings.pruneMatch === undefined)
+        return undefined;
+    const plan = await planPruning(api, current, options);
+    if (!plan)
+        return undefined;
+    const record = options.journal && { journal: options.journal, clock: options.clock };
+    return prune(api, plan, log, options.signal, record);
 }
-async function planPruning(api, current, settings, deps, known) {
-    const { log } = deps;
+async function dryRunAfterCreation(api, image, options) {
+    const { settings } = options;
+    if (settings.shareWith.length > 0) {
+        options.log.info(`Dry run: would share the image with ${settings.shareWith.join(', ')} once it is created.`);
+    }
+    if (!prunes(settings))
+        return undefined;
+    const current = image && imageState(api.kind, image.status, image.statusName) === 'created' ? image : undefined;
+    return planPruning(api, current, options);
+}
+async function planPruning(api, current, options) {
+    const { log, settings } = options;
     const pattern = settings.pruneMatch;
-    const serverInstanceNo = known.server?.no ?? (current && sourceServerOf(current));
+    const serverInstanceNo = options.serverNo ?? (current && sourceServerOf(current));
     if (!serverInstanceNo) {
         log.warning('Pruning: nothing is pruned, since the source server of the image is not known; give server-instance-no.');
         return undefined;
     }
-    const countsCurrent = matchesPattern(current?.name ?? known.imageName ?? '', pattern);
+    const name = current?.name ?? options.imageName;
+    const countsCurrent = matchesPattern(name ?? '', pattern);
     if (!countsCurrent && settings.keepLast !== undefined) {
-        log.warning(`keep-last: this run's image "${current?.name ?? known.imageName}" does not match prune-match "${pattern}", so it is not counted among the ${settings.keepLast} kept.`);
+        log.warning(`keep-last: this run's image "${name}" does not match prune-match "${pattern}", so it is not counted among the ${settings.keepLast} kept.`);
     }
     const rule = {
         keepLast: settings.keepLast,
@@ -2080,12 +1972,12 @@ async function planPruning(api, current, settings, deps, known) {
     };
     return readAndPlan(api, current, rule, {
         log,
-        now: () => deps.clock.now(),
+        now: () => options.clock.now(),
         dryRun: settings.dryRun
     });
 }
 
-;// CONCATENATED MODULE: ./src/run-state.ts
+;// CONCATENATED MODULE: ./src/steps/run-state.ts
 const OUTCOME_OF = {
     created: 'created',
     adopted: 'created',
@@ -2093,7 +1985,7 @@ const OUTCOME_OF = {
     resumed: 'resumed'
 };
 
-;// CONCATENATED MODULE: ./src/wait.ts
+;// CONCATENATED MODULE: ./src/steps/wait.ts
 
 const DOUBTFUL_REPEATS = 3;
 async function waitForImage(read, initial, options) {
@@ -2158,7 +2050,7 @@ function describeStatus(image, state) {
     return state === 'unknown' ? `status ${shown}, which this action does not know` : shown;
 }
 
-;// CONCATENATED MODULE: ./src/image-wait.ts
+;// CONCATENATED MODULE: ./src/steps/image-wait.ts
 
 
 
@@ -2167,17 +2059,17 @@ function describeStatus(image, state) {
 
 
 
-async function finish(api, { image: first, provenance }, settings, deps, known) {
+async function finish(api, { image: first, origin }, options) {
     let image = first;
     const state = stateOf(api, image);
-    if (settings.wait && (state === 'pending' || state === 'unknown')) {
-        image = await waitFor(api, image, settings, deps, known);
+    if (options.wait && (state === 'pending' || state === 'unknown')) {
+        image = await waitFor(api, image, options);
     }
     const label = `image ${image.no} ("${image.name}")`;
     const finalState = stateOf(api, image);
     if (finalState === 'created') {
-        deps.log.info(`Image ${image.no} ("${image.name}") is created.`);
-        return { outcome: OUTCOME_OF[provenance], nextStep: NEXT.useOutput };
+        options.log.info(`Image ${image.no} ("${image.name}") is created.`);
+        return { outcome: OUTCOME_OF[origin], nextStep: NEXT.useOutput };
     }
     if (finalState === 'failed') {
         throw new RunFailure(`NCP could not create ${label}: status CREFL${image.statusName ? ` (${image.statusName})` : ''}.`, 'failed', NEXT.deleteFailed, image);
@@ -2185,25 +2077,24 @@ async function finish(api, { image: first, provenance }, settings, deps, known) 
     if (finalState === 'going-away') {
         throw new RunFailure(`NCP reports ${label} in status ${describeStatus(image, finalState)}: it is being deleted or is gone, so it will never be created.`, 'gone', NEXT.imageGone(image), image);
     }
-    deps.log.info(`Image ${image.no} ("${image.name}") is ${describeStatus(image, finalState)}; wait is false, so the step ends here.`);
+    options.log.info(`Image ${image.no} ("${image.name}") is ${describeStatus(image, finalState)}; wait is false, so the step ends here.`);
     return { outcome: 'creating', nextStep: NEXT.notUsableYet(image) };
 }
-async function waitFor(api, image, settings, deps, known) {
-    const advice = known.advice ?? settings.nameSource;
-    known.waitEndsAt = deps.clock.now() + settings.waitTimeoutMs;
-    const { log, clock } = deps;
+async function waitFor(api, image, options) {
+    const { advice, log, clock } = options;
+    options.onWaitStart?.(clock.now() + options.waitTimeoutMs);
     const label = `image ${image.no} ("${image.name}")`;
-    log.info(`Waiting up to ${formatDuration(settings.waitTimeoutMs)} for ${label}, checking every ${formatDuration(settings.pollIntervalMs)}.`);
+    log.info(`Waiting up to ${formatDuration(options.waitTimeoutMs)} for ${label}, checking every ${formatDuration(options.pollIntervalMs)}.`);
     const started = clock.now();
     let latest = image;
     const read = async (deadline) => (latest = await api.get(image.no, deadline));
     let result;
     try {
         result = await waitForImage(read, image, {
-            timeoutMs: settings.waitTimeoutMs,
-            intervalMs: settings.pollIntervalMs,
+            timeoutMs: options.waitTimeoutMs,
+            intervalMs: options.pollIntervalMs,
             clock,
-            signal: deps.signal,
+            signal: options.signal,
             log,
             stateOf: polled => stateOf(api, polled),
             classify: pollFailure
@@ -2215,7 +2106,7 @@ async function waitFor(api, image, settings, deps, known) {
         }
         throw new RunFailure(`Stopped waiting for ${label}: ${describeError(error)}`, 'wait-failed', `${error instanceof NcloudError ? `${error.hint} ` : ''}${NEXT.lookInConsole(image, advice)}`, image);
     }
-    deps.onImage(result.image);
+    options.onImage(result.image);
     if (result.state !== 'timed-out')
         return result.image;
     const waited = formatDuration(clock.now() - started);
@@ -2226,11 +2117,11 @@ async function waitFor(api, image, settings, deps, known) {
         ? `still being created (status ${last.status})`
         : `in ${describeStatus(last, lastState)}`;
     const sinceRead = clock.now() - result.lastReadAt;
-    const stale = result.lastError !== undefined && sinceRead >= settings.pollIntervalMs;
+    const stale = result.lastError !== undefined && sinceRead >= options.pollIntervalMs;
     const what = stale
         ? `was ${status} when last read, ${formatDuration(sinceRead)} before the wait ended${result.lastReadAt === started ? ' (by the answer that found or created it)' : ''}; no poll since could read it (last: ${describeError(result.lastError)}). The action stopped waiting after ${waited}`
         : `is ${status}${pending ? '' : ','} after waiting ${waited}`;
-    throw new RunFailure(`Image ${last.no} ("${last.name}") ${what}; ${pending ? 'NCP goes on creating it' : 'whether NCP is still creating it is not known'}.`, 'timed-out', NEXT.raiseTimeout(last, settings.waitTimeoutMs, advice), last);
+    throw new RunFailure(`Image ${last.no} ("${last.name}") ${what}; ${pending ? 'NCP goes on creating it' : 'whether NCP is still creating it is not known'}.`, 'timed-out', NEXT.raiseTimeout(last, options.waitTimeoutMs, advice), last);
 }
 function stateOf(api, image) {
     return imageState(api.kind, image.status, image.statusName);
@@ -2248,7 +2139,6 @@ function pollFailure(error) {
 ;// CONCATENATED MODULE: ./src/ncloud/servers.ts
 
 
-
 const IMAGEABLE_STATUSES = new Set(['RUN', 'NSTOP']);
 async function readServer(client, serverInstanceNo) {
     let result;
@@ -2258,14 +2148,14 @@ async function readServer(client, serverInstanceNo) {
     catch (error) {
         const refused = error instanceof NcloudError && error.fields.source === 'service' && error.reached === 'yes';
         if (refused) {
-            throw new RunFailure(`Server ${serverInstanceNo} could not be read in region ${client.region}: ${error.summary}`, 'error', NEXT.checkServer);
+            throw new ServerLookupError(`Server ${serverInstanceNo} could not be read in region ${client.region}: ${error.summary}`, 'number');
         }
         throw error;
     }
     const list = result.serverInstanceList;
     const raw = Array.isArray(list) ? list[0] : undefined;
     if (!raw) {
-        throw new RunFailure(`Server ${serverInstanceNo} was not found in region ${client.region}.`, 'error', NEXT.checkServer);
+        throw new ServerLookupError(`Server ${serverInstanceNo} was not found in region ${client.region}.`, 'number');
     }
     return toServerRecord(raw, serverInstanceNo);
 }
@@ -2280,9 +2170,9 @@ async function findServerByName(client, name) {
     const listed = (list) => list.map(server => `${server.no} (${server.status})`).join(', ');
     if (matching.length === 0) {
         const terminated = servers.filter(server => server.name === name);
-        throw new RunFailure(`No server named "${name}" that is not terminated exists in region ${client.region}${terminated.length > 0 ? `; terminated: ${listed(terminated)}` : ''}.`, 'error', NEXT.checkServerName);
+        throw new ServerLookupError(`No server named "${name}" that is not terminated exists in region ${client.region}${terminated.length > 0 ? `; terminated: ${listed(terminated)}` : ''}.`, 'name');
     }
-    throw new RunFailure(`${matching.length} servers are named "${name}" in region ${client.region}: ${listed(matching)}.`, 'error', NEXT.ambiguousServerName);
+    throw new ServerLookupError(`${matching.length} servers are named "${name}" in region ${client.region}: ${listed(matching)}.`, 'unique-name');
 }
 function toServerRecord(raw, fallbackNo) {
     return {
@@ -2312,127 +2202,8 @@ function codeOf(value) {
     return typeof code === 'string' ? code.slice(0, 100) : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/server-power.ts
+;// CONCATENATED MODULE: ./src/steps/plan.ts
 
-
-
-
-
-
-const STOP_TIMEOUT_MS = 10 * 60_000;
-const START_BUDGET_MS = 15 * 60_000;
-const BOOT_TIMEOUT_MS = 15 * 60_000;
-const REFUSED_START_PAUSE_MS = 15_000;
-const START_POLICY = {
-    maxAttempts: 200,
-    baseDelayMs: 1_000,
-    maxDelayMs: 15_000,
-    maxRetryAfterMs: 60_000
-};
-const STOP = 'stopServerInstances';
-const START = 'startServerInstances';
-async function stopServer(client, server, deps, stop = { sent: () => undefined, undone: () => undefined }) {
-    const sentAt = deps.clock.now();
-    deps.signal?.throwIfAborted();
-    stop.sent();
-    deps.log.info(`Stopping server ${server.no} (stop-server: true), then waiting up to ${formatDuration(STOP_TIMEOUT_MS)} for it to be stopped (NSTOP).`);
-    try {
-        await retrying(() => client.sendOnce(STOP, { 'serverInstanceNoList.1': server.no }), {
-            label: STOP,
-            policy: client.retryPolicy,
-            clock: deps.clock,
-            signal: deps.signal,
-            random: deps.random,
-            log: deps.log.warning,
-            decide: error => error instanceof NcloudError && error.transient && error.reached === 'no'
-                ? {
-                    verdict: 'again',
-                    why: 'It never reached the service, so it is sent again',
-                    retryAfterMs: error.fields.retryAfterMs
-                }
-                : { verdict: 'stop' }
-        });
-    }
-    catch (error) {
-        deps.signal?.throwIfAborted();
-        const now = await readServer(client, server.no);
-        if (now.status !== 'NSTOP' && now.operation !== 'SHTDN') {
-            stop.undone();
-            throw new RunFailure(`Could not stop server ${server.no}: ${describeError(error)} Nothing was created.`, 'error', NEXT.stopFailed);
-        }
-    }
-    await waitForServer(client, server.no, 'NSTOP', sentAt + STOP_TIMEOUT_MS, deps);
-    deps.log.info(`Server ${server.no} is stopped (NSTOP) after ${formatDuration(deps.clock.now() - sentAt)}.`);
-    return sentAt;
-}
-async function startServer(client, serverInstanceNo, deps, onAccepted = () => undefined) {
-    const deadline = deps.clock.now() + START_BUDGET_MS;
-    deps.log.info(`Starting server ${serverInstanceNo} again (the action stopped it).`);
-    await retrying(() => client.sendOnce(START, { 'serverInstanceNoList.1': serverInstanceNo }), {
-        label: START,
-        policy: START_POLICY,
-        clock: deps.clock,
-        signal: deps.signal,
-        random: deps.random,
-        deadline,
-        log: deps.log.warning,
-        decide: async (error) => {
-            if (error instanceof NcloudError && error.transient) {
-                return { verdict: 'again', why: 'Retrying', retryAfterMs: error.fields.retryAfterMs };
-            }
-            const now = await readServer(client, serverInstanceNo);
-            if (isStarting(now))
-                return { verdict: 'settled', value: {} };
-            const refused = error instanceof NcloudError && error.fields.source === 'service';
-            return refused
-                ? {
-                    verdict: 'again',
-                    why: 'NCP refused the start for now; asking again',
-                    retryAfterMs: REFUSED_START_PAUSE_MS
-                }
-                : { verdict: 'stop' };
-        }
-    });
-    onAccepted();
-    await waitForServer(client, serverInstanceNo, 'RUN', deps.clock.now() + BOOT_TIMEOUT_MS, deps);
-    deps.log.info(`Server ${serverInstanceNo} is running (RUN) again.`);
-}
-async function startAfterCancel(client, serverInstanceNo, log) {
-    try {
-        await client.sendOnce(START, { 'serverInstanceNoList.1': serverInstanceNo });
-        log.info(`Start of server ${serverInstanceNo} sent and accepted; it boots on its own.`);
-        return { accepted: true };
-    }
-    catch (error) {
-        const why = describeError(error);
-        const now = await readServer(client, serverInstanceNo).catch(() => undefined);
-        if (now && isStarting(now)) {
-            log.info(`Server ${serverInstanceNo} is already starting (${now.status}, ${now.operation}).`);
-            return { accepted: true };
-        }
-        log.warning(`Start of server ${serverInstanceNo} was not accepted: ${why}`);
-        return { accepted: false, why };
-    }
-}
-function powerPollMs(pollIntervalMs) {
-    return Math.min(15_000, Math.max(2_000, pollIntervalMs));
-}
-function isStarting(server) {
-    return server.operation === 'START' || (server.status === 'RUN' && server.operation !== 'SHTDN');
-}
-async function waitForServer(client, serverInstanceNo, status, deadline, deps) {
-    for (;;) {
-        const server = await readServer(client, serverInstanceNo);
-        if (server.status === status && server.operation === 'NULL')
-            return;
-        if (deps.clock.now() >= deadline) {
-            throw new RunFailure(`Server ${serverInstanceNo} did not reach ${status} in time: it is ${server.status}${server.operation !== 'NULL' ? ` with the operation ${server.operation}` : ''}.`, 'error', NEXT.checkServerState(serverInstanceNo));
-        }
-        await deps.clock.sleep(Math.min(powerPollMs(deps.pollIntervalMs), Math.max(0, deadline - deps.clock.now())), deps.signal);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/plan.ts
 
 
 
@@ -2458,15 +2229,15 @@ function planImage(settings, server) {
     if (broken) {
         return new RunFailure(imageNameMessage(name, broken, nameRule), 'error', NEXT.fixInputs);
     }
-    const provenance = settings.imageDescription === '';
+    const writesProvenance = settings.imageDescription === '';
     const request = {
         serverInstanceNo: server.no,
         name,
-        description: provenance
+        description: writesProvenance
             ? provenanceDescription(server, settings.workflow)
             : settings.imageDescription
     };
-    return { kind, why, request, nameRule, provenance };
+    return { kind, why, request, nameRule, writesProvenance };
 }
 function kindForServer(settings, server) {
     const choice = chooseKind(settings, server);
@@ -2513,7 +2284,7 @@ function planLines(plan, settings, server, first) {
         ? `an image of this ${hypervisor} server`
         : `a ${kind.label}`;
     const headline = first.use
-        ? `${would} use ${plan_describeImage(first.use)}, ${first.provenance === 'resumed' ? "this workflow run's earlier attempt" : 'which already has the name (if-exists: reuse)'}; no image is created:`
+        ? `${would} use ${plan_describeImage(first.use)}, ${first.origin === 'resumed' ? "this workflow run's earlier attempt" : 'which already has the name (if-exists: reuse)'}; no image is created:`
         : `${would} create ${what} with ${kind.actions.create}:`;
     const names = {
         given: '',
@@ -2526,7 +2297,7 @@ function planLines(plan, settings, server, first) {
         `  name:        ${request.name}${names[settings.nameSource]}`
     ];
     if (!first.use) {
-        lines.push(`  description: ${JSON.stringify(request.description)}${plan.provenance ? ' (provenance, since image-description is empty)' : ''}`, `  endpoint:    POST ${settings.origin}${SERVER_API_PATH}/${kind.actions.create}`, `  image API:   ${kind.actions.create}, since ${plan.why}`, `  disks:       the server's disks as they are (no storage list is sent)`);
+        lines.push(`  description: ${JSON.stringify(request.description)}${plan.writesProvenance ? ' (provenance, since image-description is empty)' : ''}`, `  endpoint:    POST ${settings.origin}${SERVER_API_PATH}/${kind.actions.create}`, `  image API:   ${kind.actions.create}, since ${plan.why}`, `  disks:       the server's disks as they are (no storage list is sent)`);
     }
     lines.push(`  region:      ${settings.region}`, `  if-exists:   ${settings.ifExists}`, `  wait:        ${settings.wait ? `up to ${formatDuration(settings.waitTimeoutMs)}` : 'no'}`);
     if (settings.stopServer && !first.use) {
@@ -2551,7 +2322,7 @@ function plan_describeImage(image) {
     return `image ${image.no} ("${image.name}", ${image.status || 'no status'})`;
 }
 
-;// CONCATENATED MODULE: ./src/resume.ts
+;// CONCATENATED MODULE: ./src/steps/resume.ts
 
 
 
@@ -2560,8 +2331,7 @@ function plan_describeImage(image) {
 
 
 
-
-async function resumeByNumber(settings, client, deps, known, server) {
+async function resumeByNumber(settings, client, server) {
     const no = settings.imageInstanceNo;
     let kinds = IMAGE_KINDS;
     if (server) {
@@ -2585,30 +2355,20 @@ async function resumeByNumber(settings, client, deps, known, server) {
     if (!found) {
         throw new RunFailure(`Image ${no} is not known in region ${settings.region}: ${kinds.map(kind => kind.actions.detail).join(' and ')} found no image of that number.`, 'error', NEXT.checkImage);
     }
-    const { api, image } = found;
-    known.kind = api.kind;
-    known.image = image;
-    if (!settings.dryRun)
-        deps.onImage(image);
+    return found;
+}
+function checkResumed(settings, { api, image }, server, log) {
+    const no = image.no;
     if (server) {
         const source = madeFrom(image, { serverInstanceNo: server.no });
         if (source === 'no') {
             throw new RunFailure(`Image ${no} ("${image.name}") was made from server ${sourceServerOf(image)}, not from server ${server.no} (server-instance-no).`, 'error', 'Give the image of this server, or leave server-instance-no empty to wait for this image as it is.', image);
         }
         if (source === 'unknown') {
-            deps.log.warning(`Image ${no} ("${image.name}") is waited for although its source server cannot be verified: NCP's record does not name one, and its description is not this action's provenance.`);
+            log.warning(`Image ${no} ("${image.name}") is waited for although its source server cannot be verified: NCP's record does not name one, and its description is not this action's provenance.`);
         }
     }
-    deps.log.info(resumeLines(settings, api.kind, image).join('\n'));
-    if (settings.dryRun) {
-        await dryRunAfterCreation(api, image, settings, deps, known);
-        deps.log.info(`Dry run: credentials${server ? ', server' : ''} and image checked. Nothing was changed.`);
-        return { outcome: 'dry-run', nextStep: NEXT.dryRunResume(image) };
-    }
-    known.provenance = 'resumed';
-    known.advice = 'time';
-    const ending = await finish(api, { image, provenance: 'resumed' }, settings, deps, known);
-    return afterReady(api, ending, settings, deps, known);
+    log.info(resumeLines(settings, api.kind, image).join('\n'));
 }
 async function findByNumber(api, no) {
     try {
@@ -2623,6 +2383,208 @@ async function findByNumber(api, no) {
             return undefined;
         }
         throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/steps/name-lookup.ts
+
+
+
+
+
+
+
+async function lookFirst(api, request, options) {
+    const existing = await lookByName(api, request.name, options.log);
+    if (existing.length === 0)
+        return lookForEarlierAttempt(api, request, options);
+    const image = newest(existing);
+    const where = describeExisting(image, options.region);
+    const source = madeFrom(image, request);
+    if (options.nameSource === 'run' && source !== 'no') {
+        if (source === 'unknown')
+            options.log.warning(unverifiable(image, request));
+        options.log.info(`${where} It is this workflow run's earlier attempt (the same generated name, the same server): it is used, and no image is created.`);
+        return { use: image, origin: 'resumed' };
+    }
+    const failed = imageState(api.kind, image.status, image.statusName) === 'failed';
+    if (options.ifExists === 'fail') {
+        throw new RunFailure(`${where} With if-exists: fail nothing was created.`, 'error', failed ? NEXT.failedExisting : NEXT.nameTaken(image, source !== 'no'));
+    }
+    if (source === 'no') {
+        throw new RunFailure(`${where} It was not made from server ${request.serverInstanceNo}, so it is not reused.`, 'error', NEXT.otherServersImage);
+    }
+    if (failed) {
+        throw new RunFailure(`${where} Its creation failed, so it cannot be reused.`, 'error', NEXT.failedExisting);
+    }
+    if (source === 'unknown')
+        options.log.warning(unverifiable(image, request));
+    options.log.info(`${where} if-exists: reuse, so no image is created and this one is used.`);
+    return { use: image, origin: 'reused' };
+}
+async function lookByName(api, name, log) {
+    const found = await evenIfIncomplete(api, () => api.findAllByName(name), log, `named "${name}"`);
+    return found.filter(image => image.name === name);
+}
+async function evenIfIncomplete(api, read, log, what) {
+    try {
+        return await read();
+    }
+    catch (error) {
+        if (!(error instanceof IncompleteListError))
+            throw error;
+        log.warning(`The look for images ${what} before the create is incomplete: ${error.summary} An image it did not see may exist.`);
+        return api.fromRows(error.rows);
+    }
+}
+async function lookForEarlierAttempt(api, request, options) {
+    const run = options.attemptsOf;
+    if (!run)
+        return { use: undefined };
+    const all = await evenIfIncomplete(api, () => api.listAll(), options.log, 'of earlier attempts');
+    const earlier = all.filter(image => madeByThisStep(image.description, run, request.serverInstanceNo));
+    if (earlier.length === 0)
+        return { use: undefined };
+    const image = newest(earlier);
+    options.log.info(`Image ${image.no} ("${image.name}") is this workflow run's earlier attempt: its description names this run and step, and server ${request.serverInstanceNo}. The name differs ({date} or {time} changed), so it is used, and no image named "${request.name}" is created.`);
+    return { use: image, origin: 'resumed' };
+}
+function unverifiable(image, request) {
+    return `Image ${image.no} ("${image.name}") is used although its source server cannot be verified: NCP's record does not name one, and its description is not this action's provenance. Check that it was made from server ${request.serverInstanceNo}.`;
+}
+function describeExisting(image, region) {
+    const source = sourceServerOf(image);
+    return `An image named "${image.name}" already exists in region ${region}: number ${image.no}, status ${image.status}${image.statusName ? ` (${image.statusName})` : ''}${source ? `, made from server ${source}` : ''}.`;
+}
+function newest(images) {
+    return images[images.length - 1];
+}
+async function sweepAfterWait(api, { image, origin }, options) {
+    if (origin !== 'created' && origin !== 'adopted')
+        return undefined;
+    const sweeper = options.signal?.aborted ? options.afterCancel() : api;
+    return sweepForDuplicates(sweeper, image, options.log, options.endBy());
+}
+async function sweepForDuplicates(api, used, log, endBy) {
+    let images;
+    try {
+        images = await api.findAllByName(used.name, endBy);
+    }
+    catch (error) {
+        log.warning(`Could not check for other images named "${used.name}" (${describeError(error)}); a create whose reply was lost may have made one.`);
+        return [];
+    }
+    const others = images.filter(image => image.no !== used.no);
+    if (others.length > 0) {
+        log.warning(`NCP holds ${others.length + 1} images named "${used.name}": ${[used, ...others].map(image => image.no).join(', ')}. ` +
+            `This run uses ${used.no}; ${others.map(image => image.no).join(', ')} ${others.length === 1 ? 'was' : 'were'} made by a lost reply or another run. Delete what you do not need.`);
+    }
+    return others;
+}
+
+;// CONCATENATED MODULE: ./src/steps/uncertain-create.ts
+
+
+
+
+
+
+
+async function obtainImage(api, request, first, options) {
+    if (first.use) {
+        options.onImage(first.use);
+        return { image: first.use, origin: first.origin };
+    }
+    const create = api.kind.actions.create;
+    let maybeCreated = false;
+    const adopt = (image) => {
+        if (madeFrom(image, request) === 'unknown')
+            options.log.warning(unverifiable(image, request));
+        options.log.info(`The reply was lost, but image ${image.no} named "${image.name}" now exists: using it.`);
+        return { verdict: 'settled', value: { image, origin: 'adopted' } };
+    };
+    const decide = async (error) => {
+        const ncloud = error instanceof NcloudError ? error : undefined;
+        if (ncloud?.reached === 'no' && !ncloud.transient)
+            return { verdict: 'stop' };
+        if (!maybeCreated && ncloud?.reached === 'no') {
+            return {
+                verdict: 'again',
+                why: 'It never reached the service, so it is sent again',
+                retryAfterMs: ncloud.fields.retryAfterMs
+            };
+        }
+        if (!maybeCreated && ncloud?.reached === 'yes') {
+            const taken = await lookFirst(api, request, options).catch(caught => {
+                if (caught instanceof RunFailure)
+                    throw caught;
+                options.signal?.throwIfAborted();
+                return { use: undefined };
+            });
+            return taken.use
+                ? { verdict: 'settled', value: { image: taken.use, origin: taken.origin } }
+                : { verdict: 'stop' };
+        }
+        maybeCreated = true;
+        options.log.info(`The create may have been carried out: ${describeError(error)} Looking for an image named "${request.name}".`);
+        const found = await lookAgain(api, request, options, error);
+        if (found)
+            return adopt(found);
+        const success = ncloud?.fields.incomplete || ncloud?.fields.code === 'ERESPONSETOOLARGE';
+        return ncloud && !success && (ncloud.transient || ncloud.reached === 'maybe')
+            ? {
+                verdict: 'again',
+                why: `No image named "${request.name}" exists, so it is sent again`,
+                retryAfterMs: ncloud.fields.retryAfterMs
+            }
+            : { verdict: 'stop' };
+    };
+    try {
+        const obtained = await retrying(async () => ({ image: await api.create(request), origin: 'created' }), { label: create, ...options, decide, describe: describeError, log: options.log.warning });
+        options.onImage(obtained.image);
+        return obtained;
+    }
+    catch (error) {
+        if (error instanceof cancel/* CancelledError */.c)
+            throw await lookAfterCancel(options, request, error);
+        if (!maybeCreated || error instanceof RunFailure)
+            throw error;
+        throw new RunFailure(`${describeError(error)} A ${create} of this run may have made an image named "${request.name}" ` +
+            `although none shows in region ${options.region} yet.`, 'uncertain', NEXT.findUncertain(request.name, options.region, options.advice));
+    }
+}
+async function lookAgain(api, request, options, cause) {
+    for (const delay of [0, ...options.confirmDelaysMs]) {
+        if (delay > 0)
+            await options.clock.sleep(delay, options.signal);
+        let found;
+        try {
+            found = await api.findAllByName(request.name);
+        }
+        catch (error) {
+            options.signal?.throwIfAborted();
+            throw new RunFailure(`${api.kind.actions.create} may have created an image (${describeError(cause)}), and looking it up failed (${describeError(error)}).`, 'uncertain', NEXT.findUncertain(request.name, options.region, options.advice));
+        }
+        const ours = found.filter(image => madeFrom(image, request) !== 'no');
+        if (ours.length > 0)
+            return newest(ours);
+    }
+    return undefined;
+}
+async function lookAfterCancel(options, request, cancel) {
+    const where = `in region ${options.region}`;
+    const unsettled = NEXT.findUncertain(request.name, options.region, options.advice);
+    try {
+        const images = await options.afterCancel().findAllByName(request.name);
+        const image = images.find(found => madeFrom(found, request) !== 'no');
+        if (image) {
+            options.onImage(image);
+            return new RunFailure(`${cancel.message} The create had been sent: image ${image.no} named "${image.name}" exists (${image.status}).`, 'cancelled', NEXT.resume(image, options.advice), image);
+        }
+        return new RunFailure(`${cancel.message} The create had been sent, and no image named "${request.name}" shows yet ${where}.`, 'cancelled', unsettled);
+    }
+    catch (error) {
+        return new RunFailure(`${cancel.message} The create had been sent; an image named "${request.name}" may exist ${where} (the look failed: ${describeError(error)}).`, 'cancelled', unsettled);
     }
 }
 
@@ -2855,6 +2817,7 @@ function asTransportError(error, sent) {
 
 
 
+
 const PAGE_SIZE = 100;
 const MAX_PAGES = 1000;
 class NcloudClient {
@@ -2887,6 +2850,7 @@ class NcloudClient {
             decide: error => error instanceof NcloudError && error.transient
                 ? { verdict: 'again', why: 'Retrying', retryAfterMs: error.fields.retryAfterMs }
                 : { verdict: 'stop' },
+            describe: describeError,
             log: this.options.onRetry
         });
     }
@@ -2992,213 +2956,16 @@ function describeParams(params) {
         .join(' ');
 }
 
-;// CONCATENATED MODULE: ./src/run.ts
-
-
-
-
-
-
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/steps/run-setup.ts
 
 
 const USER_AGENT = 'ncloud-server-image-action/1';
-async function runImage(settings, deps) {
-    const started = deps.clock.now();
-    const client = makeClient(settings, deps);
-    const known = { duplicates: [] };
-    const onImage = (image) => {
-        known.image = image;
-        deps.onImage(image);
-    };
-    const base = () => ({
-        serverInstanceNo: settings.serverInstanceNo,
-        region: settings.region,
-        dryRun: settings.dryRun,
-        ...known,
-        power: known.power && {
-            ...known.power,
-            downMs: (known.power.runningAt ?? deps.clock.now()) - known.power.stoppedAt
-        },
-        elapsedMs: deps.clock.now() - started
-    });
-    try {
-        const ending = await steps(settings, client, { ...deps, onImage }, known);
-        return { ...base(), ...ending, failed: false };
-    }
-    catch (error) {
-        const failure = asRunFailure(error, known);
-        if (failure.image)
-            known.image = failure.image;
-        return {
-            ...base(),
-            outcome: failure.outcome,
-            failed: true,
-            problem: failure.message,
-            nextStep: failure.nextStep || undefined
-        };
-    }
-    finally {
-        client.dispose();
-    }
-}
-async function steps(settings, client, deps, known) {
-    const { log } = deps;
-    log.info(`NCP API ${settings.origin} (from ${settings.originSource}), region ${settings.region}.`);
-    for (const warning of settings.warnings)
-        log.warning(warning);
-    if (settings.imageInstanceNo) {
-        const named = settings.serverInstanceNo || settings.serverName;
-        const server = named ? await readKnownServer(client, settings, log, known) : undefined;
-        return resumeByNumber(settings, client, deps, known, server);
-    }
-    const server = await readKnownServer(client, settings, log, known);
-    const plan = planImage(settings, server);
-    if (plan instanceof RunFailure)
-        throw plan;
-    known.kind = plan.kind;
-    const api = new ImageApi(client, plan.kind);
-    const judge = {
-        ifExists: settings.ifExists,
-        nameSource: settings.nameSource,
-        region: settings.region,
-        log,
-        attemptsOf: settings.nameChanges && plan.provenance ? settings.workflow : undefined
-    };
-    known.imageName = plan.request.name;
-    known.advice = adviceFor(settings, plan.provenance);
-    const first = await lookFirst(api, plan.request, judge);
-    log.info(planLines(plan, settings, server, first).join('\n'));
-    if (settings.dryRun)
-        return dryRun(api, first, settings, deps, known);
-    const stopFirst = settings.stopServer && !first.use && server.status === 'RUN';
-    if (settings.stopServer && first.use) {
-        log.info('stop-server: nothing is stopped, since no image is created (one exists already).');
-    }
-    if (settings.stopServer && server.status !== 'RUN') {
-        const left = first.use
-            ? `the action did not stop it and does not start it`
-            : 'it is imaged as it is and left stopped';
-        const line = `Server ${server.no} is already stopped (${server.status}): ${left}.`;
-        if (first.use)
-            log.warning(line);
-        else
-            log.info(line);
-    }
-    let ending;
-    let failure;
-    let startOnCancel;
-    try {
-        if (stopFirst) {
-            await stopServer(client, server, powerDeps(settings, deps), {
-                sent: () => {
-                    known.power = { stoppedAt: deps.clock.now() };
-                    startOnCancel = sendStartOnCancel(client, server, deps, known);
-                },
-                undone: () => {
-                    known.power = undefined;
-                    startOnCancel?.dispose();
-                }
-            });
-        }
-        ending = await createAndWait(api, plan, first, settings, client, deps, known, judge);
-    }
-    catch (error) {
-        failure = error;
-    }
-    if (known.power) {
-        try {
-            await startAgain(client, server, settings, deps, known, failure, startOnCancel);
-        }
-        finally {
-            startOnCancel?.dispose();
-        }
-    }
-    if (failure !== undefined)
-        throw failure;
-    return afterReady(api, ending, settings, deps, known);
-}
-async function createAndWait(api, plan, first, settings, client, deps, known, judge) {
-    const { log } = deps;
-    return createImage(api, plan.request, first, {
-        ...deps,
-        ...judge,
-        advice: known.advice ?? settings.nameSource,
-        policy: deps.retry,
-        afterCancel: () => new ImageApi(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), plan.kind),
-        sweepEndBy: () => (known.waitEndsAt ?? deps.clock.now()) + settings.requestTimeoutMs,
-        onDuplicates: images => (known.duplicates = images)
-    }, obtained => {
-        known.provenance = obtained.provenance;
-        if (obtained.provenance === 'created' && settings.wait) {
-            log.info(`Image ${obtained.image.no} ("${obtained.image.name}") is being created (${obtained.image.status}).`);
-        }
-        return finish(api, obtained, settings, deps, known);
-    });
-}
 function adviceFor(settings, provenance) {
     if (!settings.nameChanges)
         return settings.nameSource;
     return provenance && settings.workflow.runId ? 'run' : 'time';
 }
-function powerDeps(settings, deps) {
-    return {
-        clock: deps.clock,
-        signal: deps.signal,
-        log: deps.log,
-        pollIntervalMs: settings.pollIntervalMs,
-        random: deps.random
-    };
-}
-function sendStartOnCancel(client, server, deps, known) {
-    let sent;
-    const onAbort = () => {
-        if (known.power?.startAccepted)
-            return;
-        sent = startAfterCancel(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), server.no, deps.log);
-    };
-    deps.signal.addEventListener('abort', onAbort, { once: true });
-    return {
-        sent: () => sent,
-        dispose: () => deps.signal.removeEventListener('abort', onAbort)
-    };
-}
-async function startAgain(client, server, settings, deps, known, failure, startOnCancel) {
-    const power = known.power;
-    const label = `Server ${server.no} (${server.name || 'no name'})`;
-    const before = failure === undefined ? '' : ` Before that: ${asRunFailure(failure).message}`;
-    if (deps.signal.aborted) {
-        const start = power.startAccepted
-            ? { accepted: true }
-            : await (startOnCancel?.sent() ??
-                startAfterCancel(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), server.no, deps.log));
-        power.startAccepted = start.accepted;
-        const cancelled = asRunFailure(failure ?? deps.signal.reason, known);
-        throw new RunFailure(`${cancelled.message} ${label} had been stopped by the action; ${start.accepted ? 'the start request was sent and accepted, and it boots on its own' : `the start request was not accepted (${start.why ?? 'no answer'}): it is still stopped`}.`, cancelled.outcome, start.accepted ? cancelled.nextStep : `${NEXT.startServer(server.no)} ${cancelled.nextStep}`, cancelled.image ?? known.image);
-    }
-    try {
-        await startServer(client, server.no, powerDeps(settings, deps), () => {
-            power.startAccepted = true;
-        });
-        power.runningAt = deps.clock.now();
-        deps.log.info(`${label} was down for ${formatDuration(power.runningAt - power.stoppedAt)}.`);
-    }
-    catch (error) {
-        if (deps.signal.aborted) {
-            return startAgain(client, server, settings, deps, known, error, startOnCancel);
-        }
-        if (power.startAccepted) {
-            throw new RunFailure(`${label} was started again, but is not running yet: ${describeError(error)}${before}`, 'error', NEXT.checkServerState(server.no), known.image);
-        }
-        throw new RunFailure(`${label} is stopped: the action stopped it for the image and could not start it again: ${describeError(error)}${before}`, 'server-stopped', NEXT.startServer(server.no), known.image);
-    }
-}
-async function readKnownServer(client, settings, log, known) {
+async function readKnownServer(client, settings, log) {
     let serverInstanceNo = settings.serverInstanceNo;
     if (settings.serverName) {
         const found = await findServerByName(client, settings.serverName);
@@ -3206,22 +2973,8 @@ async function readKnownServer(client, settings, log, known) {
         serverInstanceNo = found.no;
     }
     const server = await readServer(client, serverInstanceNo);
-    known.server = server;
     log.info(`Server ${server.no} (${server.name || 'no name'}): ${server.status}${server.statusName ? ` (${server.statusName})` : ''}, hypervisor ${server.hypervisor ?? 'not reported'}.`);
     return server;
-}
-async function dryRun(api, first, settings, deps, known) {
-    const { log } = deps;
-    const verdict = first.use
-        ? `would use image ${first.use.no}`
-        : 'the name is free, so the image would be created';
-    await dryRunAfterCreation(api, first.use, settings, deps, known);
-    log.info(`Dry run: credentials, server and name checked; ${verdict}. Nothing was created${prunes(settings) ? ' or deleted' : ''}. ` +
-        'A dry run cannot check that the key may create images (NCP has no read-only way to ask), so a key that may only read passes it.');
-    return {
-        outcome: 'dry-run',
-        nextStep: first.use ? NEXT.dryRunUse(first.use) : NEXT.dryRunDone
-    };
 }
 function makeClient(settings, deps) {
     return new NcloudClient({
@@ -3241,9 +2994,424 @@ function makeClient(settings, deps) {
     });
 }
 
-// EXTERNAL MODULE: ./src/markdown.ts
-var markdown = __nccwpck_require__(758);
-;// CONCATENATED MODULE: ./src/summary.ts
+;// CONCATENATED MODULE: ./src/steps/server-power.ts
+
+
+
+
+
+
+
+const START_BUDGET_MS = 15 * 60_000;
+const BOOT_TIMEOUT_MS = 15 * 60_000;
+const REFUSED_START_PAUSE_MS = 15_000;
+const START_POLICY = {
+    maxAttempts: 200,
+    baseDelayMs: 1_000,
+    maxDelayMs: 15_000,
+    maxRetryAfterMs: 60_000
+};
+const STOP = 'stopServerInstances';
+const START = 'startServerInstances';
+async function stopServer(client, server, deps, stop = { sent: () => undefined, undone: () => undefined }) {
+    const sentAt = deps.clock.now();
+    deps.signal?.throwIfAborted();
+    stop.sent();
+    deps.log.info(`Stopping server ${server.no} (stop-server: true), then waiting up to ${formatDuration(STOP_TIMEOUT_MS)} for it to be stopped (NSTOP).`);
+    try {
+        await retrying(() => client.sendOnce(STOP, { 'serverInstanceNoList.1': server.no }), {
+            label: STOP,
+            policy: client.retryPolicy,
+            clock: deps.clock,
+            signal: deps.signal,
+            random: deps.random,
+            describe: describeError,
+            log: deps.log.warning,
+            decide: error => error instanceof NcloudError && error.transient && error.reached === 'no'
+                ? {
+                    verdict: 'again',
+                    why: 'It never reached the service, so it is sent again',
+                    retryAfterMs: error.fields.retryAfterMs
+                }
+                : { verdict: 'stop' }
+        });
+    }
+    catch (error) {
+        deps.signal?.throwIfAborted();
+        const now = await readServer(client, server.no);
+        if (now.status !== 'NSTOP' && now.operation !== 'SHTDN') {
+            stop.undone();
+            throw new RunFailure(`Could not stop server ${server.no}: ${describeError(error)} Nothing was created.`, 'error', NEXT.stopFailed);
+        }
+    }
+    await waitForServer(client, server.no, 'NSTOP', sentAt + STOP_TIMEOUT_MS, deps);
+    deps.log.info(`Server ${server.no} is stopped (NSTOP) after ${formatDuration(deps.clock.now() - sentAt)}.`);
+    return sentAt;
+}
+async function startServer(client, serverInstanceNo, deps, onAccepted = () => undefined) {
+    const deadline = deps.clock.now() + START_BUDGET_MS;
+    deps.log.info(`Starting server ${serverInstanceNo} again (the action stopped it).`);
+    await retrying(() => client.sendOnce(START, { 'serverInstanceNoList.1': serverInstanceNo }), {
+        label: START,
+        policy: START_POLICY,
+        clock: deps.clock,
+        signal: deps.signal,
+        random: deps.random,
+        deadline,
+        describe: describeError,
+        log: deps.log.warning,
+        decide: async (error) => {
+            if (error instanceof NcloudError && error.transient) {
+                return { verdict: 'again', why: 'Retrying', retryAfterMs: error.fields.retryAfterMs };
+            }
+            const now = await readServer(client, serverInstanceNo);
+            if (isStarting(now))
+                return { verdict: 'settled', value: {} };
+            const refused = error instanceof NcloudError && error.fields.source === 'service';
+            return refused
+                ? {
+                    verdict: 'again',
+                    why: 'NCP refused the start for now; asking again',
+                    retryAfterMs: REFUSED_START_PAUSE_MS
+                }
+                : { verdict: 'stop' };
+        }
+    });
+    onAccepted();
+    await waitForServer(client, serverInstanceNo, 'RUN', deps.clock.now() + BOOT_TIMEOUT_MS, deps);
+    deps.log.info(`Server ${serverInstanceNo} is running (RUN) again.`);
+}
+async function startAfterCancel(client, serverInstanceNo, log) {
+    try {
+        await client.sendOnce(START, { 'serverInstanceNoList.1': serverInstanceNo });
+        log.info(`Start of server ${serverInstanceNo} sent and accepted; it boots on its own.`);
+        return { accepted: true };
+    }
+    catch (error) {
+        const why = describeError(error);
+        const now = await readServer(client, serverInstanceNo).catch(() => undefined);
+        if (now && isStarting(now)) {
+            log.info(`Server ${serverInstanceNo} is already starting (${now.status}, ${now.operation}).`);
+            return { accepted: true };
+        }
+        log.warning(`Start of server ${serverInstanceNo} was not accepted: ${why}`);
+        return { accepted: false, why };
+    }
+}
+function powerPollMs(pollIntervalMs) {
+    return Math.min(15_000, Math.max(2_000, pollIntervalMs));
+}
+function isStarting(server) {
+    return server.operation === 'START' || (server.status === 'RUN' && server.operation !== 'SHTDN');
+}
+async function waitForServer(client, serverInstanceNo, status, deadline, deps) {
+    for (;;) {
+        const server = await readServer(client, serverInstanceNo);
+        if (server.status === status && server.operation === 'NULL')
+            return;
+        if (deps.clock.now() >= deadline) {
+            throw new RunFailure(`Server ${serverInstanceNo} did not reach ${status} in time: it is ${server.status}${server.operation !== 'NULL' ? ` with the operation ${server.operation}` : ''}.`, 'error', NEXT.checkServerState(serverInstanceNo));
+        }
+        await deps.clock.sleep(Math.min(powerPollMs(deps.pollIntervalMs), Math.max(0, deadline - deps.clock.now())), deps.signal);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/steps/stopped-server.ts
+
+
+
+
+
+
+const NONE = { no: '', name: '', stoppedAt: 0 };
+async function withServerStopped(options, body) {
+    const { client, server, journal } = options;
+    let value;
+    let failure;
+    let startOnCancel;
+    try {
+        await stopServer(client, server, options, {
+            sent: () => {
+                const stoppedAt = options.clock.now();
+                journal.record(j => (j.stopped = { no: server.no, name: server.name, stoppedAt }));
+                startOnCancel = sendStartOnCancel(options);
+            },
+            undone: () => {
+                journal.record(j => delete j.stopped);
+                startOnCancel?.dispose();
+            }
+        });
+        value = await body();
+    }
+    catch (error) {
+        failure = error;
+    }
+    if (journal.snapshot().stopped) {
+        try {
+            await startAgain(options, failure, startOnCancel);
+        }
+        finally {
+            startOnCancel?.dispose();
+        }
+    }
+    if (failure !== undefined)
+        throw failure;
+    return value;
+}
+function sendStartOnCancel(options) {
+    const { client, server, journal } = options;
+    const deps = options;
+    let sent;
+    const onAbort = () => {
+        if (journal.snapshot().stopped?.startAccepted)
+            return;
+        journal.record(j => j.stopped && (j.stopped.startSentAt = deps.clock.now()));
+        sent = startAfterCancel(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), server.no, deps.log);
+    };
+    deps.signal.addEventListener('abort', onAbort, { once: true });
+    return {
+        sent: () => sent,
+        dispose: () => deps.signal.removeEventListener('abort', onAbort)
+    };
+}
+async function startAgain(options, failure, startOnCancel) {
+    const { client, server, journal } = options;
+    const deps = options;
+    const context = options.context();
+    const power = () => journal.snapshot().stopped ?? NONE;
+    const accepted = () => journal.record(j => j.stopped && (j.stopped.startAccepted = true));
+    const label = `Server ${server.no} (${server.name || 'no name'})`;
+    const before = failure === undefined ? '' : ` Before that: ${asRunFailure(failure).message}`;
+    if (deps.signal.aborted) {
+        let start = { accepted: true };
+        if (!power().startAccepted) {
+            const sent = startOnCancel?.sent();
+            if (!sent)
+                journal.record(j => j.stopped && (j.stopped.startSentAt = deps.clock.now()));
+            start = await (sent ??
+                startAfterCancel(client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), server.no, deps.log));
+        }
+        journal.record(j => j.stopped && (j.stopped.startAccepted = start.accepted));
+        const cancelled = asRunFailure(failure ?? deps.signal.reason, context);
+        throw new RunFailure(`${cancelled.message} ${label} had been stopped by the action; ${start.accepted ? 'the start request was sent and accepted, and it boots on its own' : `the start request was not accepted (${start.why ?? 'no answer'}): it is still stopped`}.`, cancelled.outcome, start.accepted ? cancelled.nextStep : `${NEXT.startServer(server.no)} ${cancelled.nextStep}`, cancelled.image ?? context.image);
+    }
+    try {
+        journal.record(j => j.stopped && (j.stopped.startSentAt = deps.clock.now()));
+        await startServer(client, server.no, deps, accepted);
+        const runningAgainAt = deps.clock.now();
+        journal.record(j => j.stopped && (j.stopped.runningAgainAt = runningAgainAt));
+        deps.log.info(`${label} was down for ${formatDuration(runningAgainAt - power().stoppedAt)}.`);
+    }
+    catch (error) {
+        if (deps.signal.aborted) {
+            return startAgain(options, error, startOnCancel);
+        }
+        if (power().startAccepted) {
+            throw new RunFailure(`${label} was started again, but is not running yet: ${describeError(error)}${before}`, 'error', NEXT.checkServerState(server.no), context.image);
+        }
+        throw new RunFailure(`${label} is stopped: the action stopped it for the image and could not start it again: ${describeError(error)}${before}`, 'server-stopped', NEXT.startServer(server.no), context.image);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/steps/run.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+async function runImage(settings, deps) {
+    const started = deps.clock.now();
+    const client = makeClient(settings, deps);
+    const learned = { duplicates: [] };
+    const journal = deps.journal ?? new JournalRecorder();
+    const noteImage = (image) => {
+        learned.image = image;
+        const kind = learned.kind?.actions.create;
+        journal.record(j => {
+            const waitingUntil = j.image?.no === image.no ? j.image.waitingUntil : undefined;
+            j.image = journalImage(image, kind, learned.origin);
+            if (waitingUntil !== undefined)
+                j.image.waitingUntil = waitingUntil;
+        });
+    };
+    const base = () => ({
+        serverInstanceNo: settings.serverInstanceNo,
+        region: settings.region,
+        dryRun: settings.dryRun,
+        ...learned,
+        power: powerOf(journal.snapshot(), deps.clock.now()),
+        elapsedMs: deps.clock.now() - started
+    });
+    try {
+        const ending = await steps(settings, { ...deps, journal, client, learned, noteImage });
+        return { ...base(), ...ending, failed: false };
+    }
+    catch (error) {
+        const failure = asRunFailure(error, learned);
+        if (failure.image) {
+            learned.image = failure.image;
+            if (!settings.dryRun)
+                noteImage(failure.image);
+        }
+        return {
+            ...base(),
+            outcome: failure.outcome,
+            failed: true,
+            problem: failure.message,
+            nextStep: failure.nextStep || undefined
+        };
+    }
+    finally {
+        client.dispose();
+    }
+}
+async function steps(settings, run) {
+    const { log, learned, client } = run;
+    log.info(`NCP API ${settings.origin} (from ${settings.originSource}), region ${settings.region}.`);
+    for (const warning of settings.warnings)
+        log.warning(warning);
+    if (settings.imageInstanceNo) {
+        const named = settings.serverInstanceNo || settings.serverName;
+        const server = named ? await readKnownServer(client, settings, log) : undefined;
+        learned.server = server;
+        const found = await resumeByNumber(settings, client, server);
+        const { api, image } = found;
+        learned.kind = api.kind;
+        learned.image = image;
+        if (!settings.dryRun)
+            run.noteImage(image);
+        checkResumed(settings, found, server, log);
+        if (settings.dryRun) {
+            learned.pruning = await dryRunAfterCreation(api, image, afterOptions(settings, run));
+            log.info(`Dry run: credentials${server ? ', server' : ''} and image checked. Nothing was changed.`);
+            return { outcome: 'dry-run', nextStep: NEXT.dryRunResume(image) };
+        }
+        learned.origin = 'resumed';
+        learned.advice = 'time';
+        const ending = await finish(api, { image, origin: 'resumed' }, waitOptions(settings, run));
+        return after(api, ending, settings, run);
+    }
+    const server = await readKnownServer(client, settings, log);
+    learned.server = server;
+    const plan = planImage(settings, server);
+    if (plan instanceof RunFailure)
+        throw plan;
+    learned.kind = plan.kind;
+    const api = new ImageApi(client, plan.kind);
+    learned.imageName = plan.request.name;
+    learned.advice = adviceFor(settings, plan.writesProvenance);
+    const first = await lookFirst(api, plan.request, judgeOptions(settings, plan, log));
+    log.info(planLines(plan, settings, server, first).join('\n'));
+    if (settings.dryRun)
+        return dryRun(api, first, settings, run);
+    const stopFirst = settings.stopServer && !first.use && server.status === 'RUN';
+    if (settings.stopServer && first.use) {
+        log.info('stop-server: nothing is stopped, since no image is created (one exists already).');
+    }
+    if (settings.stopServer && server.status !== 'RUN') {
+        const left = first.use
+            ? `the action did not stop it and does not start it`
+            : 'it is imaged as it is and left stopped';
+        const line = `Server ${server.no} is already stopped (${server.status}): ${left}.`;
+        if (first.use)
+            log.warning(line);
+        else
+            log.info(line);
+    }
+    const body = () => createWaitSweep(api, plan, first, settings, run);
+    const ending = stopFirst
+        ? await withServerStopped({ ...run, server, pollIntervalMs: settings.pollIntervalMs, context: () => learned }, body)
+        : await body();
+    return after(api, ending, settings, run);
+}
+async function createWaitSweep(api, plan, first, settings, run) {
+    const { log, learned, journal, clock } = run;
+    const afterCancel = () => new ImageApi(run.client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), plan.kind);
+    const obtained = await obtainImage(api, plan.request, first, {
+        ...run,
+        ...judgeOptions(settings, plan, log),
+        advice: learned.advice ?? settings.nameSource,
+        policy: run.retry,
+        onImage: run.noteImage,
+        afterCancel
+    });
+    learned.origin = obtained.origin;
+    run.noteImage(obtained.image);
+    const { image } = obtained;
+    if (obtained.origin === 'created' && settings.wait) {
+        log.info(`Image ${image.no} ("${image.name}") is being created (${image.status}).`);
+    }
+    const waited = await finish(api, obtained, waitOptions(settings, run)).then(ending => ({ ending }), (failure) => ({ failure }));
+    const swept = await sweepAfterWait(api, obtained, {
+        log,
+        signal: run.signal,
+        afterCancel,
+        endBy: () => (journal.snapshot().image?.waitingUntil ?? clock.now()) + settings.requestTimeoutMs
+    });
+    learned.duplicates = swept ?? [];
+    if ('failure' in waited)
+        throw waited.failure;
+    return waited.ending;
+}
+async function after(api, ending, settings, run) {
+    const pruning = await afterReady(api, ending, run.learned.image, afterOptions(settings, run));
+    if (pruning)
+        run.learned.pruning = pruning;
+    return ending;
+}
+function judgeOptions(settings, plan, log) {
+    return {
+        ifExists: settings.ifExists,
+        nameSource: settings.nameSource,
+        region: settings.region,
+        log,
+        attemptsOf: settings.nameChanges && plan.writesProvenance ? settings.workflow : undefined
+    };
+}
+function waitOptions(settings, run) {
+    return {
+        ...settings,
+        ...run,
+        advice: run.learned.advice ?? settings.nameSource,
+        onImage: run.noteImage,
+        onWaitStart: endsAt => run.journal.record(j => j.image && (j.image.waitingUntil = endsAt))
+    };
+}
+function afterOptions(settings, run) {
+    return {
+        ...run,
+        settings,
+        serverNo: run.learned.server?.no,
+        imageName: run.learned.imageName,
+        onImage: run.noteImage
+    };
+}
+async function dryRun(api, first, settings, run) {
+    const { log } = run;
+    const verdict = first.use
+        ? `would use image ${first.use.no}`
+        : 'the name is free, so the image would be created';
+    run.learned.pruning = await dryRunAfterCreation(api, first.use, afterOptions(settings, run));
+    log.info(`Dry run: credentials, server and name checked; ${verdict}. Nothing was created${prunes(settings) ? ' or deleted' : ''}. ` +
+        'A dry run cannot check that the key may create images (NCP has no read-only way to ask), so a key that may only read passes it.');
+    return {
+        outcome: 'dry-run',
+        nextStep: first.use ? NEXT.dryRunUse(first.use) : NEXT.dryRunDone
+    };
+}
+
+// EXTERNAL MODULE: ./src/github/markdown.ts
+var markdown = __nccwpck_require__(566);
+;// CONCATENATED MODULE: ./src/github/summary.ts
 
 
 
@@ -3263,7 +3431,7 @@ const HEADINGS = {
     'dry-run': '🧪 Dry run: nothing was created',
     error: '❌ Server image was not created'
 };
-const PROVENANCE = {
+const ORIGIN = {
     created: 'created by this run',
     adopted: 'created by this run (the reply was lost; found by name)',
     reused: 'already existed (if-exists: reuse)',
@@ -3277,7 +3445,7 @@ function renderSummary(result) {
         ['Image number', image?.no],
         ['Image name', image?.name ?? result.imageName],
         ['Status', image?.status],
-        ['Image', result.provenance && PROVENANCE[result.provenance]],
+        ['Image', result.origin && ORIGIN[result.origin]],
         [
             'Other images of this name',
             result.duplicates.length > 0 ? result.duplicates.map(d => d.no).join(', ') : undefined
@@ -3356,7 +3524,8 @@ function pruneRows(result) {
     return rows;
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: ./src/github/main.ts
+
 
 
 
@@ -3384,7 +3553,7 @@ async function run(options) {
             random: options.random,
             retry: options.retry ?? DEFAULT_RETRY,
             confirmDelaysMs: options.confirmDelaysMs ?? CONFIRM_DELAYS_MS,
-            onImage: image => writeImageOutputs(port, image)
+            journal: new JournalRecorder(imageOutputsFrom(port))
         });
     }
     catch (error) {
@@ -3405,11 +3574,23 @@ async function run(options) {
         port.fail([result.problem, result.nextStep].filter(Boolean).join(' '));
     return result;
 }
+function imageOutputsFrom(port) {
+    let written = '';
+    return ({ image }) => {
+        if (!image)
+            return;
+        const key = JSON.stringify({ ...image, waitingUntil: undefined });
+        if (key === written)
+            return;
+        written = key;
+        writeImageOutputs(port, image);
+    };
+}
 
 
 /***/ }),
 
-/***/ 758:
+/***/ 566:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -3429,7 +3610,7 @@ function inert(text) {
 
 /***/ }),
 
-/***/ 255:
+/***/ 390:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4459,9 +4640,9 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./src/markdown.ts
-var markdown = __nccwpck_require__(758);
-;// CONCATENATED MODULE: ./src/port.ts
+// EXTERNAL MODULE: ./src/github/markdown.ts
+var markdown = __nccwpck_require__(566);
+;// CONCATENATED MODULE: ./src/github/port.ts
 
 const COMMAND_START = /^[\s\u0085]*::/;
 function neutralise(text) {
@@ -4490,7 +4671,7 @@ function guardedPort(sink) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/toolkit.ts
+;// CONCATENATED MODULE: ./src/github/toolkit.ts
 
 
 function actionsPort() {
@@ -4512,6 +4693,60 @@ function actionsPort() {
             }
         }
     });
+}
+
+
+/***/ }),
+
+/***/ 407:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _lib_cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(321);
+/* harmony import */ var _github_exit_guard_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(351);
+/* harmony import */ var _github_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(977);
+/* harmony import */ var _github_toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(390);
+
+
+
+
+const port = (0,_github_toolkit_js__WEBPACK_IMPORTED_MODULE_2__/* .actionsPort */ .B)();
+const { signal } = (0,_lib_cancel_js__WEBPACK_IMPORTED_MODULE_0__/* .cancelOnSignals */ .d)();
+const guard = (0,_github_exit_guard_js__WEBPACK_IMPORTED_MODULE_3__/* .guardExit */ .K)(port);
+await (0,_github_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)({ port, signal });
+guard.dispose();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 321:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   c: () => (/* binding */ CancelledError),
+/* harmony export */   d: () => (/* binding */ cancelOnSignals)
+/* harmony export */ });
+class CancelledError extends Error {
+    signalName;
+    constructor(signalName) {
+        super(`Cancelled (${signalName}).`);
+        this.signalName = signalName;
+        this.name = 'CancelledError';
+    }
+}
+function cancelOnSignals(signals = ['SIGINT', 'SIGTERM']) {
+    const controller = new AbortController();
+    const handlers = signals.map(name => {
+        const handler = () => controller.abort(new CancelledError(name));
+        process.on(name, handler);
+        return [name, handler];
+    });
+    return {
+        signal: controller.signal,
+        dispose: () => handlers.forEach(([name, handler]) => process.off(name, handler))
+    };
 }
 
 

@@ -1,7 +1,7 @@
-import { cancelOnSignals } from './cancel.js'
-import { guardExit } from './exit-guard.js'
-import { run } from './main.js'
-import { actionsPort } from './toolkit.js'
+import { cancelOnSignals } from './lib/cancel.js'
+import { guardExit } from './github/exit-guard.js'
+import { run } from './github/main.js'
+import { actionsPort } from './github/toolkit.js'
 
 // The signal handlers stay until the process exits: a second signal after the run has reported
 // must not kill it before its output is flushed.

@@ -1,8 +1,8 @@
 import type { Simulator, SimulatorOptions } from '../../simulator/ncp-simulator.mjs'
-import { CancelledError } from '../../src/cancel.js'
-import { run } from '../../src/main.js'
-import { guardedPort } from '../../src/port.js'
-import type { RunResult } from '../../src/result.js'
+import { CancelledError } from '../../src/lib/cancel.js'
+import { run } from '../../src/github/main.js'
+import { guardedPort } from '../../src/github/port.js'
+import type { RunResult } from '../../src/model/result.js'
 import { FakeClock } from './fake-clock.js'
 import { startSim } from './sim.js'
 

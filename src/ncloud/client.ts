@@ -1,13 +1,8 @@
-import type { Clock } from '../clock.js'
-import { retrying, type RetryPolicy } from '../retry.js'
+import type { Clock } from '../lib/clock.js'
+import { retrying, type RetryPolicy } from '../lib/retry.js'
 import { SERVER_API_PATH } from './endpoints.js'
-import {
-  IncompleteListError,
-  NcloudError,
-  answerError,
-  contentError,
-  networkError
-} from './errors.js'
+import { NcloudError, answerError, contentError, describeError, networkError } from './errors.js'
+import { IncompleteListError } from './incomplete-list.js'
 import { parseAnswer } from './response.js'
 import { sign } from './signer.js'
 import { Transport, TransportError } from './transport.js'
@@ -87,6 +82,7 @@ export class NcloudClient {
         error instanceof NcloudError && error.transient
           ? { verdict: 'again', why: 'Retrying', retryAfterMs: error.fields.retryAfterMs }
           : { verdict: 'stop' },
+      describe: describeError,
       log: this.options.onRetry
     })
   }

@@ -1,39 +1,7 @@
-import { formatDuration } from '../duration.js'
+import { formatDuration } from '../lib/duration.js'
 import type { AnswerFacts, AnswerShape } from './response.js'
 import type { TransportError } from './transport.js'
-
-/**
- * Whether a failed request may have been carried out by the Server API:
- * - `no`: the gateway refused it, or no connection was made; sending it again is safe.
- * - `maybe`: it was sent and the answer was lost or ambiguous (dropped connection, 5xx, returnCode 1000).
- * - `yes`: the service read it and refused it.
- */
-export type Reached = 'no' | 'maybe' | 'yes'
-
-export type ErrorSource = 'gateway' | 'service' | 'network' | 'response' | 'redirect'
-
-export interface NcloudErrorFields {
-  action: string
-  source: ErrorSource
-  httpStatus?: number
-  /** The gateway's `errorCode`, the service's `returnCode`, or the socket's error code. */
-  code?: string
-  ncpMessage?: string
-  details?: string
-  requestId?: string
-  transient: boolean
-  reached: Reached
-  retryAfterMs?: number
-  clockSkewMs?: number
-  /** A success answer without what the action asked for (the list, the record). */
-  incomplete?: boolean
-  /** A list whose pages do not add up to its totalRows (see IncompleteListError). */
-  pagesDisagree?: boolean
-  /** The host a redirect pointed at. */
-  location?: string
-  /** The setting that chose the gateway (`api-url`, `NCLOUD_API_GW`, `site`), for the hint. */
-  gatewaySetting: string
-}
+import type { NcloudErrorFields, Reached } from './error-fields.js'
 
 /** Every failed NCP request: what failed, NCP's own words, whether to retry, what to do. */
 export class NcloudError extends Error {
@@ -143,33 +111,6 @@ export function contentError(
     transient: false,
     reached: 'maybe'
   })
-}
-
-/**
- * A list read whose pages do not add up: rows seen twice, fewer rows than totalRows, or no count.
- * Whatever depends on the whole list (pruning, the name lookups) must not take it as complete;
- * `rows` are the distinct rows that did come.
- */
-export class IncompleteListError extends NcloudError {
-  constructor(
-    action: string,
-    problem: string,
-    gatewaySetting: string,
-    readonly rows: readonly unknown[]
-  ) {
-    super({
-      action,
-      gatewaySetting,
-      source: 'response',
-      httpStatus: 200,
-      details: `the list is incomplete: ${problem}`,
-      incomplete: true,
-      pagesDisagree: true,
-      transient: false,
-      reached: 'maybe'
-    })
-    this.name = 'IncompleteListError'
-  }
 }
 
 /** An exchange that ended without a complete answer: refused, reset, cut off, timed out. */

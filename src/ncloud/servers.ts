@@ -1,7 +1,6 @@
-import { RunFailure } from '../failure.js'
-import { NEXT } from '../next-steps.js'
 import type { NcloudClient } from './client.js'
 import { NcloudError } from './errors.js'
+import { ServerLookupError } from './server-errors.js'
 
 export interface ServerRecord {
   no: string
@@ -25,10 +24,9 @@ export async function readServer(
     const refused =
       error instanceof NcloudError && error.fields.source === 'service' && error.reached === 'yes'
     if (refused) {
-      throw new RunFailure(
+      throw new ServerLookupError(
         `Server ${serverInstanceNo} could not be read in region ${client.region}: ${error.summary}`,
-        'error',
-        NEXT.checkServer
+        'number'
       )
     }
     throw error
@@ -36,10 +34,9 @@ export async function readServer(
   const list = result.serverInstanceList
   const raw = Array.isArray(list) ? (list[0] as Record<string, unknown> | undefined) : undefined
   if (!raw) {
-    throw new RunFailure(
+    throw new ServerLookupError(
       `Server ${serverInstanceNo} was not found in region ${client.region}.`,
-      'error',
-      NEXT.checkServer
+      'number'
     )
   }
   return toServerRecord(raw, serverInstanceNo)
@@ -65,16 +62,14 @@ export async function findServerByName(client: NcloudClient, name: string): Prom
     list.map(server => `${server.no} (${server.status})`).join(', ')
   if (matching.length === 0) {
     const terminated = servers.filter(server => server.name === name)
-    throw new RunFailure(
+    throw new ServerLookupError(
       `No server named "${name}" that is not terminated exists in region ${client.region}${terminated.length > 0 ? `; terminated: ${listed(terminated)}` : ''}.`,
-      'error',
-      NEXT.checkServerName
+      'name'
     )
   }
-  throw new RunFailure(
+  throw new ServerLookupError(
     `${matching.length} servers are named "${name}" in region ${client.region}: ${listed(matching)}.`,
-    'error',
-    NEXT.ambiguousServerName
+    'unique-name'
   )
 }
 

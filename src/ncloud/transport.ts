@@ -1,7 +1,7 @@
 import { HttpClient } from '@actions/http-client'
 import { request as httpRequest, type Agent, type IncomingHttpHeaders } from 'node:http'
 import { request as httpsRequest } from 'node:https'
-import { deadline as startDeadline } from '../deadline.js'
+import { deadline as startDeadline } from '../lib/deadline.js'
 
 /** One complete HTTP answer, read to its end. */
 export interface HttpAnswer {

@@ -1,0 +1,48 @@
+import type { ImageRecord } from '../ncloud/images.js'
+import type { Port } from './port.js'
+import type { RunResult } from '../model/result.js'
+
+/** GitHub allows 1 MB per job output; NCP's record is a few kB, so anything near this is not. */
+export const MAX_IMAGE_OUTPUT = 64 * 1024
+const MAX_FIELD_OUTPUT = 2 * 1024
+
+/** The image outputs; written the moment an image is known and again at the end. */
+export function writeImageOutputs(
+  port: Pick<Port, 'setOutput'>,
+  image: Pick<ImageRecord, 'no' | 'name' | 'status' | 'raw' | 'sharedWith'>
+): void {
+  port.setOutput('image-instance-no', image.no)
+  port.setOutput('image-name', image.name)
+  port.setOutput('image-status', image.status)
+  port.setOutput('image', imageJson(image.raw))
+  port.setOutput('shared-with', image.sharedWith.join(','))
+}
+
+/** Every output, from the run's result. */
+export function writeOutputs(port: Pick<Port, 'setOutput'>, result: RunResult): void {
+  port.setOutput('outcome', result.outcome)
+  if (result.server?.hypervisor) port.setOutput('hypervisor', result.server.hypervisor)
+  if (result.image && !result.dryRun) writeImageOutputs(port, result.image)
+  if (result.power?.downMs !== undefined) {
+    port.setOutput('server-stopped-for', String(Math.round(result.power.downMs / 1000)))
+  }
+  if (result.pruning && 'deleted' in result.pruning) {
+    port.setOutput('pruned', result.pruning.deleted.map(image => image.no).join(','))
+  }
+}
+
+/** NCP's record as JSON, or, when it is oversized, the record without its oversized fields. */
+export function imageJson(raw: Record<string, unknown>): string {
+  const whole = JSON.stringify(raw)
+  if (whole.length <= MAX_IMAGE_OUTPUT) return whole
+  const kept: Record<string, unknown> = {}
+  const dropped: string[] = []
+  for (const [key, value] of Object.entries(raw)) {
+    if ((JSON.stringify(value) ?? '').length <= MAX_FIELD_OUTPUT) kept[key] = value
+    else dropped.push(key)
+  }
+  const reduced = JSON.stringify({ ...kept, droppedOversizedFields: dropped })
+  return reduced.length <= MAX_IMAGE_OUTPUT
+    ? reduced
+    : JSON.stringify({ droppedOversizedFields: Object.keys(raw) })
+}

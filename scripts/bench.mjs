@@ -44,7 +44,7 @@ async function coldStart(start) {
   try {
     const run = await start(sim)
     if (sim.requests.length === 0) {
-      throw new Error(`the run sent no request (exit ${run.code}): ${run.stderr}`)
+      throw new Error(`the run sent no request (exit ${run.code})`)
     }
     return sim.requests[0].at - run.startedAt
   } finally {
@@ -64,9 +64,10 @@ async function waitedRun(createMs) {
     const run = await runBundle(inputs, {
       nodeArgs: ['--import', reportRss],
       env: { BENCH_RSS_FILE: rssFile },
+      discardOutput: true,
       staleDist: 'warn'
     })
-    if (run.code !== 0) throw new Error(`the waited run exited ${run.code}: ${run.stderr}`)
+    if (run.code !== 0) throw new Error(`the waited run exited ${run.code}`)
     const [image] = sim.images()
     return {
       requests: sim.requests.length,
@@ -150,6 +151,7 @@ try {
           {},
           {
             entry: bareRequest,
+            discardOutput: true,
             env: { BENCH_URL: sim.url, BENCH_ACCESS_KEY: ACCESS_KEY, BENCH_SECRET_KEY: SECRET_KEY }
           }
         )
@@ -157,7 +159,10 @@ try {
     )
     action.push(
       await coldStart(sim =>
-        runBundle(actionInputs(sim, { 'dry-run': 'true' }), { staleDist: 'warn' })
+        runBundle(actionInputs(sim, { 'dry-run': 'true' }), {
+          discardOutput: true,
+          staleDist: 'warn'
+        })
       )
     )
   }

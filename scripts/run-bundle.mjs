@@ -31,6 +31,8 @@ export const BUNDLE = fileURLToPath(new URL('../dist/index.js', import.meta.url)
  * @property {TimedSignal[]} [signals] signals to send to the child
  * @property {(stdout: string, child: import('node:child_process').ChildProcess) => void} [onOutput]
  *   called with the output so far each time the child prints
+ * @property {boolean} [discardOutput] send stdout and stderr to /dev/null, as a measurement wants
+ *   (stdout and stderr are then empty, and signals on output never fire)
  * @property {number} [limitMs] SIGKILL the child still running after this long (default 45 s)
  * @property {'throw' | 'warn'} [staleDist] what to do, once per process, when dist/ is not the
  *   bundle of src/ and the entry is dist/index.js (default 'throw')
@@ -122,7 +124,7 @@ export async function runBundle(inputs, options = {}) {
     const child = spawn(runtime, [...(options.nodeArgs ?? []), entry], {
       cwd: dir,
       env,
-      stdio: ['ignore', 'pipe', 'pipe']
+      stdio: options.discardOutput ? 'ignore' : ['ignore', 'pipe', 'pipe']
     })
     /** @type {BundleRun['signalsSent']} */
     const signalsSent = []
@@ -138,7 +140,7 @@ export async function runBundle(inputs, options = {}) {
       .map(timed => setTimeout(() => send(timed.signal), timed.afterMs))
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', chunk => {
+    child.stdout?.on('data', chunk => {
       stdout += chunk
       for (let i = pending.length - 1; i >= 0; i--) {
         const when = pending[i].onOutput
@@ -150,7 +152,7 @@ export async function runBundle(inputs, options = {}) {
       }
       options.onOutput?.(stdout, child)
     })
-    child.stderr.on('data', chunk => (stderr += chunk))
+    child.stderr?.on('data', chunk => (stderr += chunk))
     timers.push(setTimeout(() => child.kill('SIGKILL'), options.limitMs ?? 45_000))
     let exitedAt = 0
     child.on('exit', () => (exitedAt = Date.now()))

@@ -60,6 +60,13 @@ describe('the bundle under a hostile gateway', () => {
 
     expectExplainedFailure(run)
     expect(Date.now() - started).toBeLessThan(1_000 + 300 + 1_500)
-    expect(run.stdout).toContain('no poll since could read it')
+    const polls = sim.requests.filter(request => request.action === DETAIL)
+    expect(polls.length).toBeGreaterThan(0)
+    expect(polls.every(request => request.status === 429)).toBe(true)
+    expect(run.outputs).toMatchObject({
+      'image-instance-no': sim.images()[0].no,
+      'image-status': 'INIT',
+      outcome: 'timed-out'
+    })
   })
 })

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import type { Simulator } from '../simulator/ncp-simulator.mjs'
 import { NODE24, expectExplainedFailure, runAction } from './helpers/run-action.js'
-import { ACCESS_KEY, SECRET_KEY, baseInputs, startSim } from './helpers/sim.js'
+import { ACCESS_KEY, SECRET_KEY, actionsCalled, baseInputs, startSim } from './helpers/sim.js'
 
 // dist/index.js run as the runner runs it: INPUT_* variables, output and summary files, real time
 // and real signals. Most scenarios run in-process (scenario-*.test.ts); these prove the bundle.
@@ -32,7 +32,8 @@ describe.each([
       hypervisor: 'XEN'
     })
     expect(JSON.parse(run.outputs.image).memberServerImageInstanceNo).toBe(image.no)
-    expect(run.summary).toContain('Server image created')
+    expect(run.outputs.outcome).toBe('created')
+    expect(run.summary).toMatch(/^### /)
   })
 
   it('refuses a bad input before any request, naming it', async () => {
@@ -40,53 +41,46 @@ describe.each([
     const run = await runAction(baseInputs(sim, { 'wait-timeout': 'forever' }), { runtime })
 
     expectExplainedFailure(run)
-    expect(run.stdout).toContain('Input "wait-timeout" must be a duration')
+    expect(run.stdout).toMatch(/^::error::.*"wait-timeout"/m)
     expect(sim.requests).toHaveLength(0)
   })
 
   it('stops waiting at once on SIGINT, naming the image it leaves in the outputs', async () => {
     sim = await startSim({ createMs: 60_000 })
-    let sentAt = 0
     const run = await runAction(baseInputs(sim, { 'poll-interval': '5s' }), {
       runtime,
-      onOutput: (text, child) => {
-        if (!sentAt && text.includes('Waiting up to')) {
-          sentAt = Date.now()
-          child.kill('SIGINT')
-        }
-      },
+      signals: [{ signal: 'SIGINT', onOutput: 'Waiting up to' }],
       limitMs: 5_000
     })
 
-    expect(sentAt).toBeGreaterThan(0)
+    expect(run.signalsSent).toHaveLength(1)
+    // At once: long before the next poll, 5 s away.
+    expect(run.exitedAt - run.signalsSent[0].at).toBeLessThan(2_000)
     expect(run.signal).toBeNull()
     expectExplainedFailure(run)
     const [image] = sim.images()
-    expect(run.stdout).toContain(`Cancelled (SIGINT). Stopped waiting for image ${image.no}`)
-    expect(run.outputs['image-instance-no']).toBe(image.no)
-    expect(run.summary).toContain('Cancelled')
+    expect(run.outputs).toMatchObject({ outcome: 'cancelled', 'image-instance-no': image.no })
+    expect(run.stdout).toMatch(new RegExp(`^::error::.*SIGINT.*\\b${image.no}\\b`, 'm'))
+    expect(run.stdout).toContain(`image-instance-no: ${image.no}`)
   })
 
   it('on SIGTERM during a create whose reply never comes, looks the image up and names it', async () => {
     sim = await startSim({ createMs: 60_000 })
     sim.addFault({ action: CREATE, kind: 'stall', when: 'after' })
-    let sent = false
     const run = await runAction(baseInputs(sim, { 'image-name': 'golden-web-1' }), {
       runtime,
-      onOutput: (text, child) => {
-        if (sent || !text.includes(`POST /vserver/v2/${CREATE}`)) return
-        sent = true
-        child.kill('SIGTERM')
-      },
+      signals: [{ signal: 'SIGTERM', onOutput: `POST /vserver/v2/${CREATE}` }],
       env: { RUNNER_DEBUG: '1' },
       limitMs: 5_000
     })
 
     expectExplainedFailure(run)
     const [image] = sim.images()
-    expect(run.stdout).toContain('Cancelled (SIGTERM)')
-    expect(run.stdout).toContain(`image ${image.no} named "golden-web-1" exists`)
-    expect(run.outputs['image-instance-no']).toBe(image.no)
+    expect(run.signalsSent.map(sent => sent.signal)).toEqual(['SIGTERM'])
+    expect(run.outputs).toMatchObject({ outcome: 'cancelled', 'image-instance-no': image.no })
+    expect(run.stdout).toMatch(new RegExp(`^::error::.*SIGTERM.*\\b${image.no}\\b`, 'm'))
+    // The look-up after the lost reply found it by name.
+    expect(actionsCalled(sim).slice(-1)).toEqual(['getMemberServerImageInstanceList'])
   })
 
   it('with RUNNER_DEBUG=1 masks both keys first and prints no key, signature or auth header', async () => {

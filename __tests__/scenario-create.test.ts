@@ -33,7 +33,7 @@ describe('the bundled action against the simulator', () => {
       CREATE
     ])
     expect(count(sim, DETAIL)).toBeGreaterThanOrEqual(1)
-    expect(run.summary).toContain('Server image created')
+    expect(run.result.outcome).toBe('created')
     expect(run.summary).toMatch(new RegExp(`\\| Image number \\| ${image.no} \\|`))
     expect(run.summary).toContain('| Region | KR |')
     expect(run.summary).toContain('| Server | 1001 (web-xen-1) |')
@@ -90,7 +90,8 @@ describe('the bundled action against the simulator', () => {
     expect(count(sim, DETAIL)).toBe(0)
     expect(run.outputs['image-status']).toBe('INIT')
     expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
-    expect(run.summary).toContain('being created')
+    expect(run.result.outcome).toBe('creating')
+    expect(run.outputs.outcome).toBe('creating')
   })
 
   it('fails at once when the image ends in CREFL, with its number in the outputs', async () => {
@@ -251,8 +252,9 @@ describe('the bundled action against the simulator', () => {
     expect(sent).toBe(true)
     expect(run.code).toBe(1)
     const no = sim.images()[0].no
-    expect(run.stdout).toContain(`Cancelled (SIGINT). Stopped waiting for image ${no}`)
-    expect(run.stdout).toContain('still creating')
+    expect(run.result.outcome).toBe('cancelled')
+    expect(run.stdout).toMatch(new RegExp(`^::error::.*SIGINT.*\\b${no}\\b`, 'm'))
+    expect(run.stdout).toContain(`image-instance-no: ${no}`)
     expect(run.outputs['image-instance-no']).toBe(no)
     expect(run.summary).toContain('Cancelled')
     expect(count(sim, DETAIL)).toBe(0)

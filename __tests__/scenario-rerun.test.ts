@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { CancelledError } from '../src/lib/cancel.js'
-import { runScenario, startScenarioSim, type ScenarioSim } from './helpers/scenario.js'
+import { errorNaming, runScenario, startScenarioSim, type ScenarioSim } from './helpers/scenario.js'
 import { ACCESS_KEY, SECRET_KEY, baseInputs, count } from './helpers/sim.js'
 
 // The action looks for a name after an uncertain create at 0, 1, 3 and 7 s (CONFIRM_DELAYS_MS).
@@ -9,6 +9,7 @@ const LOOKS_END_MS = 7_000
 const CREATE = 'createMemberServerImageInstance'
 const LIST = 'getMemberServerImageInstanceList'
 const NAME = 'golden-web-1'
+const DESCRIPTION = 'release 1.2'
 
 let sim: ScenarioSim | undefined
 afterEach(async () => {
@@ -28,10 +29,10 @@ describe('if-exists', () => {
     const run = await runScenario(sim, baseInputs(sim, { 'image-name': NAME }))
 
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain(
-      `An image named "${NAME}" already exists in region KR: number ${no}, status CREAT (created), made from server 1001.`
-    )
-    expect(run.stdout).toContain('if-exists: reuse')
+    expect(run.result.outcome).toBe('error')
+    expect(run.stdout).toMatch(errorNaming(`"${NAME}"`, no, 'CREAT', '1001'))
+    expect(run.result.nextStep).toContain(`image-instance-no: ${no}`)
+    expect(run.result.nextStep).toContain('if-exists: reuse')
     expect(count(sim, CREATE)).toBe(0)
     expect(sim.images()).toHaveLength(1)
     expect(run.outputs['image-instance-no']).toBeUndefined()
@@ -54,7 +55,7 @@ describe('if-exists', () => {
       'image-name': NAME
     })
     expect(sim.images()).toHaveLength(1)
-    expect(run.summary).toContain('| Image | already existed (if-exists: reuse) |')
+    expect(run.result).toMatchObject({ outcome: 'reused', origin: 'reused' })
   })
 
   it('reuse: an image still being created is waited for', async () => {
@@ -86,10 +87,9 @@ describe('if-exists', () => {
     )
 
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain(
-      `number ${other.no}, status CREAT (created), made from server 3001`
-    )
-    expect(run.stdout).toContain('It was not made from server 1001, so it is not reused')
+    expect(run.result.outcome).toBe('error')
+    expect(run.stdout).toMatch(errorNaming(other.no, '3001', '1001'))
+    expect(run.outputs['image-instance-no']).toBeUndefined()
     expect(count(sim, CREATE)).toBe(0)
   })
 
@@ -102,8 +102,9 @@ describe('if-exists', () => {
     )
 
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain(`number ${no}, status CREFL`)
-    expect(run.stdout).toContain('Its creation failed, so it cannot be reused')
+    expect(run.result.outcome).toBe('error')
+    expect(run.stdout).toMatch(errorNaming(no, 'CREFL'))
+    expect(run.outputs['image-instance-no']).toBeUndefined()
     expect(count(sim, CREATE)).toBe(0)
     expect(sim.images()).toHaveLength(1)
   })
@@ -138,7 +139,8 @@ describe('a create that fails or loses its reply never leaves a second image', (
       CREATE,
       LIST
     ])
-    expect(run.stdout).toContain('It never reached the service, so it is sent again')
+    expect(sim.requests.filter(r => r.action === CREATE).map(r => r.status)).toEqual([429, 200])
+    expect(run.result).toMatchObject({ outcome: 'creating', origin: 'created' })
   })
 
   it.each(['unexpected', 'endpoint-timeout', 'service-retry', 'drop'] as const)(
@@ -152,13 +154,8 @@ describe('a create that fails or loses its reply never leaves a second image', (
       expect(count(sim, CREATE)).toBe(1)
       expect(sim.images()).toHaveLength(1)
       const [image] = sim.images()
-      expect(run.stdout).toContain(
-        `The reply was lost, but image ${image.no} named "${NAME}" now exists: using it.`
-      )
       expect(run.outputs).toMatchObject({ 'image-instance-no': image.no, 'image-status': 'CREAT' })
-      expect(run.summary).toContain(
-        '| Image | created by this run (the reply was lost; found by name) |'
-      )
+      expect(run.result).toMatchObject({ outcome: 'created', origin: 'adopted' })
     }
   )
 
@@ -184,7 +181,8 @@ describe('a create that fails or loses its reply never leaves a second image', (
     expect(run.code).toBe(0)
     expect(count(sim, CREATE)).toBe(1)
     expect(sim.images()).toHaveLength(1)
-    expect(run.stdout).toContain('NCP returnCode 1300')
+    expect(sim.requests.filter(r => r.action === CREATE).map(r => r.status)).toEqual([500])
+    expect(run.result).toMatchObject({ outcome: 'creating', origin: 'adopted' })
     expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
   })
 
@@ -209,10 +207,12 @@ describe('a create that fails or loses its reply never leaves a second image', (
     expect(run.code).toBe(1)
     expect(sim.images()).toHaveLength(1)
     expect(count(sim, CREATE)).toBe(2)
-    expect(run.stdout).toContain('The image name is already in use')
-    expect(run.stdout).toContain(`may have made an image named "${NAME}"`)
-    expect(run.stdout).toContain('re-run with if-exists: reuse')
-    expect(run.summary).toContain('An image may have been created')
+    // The first create was carried out, its reply dropped; the second was refused on the name.
+    expect(sim.requests.filter(r => r.action === CREATE).map(r => r.status)).toEqual([0, 400])
+    expect(run.result.outcome).toBe('uncertain')
+    expect(run.stdout).toMatch(errorNaming(`"${NAME}"`))
+    expect(run.result.nextStep).toContain('if-exists: reuse')
+    expect(run.outputs['image-instance-no']).toBeUndefined()
   })
 
   it('never prints a key or signature, also on failures and retries with debug on', async () => {
@@ -256,7 +256,8 @@ describe('a create that fails or loses its reply never leaves a second image', (
 
     const again = await runScenario(sim, baseInputs(sim, { 'image-name': NAME, wait: 'false' }))
     expect(again.code).toBe(1)
-    expect(again.stdout).toContain(`number ${no}, status INIT`)
+    expect(again.result.outcome).toBe('error')
+    expect(again.stdout).toMatch(errorNaming(no, 'INIT'))
 
     const reuse = await runScenario(
       sim!,
@@ -319,8 +320,10 @@ describe('a create that fails or loses its reply never leaves a second image', (
 
     expect(sent).toBe(true)
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain('Cancelled (SIGTERM)')
-    expect(run.stdout).toContain(`no image named "${NAME}" shows yet`)
+    expect(run.result.outcome).toBe('cancelled')
+    expect(run.stdout).toMatch(errorNaming('SIGTERM', `"${NAME}"`))
+    expect(count(sim, CREATE)).toBe(1)
+    expect(run.outputs['image-instance-no']).toBeUndefined()
     expect(sim.images()).toHaveLength(0)
   })
 })
@@ -330,35 +333,35 @@ describe('dry-run', () => {
     sim = await startScenarioSim()
     const run = await runScenario(
       sim!,
-      baseInputs(sim, { 'image-name': NAME, 'image-description': 'release 1.2', 'dry-run': 'true' })
+      baseInputs(sim, { 'image-name': NAME, 'image-description': DESCRIPTION, 'dry-run': 'true' })
     )
 
     expect(run.code).toBe(0)
     expect(sim.requests.map(r => r.action)).toEqual(['getServerInstanceDetail', LIST])
     expect(sim.images()).toHaveLength(0)
-    expect(run.stdout).toContain(
-      'Dry run: would create a member server image (XEN/RHV) with createMemberServerImageInstance:'
-    )
-    expect(run.stdout).toContain('server:      1001 (web-xen-1), RUN, hypervisor XEN')
-    expect(run.stdout).toContain(`name:        ${NAME}`)
-    expect(run.stdout).toContain('description: "release 1.2"')
-    expect(run.stdout).toContain('region:      KR')
-    expect(run.stdout).toContain(
-      `endpoint:    POST ${sim.url}/vserver/v2/createMemberServerImageInstance`
-    )
-    expect(run.stdout).toContain('Nothing was created.')
+    expect(run.result).toMatchObject({
+      outcome: 'dry-run',
+      dryRun: true,
+      kind: { actions: { create: CREATE } },
+      imageName: NAME,
+      region: 'KR'
+    })
+    // The plan (worded in unit-plan) carries the inputs and the gateway the run was given.
+    expect(run.stdout).toContain(JSON.stringify(DESCRIPTION))
+    expect(run.stdout).toContain(`POST ${sim.url}/vserver/v2/${CREATE}`)
     expect(run.outputs['image-instance-no']).toBeUndefined()
     expect(run.outputs['image-status']).toBeUndefined()
-    expect(run.summary).toContain('Dry run')
+    expect(run.outputs.outcome).toBe('dry-run')
   })
 
   it('fails like the real run would when the name is taken and if-exists is fail', async () => {
     sim = await startScenarioSim()
-    seed('CREAT')
+    const seeded = seed('CREAT')
     const run = await runScenario(sim, baseInputs(sim, { 'image-name': NAME, 'dry-run': 'true' }))
 
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain('already exists')
+    expect(run.result.outcome).toBe('error')
+    expect(run.stdout).toMatch(errorNaming(`"${NAME}"`, seeded))
     expect(count(sim, CREATE)).toBe(0)
   })
 
@@ -370,7 +373,10 @@ describe('dry-run', () => {
     )
 
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain('Authentication Failed')
+    expect(run.result.outcome).toBe('error')
+    // The server read was refused at the gateway (401): the dry run checked the keys.
+    expect(sim.requests.map(r => [r.action, r.status])).toEqual([['getServerInstanceDetail', 401]])
+    expect(run.stdout).toMatch(errorNaming('401'))
   })
 })
 
@@ -384,6 +390,7 @@ describe('a create that NCP answered as a success', () => {
     expect(sim.images()).toHaveLength(1)
     expect(run.code).toBe(1)
     expect(run.result.outcome).toBe('uncertain')
-    expect(run.stdout).toContain(`may have made an image named "${NAME}"`)
+    expect(run.stdout).toMatch(errorNaming(`"${NAME}"`))
+    expect(run.outputs['image-instance-no']).toBeUndefined()
   })
 })

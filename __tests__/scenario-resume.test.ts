@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { runScenario, startScenarioSim, type ScenarioSim } from './helpers/scenario.js'
-import { baseInputs, count } from './helpers/sim.js'
+import {
+  errorNaming,
+  runScenario,
+  startScenarioSim,
+  warningNaming,
+  type ScenarioSim
+} from './helpers/scenario.js'
+import { actionsCalled, baseInputs, count } from './helpers/sim.js'
 
 // Re-runs and resumes that need no human: run-stable names, image-instance-no, the outcome output,
 // provenance for KVM images, and messages that say what works.
@@ -35,8 +41,10 @@ describe('a generated name survives a re-run', () => {
     expect(first.code).toBe(1)
     expect(first.result.outcome).toBe('timed-out')
     const [image] = sim.images()
-    expect(first.stdout).toContain(`image-instance-no: ${image.no}`)
-    expect(first.stdout).toContain('re-running the job also finds it')
+    expect(first.stdout).toMatch(errorNaming(`image-instance-no: ${image.no}`))
+    // The name is run-stable, so the next step offers the re-run (which the second run proves).
+    expect(first.result.nextStep).not.toMatch(new RegExp(`image-instance-no: ${image.no}\\.$`))
+    expect(first.result.nextStep).not.toContain('if-exists')
 
     const again = await runScenario(
       sim,
@@ -48,7 +56,7 @@ describe('a generated name survives a re-run', () => {
     expect(again.code).toBe(0)
     expect(count(sim, CREATE)).toBe(1)
     expect(sim.images()).toHaveLength(1)
-    expect(again.stdout).toContain("this workflow run's earlier attempt")
+    expect(again.result.origin).toBe('resumed')
     expect(again.outputs).toMatchObject({
       'image-instance-no': image.no,
       'image-status': 'CREAT',
@@ -107,9 +115,13 @@ describe('a generated name survives a re-run', () => {
     const run = await runScenario(sim, baseInputs(sim), { env: WORKFLOW })
 
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain('made from server 3001. With if-exists: fail nothing was created.')
-    expect(run.stdout).toContain('it was made from another server, so it cannot be reused')
-    expect(run.stdout).not.toContain('earlier attempt')
+    expect(run.result.outcome).toBe('error')
+    expect(run.result.origin).toBeUndefined()
+    expect(run.stdout).toMatch(errorNaming(`"${name}"`, '3001'))
+    // Neither reuse nor a resume by number picks up another server's image.
+    expect(run.result.nextStep).not.toContain('if-exists: reuse')
+    expect(run.result.nextStep).not.toContain('image-instance-no')
+    expect(run.outputs['image-instance-no']).toBeUndefined()
     expect(count(sim, CREATE)).toBe(0)
   })
 })
@@ -133,7 +145,8 @@ describe('resume by number: image-instance-no', () => {
       'image-status': 'CREAT',
       outcome: 'resumed'
     })
-    expect(run.stdout).toContain(`Plan: wait for image ${no}`)
+    expect(run.result.origin).toBe('resumed')
+    expect(count(sim, 'getMemberServerImageInstanceList')).toBe(0)
   })
 
   it('needs no server: finds which image API knows the number', async () => {
@@ -178,9 +191,17 @@ describe('resume by number: image-instance-no', () => {
     const run = await runScenario(sim, inputs)
 
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain(
-      'Image 424242 is not known in region KR: getMemberServerImageInstanceDetail and getServerImageDetail found no image of that number.'
+    expect(run.result.outcome).toBe('error')
+    expect(run.stdout).toMatch(
+      errorNaming('424242', 'KR', 'getMemberServerImageInstanceDetail', 'getServerImageDetail')
     )
+    expect(actionsCalled(sim)).toEqual([
+      'getMemberServerImageInstanceDetail',
+      'getServerImageDetail'
+    ])
+    expect(
+      sim.requests.every(r => r.params.memberServerImageInstanceNo ?? r.params.serverImageNo)
+    ).toBe(true)
     expect(run.outputs['image-instance-no']).toBeUndefined()
   })
 
@@ -195,7 +216,9 @@ describe('resume by number: image-instance-no', () => {
     const run = await runScenario(sim, baseInputs(sim, { 'image-instance-no': no }))
 
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain(`was made from server 3001, not from server 1001`)
+    expect(run.result.outcome).toBe('error')
+    expect(run.stdout).toMatch(errorNaming(no, '3001', '1001'))
+    expect(count(sim, 'getMemberServerImageInstanceDetail')).toBe(1)
   })
 
   it('a timeout names the exact step that resumes the image', async () => {
@@ -207,7 +230,7 @@ describe('resume by number: image-instance-no', () => {
     const no = sim.images()[0].no
 
     expect(run.result.outcome).toBe('timed-out')
-    expect(run.stdout).toContain(`run the step with image-instance-no: ${no}`)
+    expect(run.stdout).toMatch(errorNaming(`image-instance-no: ${no}`))
     expect(run.summary).toContain(`image-instance-no: ${no}`)
 
     const resumed = await runScenario(
@@ -271,40 +294,41 @@ describe('provenance, and KVM images that can be checked', () => {
 
   it('reuse refuses a KVM image whose provenance names another server', async () => {
     sim = await startScenarioSim()
-    sim.addImage({
+    const theirs = sim.addImage({
       kind: 'server',
       name: 'kvm-golden',
       serverInstanceNo: '9001',
       status: 'CREAT',
       description: 'ncloud-server-image-action: server 9001 (other)'
-    })
+    }).no
     const run = await runScenario(
       sim,
       baseInputs(sim, { ...kvm, 'image-name': 'kvm-golden', 'if-exists': 'reuse' })
     )
 
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain('It was not made from server 2001, so it is not reused')
+    expect(run.result.outcome).toBe('error')
+    expect(run.stdout).toMatch(errorNaming(theirs, '9001', '2001'))
+    expect(count(sim, KVM_CREATE)).toBe(0)
   })
 
   it('reuse takes a KVM image whose source cannot be verified only with a warning that says so', async () => {
     sim = await startScenarioSim()
-    sim.addImage({
+    const byHand = sim.addImage({
       kind: 'server',
       name: 'kvm-golden',
       serverInstanceNo: '9001',
       status: 'CREAT',
       description: 'made by hand'
-    })
+    }).no
     const run = await runScenario(
       sim,
       baseInputs(sim, { ...kvm, 'image-name': 'kvm-golden', 'if-exists': 'reuse' })
     )
 
     expect(run.code).toBe(0)
-    expect(run.stdout).toMatch(
-      /::warning::Image \d+ \("kvm-golden"\) is used although its source server cannot be verified/
-    )
+    expect(run.outputs).toMatchObject({ 'image-instance-no': byHand, outcome: 'reused' })
+    expect(run.stdout).toMatch(warningNaming(byHand, '"kvm-golden"'))
   })
 
   it('a lost reply adopts an unverifiable KVM image only with a warning', async () => {
@@ -316,8 +340,10 @@ describe('provenance, and KVM images that can be checked', () => {
     )
 
     expect(run.code).toBe(0)
-    expect(run.stdout).toContain('The reply was lost, but image')
-    expect(run.stdout).toContain('its source server cannot be verified')
+    const [image] = sim.images()
+    expect(run.result.origin).toBe('adopted')
+    expect(count(sim, KVM_CREATE)).toBe(1)
+    expect(run.stdout).toMatch(warningNaming(image.no))
   })
 
   it('a lost reply adopts a KVM image with this action’s provenance without a warning', async () => {
@@ -326,8 +352,9 @@ describe('provenance, and KVM images that can be checked', () => {
     const run = await runScenario(sim, baseInputs(sim, { ...kvm, 'image-name': 'kvm-golden' }))
 
     expect(run.code).toBe(0)
-    expect(run.stdout).toContain('The reply was lost, but image')
-    expect(run.stdout).not.toContain('cannot be verified')
+    expect(run.result.origin).toBe('adopted')
+    expect(count(sim, KVM_CREATE)).toBe(1)
+    expect(run.stdout).not.toMatch(/^::warning::/m)
   })
 })
 
@@ -351,12 +378,13 @@ describe('messages that tell the truth', () => {
     const real = await runScenario(sim, inputs)
     const dry = await runScenario(sim, { ...inputs, 'dry-run': 'true' })
 
-    expect(real.stdout).toContain(`Plan: use image ${no}`)
-    expect(real.stdout).not.toContain('Plan: create')
-    expect(dry.stdout).toContain(`Dry run: would use image ${no}`)
-    expect(dry.stdout).not.toContain('would create')
-    expect(dry.summary).toContain(`to use image ${no}`)
-    expect(dry.summary).not.toContain('to create the image')
+    expect(real.outputs).toMatchObject({ 'image-instance-no': no, outcome: 'reused' })
+    expect(dry.result.outcome).toBe('dry-run')
+    // The next step names the image the real run would use (dryRunDone names none).
+    expect(dry.result.nextStep).toMatch(new RegExp(`\\b${no}\\b`))
+    // Neither plan names the create's endpoint, and neither run sent a create.
+    for (const run of [real, dry]) expect(run.stdout).not.toContain(`/${CREATE}`)
+    expect(count(sim, CREATE)).toBe(0)
   })
 
   it('a dry run says that it cannot check the permission to create', async () => {
@@ -373,8 +401,10 @@ describe('messages that tell the truth', () => {
     )
 
     expect(run.code).toBe(1)
-    expect(run.summary).toMatch(/^### 🧪 Dry run failed:/)
-    expect(run.summary).not.toContain('Image name')
+    expect(run.result).toMatchObject({ dryRun: true, failed: true })
+    expect(run.result.imageName).toBeUndefined()
+    expect(run.summary).toMatch(/^### 🧪 /)
+    expect(actionsCalled(sim)).toEqual(['getServerInstanceDetail'])
   })
 
   it('wait: false says once that the image is being created', async () => {
@@ -392,7 +422,10 @@ describe('messages that tell the truth', () => {
       }
     })
     expect(run.result.outcome).toBe('cancelled')
-    expect(run.summary).toContain('**Next:** Nothing was created')
+    expect(run.result.image).toBeUndefined()
+    expect(count(sim, CREATE)).toBe(0)
+    expect(run.result.nextStep).toBeDefined()
+    expect(run.summary).toContain(run.result.nextStep!)
   })
 
   it('a gateway from NCLOUD_API_GW is named as such in a network error, and a site it overrides is warned of', async () => {
@@ -404,9 +437,10 @@ describe('messages that tell the truth', () => {
     })
 
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain('overrides site: gov')
-    expect(run.stdout).toContain("Check the runner's network and NCLOUD_API_GW")
-    expect(run.stdout).not.toContain('api-url;')
+    expect(run.stdout).toMatch(warningNaming('NCLOUD_API_GW', 'site: gov'))
+    expect(run.stdout).toMatch(errorNaming('NCLOUD_API_GW'))
+    const errors = run.stdout.split('\n').filter(line => line.startsWith('::error::'))
+    expect(errors.join('\n')).not.toContain('api-url')
   })
 })
 
@@ -425,17 +459,18 @@ describe('a dry run of a resume', () => {
     )
 
     expect(run.code).toBe(0)
-    expect(run.stdout).toContain(`Dry run: would wait for image ${no}`)
+    expect(run.result.outcome).toBe('dry-run')
+    expect(run.result.image?.no).toBe(no)
     expect(run.outputs['image-instance-no']).toBeUndefined()
     expect(run.outputs.outcome).toBe('dry-run')
-    expect(run.summary).toContain(`| Image number | ${no} |`)
+    expect(run.summary).toContain(no)
   })
 })
 
 describe('the next step after a timeout names only what finds the image again', () => {
   const timeout = { 'wait-timeout': '1m', 'poll-interval': '10s' }
-  const numberOnly = (no: string): string =>
-    `Raise wait-timeout (now 1m00s), or wait for the same image: run the step with image-instance-no: ${no}.`
+  // The resume hint, and nothing after it: no re-run and no if-exists: reuse is offered.
+  const numberOnly = (no: string): RegExp => new RegExp(`image-instance-no: ${no}\\.$`)
 
   it('image-name with {time} and its own description: only image-instance-no, not if-exists: reuse', async () => {
     sim = await startScenarioSim({ createMs: 600_000 })
@@ -453,9 +488,8 @@ describe('the next step after a timeout names only what finds the image again', 
     const [image] = sim.images()
     expect(image.name).toMatch(/^build-\d{6}$/)
     // A re-run names the image after another time, and this description does not tie it to the run.
-    expect(run.result.nextStep).toBe(numberOnly(image.no))
+    expect(run.result.nextStep).toMatch(numberOnly(image.no))
     expect(run.stdout).not.toContain('if-exists: reuse')
-    expect(run.stdout).not.toContain('re-running the job')
     expect(run.summary).not.toContain('if-exists: reuse')
   })
 
@@ -466,9 +500,8 @@ describe('the next step after a timeout names only what finds the image again', 
 
     expect(first.result.outcome).toBe('timed-out')
     const [image] = sim.images()
-    expect(first.result.nextStep).toBe(
-      `Raise wait-timeout (now 1m00s), or wait for the same image: run the step with image-instance-no: ${image.no} (re-running the job also finds it).`
-    )
+    expect(first.result.nextStep).toContain(`image-instance-no: ${image.no}`)
+    expect(first.result.nextStep).not.toMatch(numberOnly(image.no))
     expect(first.result.nextStep).not.toContain('if-exists: reuse')
 
     // What the advice says holds: the re-run, at another time, uses that image.
@@ -495,7 +528,7 @@ describe('the next step after a timeout names only what finds the image again', 
     )
 
     expect(run.result.outcome).toBe('timed-out')
-    expect(run.result.nextStep).toBe(numberOnly(sim.images()[0].no))
+    expect(run.result.nextStep).toMatch(numberOnly(sim.images()[0].no))
   })
 
   it.each([
@@ -517,8 +550,8 @@ describe('the next step after a timeout names only what finds the image again', 
     )
 
     expect(run.result.outcome).toBe('timed-out')
-    expect(run.result.nextStep).toBe(numberOnly(no))
+    expect(run.result.nextStep).toMatch(numberOnly(no))
     expect(run.stdout).not.toContain('if-exists: reuse')
-    expect(run.stdout).not.toContain('re-running the job')
+    expect(run.stdout).toMatch(errorNaming(`image-instance-no: ${no}`))
   })
 })

@@ -536,6 +536,7 @@ describe('NcloudClient: answers that do not end well', () => {
       code: 'ERESPONSETOOLARGE',
       reached: 'maybe'
     })
+    expect(error.message).toContain(`the answer is larger than ${MAX_BODY_BYTES} bytes`)
     client.dispose()
   })
 

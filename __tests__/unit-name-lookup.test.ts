@@ -63,6 +63,9 @@ describe('lookFirst: an image already has the name', () => {
     const taken = record('CREAT', '905')
     const failure = await failureOf(lookFirst(api([taken]), REQUEST, given()))
     expect(failure.outcome).toBe('error')
+    expect(failure.message).toBe(
+      `An image named "${REQUEST.name}" already exists in region KR: number 905, status CREAT. With if-exists: fail nothing was created.`
+    )
     expect(failure.nextStep).toBe(NEXT.nameTaken(taken, true))
     expect(failure.nextStep).toContain('image-instance-no: 905')
     expect(failure.nextStep).toContain('if-exists: reuse')
@@ -124,6 +127,22 @@ describe('lookFirst: an image already has the name', () => {
     })
     expect(options.log.warning).not.toHaveBeenCalled()
     expect(options.log.info.mock.calls[0][0]).toContain('made from server 1234567')
+  })
+
+  it('names the status name and the source server of the image that has the name', async () => {
+    const taken = { ...record('INIT', '912'), sourceServerNo: REQUEST.serverInstanceNo }
+    const failure = await failureOf(lookFirst(api([taken]), REQUEST, given()))
+    expect(failure.message).toContain(
+      `An image named "${REQUEST.name}" already exists in region KR: number 912, status INIT (creating), made from server ${REQUEST.serverInstanceNo}.`
+    )
+  })
+
+  it('with if-exists reuse refuses an image whose creation failed, saying why', async () => {
+    const failed = { ...record('CREFL', '913'), sourceServerNo: REQUEST.serverInstanceNo }
+    const failure = await failureOf(lookFirst(api([failed]), REQUEST, given({ ifExists: 'reuse' })))
+    expect(failure.outcome).toBe('error')
+    expect(failure.message).toContain('number 913, status CREFL')
+    expect(failure.message).toContain('Its creation failed, so it cannot be reused.')
   })
 
   it('refuses to reuse an image whose provenance names another server', async () => {

@@ -487,7 +487,9 @@ describe('startAfterCancel', () => {
     await expect(startAfterCancel(client, NO, log)).resolves.toEqual({ accepted: true })
     expect(sendOnce.mock.calls).toEqual([[START, { 'serverInstanceNoList.1': NO }]])
     expect(read).not.toHaveBeenCalled()
-    expect(log.info.mock.calls[0][0]).toContain('accepted')
+    expect(log.info.mock.calls[0][0]).toBe(
+      `Start of server ${NO} sent and accepted; it boots on its own.`
+    )
   })
 
   it.each([

@@ -178,7 +178,9 @@ describe('obtainImage: creating', () => {
     expect(result).toEqual({ image: found, origin: 'adopted' })
     expect(fake.create).toHaveBeenCalledTimes(1)
     expect(fake.calls).toEqual(['find@0', 'create@0', 'find@0'])
-    expect(info.mock.calls.at(-1)?.[0]).toContain('1003')
+    expect(info.mock.calls.at(-1)?.[0]).toBe(
+      `The reply was lost, but image 1003 named "${REQUEST.name}" now exists: using it.`
+    )
     expect(onImage).toHaveBeenCalledWith(found)
   })
 

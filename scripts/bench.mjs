@@ -1,15 +1,14 @@
 // The benchmark: runs the bundled action (dist/index.js) against the in-repo simulator and prints
 // each figure as the median of several runs, with min and max, beside its target.
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { demoFixture, startSimulator } from '../simulator/ncp-simulator.mjs'
 import { MAX_BYTES } from './check-bundle.mjs'
+import { BUNDLE, runBundle } from './run-bundle.mjs'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
-const bundle = join(here, '..', 'dist', 'index.js')
 const bareRequest = join(here, 'bench', 'bare-request.mjs')
 const reportRss = join(here, 'bench', 'report-rss.mjs')
 const RUNS = Number(process.env.BENCH_RUNS ?? 7)
@@ -28,45 +27,26 @@ const [ACCESS_KEY, SECRET_KEY] = Object.entries(demoFixture().credentials)[0]
 
 const scratch = mkdtempSync(join(tmpdir(), 'ncp-bench-'))
 
-/** Spawns a Node process; resolves with its exit time (ms epoch) and code. */
-function runNode(args, env) {
-  const started = Date.now()
-  const child = spawn(process.execPath, args, {
-    env: { PATH: process.env.PATH, ...env },
-    cwd: scratch,
-    stdio: 'ignore'
-  })
-  return new Promise((resolve, reject) => {
-    child.on('error', reject)
-    child.on('exit', code => resolve({ started, exitedAt: Date.now(), code }))
-  })
-}
-
-function actionEnv(sim, inputs) {
-  const output = join(scratch, 'output')
-  const summary = join(scratch, 'summary')
-  writeFileSync(output, '')
-  writeFileSync(summary, '')
-  const env = { GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary, RUNNER_TEMP: scratch }
-  const all = {
+/** The inputs of a run against the simulator. */
+function actionInputs(sim, inputs) {
+  return {
     'access-key': ACCESS_KEY,
     'secret-key': SECRET_KEY,
     'server-instance-no': '1001',
     'api-url': sim.url,
     ...inputs
   }
-  for (const [name, value] of Object.entries(all)) env[`INPUT_${name.toUpperCase()}`] = value
-  return env
 }
 
 /** Milliseconds from spawn to the first request reaching the simulator. */
-async function coldStart(args, env) {
+async function coldStart(start) {
   const sim = await startSimulator({ ...demoFixture() })
   try {
-    const run = await runNode(args, env(sim))
-    if (sim.requests.length === 0)
-      throw new Error(`${args.join(' ')} sent no request (exit ${run.code})`)
-    return sim.requests[0].at - run.started
+    const run = await start(sim)
+    if (sim.requests.length === 0) {
+      throw new Error(`the run sent no request (exit ${run.code})`)
+    }
+    return sim.requests[0].at - run.startedAt
   } finally {
     await sim.close()
   }
@@ -77,11 +57,16 @@ async function waitedRun(createMs) {
   const sim = await startSimulator({ ...demoFixture(), createMs })
   const rssFile = join(scratch, 'rss')
   try {
-    const env = {
-      ...actionEnv(sim, { 'image-name': 'bench-image', 'poll-interval': `${POLL_MS}ms` }),
-      BENCH_RSS_FILE: rssFile
-    }
-    const run = await runNode(['--import', reportRss, bundle], env)
+    const inputs = actionInputs(sim, {
+      'image-name': 'bench-image',
+      'poll-interval': `${POLL_MS}ms`
+    })
+    const run = await runBundle(inputs, {
+      nodeArgs: ['--import', reportRss],
+      env: { BENCH_RSS_FILE: rssFile },
+      discardOutput: true,
+      staleDist: 'warn'
+    })
     if (run.code !== 0) throw new Error(`the waited run exited ${run.code}`)
     const [image] = sim.images()
     return {
@@ -146,7 +131,7 @@ function row(figure, values, unit, target = '', pass = undefined) {
 
 try {
   // The size limit is scripts/check-bundle.mjs's: it catches a dependency such as undici coming back. npm run docs:check compares this figure in the README with dist/index.js.
-  const bytes = statSync(bundle).size
+  const bytes = statSync(BUNDLE).size
   rows.push({
     figure: 'bundle size (dist/index.js)',
     median: `${bytes} B`,
@@ -161,13 +146,25 @@ try {
   const action = []
   for (let i = 0; i < RUNS; i++) {
     bare.push(
-      await coldStart([bareRequest], sim => ({
-        BENCH_URL: sim.url,
-        BENCH_ACCESS_KEY: ACCESS_KEY,
-        BENCH_SECRET_KEY: SECRET_KEY
-      }))
+      await coldStart(sim =>
+        runBundle(
+          {},
+          {
+            entry: bareRequest,
+            discardOutput: true,
+            env: { BENCH_URL: sim.url, BENCH_ACCESS_KEY: ACCESS_KEY, BENCH_SECRET_KEY: SECRET_KEY }
+          }
+        )
+      )
     )
-    action.push(await coldStart([bundle], sim => actionEnv(sim, { 'dry-run': 'true' })))
+    action.push(
+      await coldStart(sim =>
+        runBundle(actionInputs(sim, { 'dry-run': 'true' }), {
+          discardOutput: true,
+          staleDist: 'warn'
+        })
+      )
+    )
   }
   row('cold start: bare node:http request', bare, ' ms')
   row('cold start: the action', action, ' ms')

@@ -1,7 +1,7 @@
 // A local demo: runs the bundled action (dist/index.js) as the runner would, against the in-repo
 // NCP simulator, then re-runs it with if-exists: reuse. Prints the log, the outputs and the summary.
 import { demoFixture, startSimulator } from '../simulator/ncp-simulator.mjs'
-import { runStep } from './run-bundle.mjs'
+import { printRun, runBundle } from './run-bundle.mjs'
 
 const sim = await startSimulator({ ...demoFixture(), createMs: 3000 })
 const { 'sim-access-key': secretKey } = demoFixture().credentials
@@ -15,9 +15,16 @@ const inputs = {
   'api-url': sim.url,
   'poll-interval': '500ms'
 }
+/** Runs the bundle with these inputs, prints what it did, and resolves with its exit code. */
+async function step(title, stepInputs) {
+  const run = await runBundle(stepInputs, { staleDist: 'warn' })
+  printRun(title, run)
+  return run.code
+}
+
 try {
-  const first = await runStep('1. Create an image of server 1001 (XEN) and wait for it', inputs)
-  const second = await runStep('2. Re-run the same step with if-exists: reuse (no second image)', {
+  const first = await step('1. Create an image of server 1001 (XEN) and wait for it', inputs)
+  const second = await step('2. Re-run the same step with if-exists: reuse (no second image)', {
     ...inputs,
     'if-exists': 'reuse'
   })

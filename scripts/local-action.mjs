@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs'
 import { relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { demoFixture, startSimulator } from '../simulator/ncp-simulator.mjs'
-import { runStep } from './run-bundle.mjs'
+import { printRun, runBundle } from './run-bundle.mjs'
 
 const file = process.argv[2] ?? fileURLToPath(new URL('../.env.example', import.meta.url))
 
@@ -25,9 +25,10 @@ const inputs = readInputs(file)
 const sim = await startSimulator({ ...demoFixture(), createMs: 3000 })
 try {
   const title = `dist/index.js with the inputs in ${relative(process.cwd(), file)}`
-  const status = await runStep(title, { ...inputs, 'api-url': sim.url })
+  const run = await runBundle({ ...inputs, 'api-url': sim.url }, { staleDist: 'warn' })
+  printRun(title, run)
   console.log(`\nThe simulator saw ${sim.requests.length} signed requests.`)
-  process.exitCode = status === 0 ? 0 : 1
+  process.exitCode = run.code === 0 ? 0 : 1
 } finally {
   await sim.close()
 }

@@ -7,7 +7,7 @@
 //   node scripts/source-hash.mjs --write   writes it to dist/source-hash.txt (npm run bundle does)
 //   node scripts/source-hash.mjs --check   fails when dist/source-hash.txt is not that hash
 //
-// __tests__/helpers/run-action.ts calls checkDist() before it runs dist/index.js.
+// scripts/run-bundle.mjs calls distProblem() before it runs dist/index.js.
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'

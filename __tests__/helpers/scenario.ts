@@ -84,3 +84,22 @@ export async function runScenario(
   const result = await run({ port, signal: controller.signal, clock: sim.clock, random: () => 0.5 })
   return { code: failed ? 1 : 0, stderr: '', stdout, outputs, summary, result }
 }
+
+/**
+ * The step's `::error::` line, naming each of these facts (numbers, names, statuses, inputs) in
+ * order, each as a whole word: what a scenario asserts of the message, whose wording the unit
+ * tests own.
+ */
+export function errorNaming(...facts: string[]): RegExp {
+  return commandNaming('error', facts)
+}
+
+/** A `::warning::` line naming each of these facts in order, as errorNaming() does for errors. */
+export function warningNaming(...facts: string[]): RegExp {
+  return commandNaming('warning', facts)
+}
+
+function commandNaming(command: string, facts: string[]): RegExp {
+  const words = facts.map(fact => `(?<!\\w)${fact.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!\\w)`)
+  return new RegExp(`^::${command}::.*${words.join('.*')}`, 'm')
+}

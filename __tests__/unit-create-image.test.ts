@@ -329,6 +329,32 @@ describe('lookFirst: an image already has the name', () => {
     expect(options.log.info.mock.calls[0][0]).toContain('made from server 1234567')
   })
 
+  it('warns when the look by name is incomplete, and goes on with the rows that came', async () => {
+    // Loaded here, not imported above: the module's place is being restructured elsewhere.
+    const { IncompleteListError } = await import('../src/ncloud/errors.js')
+    const row = { memberServerImageInstanceNo: '914' }
+    const incomplete = new IncompleteListError(
+      'getMemberServerImageInstanceList',
+      'rows seen twice',
+      'api-url',
+      [row]
+    )
+    const fromRows = jest.fn((_rows: readonly unknown[]) => [])
+    const lister = {
+      kind: MEMBER_IMAGE,
+      findAllByName: jest.fn(async () => {
+        throw incomplete
+      }),
+      fromRows
+    } as unknown as ImageApi
+    const options = given()
+    await expect(lookFirst(lister, REQUEST, options)).resolves.toEqual({ use: undefined })
+    expect(fromRows).toHaveBeenCalledWith([row])
+    expect(options.log.warning.mock.calls[0][0]).toBe(
+      `The look for images named "${REQUEST.name}" before the create is incomplete: ${incomplete.summary} An image it did not see may exist.`
+    )
+  })
+
   it('names the status name and the source server of the image that has the name', async () => {
     const taken = { ...record('INIT', '912'), sourceServerNo: REQUEST.serverInstanceNo }
     const failure = await failureOf(lookFirst(api([taken]), REQUEST, given()))

@@ -2,10 +2,10 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { NEXT } from '../src/next-steps.js'
 import {
   errorNaming,
+  pruningOf,
   runScenario,
   startScenarioSim,
   warningNaming,
-  type ScenarioRun,
   type ScenarioSim
 } from './helpers/scenario.js'
 import { baseInputs, count } from './helpers/sim.js'
@@ -22,18 +22,6 @@ const WORKFLOW = {
   GITHUB_ACTION: 'image',
   GITHUB_SERVER_URL: 'https://github.com',
   GITHUB_REPOSITORY: 'acme/web'
-}
-
-/** What pruning decided (or, in a dry run, would do): the image numbers of each list. */
-function pruning(run: ScenarioRun): Record<'keep' | 'remove' | 'leave' | 'failed', string[]> {
-  const plan = run.result.pruning
-  if (!plan) throw new Error('the run did not prune')
-  return {
-    keep: plan.keep.map(image => image.no),
-    remove: plan.remove.map(image => image.no),
-    leave: plan.leave.map(left => left.image.no),
-    failed: 'failed' in plan ? plan.failed.map(failure => failure.image.no) : []
-  }
 }
 
 let sim: ScenarioSim | undefined
@@ -234,7 +222,7 @@ describe('keep-last and prune-match', () => {
     const left = sim.images().map(image => image.no)
     expect(left.sort()).toEqual([kept1, kept2, init, otherServer, unmatched, ours].sort())
     expect(run.summary).toContain(`| Kept (keep-last) | ${ours}, ${kept2}, ${kept1} |`)
-    expect(pruning(run).leave).toContain(init)
+    expect(pruningOf(run).leave).toContain(init)
   })
 
   it('never deletes KVM images whose source cannot be verified, nor images shared with other accounts', async () => {
@@ -274,7 +262,7 @@ describe('keep-last and prune-match', () => {
     expect(sim.images().map(image => image.no)).toEqual(
       expect.arrayContaining([handMade, sharedElsewhere])
     )
-    expect(pruning(run).leave.sort()).toEqual([handMade, sharedElsewhere].sort())
+    expect(pruningOf(run).leave.sort()).toEqual([handMade, sharedElsewhere].sort())
   })
 
   it('an image whose name does not match prune-match is not one of the N kept: N others are', async () => {
@@ -312,8 +300,8 @@ describe('keep-last and prune-match', () => {
 
     expect(run.code).toBe(0)
     // The image to come is one of the 3 kept: two of the seeded ones are kept with it.
-    expect(pruning(run).remove).toEqual([oldest])
-    expect(pruning(run).keep.sort()).toEqual(kept.sort())
+    expect(pruningOf(run).remove).toEqual([oldest])
+    expect(pruningOf(run).keep.sort()).toEqual(kept.sort())
     expect(count(sim, DELETE)).toBe(0)
     expect(sim.images()).toHaveLength(3)
     expect(run.summary).toContain(oldest)
@@ -329,8 +317,8 @@ describe('keep-last and prune-match', () => {
     expect(run.code).toBe(0)
     expect(run.stdout).toMatch(new RegExp(`::warning::Could not delete image (${first}|${second})`))
     expect(run.outputs.pruned.split(',')).toHaveLength(1)
-    expect(pruning(run).failed).toHaveLength(1)
-    expect([...pruning(run).failed, run.outputs.pruned].sort()).toEqual([first, second].sort())
+    expect(pruningOf(run).failed).toHaveLength(1)
+    expect([...pruningOf(run).failed, run.outputs.pruned].sort()).toEqual([first, second].sort())
   })
 
   it('needs prune-match and wait: true, found before any request', async () => {
@@ -488,7 +476,7 @@ describe('a dry run of a resume with keep-last', () => {
     )
 
     expect(run.code).toBe(0)
-    expect(pruning(run).remove).toEqual([old])
+    expect(pruningOf(run).remove).toEqual([old])
     expect(count(sim, DELETE)).toBe(0)
   })
 })

@@ -2,10 +2,10 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import type { SimulatorOptions } from '../simulator/ncp-simulator.mjs'
 import {
   errorNaming,
+  pruningOf,
   runScenario,
   startScenarioSim,
   warningNaming,
-  type ScenarioRun,
   type ScenarioSim
 } from './helpers/scenario.js'
 import { baseInputs, count } from './helpers/sim.js'
@@ -15,24 +15,6 @@ import { baseInputs, count } from './helpers/sim.js'
 const DAY = 24 * 3600 * 1000
 const KVM_PROVENANCE = 'ncloud-server-image-action: server 2001 (web-kvm-1)'
 const PRUNE = { 'image-name': 'nightly-{date}', 'prune-match': 'nightly-*' }
-
-/** What pruning did: the images deleted and left (with the snapshots), by number. */
-function pruned(run: ScenarioRun) {
-  const result = run.result.pruning
-  if (!result) throw new Error('the run did not prune')
-  return {
-    remove: result.remove.map(image => [image.no, image.snapshots ?? []]),
-    leave: result.leave.map(left => left.image.no),
-    blocked: result.blocked,
-    ...('deleted' in result
-      ? {
-          deleted: result.deleted.map(image => image.no),
-          snapshotsDeleted: result.snapshotsDeleted,
-          snapshotsLeft: result.snapshotsLeft.map(left => [left.imageNo, left.no])
-        }
-      : {})
-  }
-}
 
 let sim: ScenarioSim | undefined
 afterEach(async () => {
@@ -76,7 +58,7 @@ describe('the snapshots behind pruned KVM images', () => {
     expect(deletes.map(r => r.params['blockStorageSnapshotInstanceNoList.1']).sort()).toEqual(
       [...old.snapshotNos].sort()
     )
-    expect(pruned(run)).toMatchObject({
+    expect(pruningOf(run)).toMatchObject({
       deleted: [old.no],
       snapshotsDeleted: { [old.no]: old.snapshotNos },
       snapshotsLeft: []
@@ -95,7 +77,7 @@ describe('the snapshots behind pruned KVM images', () => {
     expect(run.stdout).toMatch(warningNaming(first, old.no))
     expect(s.snapshots().map(snapshot => snapshot.no)).toEqual(expect.arrayContaining([first]))
     expect(s.snapshots().map(snapshot => snapshot.no)).not.toContain(second)
-    expect(pruned(run).snapshotsLeft).toEqual([[old.no, first]])
+    expect(pruningOf(run).snapshotsLeft).toEqual([[old.no, first]])
     expect(run.summary).toContain(first)
   })
 
@@ -104,7 +86,7 @@ describe('the snapshots behind pruned KVM images', () => {
     const old = seed(s, 'nightly-20261101', 5, 'server')
     const run = await runScenario(s, baseInputs(s, { ...kvm, 'dry-run': 'true' }))
     expect(run.code).toBe(0)
-    expect(pruned(run).remove).toEqual([[old.no, old.snapshotNos]])
+    expect(pruningOf(run).removeWithSnapshots).toEqual([[old.no, old.snapshotNos]])
     expect(run.summary).toContain(old.snapshotNos.join(', '))
     expect(count(s, 'deleteServerImage') + count(s, 'deleteBlockStorageSnapshotInstances')).toBe(0)
   })
@@ -130,7 +112,7 @@ describe('images in use', () => {
     expect(run.outputs.pruned).toBe(older)
     const left = s.images().map(image => image.no)
     expect(left).toEqual(expect.arrayContaining([byConfig, byServer, kept]))
-    expect(pruned(run).leave.sort()).toEqual([byConfig, byServer].sort())
+    expect(pruningOf(run).leave.sort()).toEqual([byConfig, byServer].sort())
     // Why each is left names what uses it: the launch configuration, the server.
     const why = Object.fromEntries(run.result.pruning!.leave.map(l => [l.image.no, l.why]))
     expect(why[byConfig]).toMatch(/\bweb-lc\b.*\b123\b/)
@@ -148,7 +130,7 @@ describe('images in use', () => {
     expect(count(s, 'deleteMemberServerImageInstances')).toBe(0)
     expect(run.outputs.pruned).toBe('')
     expect(s.requests.find(r => r.action === 'getLaunchConfigurationList')?.status).toBe(401)
-    expect(pruned(run).blocked).toBeDefined()
+    expect(pruningOf(run).blocked).toBeDefined()
     expect(run.stdout).toMatch(
       warningNaming('getLaunchConfigurationList', '401', '210', 'vautoscaling/v2')
     )
@@ -156,7 +138,7 @@ describe('images in use', () => {
     expect(run.stdout).toContain(
       'Pruning needs a key that may call vautoscaling/v2 getLaunchConfigurationList (the sub account policy does not allow it).'
     )
-    expect(run.summary).toContain(pruned(run).blocked)
+    expect(run.summary).toContain(pruningOf(run).blocked)
   })
 
   it('deletes nothing when the servers cannot be read', async () => {
@@ -167,7 +149,7 @@ describe('images in use', () => {
     const run = await runScenario(s, baseInputs(s, { ...PRUNE, 'keep-last': '1' }))
     expect(run.code).toBe(0)
     expect(count(s, 'deleteMemberServerImageInstances')).toBe(0)
-    expect(pruned(run).blocked).toBeDefined()
+    expect(pruningOf(run).blocked).toBeDefined()
     expect(run.stdout).toMatch(warningNaming('vserver/v2', 'getServerInstanceList'))
   })
 })
@@ -224,7 +206,7 @@ describe('lists whose pages do not add up', () => {
     expect(count(s, 'deleteMemberServerImageInstances')).toBe(0)
     expect(run.code).toBe(0)
     expect(run.outputs.pruned).toBe('')
-    expect(pruned(run).blocked).toBeDefined()
+    expect(pruningOf(run).blocked).toBeDefined()
     expect(run.stdout).toMatch(warningNaming('getMemberServerImageInstanceList'))
   })
 

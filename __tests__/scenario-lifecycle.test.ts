@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { NEXT } from '../src/model/next-steps.js'
-import { runScenario, startScenarioSim, type ScenarioSim } from './helpers/scenario.js'
+import {
+  errorNaming,
+  pruningOf,
+  runScenario,
+  startScenarioSim,
+  warningNaming,
+  type ScenarioSim
+} from './helpers/scenario.js'
 import { baseInputs, count } from './helpers/sim.js'
 
 // The golden-image lifecycle: share, prune, servers by name, dated names.
@@ -59,7 +66,8 @@ describe('share-with', () => {
       'targetLoginIdList.2': 'ops-account'
     })
     expect(run.outputs['shared-with']).toBe('deploy@acme.example,ops-account')
-    expect(run.summary).toContain('| Shared with | deploy@acme.example, ops-account |')
+    expect(run.summary).toContain('deploy@acme.example')
+    expect(run.summary).toContain('ops-account')
   })
 
   it('KVM images are shared with addServerImageSharingPermission', async () => {
@@ -109,15 +117,18 @@ describe('share-with', () => {
     sim = await startScenarioSim()
     const run = await runScenario(sim, baseInputs(sim, { wait: 'false', 'share-with': 'qa' }))
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain('Input "share-with" needs wait: true')
+    expect(run.result.outcome).toBe('error')
+    expect(run.stdout).toMatch(errorNaming('"share-with"', 'wait'))
     expect(sim.requests).toHaveLength(0)
   })
 
   it('a malformed entry is an input error that names it', async () => {
     sim = await startScenarioSim()
-    const run = await runScenario(sim, baseInputs(sim, { 'share-with': 'qa, bad id;x' }))
+    const entry = 'bad id;x'
+    const run = await runScenario(sim, baseInputs(sim, { 'share-with': `qa, ${entry}` }))
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain('Input "share-with" has the entry "bad id;x"')
+    expect(run.result.outcome).toBe('error')
+    expect(run.stdout).toMatch(errorNaming('"share-with"', `"${entry}"`))
     expect(sim.requests).toHaveLength(0)
   })
 
@@ -133,8 +144,8 @@ describe('share-with', () => {
       'image-status': 'CREAT',
       outcome: 'share-failed'
     })
-    expect(run.stdout).toContain(`run the step with image-instance-no: ${no} and share-with: qa`)
-    expect(run.summary).toContain('created, but not shared')
+    expect(run.stdout).toMatch(errorNaming(`image-instance-no: ${no}`, 'share-with: qa'))
+    expect(count(sim, SHARE)).toBe(1)
   })
 })
 
@@ -158,15 +169,11 @@ describe('share-with: what comes after the share', () => {
       'image-status': 'CREAT',
       outcome: 'cancelled'
     })
-    expect(run.result.problem).toBe(
-      `Cancelled (SIGINT). Image ${image.no} ("${image.name}") is CREAT.`
-    )
+    expect(run.stdout).toMatch(errorNaming('SIGINT', image.no, 'CREAT'))
     expect(run.result.nextStep).toBe(NEXT.useOutput)
-    expect(run.stdout).not.toContain('Nothing was created')
-    expect(run.summary).not.toContain('Nothing was created')
-    expect(run.summary).toContain(`| Image number | ${image.no} |`)
-    // A cancel is not a share failure.
-    expect(run.stdout).not.toContain('sharing it with qa failed')
+    expect(run.stdout).not.toContain(NEXT.cancelledBeforeCreate)
+    expect(run.summary).not.toContain(NEXT.cancelledBeforeCreate)
+    expect(run.summary).toContain(image.no)
   })
 
   it('a share that succeeds while the image cannot be read back warns, and the step succeeds with the IDs shared', async () => {
@@ -184,15 +191,12 @@ describe('share-with: what comes after the share', () => {
     expect(run.code).toBe(0)
     expect(run.result.outcome).toBe('created')
     expect(image.sharedLoginIdList).toEqual(['qa', 'ops'])
-    expect(run.stdout).toContain(
-      `::warning::Shared image ${image.no} ("${image.name}") with qa, ops, but could not read back whom NCP lists`
-    )
+    expect(run.stdout).toMatch(warningNaming(image.no, 'qa', 'ops'))
     expect(run.outputs).toMatchObject({
       'image-instance-no': image.no,
       'shared-with': 'qa,ops',
       outcome: 'created'
     })
-    expect(run.summary).toContain('| Shared with | qa, ops |')
   })
 })
 
@@ -218,7 +222,7 @@ describe('keep-last and prune-match', () => {
     const left = sim.images().map(image => image.no)
     expect(left.sort()).toEqual([kept1, kept2, init, otherServer, unmatched, ours].sort())
     expect(run.summary).toContain(`| Kept (keep-last) | ${ours}, ${kept2}, ${kept1} |`)
-    expect(run.summary).toContain(`${init} (its status is INIT)`)
+    expect(pruningOf(run).leave).toContain(init)
   })
 
   it('never deletes KVM images whose source cannot be verified, nor images shared with other accounts', async () => {
@@ -258,8 +262,7 @@ describe('keep-last and prune-match', () => {
     expect(sim.images().map(image => image.no)).toEqual(
       expect.arrayContaining([handMade, sharedElsewhere])
     )
-    expect(run.summary).toContain(`${handMade} (its source server cannot be verified)`)
-    expect(run.summary).toContain(`${sharedElsewhere} (it is shared with partner@other.example)`)
+    expect(pruningOf(run).leave.sort()).toEqual([handMade, sharedElsewhere].sort())
   })
 
   it('an image whose name does not match prune-match is not one of the N kept: N others are', async () => {
@@ -283,45 +286,25 @@ describe('keep-last and prune-match', () => {
         .map(image => image.no)
         .sort()
     ).toEqual([kept1, kept2, ours].sort())
+    // after-created.ts has no unit test yet: its sentence is asserted here until it has one.
     expect(run.stdout).toContain(
       `::warning::keep-last: this run's image "release-5" does not match prune-match "nightly-*", so it is not counted among the 2 kept.`
     )
-    expect(run.summary).toContain(`| Kept (keep-last) | ${ours}, ${kept2}, ${kept1} |`)
-  })
-
-  it('in a dry run, an image to come whose name does not match leaves N others kept', async () => {
-    sim = await startScenarioSim()
-    const oldest = seedNightly('nightly-20261127', 4)
-    seedNightly('nightly-20261128', 3)
-    seedNightly('nightly-20261129', 2)
-    const run = await runScenario(
-      sim,
-      baseInputs(sim, {
-        'image-name': 'release-5',
-        'keep-last': '2',
-        'prune-match': 'nightly-*',
-        'dry-run': 'true'
-      })
-    )
-
-    expect(run.code).toBe(0)
-    expect(run.stdout).toContain(`Dry run: would delete ${oldest} ("nightly-20261127").`)
-    expect(count(sim, DELETE)).toBe(0)
   })
 
   it('dry-run lists exactly what would be deleted and deletes nothing', async () => {
     sim = await startScenarioSim()
     const oldest = seedNightly('nightly-20261127', 4)
-    seedNightly('nightly-20261128', 3)
-    seedNightly('nightly-20261129', 2)
+    const kept = [seedNightly('nightly-20261128', 3), seedNightly('nightly-20261129', 2)]
     const run = await runScenario(sim, baseInputs(sim, { ...prune, 'dry-run': 'true' }))
 
     expect(run.code).toBe(0)
-    expect(run.stdout).toContain(`Dry run: would delete ${oldest} ("nightly-20261127").`)
-    expect(run.stdout).toContain('the image this run would create')
+    // The image to come is one of the 3 kept: two of the seeded ones are kept with it.
+    expect(pruningOf(run).remove).toEqual([oldest])
+    expect(pruningOf(run).keep.sort()).toEqual(kept.sort())
     expect(count(sim, DELETE)).toBe(0)
     expect(sim.images()).toHaveLength(3)
-    expect(run.summary).toContain(`| Would delete | ${oldest} |`)
+    expect(run.summary).toContain(oldest)
   })
 
   it('a delete that fails is a warning naming the image; the rest go on', async () => {
@@ -334,15 +317,16 @@ describe('keep-last and prune-match', () => {
     expect(run.code).toBe(0)
     expect(run.stdout).toMatch(new RegExp(`::warning::Could not delete image (${first}|${second})`))
     expect(run.outputs.pruned.split(',')).toHaveLength(1)
-    expect(run.summary).toContain('(the delete failed)')
+    expect(pruningOf(run).failed).toHaveLength(1)
+    expect([...pruningOf(run).failed, run.outputs.pruned].sort()).toEqual([first, second].sort())
   })
 
   it('needs prune-match and wait: true, found before any request', async () => {
     sim = await startScenarioSim()
     const run = await runScenario(sim, baseInputs(sim, { 'keep-last': '3', wait: 'false' }))
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain('Input "prune-match" is required with keep-last')
-    expect(run.stdout).toContain('Input "keep-last" needs wait: true')
+    expect(run.stdout).toMatch(errorNaming('"prune-match"', 'keep-last'))
+    expect(run.stdout).toMatch(errorNaming('"keep-last"', 'wait'))
     expect(sim.requests).toHaveLength(0)
   })
 })
@@ -385,6 +369,8 @@ describe('server-name', () => {
     const run = await runScenario(sim, inputs)
 
     expect(run.code).toBe(0)
+    expect(run.result.server).toMatchObject({ no: '1001', name: 'web-xen-1' })
+    // run.ts has no unit test yet: its sentence is asserted here until it has one.
     expect(run.stdout).toContain('Server "web-xen-1" is server 1001.')
     expect(sim.images()[0].serverInstanceNo).toBe('1001')
     expect(run.summary).toContain('| Server | 1001 (web-xen-1) |')
@@ -398,9 +384,8 @@ describe('server-name', () => {
     const run = await runScenario(sim, inputs)
 
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain(
-      '2 servers are named "web-xen-1" in region KR: 1001 (RUN), 5001 (RUN).'
-    )
+    expect(run.result.outcome).toBe('error')
+    expect(run.stdout).toMatch(errorNaming('"web-xen-1"', 'KR', '1001', '5001'))
     expect(count(sim, 'createMemberServerImageInstance')).toBe(0)
   })
 
@@ -410,16 +395,18 @@ describe('server-name', () => {
     delete inputs['server-instance-no']
     const run = await runScenario(sim, inputs)
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain(
-      'No server named "nope" that is not terminated exists in region KR.'
-    )
+    expect(run.result.outcome).toBe('error')
+    expect(run.stdout).toMatch(errorNaming('"nope"', 'KR'))
+    expect(count(sim, 'createMemberServerImageInstance')).toBe(0)
   })
 
   it('with server-instance-no as well is an input error', async () => {
     sim = await startScenarioSim()
     const run = await runScenario(sim, baseInputs(sim, { 'server-name': 'web-xen-1' }))
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain('are both given: give one of them')
+    expect(run.stdout).toMatch(errorNaming('server-name'))
+    expect(run.stdout).toMatch(errorNaming('server-instance-no'))
+    expect(sim.requests).toHaveLength(0)
   })
 })
 
@@ -438,7 +425,9 @@ describe('dated names', () => {
     expect(good.outputs['image-name']).toBe('nightly-20261201-073321')
     expect(sim.images()[0].description).toBe('built 20261201')
     expect(bad.code).toBe(1)
-    expect(bad.stdout).toContain('Input "image-name" has the unknown placeholder {sha}')
+    expect(bad.result.outcome).toBe('error')
+    expect(bad.stdout).toMatch(errorNaming('"image-name"', '{sha}'))
+    expect(count(sim, 'createMemberServerImageInstance')).toBe(1)
   })
 
   it('a nightly re-run on the next day changes nothing more than the first run did', async () => {
@@ -487,7 +476,7 @@ describe('a dry run of a resume with keep-last', () => {
     )
 
     expect(run.code).toBe(0)
-    expect(run.stdout).toContain(`Dry run: would delete ${old} ("nightly-20261120").`)
+    expect(pruningOf(run).remove).toEqual([old])
     expect(count(sim, DELETE)).toBe(0)
   })
 })

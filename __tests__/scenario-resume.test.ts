@@ -390,6 +390,7 @@ describe('messages that tell the truth', () => {
   it('a dry run says that it cannot check the permission to create', async () => {
     sim = await startScenarioSim()
     const run = await runScenario(sim, baseInputs(sim, { 'dry-run': 'true' }))
+    // run.ts has no unit test yet: its sentence is asserted here until it has one.
     expect(run.stdout).toContain('A dry run cannot check that the key may create images')
   })
 

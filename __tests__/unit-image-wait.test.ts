@@ -6,6 +6,7 @@ import { finish, type FinishOptions } from '../src/steps/image-wait.js'
 import type { Settings } from '../src/model/settings.js'
 import { MEMBER_IMAGE, type ImageApi, type ImageRecord } from '../src/ncloud/images.js'
 import { toImageRecord } from '../src/ncloud/image-record.js'
+import { NcloudError } from '../src/ncloud/errors.js'
 import { NEXT } from '../src/model/next-steps.js'
 import { FakeClock, untilSleeps } from './helpers/fake-clock.js'
 
@@ -145,8 +146,6 @@ describe('an image in a status the action does not know', () => {
 
 describe('a wait whose polls stop reading the image', () => {
   it('times out saying what was last read and when, not a status no poll saw', async () => {
-    // Loaded here, not imported above: the module's place is being restructured elsewhere.
-    const { NcloudError } = await import('../src/ncloud/errors.js')
     const unanswered = new NcloudError({
       action: 'getMemberServerImageInstanceDetail',
       source: 'network',
@@ -161,7 +160,7 @@ describe('a wait whose polls stop reading the image', () => {
     })
     expect(run.failure?.outcome).toBe('timed-out')
     expect(run.failure?.message).toBe(
-      'Image 555 ("my-image") was still being created (status INIT) when last read, 30s before the wait ended (by the answer that found or created it); no poll since could read it (last: getMemberServerImageInstanceDetail failed: no answer (ETIMEDOUT: no complete answer within 300 ms).). The action stopped waiting after 30s; NCP goes on creating it.'
+      'Image 555 ("my-image") was still being created (status INIT) when last read, 30s before the wait ended (by the answer that found or created it); no poll since could read it (last: getMemberServerImageInstanceDetail failed: no answer (ETIMEDOUT: no complete answer within 300 ms)). The action stopped waiting after 30s; NCP goes on creating it.'
     )
     expect(run.failure?.nextStep).toContain('image-instance-no: 555')
   })

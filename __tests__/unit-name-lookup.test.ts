@@ -3,6 +3,7 @@ import { CancelledError } from '../src/lib/cancel.js'
 import { obtainImage, type CreateOptions, type Obtained } from '../src/steps/uncertain-create.js'
 import { sweepAfterWait, sweepForDuplicates } from '../src/steps/name-lookup.js'
 import { lookFirst, type FirstLook } from '../src/steps/name-lookup.js'
+import { IncompleteListError } from '../src/ncloud/incomplete-list.js'
 import { madeFrom } from '../src/model/source-server.js'
 import { RunFailure } from '../src/model/failure.js'
 import {
@@ -127,6 +128,30 @@ describe('lookFirst: an image already has the name', () => {
     })
     expect(options.log.warning).not.toHaveBeenCalled()
     expect(options.log.info.mock.calls[0][0]).toContain('made from server 1234567')
+  })
+
+  it('warns when the look by name is incomplete, and goes on with the rows that came', async () => {
+    const row = { memberServerImageInstanceNo: '914' }
+    const incomplete = new IncompleteListError(
+      'getMemberServerImageInstanceList',
+      'rows seen twice',
+      'api-url',
+      [row]
+    )
+    const fromRows = jest.fn((_rows: readonly unknown[]) => [])
+    const lister = {
+      kind: MEMBER_IMAGE,
+      findAllByName: jest.fn(async () => {
+        throw incomplete
+      }),
+      fromRows
+    } as unknown as ImageApi
+    const options = given()
+    await expect(lookFirst(lister, REQUEST, options)).resolves.toEqual({ use: undefined })
+    expect(fromRows).toHaveBeenCalledWith([row])
+    expect(options.log.warning.mock.calls[0][0]).toBe(
+      `The look for images named "${REQUEST.name}" before the create is incomplete: ${incomplete.summary} An image it did not see may exist.`
+    )
   })
 
   it('names the status name and the source server of the image that has the name', async () => {

@@ -97,3 +97,11 @@ describe('the advice when the name is taken', () => {
     expect(advice).not.toContain('image-instance-no')
   })
 })
+
+describe('the advice after a failed share', () => {
+  it('names the exact step that shares only: the image number and the login IDs', () => {
+    expect(NEXT.shareAgain(IMAGE, ['qa', 'ops'])).toBe(
+      "Check the login IDs and the key's permission to share, then share only: run the step with image-instance-no: 555 and share-with: qa,ops."
+    )
+  })
+})

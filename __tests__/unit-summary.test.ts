@@ -199,6 +199,52 @@ describe('renderSummary', () => {
     expect(new Set(headings).size).toBe(ALL_OUTCOMES.length)
   })
 
+  it('heads a run whose image was made but not shared as such', () => {
+    expect(renderSummary(bare('share-failed')).split('\n')[0]).toBe(
+      '### ⚠️ Server image created, but not shared'
+    )
+  })
+
+  it('names whom the image is shared with', () => {
+    const shared = { ...image('555'), sharedWith: ['deploy@acme.example', 'ops'] }
+    expect(rows(renderSummary({ ...FULL, image: shared }))).toContain(
+      '| Shared with | deploy@acme.example, ops |'
+    )
+  })
+
+  it('shows what a dry run of pruning would delete, with the snapshots, and what it leaves and why', () => {
+    const old = { ...image('501'), snapshots: ['7001', '7002'] }
+    const pruning = {
+      keep: [image('555')],
+      remove: [old],
+      leave: [{ image: image('502'), why: 'its status is INIT' }],
+      rules: ['keep-last']
+    }
+    const table = rows(renderSummary({ ...FULL, dryRun: true, pruning }))
+    expect(table).toContain('| Kept (keep-last) | 555 |')
+    expect(table).toContain('| Would delete | 501 (snapshots 7001, 7002) |')
+    expect(table).toContain('| Left | 502 (its status is INIT) |')
+  })
+
+  it('shows what pruning deleted, and each delete that failed, snapshots included', () => {
+    const pruning = {
+      keep: [image('555')],
+      remove: [image('501'), image('503')],
+      leave: [],
+      rules: ['keep-last', 'keep-days'],
+      deleted: [image('501')],
+      failed: [{ image: image('503'), why: 'HTTP 401' }],
+      snapshotsDeleted: { '501': ['7001'] },
+      snapshotsLeft: [{ imageNo: '501', no: '7002', why: 'HTTP 500' }]
+    }
+    const table = rows(renderSummary({ ...FULL, pruning }))
+    expect(table).toContain('| Kept (keep-last, keep-days) | 555 |')
+    expect(table).toContain('| Deleted | 501 (snapshots 7001) |')
+    expect(table).toContain(
+      '| Left | 503 (the delete failed); snapshot 7002 of deleted image 501 (the delete failed; still billed) |'
+    )
+  })
+
   it('escapes pipes, newlines and < in the problem and the next step', () => {
     const markdown = renderSummary(
       bare('error', {

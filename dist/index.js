@@ -2119,7 +2119,7 @@ async function waitFor(api, image, options) {
     const sinceRead = clock.now() - result.lastReadAt;
     const stale = result.lastError !== undefined && sinceRead >= options.pollIntervalMs;
     const what = stale
-        ? `was ${status} when last read, ${formatDuration(sinceRead)} before the wait ended${result.lastReadAt === started ? ' (by the answer that found or created it)' : ''}; no poll since could read it (last: ${describeError(result.lastError)}). The action stopped waiting after ${waited}`
+        ? `was ${status} when last read, ${formatDuration(sinceRead)} before the wait ended${result.lastReadAt === started ? ' (by the answer that found or created it)' : ''}; no poll since could read it (last: ${describeError(result.lastError).replace(/\.$/, '')}). The action stopped waiting after ${waited}`
         : `is ${status}${pending ? '' : ','} after waiting ${waited}`;
     throw new RunFailure(`Image ${last.no} ("${last.name}") ${what}; ${pending ? 'NCP goes on creating it' : 'whether NCP is still creating it is not known'}.`, 'timed-out', NEXT.raiseTimeout(last, options.waitTimeoutMs, advice), last);
 }

@@ -103,3 +103,22 @@ function commandNaming(command: string, facts: string[]): RegExp {
   const words = facts.map(fact => `(?<!\\w)${fact.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!\\w)`)
   return new RegExp(`^::${command}::.*${words.join('.*')}`, 'm')
 }
+
+/** What pruning did (or, in a dry run, would do), by image number: what a scenario asserts of it. */
+export function pruningOf(run: ScenarioRun) {
+  const plan = run.result.pruning
+  if (!plan) throw new Error('the run did not prune')
+  const done = 'deleted' in plan
+  return {
+    keep: plan.keep.map(image => image.no),
+    remove: plan.remove.map(image => image.no),
+    /** Each image to delete with the snapshots behind it. */
+    removeWithSnapshots: plan.remove.map(image => [image.no, image.snapshots ?? []]),
+    leave: plan.leave.map(left => left.image.no),
+    blocked: plan.blocked,
+    deleted: done ? plan.deleted.map(image => image.no) : [],
+    failed: done ? plan.failed.map(failure => failure.image.no) : [],
+    snapshotsDeleted: done ? plan.snapshotsDeleted : {},
+    snapshotsLeft: done ? plan.snapshotsLeft.map(left => [left.imageNo, left.no]) : []
+  }
+}

@@ -69,6 +69,47 @@ async function finishWith(
   }
 }
 
+describe('an image that NCP could not create', () => {
+  it('ends the wait at the poll that reads CREFL, naming the image and the status, with the advice to delete it', async () => {
+    const run = await finishWith(record('INIT', 'creating'), [
+      record('CREFL', 'create failed'),
+      record('CREAT', 'created')
+    ])
+    expect(run.polled).toBe(1)
+    expect(run.failure?.outcome).toBe('failed')
+    expect(run.failure?.message).toBe(
+      'NCP could not create image 555 ("my-image"): status CREFL (create failed).'
+    )
+    expect(run.failure?.nextStep).toBe(NEXT.deleteFailed)
+    expect(run.failure?.image?.status).toBe('CREFL')
+  })
+})
+
+describe('a poll that fails for good', () => {
+  it("stops the wait, naming the image and the error, with the error's hint and the way back to the image", async () => {
+    const denied = new NcloudError({
+      action: 'getMemberServerImageInstanceDetail',
+      source: 'gateway',
+      httpStatus: 401,
+      code: '210',
+      ncpMessage: 'Permission Denied',
+      transient: false,
+      reached: 'no',
+      gatewaySetting: 'api-url'
+    })
+    const run = await finishWith(record('INIT', 'creating'), [denied], { nameSource: 'time' })
+    expect(run.polled).toBe(1)
+    expect(run.failure?.outcome).toBe('wait-failed')
+    expect(run.failure?.message).toBe(
+      'Stopped waiting for image 555 ("my-image"): getMemberServerImageInstanceDetail failed: HTTP 401, NCP gateway error 210, "Permission Denied".'
+    )
+    expect(run.failure?.nextStep).toBe(
+      `${denied.hint} ${NEXT.lookInConsole(record('INIT'), 'time')}`
+    )
+    expect(run.failure?.image?.no).toBe('555')
+  })
+})
+
 describe('an image that is going away', () => {
   it('ends the wait at the poll that sees it, as a failure that says so', async () => {
     const run = await finishWith(record('INIT', 'creating'), [
@@ -122,6 +163,7 @@ describe('an image in a status the action does not know', () => {
     expect(run.failure?.message).toBe(
       'Image 555 ("my-image") is still being created (status INIT) after waiting 30s; NCP goes on creating it.'
     )
+    expect(run.failure?.nextStep).toBe(NEXT.raiseTimeout(record('INIT'), 30_000, 'given'))
   })
 
   it('a cancel names the status last read instead of claiming NCP is still creating it', async () => {

@@ -105,3 +105,35 @@ describe('the advice after a failed share', () => {
     )
   })
 })
+
+describe('the advice that names nothing of the run', () => {
+  it('after bad inputs: fix them; nothing was created', () => {
+    expect(NEXT.fixInputs).toBe('Fix the inputs named above; no image was created.')
+  })
+
+  it('after CREFL: delete the failed image, check the server, re-run', () => {
+    expect(NEXT.deleteFailed).toBe(
+      'Delete the failed image (NCP console: Server > My Server Image), check that the server and its disks are healthy, and re-run.'
+    )
+  })
+
+  it('after a cancel before anything was created: nothing was created', () => {
+    expect(NEXT.cancelledBeforeCreate).toBe(
+      'Nothing was created; re-run the job when you are ready.'
+    )
+  })
+})
+
+describe('the advice for a server the action stopped', () => {
+  it('names the server to start now, and where', () => {
+    expect(NEXT.startServer('1001')).toBe(
+      'Start server 1001 now (NCP console: Server > Server > Start), then check why NCP refused the start.'
+    )
+  })
+
+  it('names the server to check when its start was accepted but it is not running', () => {
+    expect(NEXT.checkServerState('1001')).toBe(
+      'Check server 1001 in the NCP console (Server > Server) and start it if it is stopped.'
+    )
+  })
+})

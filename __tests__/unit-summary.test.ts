@@ -276,6 +276,36 @@ describe('renderSummary', () => {
     expect(markdown).not.toContain('<img')
   })
 
+  it.each([
+    [
+      { stoppedAt: 0, runningAt: 95_000, downMs: 95_000 },
+      'created',
+      '1m35s (stopped by this step, running again)'
+    ],
+    [
+      { stoppedAt: 0, startAccepted: true, downMs: 95_000 },
+      'error',
+      '1m35s (stopped by this step; the start was accepted, but it was not running yet)'
+    ],
+    [
+      { stoppedAt: 0, startAccepted: true, downMs: 95_000 },
+      'cancelled',
+      '1m35s (stopped by this step; the start was accepted after the cancel, but it was not running yet)'
+    ],
+    [
+      { stoppedAt: 0, startAccepted: false, downMs: 95_000 },
+      'server-stopped',
+      '1m35s (stopped by this step and still stopped)'
+    ]
+  ] as const)('shows the server downtime %j of a run that ended %s', (power, outcome, shown) => {
+    const markdown = renderSummary({ ...FULL, outcome: outcome as Outcome, power })
+    expect(rows(markdown)).toContain(`| Server downtime | ${shown} |`)
+  })
+
+  it('shows no downtime when the action stopped nothing', () => {
+    expect(renderSummary(FULL)).not.toContain('Server downtime')
+  })
+
   it('writes no problem or next-step paragraph when there is none', () => {
     const markdown = renderSummary(FULL)
     expect(markdown).not.toContain('What happened')

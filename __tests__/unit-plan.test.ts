@@ -258,6 +258,21 @@ describe('planLines: what the run is about to do', () => {
     )
   })
 
+  it('with stop-server, says a running server is stopped first and for how long the stop may take', () => {
+    const text = linesFor({ ...SETTINGS, stopServer: true }).join('\n')
+    expect(text).toContain(
+      '  stop-server: stop the server first (waiting up to 10m00s for NSTOP), start it again once the image is made; it is down the whole time'
+    )
+  })
+
+  it('with stop-server, says a stopped server is imaged as it is and left stopped', () => {
+    const record = server({ status: 'NSTOP' })
+    const text = linesFor({ ...SETTINGS, stopServer: true }, NOTHING, record).join('\n')
+    expect(text).toContain(
+      '  stop-server: the server is already NSTOP: imaged as it is, left stopped'
+    )
+  })
+
   it('says when the run will not wait', () => {
     const text = linesFor({ ...SETTINGS, wait: false }).join('\n')
     expect(text).toMatch(/wait: +no/)

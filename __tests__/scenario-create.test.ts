@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { runScenario, startScenarioSim, type ScenarioSim } from './helpers/scenario.js'
+import { NEXT } from '../src/model/next-steps.js'
+import { errorNaming, runScenario, startScenarioSim, type ScenarioSim } from './helpers/scenario.js'
 import { ACCESS_KEY, SECRET_KEY, actionsCalled, baseInputs, count } from './helpers/sim.js'
 
 const CREATE = 'createMemberServerImageInstance'
@@ -37,8 +38,11 @@ describe('the bundled action against the simulator', () => {
     expect(run.summary).toMatch(new RegExp(`\\| Image number \\| ${image.no} \\|`))
     expect(run.summary).toContain('| Region | KR |')
     expect(run.summary).toContain('| Server | 1001 (web-xen-1) |')
-    expect(run.summary).toMatch(/\| Time taken \| \d/)
-    expect(run.stdout).toMatch(/INIT \(creating\), \d+ms elapsed, (1h00m|59m\d\ds) left/)
+    expect(run.result.elapsedMs).toBeGreaterThan(0)
+    // It polled while NCP was still creating the image, and logged the status each poll read.
+    const polls = sim.requests.filter(request => request.action === DETAIL)
+    expect(polls[0].at).toBeLessThan(image.completedAt)
+    expect(run.stdout).toMatch(new RegExp(`^Image ${image.no} .*\\bINIT\\b`, 'm'))
     expect(run.stdout).toContain('CREAT (created)')
   })
 
@@ -99,13 +103,12 @@ describe('the bundled action against the simulator', () => {
     const run = await runScenario(sim, baseInputs(sim, { 'wait-timeout': '60m' }))
 
     expect(run.code).toBe(1)
-    expect(run.stdout).toMatch(
-      /::error::NCP could not create image \d+ \("img-[^"]+"\): status CREFL/
-    )
+    const no = sim.images()[0].no
+    expect(run.result.outcome).toBe('failed')
+    expect(run.stdout).toMatch(errorNaming(no, 'CREFL'))
     expect(run.outputs['image-status']).toBe('CREFL')
-    expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
-    expect(run.summary).toContain('creation failed')
-    expect(run.summary).toContain('Delete the failed image')
+    expect(run.outputs['image-instance-no']).toBe(no)
+    expect(run.result.nextStep).toBe(NEXT.deleteFailed)
     // It stopped polling when it saw CREFL: far fewer polls than a 60-minute wait would make.
     expect(count(sim, DETAIL)).toBeLessThan(10)
   })
@@ -119,9 +122,10 @@ describe('the bundled action against the simulator', () => {
 
     expect(run.code).toBe(1)
     const no = sim.images()[0].no
-    expect(run.stdout).toContain(`is still being created (status INIT) after waiting 1s`)
-    expect(run.stdout).toContain(`Raise wait-timeout`)
-    expect(run.stdout).toContain(no)
+    expect(run.result.outcome).toBe('timed-out')
+    expect(run.stdout).toMatch(errorNaming(no, 'INIT', '1s'))
+    expect(run.result.nextStep).toContain('wait-timeout')
+    expect(run.result.nextStep).toContain(`image-instance-no: ${no}`)
     expect(run.outputs['image-instance-no']).toBe(no)
     expect(run.outputs['image-status']).toBe('INIT')
     expect(sim.images()).toHaveLength(1)
@@ -144,7 +148,9 @@ describe('the bundled action against the simulator', () => {
       const faulted = sim.requests.filter(request => request.fault === kind)
       expect(faulted).toHaveLength(2)
       expect(faulted.every(request => request.status === status)).toBe(true)
-      expect(run.stdout).toMatch(new RegExp(`${DETAIL}: attempt 1 of 5 failed`))
+      // Each failed poll was logged, naming the action, and polled again.
+      expect(run.stdout.split('\n').some(line => line.startsWith(`${DETAIL}: `))).toBe(true)
+      expect(count(sim, DETAIL)).toBeGreaterThan(2)
     }
   )
 
@@ -156,17 +162,14 @@ describe('the bundled action against the simulator', () => {
     expect(run.code).toBe(1)
     const no = sim.images()[0].no
     expect(count(sim, DETAIL)).toBe(1)
-    expect(run.stdout).toMatch(
-      new RegExp(
-        `::error::Stopped waiting for image ${no} \\("img-[^"]+"\\): ${DETAIL} failed: HTTP 401, NCP gateway error 210, "Permission Denied"`
-      )
-    )
+    expect(run.result.outcome).toBe('wait-failed')
+    expect(sim.requests.find(request => request.action === DETAIL)?.status).toBe(401)
+    expect(run.stdout).toMatch(errorNaming(no, DETAIL, '401', '210'))
     // The name was generated from the time: a re-run would not find it, so only the number is advised.
-    expect(run.stdout).toContain(`run the step with image-instance-no: ${no}`)
+    expect(run.stdout).toContain(`image-instance-no: ${no}`)
     expect(run.stdout).not.toContain('if-exists: reuse')
     expect(run.outputs['image-instance-no']).toBe(no)
-    expect(run.summary).toContain(`| Image number | ${no} |`)
-    expect(run.summary).toContain('Stopped waiting for the server image')
+    expect(run.summary).toContain(no)
   })
 
   it('honours Retry-After on a throttled read', async () => {
@@ -179,7 +182,8 @@ describe('the bundled action against the simulator', () => {
       request => request.action === 'getServerInstanceDetail'
     )
     expect(second.at - first.at).toBeGreaterThanOrEqual(950)
-    expect(run.stdout).toContain('Retrying in 1000 ms')
+    expect(first).toMatchObject({ fault: 'throttle', status: 429 })
+    expect(sim.clock.delays).toContain(1000)
   })
 
   it('fails at once on bad credentials, with NCP code, request id and a hint, without retrying', async () => {
@@ -189,9 +193,13 @@ describe('the bundled action against the simulator', () => {
     expect(run.code).toBe(1)
     expect(sim.requests).toHaveLength(1)
     expect(sim.requests[0].status).toBe(401)
-    expect(run.stdout).toMatch(/HTTP 401, NCP gateway error 200, "Authentication Failed"/)
-    expect(run.stdout).toMatch(/request id [0-9a-f-]{36}/)
-    expect(run.stdout).toContain("runner's clock")
+    expect(run.result.outcome).toBe('error')
+    // The status, NCP's code and the request id the gateway sent are on the error line.
+    expect(run.stdout).toMatch(errorNaming('getServerInstanceDetail', '401', '200'))
+    expect(run.stdout).toMatch(/^::error::.*\b[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}\b/m)
+    // The next step points at the keys (and the clock: unit-errors owns the hint).
+    expect(run.result.nextStep).toContain('access-key')
+    expect(run.result.nextStep).toContain('secret-key')
     expect(sim.images()).toHaveLength(0)
   })
 
@@ -201,8 +209,11 @@ describe('the bundled action against the simulator', () => {
 
     expect(run.code).toBe(1)
     expect(sim.requests).toHaveLength(1)
-    expect(run.stdout).toContain('Permission Denied')
-    expect(run.stdout).toContain('policy that allows server management')
+    expect(run.result.outcome).toBe('error')
+    expect(sim.requests[0].status).toBe(401)
+    expect(run.stdout).toMatch(errorNaming('getServerInstanceDetail', '401', '210'))
+    // The next step names the policy to give the sub account (unit-errors owns the hint).
+    expect(run.result.nextStep).toContain('NCP_SERVER_MANAGER')
   })
 
   it('takes the keys and the gateway from NCLOUD_* environment variables', async () => {
@@ -216,7 +227,10 @@ describe('the bundled action against the simulator', () => {
     })
 
     expect(run.code).toBe(0)
-    expect(run.stdout).toContain('(from NCLOUD_API_GW)')
+    expect(sim.requests.every(request => request.authOk)).toBe(true)
+    // The log names the gateway and the variable it came from.
+    const gateway = run.stdout.split('\n').filter(line => line.includes(sim!.url))
+    expect(gateway.some(line => /\bNCLOUD_API_GW\b/.test(line))).toBe(true)
     expect(sim.images()).toHaveLength(1)
   })
 
@@ -312,7 +326,8 @@ describe('inputs are checked before any request is sent', () => {
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(message)
     expect(sim.requests).toHaveLength(0)
-    expect(run.summary).toContain('Fix the inputs')
+    expect(run.result.outcome).toBe('error')
+    expect(run.result.nextStep).toBe(NEXT.fixInputs)
   })
 
   it('lists every bad input at once', async () => {
@@ -323,7 +338,8 @@ describe('inputs are checked before any request is sent', () => {
     )
 
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain('3 inputs are invalid')
+    expect(run.result.outcome).toBe('error')
+    expect(run.stdout).toMatch(errorNaming('"server-instance-no"', '"site"', '"wait"'))
     expect(sim.requests).toHaveLength(0)
   })
 })

@@ -510,7 +510,9 @@ describe('startAfterCancel', () => {
         'getServerInstanceDetail',
         { serverInstanceNo: NO }
       ])
-      expect(log.warning.mock.calls[0][0]).toContain(failed.summary)
+      expect(log.warning.mock.calls[0][0]).toBe(
+        `Start of server ${NO} was not accepted: ${failed.summary}`
+      )
     }
   )
 

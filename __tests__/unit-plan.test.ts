@@ -123,7 +123,10 @@ describe('planImage: the image kind', () => {
     const failure = failureOf(
       planImage({ ...SETTINGS, hypervisor: 'xen' }, server({ hypervisor: 'KVM' }))
     )
-    expect(failure.message).toContain('Use hypervisor: kvm')
+    expect(failure.message).toBe(
+      'Input "hypervisor" is "xen", but the server\'s hypervisor is KVM: createMemberServerImageInstance does not image KVM servers. Use hypervisor: kvm (or auto).'
+    )
+    expect(failure.nextStep).toBe(NEXT.fixInputs)
   })
 
   it('checks the name against the XEN rule once the server turns out to be XEN', () => {
@@ -133,6 +136,9 @@ describe('planImage: the image kind', () => {
     expect(failure.message).toContain('"my_image"')
     expect(failure.message).toContain('createMemberServerImageInstance')
     expect(failure.message).toContain('it contains "_"')
+    expect(failure.message).toContain(
+      'breaks the createMemberServerImageInstance (XEN/RHV) naming rule: it contains "_"'
+    )
     expect(failure.nextStep).toBe(NEXT.fixInputs)
   })
 
@@ -246,6 +252,14 @@ describe('planLines: what the run is about to do', () => {
     expect(text).toContain('POST https://ncloud.apigw.ntruss.com/vserver/v2/createServerImage')
     expect(text).toContain('if-exists:   fail')
     expect(text).toContain('up to 1h00m')
+    expect(text).toContain(
+      "  disks:       the server's disks as they are (no storage list is sent)"
+    )
+  })
+
+  it('says what a dry run would create on a KVM server', () => {
+    const lines = linesFor({ ...SETTINGS, dryRun: true }, NOTHING, server({ hypervisor: 'KVM' }))
+    expect(lines[0]).toBe('Dry run: would create a server image (KVM) with createServerImage:')
   })
 
   it('says what a dry run would create', () => {

@@ -29,6 +29,15 @@ describe('serverProblem', () => {
     expect(problem).toContain('INIT (booting)')
     expect(problem).toContain('RUN')
     expect(problem).toContain('NSTOP')
+    expect(problem).toBe(
+      'Server 1234567 is INIT (booting); an image can be made only of a server that is running (RUN) or stopped (NSTOP).'
+    )
+  })
+
+  it('names the status and the operation of a stopped server that is booting', () => {
+    expect(serverProblem(server('NSTOP', 'START', 'booting'))).toBe(
+      'Server 1234567 is NSTOP (booting) with the operation START in progress.'
+    )
   })
 
   it('names the status and the operation of a running server that is shutting down', () => {

@@ -1,8 +1,15 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { runScenario, startScenarioSim, type ScenarioSim } from './helpers/scenario.js'
+import { NEXT } from '../src/model/next-steps.js'
+import { errorNaming, runScenario, startScenarioSim, type ScenarioSim } from './helpers/scenario.js'
 import { actionsCalled, baseInputs, count } from './helpers/sim.js'
 
 const KVM_SERVER = '2001'
+
+/** A plain log line (no workflow command) naming each of these facts in order, as whole words. */
+function lineNaming(...facts: string[]): RegExp {
+  const words = facts.map(fact => `(?<!\\w)${fact.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!\\w)`)
+  return new RegExp(`^(?!::).*${words.join('.*')}`, 'm')
+}
 
 let sim: ScenarioSim | undefined
 afterEach(async () => {
@@ -41,7 +48,8 @@ describe('KVM servers use the server image API', () => {
       hypervisor: 'KVM'
     })
     expect(JSON.parse(run.outputs.image)).toMatchObject({ serverImageNo: image.no })
-    expect(run.stdout).toContain('Server 2001 (web-kvm-1): RUN (running), hypervisor KVM.')
+    // run-setup.ts, which writes the server line, has no unit test: its facts are asserted here.
+    expect(run.stdout).toMatch(lineNaming(KVM_SERVER, 'web-kvm-1', 'RUN', 'KVM'))
     expect(run.summary).toContain('| Hypervisor | KVM (createServerImage) |')
   })
 
@@ -58,7 +66,8 @@ describe('KVM servers use the server image API', () => {
       Object.keys(create?.params ?? {}).filter(key => key.startsWith('blockStorageList'))
     ).toEqual([])
     expect(sim.images()[0].blockStorageList).toEqual([])
-    expect(run.stdout).toContain("disks:       the server's disks as they are")
+    // The plan says so (unit-plan owns the line).
+    expect(run.stdout).toMatch(/^ +disks: /m)
   })
 
   it('a KVM image that ends in CREFL fails fast', async () => {
@@ -76,7 +85,8 @@ describe('KVM servers use the server image API', () => {
     )
 
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain('status CREFL')
+    expect(run.result.outcome).toBe('failed')
+    expect(run.stdout).toMatch(errorNaming(sim.images()[0].no, 'CREFL'))
     expect(run.outputs['image-status']).toBe('CREFL')
     expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
     expect(count(sim, 'getServerImageDetail')).toBeLessThan(10)
@@ -110,7 +120,8 @@ describe('KVM servers use the server image API', () => {
     )
 
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain(`number ${seeded.no}, status CREAT`)
+    expect(run.stdout).toMatch(errorNaming('"kvm-1"', seeded.no, 'CREAT'))
+    expect(run.result.nextStep).toContain(`image-instance-no: ${seeded.no}`)
     expect(count(sim, 'createServerImage')).toBe(0)
   })
 
@@ -122,9 +133,9 @@ describe('KVM servers use the server image API', () => {
     )
 
     expect(run.code).toBe(0)
-    expect(run.stdout).toContain(
-      'Dry run: would create a server image (KVM) with createServerImage:'
-    )
+    expect(run.result.outcome).toBe('dry-run')
+    expect(run.result.kind?.actions.create).toBe('createServerImage')
+    expect(run.stdout).toMatch(lineNaming('KVM', 'createServerImage'))
     expect(actionsCalled(sim)).toEqual(['getServerInstanceDetail', 'getServerImageList'])
     expect(run.outputs.hypervisor).toBe('KVM')
   })
@@ -139,8 +150,9 @@ describe('the server is checked before anything is created', () => {
     )
 
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain('Input "hypervisor" is "xen", but the server\'s hypervisor is KVM')
-    expect(run.stdout).toContain('Use hypervisor: kvm (or auto)')
+    expect(run.result.outcome).toBe('error')
+    expect(run.stdout).toMatch(errorNaming('"hypervisor"', '"xen"', 'KVM', 'hypervisor: kvm'))
+    expect(run.result.nextStep).toBe(NEXT.fixInputs)
     expect(actionsCalled(sim)).toEqual(['getServerInstanceDetail'])
   })
 
@@ -151,8 +163,10 @@ describe('the server is checked before anything is created', () => {
     expect(run.code).toBe(0)
     expect(count(sim, 'createServerImage')).toBe(1)
     expect(count(sim, 'createMemberServerImageInstance')).toBe(0)
-    expect(run.stdout).toContain(
-      'image API:   createServerImage, since hypervisor: kvm asks for it on this XEN server (auto would use createMemberServerImageInstance)'
+    // The plan says why: the input asked for it on a XEN server, and what auto would use.
+    expect(run.result.kind?.actions.create).toBe('createServerImage')
+    expect(run.stdout).toMatch(
+      lineNaming('createServerImage', 'hypervisor: kvm', 'XEN', 'createMemberServerImageInstance')
     )
     const [image] = sim.images()
     expect(image).toMatchObject({ kind: 'server', serverInstanceNo: '1001', status: 'CREAT' })
@@ -166,7 +180,7 @@ describe('the server is checked before anything is created', () => {
     const run = await runScenario(sim, baseInputs(sim, { hypervisor: 'kvm' }))
 
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain('since hypervisor: kvm asks for it on this XEN server')
+    expect(run.stdout).toMatch(lineNaming('createServerImage', 'hypervisor: kvm', 'XEN'))
     expect(run.stdout).toMatch(/^::error::.*createServerImage.*24001/m)
     expect(sim.images()).toEqual([])
   })
@@ -189,7 +203,7 @@ describe('the server is checked before anything is created', () => {
     expect(run.code).toBe(0)
     expect(count(sim, 'createMemberServerImageInstance')).toBe(1)
     expect(run.outputs.hypervisor).toBe('RHV')
-    expect(run.stdout).toContain('Server 3001 (db-rhv-1): NSTOP')
+    expect(run.stdout).toMatch(lineNaming('3001', 'db-rhv-1', 'NSTOP', 'RHV'))
   })
 
   it('a name that only the KVM rule allows is refused for a XEN server, naming the rule that applied', async () => {
@@ -197,9 +211,11 @@ describe('the server is checked before anything is created', () => {
     const run = await runScenario(sim, baseInputs(sim, { 'image-name': 'web_golden' }))
 
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain(
-      'breaks the createMemberServerImageInstance (XEN/RHV) naming rule: it contains "_"'
+    expect(run.result.outcome).toBe('error')
+    expect(run.stdout).toMatch(
+      errorNaming('"web_golden"', 'createMemberServerImageInstance', '"_"')
     )
+    expect(run.result.nextStep).toBe(NEXT.fixInputs)
     expect(actionsCalled(sim)).toEqual(['getServerInstanceDetail'])
   })
 
@@ -208,9 +224,9 @@ describe('the server is checked before anything is created', () => {
     const run = await runScenario(sim, baseInputs(sim, { 'server-instance-no': '4001' }))
 
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain(
-      'Server 4001 is NSTOP (booting) with the operation START in progress'
-    )
+    expect(run.result.outcome).toBe('error')
+    expect(run.stdout).toMatch(errorNaming('4001', 'NSTOP', 'START'))
+    expect(run.result.nextStep).toBe(NEXT.serverBusy)
     expect(actionsCalled(sim)).toEqual(['getServerInstanceDetail'])
   })
 
@@ -226,9 +242,9 @@ describe('the server is checked before anything is created', () => {
     const run = await runScenario(sim, baseInputs(sim, { 'server-instance-no': '5001' }))
 
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain(
-      'Server 5001 is INIT (init); an image can be made only of a server that is running (RUN) or stopped (NSTOP)'
-    )
+    expect(run.result.outcome).toBe('error')
+    expect(run.stdout).toMatch(errorNaming('5001', 'INIT'))
+    expect(run.result.nextStep).toBe(NEXT.serverBusy)
     expect(actionsCalled(sim)).toEqual(['getServerInstanceDetail'])
   })
 
@@ -242,10 +258,12 @@ describe('the server is checked before anything is created', () => {
     expect(run.code).toBe(1)
     const answer = sim.requests[0]
     expect(answer.status).toBe(400)
-    expect(run.stdout).toMatch(
-      /could not be read in region (KR|SGN): getServerInstanceDetail failed: HTTP 400, NCP returnCode \d+, "[^"]+"/
-    )
-    expect(run.stdout).toContain('Check server-instance-no and region')
+    const given: Record<string, string> = extra
+    const no = given['server-instance-no'] ?? '1001'
+    const region = given.region ?? 'KR'
+    expect(run.result.outcome).toBe('error')
+    expect(run.stdout).toMatch(errorNaming(no, region, 'getServerInstanceDetail', '400'))
+    expect(run.result.nextStep).toBe(NEXT.checkServer)
     expect(sim.requests).toHaveLength(1)
   })
 })

@@ -150,7 +150,7 @@ describe('withServerStopped: a cancel', () => {
     const run = await bracket(fakeClient(denied), cancelled)
     expect(run.failure?.outcome).toBe('cancelled')
     expect(run.failure?.message).toBe(
-      'Cancelled (SIGINT). Server 1001 (web-1) had been stopped by the action; the start request was not accepted (startServerInstances failed: HTTP 401, NCP gateway error 210, "Permission Denied".): it is still stopped.'
+      'Cancelled (SIGINT). Server 1001 (web-1) had been stopped by the action; the start request was not accepted (startServerInstances failed: HTTP 401, NCP gateway error 210, "Permission Denied"): it is still stopped.'
     )
     expect(run.failure?.nextStep).toBe(`${NEXT.startServer('1001')} ${NEXT.cancelledBeforeCreate}`)
   })

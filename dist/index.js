@@ -318,7 +318,7 @@ function guardExit(port) {
 
 /***/ }),
 
-/***/ 977:
+/***/ 725:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1796,7 +1796,13 @@ function in_use_text(value) {
     return typeof value === 'string' || typeof value === 'number' ? String(value).slice(0, 300) : '';
 }
 
+;// CONCATENATED MODULE: ./src/lib/clause.ts
+function clause(sentence) {
+    return sentence.replace(/\.+$/, '');
+}
+
 ;// CONCATENATED MODULE: ./src/steps/prune.ts
+
 
 
 
@@ -1809,7 +1815,7 @@ async function readAndPlan(api, current, rule, options) {
     }
     catch (error) {
         const what = error instanceof IncompleteListError ? 'did not add up' : 'could not be read';
-        images = { ok: false, problem: `The images ${what} (${describeError(error)})` };
+        images = { ok: false, problem: `The images ${what} (${clause(describeError(error))})` };
     }
     const inUse = images.ok ? await readImagesInUse(api.ncloud) : { ok: false, problem: '' };
     const plan = planFromReads(api.kind, images, inUse, current, rule, options.now());
@@ -2059,6 +2065,7 @@ function describeStatus(image, state) {
 
 
 
+
 async function finish(api, { image: first, origin }, options) {
     let image = first;
     const state = stateOf(api, image);
@@ -2119,7 +2126,7 @@ async function waitFor(api, image, options) {
     const sinceRead = clock.now() - result.lastReadAt;
     const stale = result.lastError !== undefined && sinceRead >= options.pollIntervalMs;
     const what = stale
-        ? `was ${status} when last read, ${formatDuration(sinceRead)} before the wait ended${result.lastReadAt === started ? ' (by the answer that found or created it)' : ''}; no poll since could read it (last: ${describeError(result.lastError).replace(/\.$/, '')}). The action stopped waiting after ${waited}`
+        ? `was ${status} when last read, ${formatDuration(sinceRead)} before the wait ended${result.lastReadAt === started ? ' (by the answer that found or created it)' : ''}; no poll since could read it (last: ${clause(describeError(result.lastError))}). The action stopped waiting after ${waited}`
         : `is ${status}${pending ? '' : ','} after waiting ${waited}`;
     throw new RunFailure(`Image ${last.no} ("${last.name}") ${what}; ${pending ? 'NCP goes on creating it' : 'whether NCP is still creating it is not known'}.`, 'timed-out', NEXT.raiseTimeout(last, options.waitTimeoutMs, advice), last);
 }
@@ -2394,6 +2401,7 @@ async function findByNumber(api, no) {
 
 
 
+
 async function lookFirst(api, request, options) {
     const existing = await lookByName(api, request.name, options.log);
     if (existing.length === 0)
@@ -2471,7 +2479,7 @@ async function sweepForDuplicates(api, used, log, endBy) {
         images = await api.findAllByName(used.name, endBy);
     }
     catch (error) {
-        log.warning(`Could not check for other images named "${used.name}" (${describeError(error)}); a create whose reply was lost may have made one.`);
+        log.warning(`Could not check for other images named "${used.name}" (${clause(describeError(error))}); a create whose reply was lost may have made one.`);
         return [];
     }
     const others = images.filter(image => image.no !== used.no);
@@ -2483,6 +2491,7 @@ async function sweepForDuplicates(api, used, log, endBy) {
 }
 
 ;// CONCATENATED MODULE: ./src/steps/uncertain-create.ts
+
 
 
 
@@ -2563,7 +2572,7 @@ async function lookAgain(api, request, options, cause) {
         }
         catch (error) {
             options.signal?.throwIfAborted();
-            throw new RunFailure(`${api.kind.actions.create} may have created an image (${describeError(cause)}), and looking it up failed (${describeError(error)}).`, 'uncertain', NEXT.findUncertain(request.name, options.region, options.advice));
+            throw new RunFailure(`${api.kind.actions.create} may have created an image (${clause(describeError(cause))}), and looking it up failed (${clause(describeError(error))}).`, 'uncertain', NEXT.findUncertain(request.name, options.region, options.advice));
         }
         const ours = found.filter(image => madeFrom(image, request) !== 'no');
         if (ours.length > 0)
@@ -3123,6 +3132,7 @@ async function waitForServer(client, serverInstanceNo, status, deadline, deps) {
 
 
 
+
 const NONE = { no: '', name: '', stoppedAt: 0 };
 async function withServerStopped(options, body) {
     const { client, server, journal } = options;
@@ -3193,7 +3203,7 @@ async function startAgain(options, failure, startOnCancel) {
         }
         journal.record(j => j.stopped && (j.stopped.startAccepted = start.accepted));
         const cancelled = asRunFailure(failure ?? deps.signal.reason, context);
-        throw new RunFailure(`${cancelled.message} ${label} had been stopped by the action; ${start.accepted ? 'the start request was sent and accepted, and it boots on its own' : `the start request was not accepted (${start.why ?? 'no answer'}): it is still stopped`}.`, cancelled.outcome, start.accepted ? cancelled.nextStep : `${NEXT.startServer(server.no)} ${cancelled.nextStep}`, cancelled.image ?? context.image);
+        throw new RunFailure(`${cancelled.message} ${label} had been stopped by the action; ${start.accepted ? 'the start request was sent and accepted, and it boots on its own' : `the start request was not accepted (${clause(start.why ?? 'no answer')}): it is still stopped`}.`, cancelled.outcome, start.accepted ? cancelled.nextStep : `${NEXT.startServer(server.no)} ${cancelled.nextStep}`, cancelled.image ?? context.image);
     }
     try {
         journal.record(j => j.stopped && (j.stopped.startSentAt = deps.clock.now()));
@@ -4704,7 +4714,7 @@ function actionsPort() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(321);
 /* harmony import */ var _github_exit_guard_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(351);
-/* harmony import */ var _github_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(977);
+/* harmony import */ var _github_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(725);
 /* harmony import */ var _github_toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(390);
 
 

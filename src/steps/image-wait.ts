@@ -17,6 +17,7 @@ import {
 } from '../ncloud/images.js'
 import { NEXT } from '../model/next-steps.js'
 import { describeStatus, waitForImage, type PollFailure } from './wait.js'
+import { clause } from '../lib/clause.js'
 
 // Waiting for the image, and turning its last status into how the run ends.
 
@@ -125,7 +126,7 @@ async function waitFor(
   const sinceRead = clock.now() - result.lastReadAt
   const stale = result.lastError !== undefined && sinceRead >= options.pollIntervalMs
   const what = stale
-    ? `was ${status} when last read, ${formatDuration(sinceRead)} before the wait ended${result.lastReadAt === started ? ' (by the answer that found or created it)' : ''}; no poll since could read it (last: ${describeError(result.lastError).replace(/\.$/, '')}). The action stopped waiting after ${waited}`
+    ? `was ${status} when last read, ${formatDuration(sinceRead)} before the wait ended${result.lastReadAt === started ? ' (by the answer that found or created it)' : ''}; no poll since could read it (last: ${clause(describeError(result.lastError))}). The action stopped waiting after ${waited}`
     : `is ${status}${pending ? '' : ','} after waiting ${waited}`
   throw new RunFailure(
     `Image ${last.no} ("${last.name}") ${what}; ${pending ? 'NCP goes on creating it' : 'whether NCP is still creating it is not known'}.`,

@@ -14,6 +14,7 @@ import {
   type ImageApi,
   type ImageRecord
 } from '../ncloud/images.js'
+import { clause } from '../lib/clause.js'
 
 // The first look by name, before anything is created: an earlier attempt, or if-exists.
 
@@ -182,7 +183,7 @@ export async function sweepForDuplicates(
     images = await api.findAllByName(used.name, endBy)
   } catch (error) {
     log.warning(
-      `Could not check for other images named "${used.name}" (${describeError(error)}); a create whose reply was lost may have made one.`
+      `Could not check for other images named "${used.name}" (${clause(describeError(error))}); a create whose reply was lost may have made one.`
     )
     return []
   }

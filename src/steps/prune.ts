@@ -7,6 +7,7 @@ import { readImagesInUse, type Read } from '../ncloud/in-use.js'
 import type { Log } from '../lib/log.js'
 import { describePrune, planFromReads, type PruneRule } from '../model/prune-plan.js'
 import type { PrunePlan, PruneResult } from '../model/pruning.js'
+import { clause } from '../lib/clause.js'
 
 // Pruning as it runs: read the images and what uses them, plan, and delete (snapshots included).
 
@@ -25,7 +26,7 @@ export async function readAndPlan(
     images = { ok: true, value: await api.listAll() }
   } catch (error) {
     const what = error instanceof IncompleteListError ? 'did not add up' : 'could not be read'
-    images = { ok: false, problem: `The images ${what} (${describeError(error)})` }
+    images = { ok: false, problem: `The images ${what} (${clause(describeError(error))})` }
   }
   const inUse = images.ok ? await readImagesInUse(api.ncloud) : { ok: false as const, problem: '' }
   const plan = planFromReads(api.kind, images, inUse, current, rule, options.now())

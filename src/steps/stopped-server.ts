@@ -9,6 +9,7 @@ import type { ImageRecord } from '../ncloud/images.js'
 import type { ServerRecord } from '../ncloud/servers.js'
 import { startAfterCancel, startServer, stopServer, type PowerDeps } from './server-power.js'
 import { CANCEL_LOOKUP_TIMEOUT_MS } from './timing.js'
+import { clause } from '../lib/clause.js'
 
 // stop-server's bracket: stop the server, run the body, and start the server again whatever the
 // body did; the journal holds the bracket from the stop request until the server runs again.
@@ -114,7 +115,7 @@ async function startAgain(
     journal.record(j => j.stopped && (j.stopped.startAccepted = start.accepted))
     const cancelled = asRunFailure(failure ?? deps.signal.reason, context)
     throw new RunFailure(
-      `${cancelled.message} ${label} had been stopped by the action; ${start.accepted ? 'the start request was sent and accepted, and it boots on its own' : `the start request was not accepted (${start.why ?? 'no answer'}): it is still stopped`}.`,
+      `${cancelled.message} ${label} had been stopped by the action; ${start.accepted ? 'the start request was sent and accepted, and it boots on its own' : `the start request was not accepted (${clause(start.why ?? 'no answer')}): it is still stopped`}.`,
       cancelled.outcome,
       start.accepted ? cancelled.nextStep : `${NEXT.startServer(server.no)} ${cancelled.nextStep}`,
       cancelled.image ?? context.image

@@ -15,6 +15,7 @@ import {
 } from './name-lookup.js'
 import type { Origin } from '../model/result.js'
 import { retrying, type RetryPolicy, type Verdict } from '../lib/retry.js'
+import { clause } from '../lib/clause.js'
 
 export interface Obtained {
   image: ImageRecord
@@ -137,7 +138,7 @@ async function lookAgain(
     } catch (error) {
       options.signal?.throwIfAborted()
       throw new RunFailure(
-        `${api.kind.actions.create} may have created an image (${describeError(cause)}), and looking it up failed (${describeError(error)}).`,
+        `${api.kind.actions.create} may have created an image (${clause(describeError(cause))}), and looking it up failed (${clause(describeError(error))}).`,
         'uncertain',
         NEXT.findUncertain(request.name, options.region, options.advice)
       )

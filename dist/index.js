@@ -352,7 +352,7 @@ function deadline_deadline(ms, parent) {
     };
     const endsAt = Date.now() + Math.max(0, ms);
     const arm = () => {
-        const left = endsAt - Date.now();
+        const left = Math.max(0, endsAt - Date.now());
         if (left > MAX_TIMER_MS) {
             timer = setTimeout(arm, MAX_TIMER_MS);
             return;

@@ -6,6 +6,8 @@ import { join, resolve } from 'node:path'
 import { parse } from 'yaml'
 import { readSettings, type InputSource } from '../src/inputs/read-settings.js'
 import { InputError, type Settings } from '../src/model/settings.js'
+import { PHASE_KEY as SRC_PHASE_KEY } from '../src/github/phase.js'
+import { PHASE_KEY, POST_ENTRY_TEXT, postEntryProblem } from '../scripts/post-entry.mjs'
 
 const repo = resolve(import.meta.dirname, '..')
 const script = join(repo, 'scripts', 'docs.mjs')
@@ -145,7 +147,15 @@ describe('action.yml', () => {
     expect(read({ ...defaults, ...given }).settings).toEqual(empty)
   })
 
-  it('runs on node24 from the bundle', () => {
-    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
+  it('runs on node24 from the bundle, with a post step on every path from its own entry', () => {
+    expect(action.runs).toEqual({
+      using: 'node24',
+      main: 'dist/index.js',
+      post: 'dist/post.js',
+      'post-if': 'always()'
+    })
+    expect(postEntryProblem()).toBeUndefined()
+    expect(POST_ENTRY_TEXT).toContain(`Symbol.for('${PHASE_KEY}')`)
+    expect(PHASE_KEY).toBe(SRC_PHASE_KEY)
   })
 })

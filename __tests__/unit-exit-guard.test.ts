@@ -18,6 +18,7 @@ function recordingPort() {
     debug: () => undefined,
     mask: () => undefined,
     setOutput: () => undefined,
+    saveState: () => undefined,
     fail,
     writeSummary
   }

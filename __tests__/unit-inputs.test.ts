@@ -78,6 +78,7 @@ describe('readSettings: defaults', () => {
       waitTimeoutMs: 60 * 60_000,
       pollIntervalMs: 10_000,
       requestTimeoutMs: 30_000,
+      postTimeoutMs: 4 * 60_000,
       dryRun: false,
       workflow: { serverUrl: undefined, repository: undefined, sha: undefined, runId: undefined },
       warnings: []
@@ -326,7 +327,8 @@ describe('readSettings: one bad input names itself', () => {
     ['wait-timeout', '1h 30m'],
     ['poll-interval', '-5s'],
     ['poll-interval', '10x'],
-    ['request-timeout', 'forever']
+    ['request-timeout', 'forever'],
+    ['post-timeout', '4 minutes']
   ])('%s %j is not a duration', (name, value) => {
     const problem = onlyProblem({ ...VALID, [name]: value })
     expect(problem).toContain(`"${name}"`)
@@ -338,11 +340,16 @@ describe('readSettings: one bad input names itself', () => {
     ['wait-timeout', '500ms', 'at least 1s'],
     ['poll-interval', '50ms', 'at least 100ms'],
     ['poll-interval', '0', 'at least 100ms'],
-    ['request-timeout', '50ms', 'at least 100ms']
+    ['request-timeout', '50ms', 'at least 100ms'],
+    ['post-timeout', '500ms', 'at least 1s']
   ])('%s %j is too short', (name, value, minimum) => {
     const problem = onlyProblem({ ...VALID, [name]: value })
     expect(problem).toContain(`"${name}"`)
     expect(problem).toContain(minimum)
+  })
+
+  it("post-timeout: the post step's budget, as a duration", () => {
+    expect(readSettings(source({ ...VALID, 'post-timeout': '90s' })).postTimeoutMs).toBe(90_000)
   })
 
   it('poll-interval longer than wait-timeout', () => {

@@ -98,6 +98,7 @@ function recorder() {
     fail: jest.fn<(message: string) => void>(),
     mask: jest.fn<(secret: string) => void>(),
     setOutput: jest.fn<(name: string, value: string) => void>(),
+    saveState: jest.fn<(name: string, value: string) => void>(),
     writeSummary: jest.fn(async (_markdown: string) => undefined)
   }
   return { sink, port: guardedPort(sink satisfies PortSink) }

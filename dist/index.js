@@ -318,12 +318,13 @@ function guardExit(port) {
 
 /***/ }),
 
-/***/ 725:
+/***/ 940:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  b: () => (/* reexport */ post),
   e: () => (/* binding */ run)
 });
 
@@ -351,7 +352,7 @@ function deadline_deadline(ms, parent) {
     };
     const endsAt = Date.now() + Math.max(0, ms);
     const arm = () => {
-        const left = endsAt - Date.now();
+        const left = Math.max(0, endsAt - Date.now());
         if (left > MAX_TIMER_MS) {
             timer = setTimeout(arm, MAX_TIMER_MS);
             return;
@@ -679,6 +680,7 @@ const NEXT = {
         }
         return `Look for ${where} in the NCP console, then run the step with image-instance-no: <its number> (a re-run may use another name and create a second image).`;
     },
+    pickUpImage: (no) => `To wait for it and get its outputs, run the step with image-instance-no: ${no}.`,
     nameTaken: (image, ofThisServer) => ofThisServer
         ? `Choose another image-name, delete that image, set if-exists: reuse to use it, or run the step with image-instance-no: ${image.no}.`
         : 'Choose another image-name, or delete that image (it was made from another server, so it cannot be reused).',
@@ -813,6 +815,67 @@ function powerOf(journal, now) {
         startAccepted: stopped.startAccepted,
         downMs: (stopped.runningAgainAt ?? now) - stopped.stoppedAt
     };
+}
+
+;// CONCATENATED MODULE: ./src/model/journal-state.ts
+
+const JOURNAL_STATE = 'journal';
+function savedJournal(journal) {
+    const saved = { ...journal };
+    delete saved.deleted;
+    delete saved.deletes;
+    const { image } = journal;
+    if (image)
+        saved.image = { no: image.no, name: image.name, status: image.status };
+    return saved;
+}
+class JournalProblem extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'JournalProblem';
+    }
+}
+function readSavedJournal(text) {
+    if (text === undefined || text.trim() === '')
+        return undefined;
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        throw new JournalProblem(`it is not JSON (${text.length} characters)`);
+    }
+    if (!isRecord(value))
+        throw new JournalProblem('it is not a JSON object');
+    if (value.version !== JOURNAL_VERSION) {
+        throw new JournalProblem(`its version is ${JSON.stringify(value.version) ?? 'missing'}, this action reads version ${JOURNAL_VERSION}`);
+    }
+    if (value.ended !== undefined && typeof value.ended !== 'boolean') {
+        throw new JournalProblem('"ended" is not true or false');
+    }
+    return value;
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function checkedNumber(value, what) {
+    if (typeof value !== 'string' || !/^\d{1,20}$/.test(value)) {
+        throw new JournalProblem(`${what} is not a number of digits`);
+    }
+    return value;
+}
+function checkedText(value, what) {
+    if (value === undefined)
+        return '';
+    if (typeof value !== 'string' || value.length > 1000) {
+        throw new JournalProblem(`${what} is not a short text`);
+    }
+    return value;
+}
+function checkedOptional(value, type, what) {
+    if (value !== undefined && typeof value !== type) {
+        throw new JournalProblem(`${what} is not a ${type}`);
+    }
 }
 
 ;// CONCATENATED MODULE: external "node:crypto"
@@ -1143,6 +1206,7 @@ function readTiming({ input, problems }) {
     const waitTimeoutMs = duration(input('wait-timeout') || '60m', 'wait-timeout', 1000, problems);
     const pollIntervalMs = duration(input('poll-interval') || '10s', 'poll-interval', MIN_POLL_INTERVAL_MS, problems);
     const requestTimeoutMs = duration(input('request-timeout') || '30s', 'request-timeout', MIN_REQUEST_TIMEOUT_MS, problems);
+    const postTimeoutMs = duration(input('post-timeout') || '4m', 'post-timeout', 1000, problems);
     if (waitTimeoutMs !== undefined &&
         pollIntervalMs !== undefined &&
         pollIntervalMs > waitTimeoutMs) {
@@ -1151,7 +1215,8 @@ function readTiming({ input, problems }) {
     return {
         waitTimeoutMs: waitTimeoutMs ?? 0,
         pollIntervalMs: pollIntervalMs ?? 0,
-        requestTimeoutMs: requestTimeoutMs ?? 0
+        requestTimeoutMs: requestTimeoutMs ?? 0,
+        postTimeoutMs: postTimeoutMs ?? 0
     };
 }
 
@@ -3057,8 +3122,8 @@ async function stopServer(client, server, deps, stop = { sent: () => undefined, 
     deps.log.info(`Server ${server.no} is stopped (NSTOP) after ${formatDuration(deps.clock.now() - sentAt)}.`);
     return sentAt;
 }
-async function startServer(client, serverInstanceNo, deps, onAccepted = () => undefined) {
-    const deadline = deps.clock.now() + START_BUDGET_MS;
+async function startServer(client, serverInstanceNo, deps, onAccepted = () => undefined, by) {
+    const deadline = by?.accepted ?? deps.clock.now() + START_BUDGET_MS;
     deps.log.info(`Starting server ${serverInstanceNo} again (the action stopped it).`);
     await retrying(() => client.sendOnce(START, { 'serverInstanceNoList.1': serverInstanceNo }), {
         label: START,
@@ -3087,7 +3152,8 @@ async function startServer(client, serverInstanceNo, deps, onAccepted = () => un
         }
     });
     onAccepted();
-    await waitForServer(client, serverInstanceNo, 'RUN', deps.clock.now() + BOOT_TIMEOUT_MS, deps);
+    const runningBy = by?.running ?? deps.clock.now() + BOOT_TIMEOUT_MS;
+    await waitForServer(client, serverInstanceNo, 'RUN', runningBy, deps);
     deps.log.info(`Server ${serverInstanceNo} is running (RUN) again.`);
 }
 async function startAfterCancel(client, serverInstanceNo, log) {
@@ -3534,7 +3600,217 @@ function pruneRows(result) {
     return rows;
 }
 
+;// CONCATENATED MODULE: ./src/steps/finishers.ts
+
+
+function openWork(journal, finishers) {
+    const work = [];
+    const problems = [];
+    for (const finisher of finishers) {
+        try {
+            const open = finisher(journal);
+            if (open)
+                work.push(open);
+        }
+        catch (error) {
+            if (!(error instanceof JournalProblem))
+                throw error;
+            problems.push(error.message);
+        }
+    }
+    return { work, problems };
+}
+function finishAll(work, context) {
+    return Promise.all(work.map(open => open.finish(context).catch((error) => ({
+        ok: false,
+        problem: `Could not finish ${open.what}: ${describeError(error)}`,
+        nextStep: `Check ${open.what} in the NCP console.`
+    }))));
+}
+
+;// CONCATENATED MODULE: ./src/steps/finish-image.ts
+
+
+
+function nameOpenImage(journal) {
+    const entry = journal.image;
+    if (entry === undefined || journal.ended === true)
+        return undefined;
+    if (!isRecord(entry))
+        throw new JournalProblem('"image" is not an object');
+    const no = checkedNumber(entry.no, 'the image');
+    const name = checkedText(entry.name, "the image's name");
+    const status = checkedText(entry.status, "the image's status");
+    return {
+        what: `image ${no}`,
+        finish: async ({ log }) => {
+            const line = `Image ${no} (${name || 'no name'}) was ${status || 'of unknown status'} when the main step ended. ${NEXT.pickUpImage(no)}`;
+            log.info(line);
+            return { ok: true, line, icon: status === 'CREAT' ? 'ℹ️' : '⏳' };
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/steps/finish-server.ts
+
+
+
+
+
+
+
+function startStoppedServer(journal) {
+    const entry = journal.stopped;
+    if (entry === undefined)
+        return undefined;
+    if (!isRecord(entry))
+        throw new JournalProblem('"stopped" is not an object');
+    const no = checkedNumber(entry.no, 'the stopped server');
+    const name = checkedText(entry.name, "the stopped server's name");
+    checkedOptional(entry.stoppedAt, 'number', '"stoppedAt"');
+    checkedOptional(entry.startAccepted, 'boolean', '"startAccepted"');
+    checkedOptional(entry.runningAgainAt, 'number', '"runningAgainAt"');
+    if (entry.runningAgainAt !== undefined)
+        return undefined;
+    return { what: `server ${no}`, finish: context => startAndWait(no, name, context) };
+}
+const running = (server) => server.status === 'RUN' && server.operation === 'NULL';
+const finish_server_stateOf = (server) => `${server.status}${server.operation === 'NULL' ? '' : ` with the operation ${server.operation}`}`;
+async function startAndWait(no, name, context) {
+    const { client, log, deadline } = context;
+    const label = `Server ${no} (${name || 'no name'})`;
+    log.info(`${label} was stopped by the action and not seen running again: the post step starts it and waits for RUN (up to ${formatDuration(context.budgetMs)}).`);
+    let accepted = false;
+    try {
+        const now = await readServer(client, no);
+        if (running(now)) {
+            log.info(`${label} is running (RUN).`);
+            return { ok: true, line: `${label} is running (RUN) again.` };
+        }
+        if (isStarting(now)) {
+            accepted = true;
+            log.info(`${label} is already starting (${finish_server_stateOf(now)}): waiting for RUN.`);
+            await waitForServer(client, no, 'RUN', deadline, context);
+            log.info(`${label} is running (RUN) again.`);
+        }
+        else {
+            if (now.operation === 'SHTDN')
+                await waitForServer(client, no, 'NSTOP', deadline, context);
+            const by = { accepted: deadline, running: deadline };
+            await startServer(client, no, context, () => (accepted = true), by);
+        }
+        return {
+            ok: true,
+            line: `${label} is running (RUN) again: the post step started it after the main step ended.`
+        };
+    }
+    catch (error) {
+        const state = await readServer(client, no).then(finish_server_stateOf, () => 'unknown: it could not be read');
+        return {
+            ok: false,
+            problem: `${label} is not running (it is ${state}): the action stopped it for the image, and the post step could not ${accepted ? 'see it running' : 'start it'} within ${formatDuration(context.budgetMs)}: ${describeError(error)}`,
+            nextStep: accepted ? NEXT.checkServerState(no) : NEXT.startServer(no)
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/post.ts
+
+
+
+
+
+
+
+
+
+
+
+const FINISHERS = [startStoppedServer, nameOpenImage];
+async function post(options) {
+    const { port, signal } = options;
+    const clock = options.clock ?? systemClock;
+    let settings;
+    let inputProblem;
+    try {
+        settings = readSettings({
+            getInput: port.getInput,
+            env: port.env,
+            mask: port.mask,
+            now: new Date(clock.now())
+        });
+    }
+    catch (error) {
+        inputProblem = error;
+    }
+    let open;
+    try {
+        const journal = readSavedJournal(port.env[`STATE_${JOURNAL_STATE}`]);
+        if (!journal)
+            return [];
+        open = openWork(journal, FINISHERS);
+    }
+    catch (error) {
+        if (!(error instanceof JournalProblem))
+            throw error;
+        open = { work: [], problems: [error.message] };
+    }
+    for (const problem of open.problems) {
+        port.warning(`The post step left part of the run journal alone, since it cannot be trusted: ${problem}. If the main step stopped a server, check that it is running.`);
+    }
+    if (open.work.length === 0)
+        return [];
+    if (!settings) {
+        const failure = asRunFailure(inputProblem);
+        port.fail(`The post step could not finish ${open.work.map(w => w.what).join(', ')}: ${failure.message}`);
+        return [];
+    }
+    const budgetMs = settings.postTimeoutMs;
+    port.info(`Post step: the main step left ${open.work.map(w => w.what).join(' and ')} open; finishing within ${formatDuration(budgetMs)} (post-timeout).`);
+    const client = makeClient(settings, {
+        log: port,
+        clock,
+        signal,
+        random: options.random,
+        retry: options.retry ?? DEFAULT_RETRY,
+        confirmDelaysMs: []
+    });
+    let finished;
+    try {
+        finished = await finishAll(open.work, {
+            client,
+            clock,
+            signal,
+            log: port,
+            pollIntervalMs: settings.pollIntervalMs,
+            random: options.random,
+            deadline: clock.now() + budgetMs,
+            budgetMs
+        });
+    }
+    finally {
+        client.dispose();
+    }
+    await port.writeSummary(postSummary(finished));
+    const failures = finished.flatMap(f => (f.ok ? [] : [`${f.problem} ${f.nextStep}`]));
+    if (failures.length > 0)
+        port.fail(failures.join(' '));
+    return finished;
+}
+function postSummary(finished) {
+    const failed = finished.some(f => !f.ok);
+    const heading = failed
+        ? '### ❌ Post step: not everything the main step left open could be finished'
+        : '### 🔁 Post step: finished what the main step left open';
+    const lines = finished.map(f => f.ok
+        ? `- ${f.icon ?? '✅'} ${(0,markdown/* inert */.t)(f.line)}`
+        : `- ❌ ${(0,markdown/* inert */.t)(f.problem)}\n\n  **Next:** ${(0,markdown/* inert */.t)(f.nextStep)}`);
+    return `${[heading, '', ...lines].join('\n')}\n`;
+}
+
 ;// CONCATENATED MODULE: ./src/github/main.ts
+
+
 
 
 
@@ -3549,6 +3825,9 @@ async function run(options) {
     const clock = options.clock ?? systemClock;
     const started = clock.now();
     let result;
+    const outputs = imageOutputsFrom(port);
+    const save = saveJournal(port);
+    const journal = new JournalRecorder(snapshot => (outputs(snapshot), save(snapshot)));
     try {
         const settings = readSettings({
             getInput: port.getInput,
@@ -3563,7 +3842,7 @@ async function run(options) {
             random: options.random,
             retry: options.retry ?? DEFAULT_RETRY,
             confirmDelaysMs: options.confirmDelaysMs ?? CONFIRM_DELAYS_MS,
-            journal: new JournalRecorder(imageOutputsFrom(port))
+            journal
         });
     }
     catch (error) {
@@ -3582,7 +3861,18 @@ async function run(options) {
     await port.writeSummary(renderSummary(result));
     if (result.failed)
         port.fail([result.problem, result.nextStep].filter(Boolean).join(' '));
+    journal.record(j => (j.ended = true));
     return result;
+}
+function saveJournal(port) {
+    let saved = '';
+    return journal => {
+        const text = JSON.stringify(savedJournal(journal));
+        if (text === saved)
+            return;
+        saved = text;
+        port.saveState(JOURNAL_STATE, text);
+    };
 }
 function imageOutputsFrom(port) {
     let written = '';
@@ -3615,6 +3905,21 @@ function inert(text) {
         .replace(/:\/\//g, ':/\u2060/')
         .replace(/\bwww\./gi, match => `${match.slice(0, 3)}\u2060.`)
         .replace(/\r\n|\r|\n/g, '<br>'));
+}
+
+
+/***/ }),
+
+/***/ 0:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Y: () => (/* binding */ isPostPhase)
+/* harmony export */ });
+/* unused harmony export PHASE_KEY */
+const PHASE_KEY = 'ncloud-server-image-action.phase';
+function isPostPhase() {
+    return globalThis[Symbol.for(PHASE_KEY)] === 'post';
 }
 
 
@@ -4615,9 +4920,9 @@ function group(name, fn) {
 function saveState(name, value) {
     const filePath = process.env['GITHUB_STATE'] || '';
     if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
     }
-    issueCommand('save-state', { name }, toCommandValue(value));
+    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
 }
 /**
  * Gets the value of an state set by this action's main execution.
@@ -4677,6 +4982,7 @@ function guardedPort(sink) {
             sink.mask(secret);
         },
         setOutput: (name, value) => sink.setOutput(name, value),
+        saveState: (name, value) => sink.saveState(name, value),
         writeSummary: markdown => sink.writeSummary(redact(markdown))
     };
 }
@@ -4694,6 +5000,7 @@ function actionsPort() {
         fail: setFailed,
         mask: core_setSecret,
         setOutput: setOutput,
+        saveState: saveState,
         writeSummary: async (markdown) => {
             try {
                 await summary.addRaw(markdown).write();
@@ -4714,8 +5021,10 @@ function actionsPort() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(321);
 /* harmony import */ var _github_exit_guard_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(351);
-/* harmony import */ var _github_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(725);
+/* harmony import */ var _github_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(940);
+/* harmony import */ var _github_phase_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(0);
 /* harmony import */ var _github_toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(390);
+
 
 
 
@@ -4723,7 +5032,10 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 const port = (0,_github_toolkit_js__WEBPACK_IMPORTED_MODULE_2__/* .actionsPort */ .B)();
 const { signal } = (0,_lib_cancel_js__WEBPACK_IMPORTED_MODULE_0__/* .cancelOnSignals */ .d)();
 const guard = (0,_github_exit_guard_js__WEBPACK_IMPORTED_MODULE_3__/* .guardExit */ .K)(port);
-await (0,_github_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)({ port, signal });
+if ((0,_github_phase_js__WEBPACK_IMPORTED_MODULE_4__/* .isPostPhase */ .Y)())
+    await (0,_github_main_js__WEBPACK_IMPORTED_MODULE_1__/* .post */ .b)({ port, signal });
+else
+    await (0,_github_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)({ port, signal });
 guard.dispose();
 
 __webpack_async_result__();

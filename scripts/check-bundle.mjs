@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { postEntryProblem } from './post-entry.mjs'
 
 /**
  * This project's own limit, 250 kB. The bundle is about 205 kB: the action's own code (compiled
@@ -40,6 +41,11 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const path = process.argv[2] ?? fileURLToPath(new URL('../dist/index.js', import.meta.url))
   const code = readFileSync(path, 'utf8')
   const problems = bundleProblems(code)
+  const postProblem = postEntryProblem()
+  if (postProblem) {
+    console.error(postProblem)
+    process.exit(1)
+  }
   if (problems.length > 0) {
     console.error(
       `${path}: ${problems.join('; ')}. Are the overrides in package.json still keyed to the ` +

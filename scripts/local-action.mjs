@@ -1,11 +1,13 @@
 // `npm run local-action [-- FILE]`: starts the in-repo NCP simulator, runs the bundled action
 // (dist/index.js) once with the INPUT_* variables in .env.example (or FILE), its api-url set to the
-// simulator, and prints the log, the outputs and the job summary. Exits non-zero when the action fails.
+// simulator, then its post step (dist/post.js) as the runner runs it, with the saved state as
+// STATE_* variables, and prints the log, the outputs and the job summary of each. Exits non-zero
+// when either fails.
 import { readFileSync } from 'node:fs'
 import { relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { demoFixture, startSimulator } from '../simulator/ncp-simulator.mjs'
-import { printRun, runBundle } from './run-bundle.mjs'
+import { printRun, runBundle, runPostStep } from './run-bundle.mjs'
 
 const file = process.argv[2] ?? fileURLToPath(new URL('../.env.example', import.meta.url))
 
@@ -25,10 +27,16 @@ const inputs = readInputs(file)
 const sim = await startSimulator({ ...demoFixture(), createMs: 3000 })
 try {
   const title = `dist/index.js with the inputs in ${relative(process.cwd(), file)}`
-  const run = await runBundle({ ...inputs, 'api-url': sim.url }, { staleDist: 'warn' })
+  const stepInputs = { ...inputs, 'api-url': sim.url }
+  const run = await runBundle(stepInputs, { staleDist: 'warn' })
   printRun(title, run)
-  console.log(`\nThe simulator saw ${sim.requests.length} signed requests.`)
-  process.exitCode = run.code === 0 ? 0 : 1
+  const before = sim.requests.length
+  const post = await runPostStep(run, stepInputs, { staleDist: 'warn' })
+  printRun('the post step (dist/post.js), as the runner runs it after the main step', post)
+  console.log(
+    `\nThe simulator saw ${before} signed requests from the main step and ${sim.requests.length - before} from the post step (${post.exitedAt - post.startedAt} ms).`
+  )
+  process.exitCode = run.code === 0 && post.code === 0 ? 0 : 1
 } finally {
   await sim.close()
 }

@@ -10,9 +10,12 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { POST_ENTRY } from './post-entry.mjs'
 import { distProblem } from './source-hash.mjs'
 
 export const BUNDLE = fileURLToPath(new URL('../dist/index.js', import.meta.url))
+/** The post step's entry (action.yml `post:`): marks the phase and loads dist/index.js. */
+export { POST_ENTRY }
 
 /**
  * @typedef {object} TimedSignal
@@ -35,7 +38,7 @@ export const BUNDLE = fileURLToPath(new URL('../dist/index.js', import.meta.url)
  *   (stdout and stderr are then empty, and signals on output never fire)
  * @property {number} [limitMs] SIGKILL the child still running after this long (default 45 s)
  * @property {'throw' | 'warn'} [staleDist] what to do, once per process, when dist/ is not the
- *   bundle of src/ and the entry is dist/index.js (default 'throw')
+ *   bundle of src/ and the entry is dist/index.js or dist/post.js (default 'throw')
  */
 
 /**
@@ -103,7 +106,7 @@ export function parseCommandFile(text) {
  */
 export async function runBundle(inputs, options = {}) {
   const entry = options.entry ?? BUNDLE
-  if (entry === BUNDLE) checkDistOnce(options.staleDist ?? 'throw')
+  if (entry === BUNDLE || entry === POST_ENTRY) checkDistOnce(options.staleDist ?? 'throw')
   const runtime = options.runtime ?? process.execPath
   if (!existsSync(runtime)) throw new Error(`runBundle: no Node binary at ${runtime}`)
   const dir = mkdtempSync(join(tmpdir(), 'ncp-action-'))
@@ -181,14 +184,19 @@ export async function runBundle(inputs, options = {}) {
 
 /**
  * Runs a post step as the runner does after the main step: the same inputs, and each entry the main
- * step saved (GITHUB_STATE) as a STATE_<name> variable of a second process running options.entry.
- * @param {BundleRun} main the main step's run
+ * step saved (GITHUB_STATE) as a STATE_<name> variable of a second process running options.entry
+ * (default dist/post.js, the action's post step).
+ * @param {Pick<BundleRun, 'state'>} main the main step's run (its saved state)
  * @param {Record<string, string>} inputs
- * @param {RunOptions & { entry: string }} options
+ * @param {RunOptions} [options]
  * @returns {Promise<BundleRun>}
  */
-export function runPostStep(main, inputs, options) {
-  return runBundle(inputs, { ...options, state: { ...main.state, ...options.state } })
+export function runPostStep(main, inputs, options = {}) {
+  return runBundle(inputs, {
+    ...options,
+    entry: options.entry ?? POST_ENTRY,
+    state: { ...main.state, ...options.state }
+  })
 }
 
 /**

@@ -1,5 +1,6 @@
 // The fingerprint of what `npm run bundle` builds dist/ from: a sha256 over every file under src/
-// and stubs/ (the undici stub is bundled too), package-lock.json and tsconfig.json, taken in sorted
+// and stubs/ (the undici stub is bundled too), package-lock.json, tsconfig.json and
+// scripts/post-entry.mjs (which writes dist/post.js), taken in sorted
 // order of their /-separated paths, each as its path, its size and its bytes. No mtimes, no line-end
 // or path normalising: .gitattributes checks every file out with LF, so clones on any machine agree.
 //
@@ -12,9 +13,16 @@ import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { postEntryProblem } from './post-entry.mjs'
 
 /** The bundle's inputs, relative to the repository root: folders are taken whole. */
-export const SOURCES = ['src', 'stubs', 'package-lock.json', 'tsconfig.json']
+export const SOURCES = [
+  'src',
+  'stubs',
+  'package-lock.json',
+  'tsconfig.json',
+  'scripts/post-entry.mjs'
+]
 /** Where `npm run bundle` records the hash of the sources it built from. */
 export const HASH_FILE = 'dist/source-hash.txt'
 
@@ -44,7 +52,7 @@ export function distProblem(root = defaultRoot) {
   if (readFileSync(file, 'utf8').trim() !== sourceHash(root)) {
     return `dist/ is older than src/: run "npm run bundle" (${HASH_FILE} is not the hash of ${SOURCES.join(', ')})`
   }
-  return undefined
+  return postEntryProblem(join(root, 'dist/post.js'))
 }
 
 /** Throws when dist/ under root was not built from its current sources. */

@@ -1,6 +1,7 @@
 import { cancelOnSignals } from './lib/cancel.js'
 import { guardExit } from './github/exit-guard.js'
-import { run } from './github/main.js'
+import { post, run } from './github/main.js'
+import { isPostPhase } from './github/phase.js'
 import { actionsPort } from './github/toolkit.js'
 
 // The signal handlers stay until the process exits: a second signal after the run has reported
@@ -8,5 +9,6 @@ import { actionsPort } from './github/toolkit.js'
 const port = actionsPort()
 const { signal } = cancelOnSignals()
 const guard = guardExit(port)
-await run({ port, signal })
+if (isPostPhase()) await post({ port, signal })
+else await run({ port, signal })
 guard.dispose()

@@ -1,7 +1,9 @@
 import type { Simulator, SimulatorOptions } from '../../simulator/ncp-simulator.mjs'
 import { CancelledError } from '../../src/lib/cancel.js'
 import { run } from '../../src/github/main.js'
-import { guardedPort } from '../../src/github/port.js'
+import { guardedPort, type Port } from '../../src/github/port.js'
+import { post } from '../../src/github/post.js'
+import type { Finished } from '../../src/steps/finishers.js'
 import type { RunResult } from '../../src/model/result.js'
 import { FakeClock } from './fake-clock.js'
 import { startSim } from './sim.js'
@@ -31,6 +33,8 @@ export interface ScenarioRun {
   stdout: string
   outputs: Record<string, string>
   summary: string
+  /** What the step saved for its post step (GITHUB_STATE), the last value of each name. */
+  state: Record<string, string>
   result: RunResult
 }
 
@@ -59,16 +63,57 @@ export async function runScenario(
   const controller = options.controller ?? new AbortController()
   const cancel = (signal: 'SIGINT' | 'SIGTERM'): void =>
     controller.abort(new CancelledError(signal))
+  const step = recordingStep(inputs, options.env ?? {}, line => options.onLine?.(line, cancel))
+  const result = await run({
+    port: step.port,
+    signal: controller.signal,
+    clock: sim.clock,
+    random: () => 0.5
+  })
+  return { ...step.recorded(), result }
+}
+
+export type PostScenarioRun = Omit<ScenarioRun, 'result'> & { finished: Finished[] }
+
+/**
+ * Runs the post step in-process as the runner does after the main step: the same inputs, and the
+ * state the main step saved as STATE_<name> variables.
+ */
+export async function runPostScenario(
+  sim: ScenarioSim,
+  inputs: Record<string, string>,
+  state: Record<string, string>,
+  options: Pick<ScenarioOptions, 'env'> = {}
+): Promise<PostScenarioRun> {
+  const env = { ...options.env }
+  for (const [name, value] of Object.entries(state)) env[`STATE_${name}`] = value
+  const step = recordingStep(inputs, env, () => undefined)
+  const finished = await post({
+    port: step.port,
+    signal: new AbortController().signal,
+    clock: sim.clock,
+    random: () => 0.5
+  })
+  return { ...step.recorded(), finished }
+}
+
+/** A port that records what a step writes, as the runner would read it. */
+function recordingStep(
+  inputs: Record<string, string>,
+  env: Record<string, string>,
+  onLine: (line: string) => void
+): { port: Port; recorded(): Omit<ScenarioRun, 'result'> } {
   let stdout = ''
   const write = (line: string): void => {
     stdout += `${line}\n`
-    options.onLine?.(line, cancel)
+    onLine(line)
   }
   const outputs: Record<string, string> = {}
+  const state: Record<string, string> = {}
   let summary = ''
   let failed = false
   const port = guardedPort({
-    env: { ...options.env },
+    env,
     getInput: name => inputs[name] ?? '',
     info: write,
     warning: line => write(`::warning::${escapeData(line)}`),
@@ -79,10 +124,13 @@ export async function runScenario(
     },
     mask: secret => write(`::add-mask::${escapeData(secret)}`),
     setOutput: (name, value) => (outputs[name] = value),
+    saveState: (name, value) => (state[name] = value),
     writeSummary: async markdown => void (summary += markdown)
   })
-  const result = await run({ port, signal: controller.signal, clock: sim.clock, random: () => 0.5 })
-  return { code: failed ? 1 : 0, stderr: '', stdout, outputs, summary, result }
+  return {
+    port,
+    recorded: () => ({ code: failed ? 1 : 0, stderr: '', stdout, outputs, summary, state })
+  }
 }
 
 /**

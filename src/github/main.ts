@@ -2,6 +2,7 @@ import { systemClock, type Clock } from '../lib/clock.js'
 import { CONFIRM_DELAYS_MS } from '../steps/timing.js'
 import { asRunFailure } from '../model/failure.js'
 import { JournalRecorder, type RunJournal } from '../model/journal.js'
+import { JOURNAL_STATE, savedJournal } from '../model/journal-state.js'
 import { readSettings } from '../inputs/read-settings.js'
 import { writeImageOutputs, writeOutputs } from './outputs.js'
 import type { Port } from './port.js'
@@ -9,6 +10,10 @@ import type { RunResult } from '../model/result.js'
 import { DEFAULT_RETRY, type RetryPolicy } from '../lib/retry.js'
 import { runImage } from '../steps/run.js'
 import { renderSummary } from './summary.js'
+
+// The post step comes through here so that the bundler keeps one module scope for both steps:
+// a second root from index.ts would turn every module they share into a separate, larger module.
+export { post } from './post.js'
 
 export interface RunOptions {
   port: Port
@@ -25,6 +30,9 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const clock = options.clock ?? systemClock
   const started = clock.now()
   let result: RunResult
+  const outputs = imageOutputsFrom(port)
+  const save = saveJournal(port)
+  const journal = new JournalRecorder(snapshot => (outputs(snapshot), save(snapshot)))
   try {
     const settings = readSettings({
       getInput: port.getInput,
@@ -39,7 +47,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
       random: options.random,
       retry: options.retry ?? DEFAULT_RETRY,
       confirmDelaysMs: options.confirmDelaysMs ?? CONFIRM_DELAYS_MS,
-      journal: new JournalRecorder(imageOutputsFrom(port))
+      journal
     })
   } catch (error) {
     const failure = asRunFailure(error)
@@ -56,7 +64,23 @@ export async function run(options: RunOptions): Promise<RunResult> {
   writeOutputs(port, result)
   await port.writeSummary(renderSummary(result))
   if (result.failed) port.fail([result.problem, result.nextStep].filter(Boolean).join(' '))
+  // The outputs and the summary name the image: the post step has only the server left to finish.
+  journal.record(j => (j.ended = true))
   return result
+}
+
+/**
+ * Saves the journal for the post step (core.saveState appends to GITHUB_STATE at once; the runner
+ * takes the last value), each time its saved form changes: a SIGKILL at any moment leaves the last.
+ */
+function saveJournal(port: Pick<Port, 'saveState'>): (journal: RunJournal) => void {
+  let saved = ''
+  return journal => {
+    const text = JSON.stringify(savedJournal(journal))
+    if (text === saved) return
+    saved = text
+    port.saveState(JOURNAL_STATE, text)
+  }
 }
 
 /**

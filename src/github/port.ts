@@ -9,6 +9,8 @@ export interface Port extends Log {
   env: Record<string, string | undefined>
   mask(secret: string): void
   setOutput(name: string, value: string): void
+  /** Saves a value for the post step (GITHUB_STATE), which gets it as STATE_<name>. */
+  saveState(name: string, value: string): void
   /** Ends the step as failed, with this message as its error annotation. */
   fail(message: string): void
   writeSummary(markdown: string): Promise<void>
@@ -53,6 +55,7 @@ export function guardedPort(sink: PortSink): Port {
       sink.mask(secret)
     },
     setOutput: (name, value) => sink.setOutput(name, value),
+    saveState: (name, value) => sink.saveState(name, value),
     writeSummary: markdown => sink.writeSummary(redact(markdown))
   }
 }

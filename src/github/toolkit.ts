@@ -12,6 +12,8 @@ export function actionsPort(): Port {
     fail: core.setFailed,
     mask: core.setSecret,
     setOutput: core.setOutput,
+    // Appends to the GITHUB_STATE file synchronously: a SIGKILL a moment later loses nothing.
+    saveState: core.saveState,
     writeSummary: async markdown => {
       try {
         await core.summary.addRaw(markdown).write()

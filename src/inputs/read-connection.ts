@@ -43,11 +43,14 @@ export function readGateway({
   return { region, origin, originSource }
 }
 
-/** wait-timeout, poll-interval and request-timeout. */
+/** wait-timeout, poll-interval, request-timeout and post-timeout. */
 export function readTiming({
   input,
   problems
-}: Reading): Pick<Settings, 'waitTimeoutMs' | 'pollIntervalMs' | 'requestTimeoutMs'> {
+}: Reading): Pick<
+  Settings,
+  'waitTimeoutMs' | 'pollIntervalMs' | 'requestTimeoutMs' | 'postTimeoutMs'
+> {
   const waitTimeoutMs = duration(input('wait-timeout') || '60m', 'wait-timeout', 1000, problems)
   const pollIntervalMs = duration(
     input('poll-interval') || '10s',
@@ -61,6 +64,7 @@ export function readTiming({
     MIN_REQUEST_TIMEOUT_MS,
     problems
   )
+  const postTimeoutMs = duration(input('post-timeout') || '4m', 'post-timeout', 1000, problems)
   if (
     waitTimeoutMs !== undefined &&
     pollIntervalMs !== undefined &&
@@ -74,6 +78,7 @@ export function readTiming({
   return {
     waitTimeoutMs: waitTimeoutMs ?? 0,
     pollIntervalMs: pollIntervalMs ?? 0,
-    requestTimeoutMs: requestTimeoutMs ?? 0
+    requestTimeoutMs: requestTimeoutMs ?? 0,
+    postTimeoutMs: postTimeoutMs ?? 0
   }
 }

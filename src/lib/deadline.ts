@@ -36,7 +36,8 @@ export function deadline(ms: number, parent?: AbortSignal): Deadline {
   const endsAt = Date.now() + Math.max(0, ms)
   // A referenced timer: whoever waits on a deadline keeps the process alive until it ends.
   const arm = (): void => {
-    const left = endsAt - Date.now()
+    // Never negative: a loaded machine can pass endsAt before the timer is set (Node 24 warns).
+    const left = Math.max(0, endsAt - Date.now())
     if (left > MAX_TIMER_MS) {
       timer = setTimeout(arm, MAX_TIMER_MS)
       return

@@ -9,6 +9,8 @@ export const JOURNAL_VERSION = 1
 
 export interface RunJournal {
   version: typeof JOURNAL_VERSION
+  /** The main step has written its outputs and summary: what it knew has reached the user. */
+  ended?: boolean
   /** The server the action stopped: from the stop request on, it must be started again. */
   stopped?: {
     no: string

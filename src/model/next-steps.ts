@@ -36,6 +36,9 @@ export const NEXT = {
     }
     return `Look for ${where} in the NCP console, then run the step with image-instance-no: <its number> (a re-run may use another name and create a second image).`
   },
+  /** The post step's words for an image the killed main step had: the exact input that resumes it. */
+  pickUpImage: (no: string): string =>
+    `To wait for it and get its outputs, run the step with image-instance-no: ${no}.`,
   nameTaken: (image: ImageRecord, ofThisServer: boolean): string =>
     ofThisServer
       ? `Choose another image-name, delete that image, set if-exists: reuse to use it, or run the step with image-instance-no: ${image.no}.`

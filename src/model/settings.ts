@@ -33,6 +33,8 @@ export interface Settings {
   readonly waitTimeoutMs: number
   readonly pollIntervalMs: number
   readonly requestTimeoutMs: number
+  /** How long the post step may take to finish what the main step left open. */
+  readonly postTimeoutMs: number
   readonly dryRun: boolean
   /** Stop a running server for the image, and start it again afterwards. */
   readonly stopServer: boolean

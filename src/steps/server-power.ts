@@ -98,9 +98,11 @@ export async function startServer(
   client: NcloudClient,
   serverInstanceNo: string,
   deps: PowerDeps,
-  onAccepted: () => void = () => undefined
+  onAccepted: () => void = () => undefined,
+  /** When the start must be accepted, and the server RUN, by: the post step's budget. */
+  by?: { accepted: number; running: number }
 ): Promise<void> {
-  const deadline = deps.clock.now() + START_BUDGET_MS
+  const deadline = by?.accepted ?? deps.clock.now() + START_BUDGET_MS
   deps.log.info(`Starting server ${serverInstanceNo} again (the action stopped it).`)
   await retrying(() => client.sendOnce(START, { 'serverInstanceNoList.1': serverInstanceNo }), {
     label: START,
@@ -130,7 +132,8 @@ export async function startServer(
   })
   onAccepted()
   // Booting gets its own time: a start that took the budget to be accepted still gets to boot.
-  await waitForServer(client, serverInstanceNo, 'RUN', deps.clock.now() + BOOT_TIMEOUT_MS, deps)
+  const runningBy = by?.running ?? deps.clock.now() + BOOT_TIMEOUT_MS
+  await waitForServer(client, serverInstanceNo, 'RUN', runningBy, deps)
   deps.log.info(`Server ${serverInstanceNo} is running (RUN) again.`)
 }
 
@@ -166,12 +169,12 @@ function powerPollMs(pollIntervalMs: number): number {
 }
 
 /** Running or booting: a server shutting down also shows RUN, with the operation SHTDN. */
-function isStarting(server: ServerRecord): boolean {
+export function isStarting(server: ServerRecord): boolean {
   return server.operation === 'START' || (server.status === 'RUN' && server.operation !== 'SHTDN')
 }
 
 /** Polls the server until it has the status with no operation in progress, or the deadline. */
-async function waitForServer(
+export async function waitForServer(
   client: NcloudClient,
   serverInstanceNo: string,
   status: 'RUN' | 'NSTOP',

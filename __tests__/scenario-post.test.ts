@@ -1,0 +1,144 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { JOURNAL_STATE } from '../src/model/journal-state.js'
+import {
+  errorNaming,
+  runPostScenario,
+  runScenario,
+  startScenarioSim,
+  warningNaming,
+  type ScenarioSim
+} from './helpers/scenario.js'
+import { baseInputs, count } from './helpers/sim.js'
+
+// The post step in-process, on the simulator's fake clock: what it finishes, and that it leaves
+// alone what is finished. The kill matrix on the bundle is in bundle-post.test.ts.
+const START = 'startServerInstances'
+const stop = { 'stop-server': 'true', 'image-name': 'golden-web-1' }
+
+let sim: ScenarioSim | undefined
+afterEach(async () => {
+  await sim?.close()
+  sim = undefined
+})
+
+function server(no: string): { status: string; operation: string } {
+  return sim!.servers().find(s => s.serverInstanceNo === no)!
+}
+
+/** The lines a step printed that a reader of the log sees (not masks, not debug lines). */
+function visible(stdout: string): string[] {
+  return stdout.split('\n').filter(line => line && !/^::(add-mask|debug)::/.test(line))
+}
+
+describe('the post step after a main step that finished', () => {
+  it.each([
+    ['left the server running', stop],
+    ['never stopped it', { 'image-name': 'golden-web-1' }]
+  ])('(%s) sends no request, prints nothing and writes no summary', async (_, extra) => {
+    sim = await startScenarioSim()
+    const inputs = baseInputs(sim, extra)
+    const main = await runScenario(sim, inputs)
+    expect(main.code).toBe(0)
+    expect(JSON.parse(main.state[JOURNAL_STATE])).toMatchObject({ version: 1, ended: true })
+    const before = sim.requests.length
+
+    const post = await runPostScenario(sim, inputs, main.state)
+
+    expect(post.code).toBe(0)
+    expect(sim.requests).toHaveLength(before)
+    expect(visible(post.stdout)).toEqual([])
+    expect(post.summary).toBe('')
+    expect(post.finished).toEqual([])
+  })
+
+  it('with no saved journal (a bad input ended main before any request) does nothing', async () => {
+    sim = await startScenarioSim()
+    const post = await runPostScenario(sim, baseInputs(sim, { 'wait-timeout': 'soon' }), {})
+    expect(post.code).toBe(0)
+    expect(sim.requests).toHaveLength(0)
+    expect(visible(post.stdout)).toEqual([])
+  })
+})
+
+describe('the post step after a cancel', () => {
+  it('starts a server whose start NCP refused while the image was INIT, asking again until accepted', async () => {
+    sim = await startScenarioSim({ createMs: 120_000, refuseStartWhileImaging: true })
+    const inputs = baseInputs(sim, { ...stop, 'poll-interval': '10s' })
+    const main = await runScenario(sim, inputs, {
+      onLine: (line, cancel) => line.startsWith('Waiting up to') && cancel('SIGINT')
+    })
+    expect(main.result.outcome).toBe('cancelled')
+    expect(server('1001').status).toBe('NSTOP')
+    const startsByMain = count(sim, START)
+    expect(sim.requests.filter(r => r.action === START).map(r => r.status)).toEqual([400])
+
+    const post = await runPostScenario(sim, inputs, main.state)
+
+    expect(post.code).toBe(0)
+    expect(server('1001')).toMatchObject({ status: 'RUN', operation: 'NULL' })
+    const starts = sim.requests.filter(r => r.action === START).slice(startsByMain)
+    expect(starts.length).toBeGreaterThan(1)
+    expect(starts.slice(0, -1).every(r => r.status === 400)).toBe(true)
+    expect(starts[starts.length - 1].status).toBe(200)
+    expect(post.summary).toMatch(/^- ✅ .*\b1001\b/m)
+    // main ended and named the image itself: the post step does not name it again.
+    expect(post.summary).not.toContain('image-instance-no')
+  })
+
+  it('waits for a server main already started (start accepted), without a second start', async () => {
+    sim = await startScenarioSim({ createMs: 60_000, startMs: 30_000 })
+    const inputs = baseInputs(sim, { ...stop, 'poll-interval': '5s' })
+    const main = await runScenario(sim, inputs, {
+      onLine: (line, cancel) => line.startsWith('Waiting up to') && cancel('SIGINT')
+    })
+    expect(count(sim, START)).toBe(1)
+    expect(server('1001').operation).toBe('START')
+
+    const post = await runPostScenario(sim, inputs, main.state)
+
+    expect(post.code).toBe(0)
+    expect(count(sim, START)).toBe(1)
+    expect(server('1001')).toMatchObject({ status: 'RUN', operation: 'NULL' })
+  })
+})
+
+describe('the post step after a killed main step', () => {
+  it('names the image in the summary with the exact input that resumes it; no request', async () => {
+    sim = await startScenarioSim()
+    const journal = { version: 1, image: { no: '900123', name: 'golden-web-1', status: 'INIT' } }
+    const post = await runPostScenario(sim, baseInputs(sim), {
+      [JOURNAL_STATE]: JSON.stringify(journal)
+    })
+    expect(post.code).toBe(0)
+    expect(sim.requests).toHaveLength(0)
+    expect(post.summary).toMatch(/900123.*image-instance-no: 900123\b/)
+  })
+
+  it('fails naming the server and its state when it cannot start it within post-timeout', async () => {
+    sim = await startScenarioSim({ failStart: true })
+    const journal = { version: 1, stopped: { no: '3001', name: 'db-rhv-1', stoppedAt: 1 } }
+    const post = await runPostScenario(sim, baseInputs(sim, { 'post-timeout': '2m' }), {
+      [JOURNAL_STATE]: JSON.stringify(journal)
+    })
+    expect(post.code).toBe(1)
+    expect(post.stdout).toMatch(errorNaming('3001', 'NSTOP'))
+    expect(post.summary).toMatch(/^### ❌/m)
+    expect(count(sim, START)).toBeGreaterThan(1)
+    const starts = sim.requests.filter(r => r.action === START)
+    expect(starts[starts.length - 1].at - starts[0].at).toBeLessThanOrEqual(120_000)
+    expect(server('3001').status).toBe('NSTOP')
+  })
+
+  it.each([
+    ['not JSON', '{"version":1,"stopped":'],
+    ['of another version', JSON.stringify({ version: 2, stopped: { no: '1001' } })],
+    ['naming no server number', JSON.stringify({ version: 1, stopped: { no: '1001; x' } })],
+    ['with a stopped entry that is no object', JSON.stringify({ version: 1, stopped: 'yes' })]
+  ])('with a journal %s, warns and acts on nothing', async (_, text) => {
+    sim = await startScenarioSim()
+    const post = await runPostScenario(sim, baseInputs(sim), { [JOURNAL_STATE]: text })
+    expect(post.code).toBe(0)
+    expect(sim.requests).toHaveLength(0)
+    expect(post.stdout).toMatch(warningNaming('journal'))
+  })
+})

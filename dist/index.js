@@ -318,7 +318,7 @@ function guardExit(port) {
 
 /***/ }),
 
-/***/ 977:
+/***/ 589:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -394,6 +394,8 @@ const systemClock = {
 const STOP_TIMEOUT_MS = 10 * 60_000;
 const CONFIRM_DELAYS_MS = [1_000, 2_000, 4_000];
 const CANCEL_LOOKUP_TIMEOUT_MS = 3_000;
+const REMOVE_TIMEOUT_MS = 20 * 60_000;
+const CANCEL_REMOVE_MS = 6_000;
 
 // EXTERNAL MODULE: ./src/lib/cancel.ts
 var cancel = __nccwpck_require__(321);
@@ -693,6 +695,10 @@ const NEXT = {
     stopFailed: 'Check the server in the NCP console, or run without stop-server to image it as it is.',
     checkServerState: (no) => `Check server ${no} in the NCP console (Server > Server) and start it if it is stopped.`,
     startServer: (no) => `Start server ${no} now (NCP console: Server > Server > Start), then check why NCP refused the start.`,
+    verifyFailed: (image, serverNo) => `Image ${image.no} was not shared and nothing was pruned. ${serverNo ? `Look at test server ${serverNo} in the NCP console (Server > Server; its record stays a while after termination) and its boot log, ` : 'Check the launch parameters above, '}then fix the image or the server it was made of; to test the same image again, run the step with image-instance-no: ${image.no} and verify-boot: true.`,
+    removeTestServer: (servers) => `Terminate ${servers.length === 1 ? 'test server' : 'test servers'} ${servers.join(', ')} now (NCP console: Server > Server > Stop, then Terminate): ${servers.length === 1 ? 'it is' : 'they are'} billed while ${servers.length === 1 ? 'it exists' : 'they exist'}.`,
+    verifyGroups: 'Give verify-access-control-groups: groups of that VPC (one with no rules isolates the test server).',
+    verifyNeedsServer: 'Give server-instance-no (or server-name) of the server the image was made from: the test server is launched with its spec and network.',
     reportBug: 'This is a fault of the action, not of the inputs: re-run the job, and report it with this log if it happens again.'
 };
 function alsoWorks(names) {
@@ -841,6 +847,24 @@ function provenanceDescription(server, run) {
     }
     return fitBytes(parts.join('; '), MAX_DESCRIPTION_BYTES);
 }
+const TEST_MARK = `${MARK} boot test of image `;
+function testServerDescription(image, server, run) {
+    const parts = [`${TEST_MARK}${image.no} (${image.name}); server ${server.no}`];
+    if (run.repository)
+        parts.push(`repository ${run.repository}`);
+    if (run.runId) {
+        parts.push(`run ${run.serverUrl && run.repository ? `${run.serverUrl}/${run.repository}/actions/runs/` : ''}${run.runId}`, `step ${stepMarker(run.job, run.action, server.no)}`);
+    }
+    return fitBytes(parts.join('; '), MAX_DESCRIPTION_BYTES);
+}
+function isTestServerOfThisStep(description, run, serverInstanceNo) {
+    if (!description?.startsWith(TEST_MARK) || run.runId === undefined)
+        return false;
+    return (/; server (\d{1,20})(?:;|$)/.exec(description)?.[1] === serverInstanceNo &&
+        /; run (?:\S*\/)?(\d{1,20})(?:;|$)/.exec(description)?.[1] === run.runId &&
+        /; step ([0-9a-f]{6})(?:;|$)/.exec(description)?.[1] ===
+            stepMarker(run.job, run.action, serverInstanceNo));
+}
 function readProvenance(description) {
     if (!description?.startsWith(MARK))
         return undefined;
@@ -915,6 +939,7 @@ const SITES = {
 };
 const SERVER_API_PATH = '/vserver/v2';
 const AUTOSCALING_API_PATH = '/vautoscaling/v2';
+const VPC_API_PATH = '/vpc/v2';
 function isSite(value) {
     return Object.hasOwn(SITES, value);
 }
@@ -1155,7 +1180,35 @@ function readTiming({ input, problems }) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/inputs/read-verify.ts
+
+const MAX_GROUPS = 5;
+function readVerify({ source, input, problems }) {
+    const verifyBoot = bool(input('verify-boot') || 'false', 'verify-boot', problems) ?? false;
+    if (verifyBoot && /^false$/i.test(input('wait'))) {
+        problems.push('Input "verify-boot" needs wait: true: a server can be launched from the image only once NCP has created it.');
+    }
+    const verifySubnetNo = number('verify-subnet-no', "a subnet's number", problems, input);
+    const entries = source
+        .getInput('verify-access-control-groups')
+        .split(/[,\r\n]/)
+        .map(entry => entry.trim())
+        .filter(Boolean);
+    const bad = entries.filter(entry => !/^\d{1,20}$/.test(entry));
+    if (bad.length > 0 || entries.length > MAX_GROUPS) {
+        problems.push(`Input "verify-access-control-groups" must be up to ${MAX_GROUPS} access control group numbers (digits only) separated by commas or new lines, got "${bad[0] ?? entries.join(',')}".`);
+    }
+    const verifyTimeoutMs = duration(input('verify-timeout') || '20m', 'verify-timeout', 1000, problems) ?? 0;
+    return {
+        verifyBoot,
+        verifySubnetNo,
+        verifyAccessControlGroups: bad.length > 0 ? [] : [...new Set(entries)],
+        verifyTimeoutMs
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/read-settings.ts
+
 
 
 
@@ -1174,6 +1227,7 @@ function readSettings(source) {
     const gateway = readGateway(reading);
     const lifecycle = readLifecycle(reading);
     const timing = readTiming(reading);
+    const verify = readVerify(reading);
     if (reading.problems.length > 0)
         throw new InputError(reading.problems);
     return Object.freeze({
@@ -1183,6 +1237,7 @@ function readSettings(source) {
         ...gateway,
         ...lifecycle,
         ...timing,
+        ...verify,
         workflow: workflowRunFrom(source.env),
         warnings: reading.warnings
     });
@@ -1300,6 +1355,11 @@ function writeOutputs(port, result) {
     if (result.power?.downMs !== undefined) {
         port.setOutput('server-stopped-for', String(Math.round(result.power.downMs / 1000)));
     }
+    if (result.verify?.verified !== undefined) {
+        port.setOutput('verified', String(result.verify.verified));
+    }
+    if (result.verify?.serverNo)
+        port.setOutput('verify-server-no', result.verify.serverNo);
     if (result.pruning && 'deleted' in result.pruning) {
         port.setOutput('pruned', result.pruning.deleted.map(image => image.no).join(','));
     }
@@ -1926,6 +1986,7 @@ async function afterReady(api, ending, image, options) {
     if (!['created', 'reused', 'resumed'].includes(ending.outcome) || !image)
         return undefined;
     const { settings, log } = options;
+    await options.verify?.(image);
     let current = image;
     if (settings.shareWith.length > 0) {
         current = await shareImage(api, image, settings.shareWith, log, options.signal);
@@ -1941,6 +2002,7 @@ async function afterReady(api, ending, image, options) {
 }
 async function dryRunAfterCreation(api, image, options) {
     const { settings } = options;
+    await options.verify?.(image);
     if (settings.shareWith.length > 0) {
         options.log.info(`Dry run: would share the image with ${settings.shareWith.join(', ')} once it is created.`);
     }
@@ -2181,8 +2243,28 @@ function toServerRecord(raw, fallbackNo) {
         status: codeOf(raw.serverInstanceStatus) ?? 'UNKNOWN',
         operation: codeOf(raw.serverInstanceOperation) ?? 'NULL',
         statusName: servers_text(raw.serverInstanceStatusName),
-        hypervisor: codeOf(raw.hypervisorType)
+        hypervisor: codeOf(raw.hypervisorType),
+        launch: {
+            vpcNo: servers_text(raw.vpcNo),
+            subnetNo: servers_text(raw.subnetNo),
+            networkInterfaceNos: Array.isArray(raw.networkInterfaceNoList)
+                ? raw.networkInterfaceNoList
+                    .map(no => servers_text(no))
+                    .filter(Boolean)
+                    .slice(0, 10)
+                : [],
+            loginKeyName: servers_text(raw.loginKeyName),
+            serverSpecCode: servers_text(raw.serverSpecCode),
+            serverProductCode: servers_text(raw.serverProductCode)
+        },
+        description: servers_text(raw.serverDescription, 2000)
     };
+}
+async function listServers(client, endBy) {
+    const rows = await client.readAllPages('getServerInstanceList', {}, 'serverInstanceList', 'serverInstanceNo', endBy);
+    return rows
+        .filter(row => typeof row === 'object' && row !== null)
+        .map(row => toServerRecord(row, ''));
 }
 function serverProblem(server) {
     const state = `${server.status}${server.statusName ? ` (${server.statusName})` : ''}`;
@@ -2194,8 +2276,8 @@ function serverProblem(server) {
     }
     return undefined;
 }
-function servers_text(value) {
-    return typeof value === 'string' || typeof value === 'number' ? String(value).slice(0, 300) : '';
+function servers_text(value, max = 300) {
+    return typeof value === 'string' || typeof value === 'number' ? String(value).slice(0, max) : '';
 }
 function codeOf(value) {
     const code = value?.code;
@@ -2586,6 +2668,423 @@ async function lookAfterCancel(options, request, cancel) {
     catch (error) {
         return new RunFailure(`${cancel.message} The create had been sent; an image named "${request.name}" may exist ${where} (the look failed: ${describeError(error)}).`, 'cancelled', unsettled);
     }
+}
+
+;// CONCATENATED MODULE: ./src/ncloud/server-launch.ts
+
+function launchParams(request) {
+    const member = request.image.kind === 'member';
+    const params = member
+        ? { memberServerImageInstanceNo: request.image.no, serverProductCode: request.spec }
+        : { serverImageNo: request.image.no, serverSpecCode: request.spec };
+    Object.assign(params, {
+        vpcNo: request.vpcNo,
+        subnetNo: request.subnetNo,
+        'networkInterfaceList.1.networkInterfaceOrder': '0'
+    });
+    request.accessControlGroupNos.forEach((no, index) => {
+        params[`networkInterfaceList.1.accessControlGroupNoList.${index + 1}`] = no;
+    });
+    if (request.spec === '')
+        delete params[member ? 'serverProductCode' : 'serverSpecCode'];
+    if (request.loginKeyName)
+        params.loginKeyName = request.loginKeyName;
+    Object.assign(params, {
+        serverName: request.name,
+        serverDescription: request.description,
+        isProtectServerTermination: 'false',
+        associateWithPublicIp: 'false',
+        serverCreateCount: '1'
+    });
+    return params;
+}
+async function launchServer(client, params) {
+    const result = await client.sendOnce('createServerInstances', params);
+    const row = Array.isArray(result.serverInstanceList)
+        ? result.serverInstanceList[0]
+        : undefined;
+    const no = row?.serverInstanceNo;
+    if (typeof no === 'string' || typeof no === 'number') {
+        if (/^\d{1,20}$/.test(String(no)))
+            return String(no);
+    }
+    throw contentError('createServerInstances', 'the success answer names no server number', client.gatewaySetting);
+}
+async function sendStop(client, serverInstanceNo) {
+    await client.sendOnce('stopServerInstances', { 'serverInstanceNoList.1': serverInstanceNo });
+}
+async function sendTerminate(client, serverInstanceNo) {
+    await client.sendOnce('terminateServerInstances', {
+        'serverInstanceNoList.1': serverInstanceNo
+    });
+}
+
+;// CONCATENATED MODULE: ./src/model/test-server-name.ts
+
+const SERVER_NAME_RULE = /^[a-z](?:[a-z0-9-]{1,28})[a-z0-9]$/;
+const MAX = 30;
+const SUFFIX_LENGTH = 7;
+function testServerName(imageName) {
+    const suffix = `-t${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(imageName).digest('hex').slice(0, 5)}`;
+    let base = imageName
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, '-')
+        .replace(/-{2,}/g, '-')
+        .replace(/^[^a-z]+/, '');
+    base = base.slice(0, MAX - SUFFIX_LENGTH).replace(/-+$/, '');
+    return `${base || 'vb'}${suffix}`;
+}
+
+;// CONCATENATED MODULE: ./src/ncloud/network.ts
+
+
+async function defaultInterfaceGroups(client, networkInterfaceNos) {
+    let first;
+    for (const networkInterfaceNo of networkInterfaceNos) {
+        const result = await client.read('getNetworkInterfaceDetail', { networkInterfaceNo });
+        const row = firstRow(result.networkInterfaceList);
+        if (!row)
+            continue;
+        const groups = Array.isArray(row.accessControlGroupNoList)
+            ? row.accessControlGroupNoList.map(digits).filter(Boolean).slice(0, 10)
+            : [];
+        const found = { networkInterfaceNo, groups };
+        if (row.isDefault === true || row.isDefault === 'true')
+            return found;
+        first ??= found;
+    }
+    if (first)
+        return first;
+    throw contentError('getNetworkInterfaceDetail', "the source server's network interfaces could not be read", client.gatewaySetting);
+}
+async function subnetVpc(client, subnetNo) {
+    const result = await client.forApi(VPC_API_PATH).read('getSubnetDetail', { subnetNo });
+    const vpcNo = digits(firstRow(result.subnetList)?.vpcNo);
+    if (!vpcNo) {
+        throw contentError('getSubnetDetail', `subnet ${subnetNo} was not found in the region, or its answer names no VPC`, client.gatewaySetting);
+    }
+    return vpcNo;
+}
+function firstRow(list) {
+    const row = Array.isArray(list) ? list[0] : undefined;
+    return typeof row === 'object' && row !== null ? row : undefined;
+}
+function digits(value) {
+    const text = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+    return /^\d{1,20}$/.test(text) ? text : '';
+}
+
+;// CONCATENATED MODULE: ./src/steps/launch-request.ts
+
+
+
+
+
+
+
+
+async function sourceOf(image, options) {
+    if (options.server)
+        return options.server;
+    const no = image && sourceServerOf(image);
+    if (!no) {
+        throw new RunFailure(`verify-boot cannot tell which server image ${image?.no ?? ''} was made from.`, 'error', NEXT.verifyNeedsServer, image);
+    }
+    return readServer(options.client, no);
+}
+async function launchRequest(image, source, options) {
+    const { client, settings } = options;
+    const facts = source.launch;
+    const member = options.kind.actions.create === MEMBER_IMAGE.actions.create;
+    const spec = (member ? facts?.serverProductCode : facts?.serverSpecCode) ?? '';
+    const missing = [
+        !spec && (member ? 'serverProductCode' : 'serverSpecCode'),
+        !facts?.vpcNo && 'vpcNo',
+        !facts?.subnetNo && 'subnetNo'
+    ].filter(Boolean);
+    if (!facts || missing.length > 0) {
+        throw new RunFailure(`verify-boot: server ${source.no}'s record has no ${missing.join(', ')}, so a server like it cannot be launched.`, 'error', NEXT.checkServer, image);
+    }
+    let { vpcNo, subnetNo } = facts;
+    if (settings.verifySubnetNo) {
+        subnetNo = settings.verifySubnetNo;
+        vpcNo = await subnetVpc(client, subnetNo);
+    }
+    let groups = [...settings.verifyAccessControlGroups];
+    if (groups.length === 0) {
+        if (vpcNo !== facts.vpcNo) {
+            throw new RunFailure(`Input "verify-subnet-no" ${subnetNo} is in VPC ${vpcNo}, not in the source server's VPC ${facts.vpcNo}, whose access control groups it cannot use.`, 'error', NEXT.verifyGroups, image);
+        }
+        groups = (await defaultInterfaceGroups(client, facts.networkInterfaceNos)).groups;
+    }
+    const name = image?.name ?? options.imageName;
+    return {
+        image: { kind: member ? 'member' : 'server', no: image?.no ?? '<the new image>' },
+        spec,
+        vpcNo,
+        subnetNo,
+        accessControlGroupNos: groups,
+        loginKeyName: facts.loginKeyName,
+        name: testServerName(name),
+        description: testServerDescription({ no: image?.no ?? '', name }, source, settings.workflow)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/steps/test-server.ts
+
+
+
+
+async function removeTestServers(entries, options) {
+    const results = [];
+    for (const entry of entries.filter(entry => entry.removedAt === undefined)) {
+        results.push(await removeOne({ ...entry }, options));
+    }
+    return results;
+}
+function leftRunning(removals) {
+    return removals
+        .filter(removal => !removal.removed)
+        .map(({ no, name, state, problem }) => `test server ${no ?? '(number unknown)'} ("${name}") is ${state ?? 'in an unknown state'}${problem ? ` (${problem})` : ''}`)
+        .join('; ');
+}
+async function removeOne(entry, options) {
+    const { client, clock, log, signal } = options;
+    const note = (change) => {
+        const before = { ...entry };
+        Object.assign(entry, change);
+        options.journal?.record(j => {
+            const found = j.testServers?.find(other => sameServer(other, before));
+            if (found)
+                Object.assign(found, change);
+        });
+    };
+    const gone = () => {
+        note({ removedAt: clock.now() });
+        log.info(`Test server ${entry.no ?? ''} ("${entry.name}") is gone.`);
+        return { name: entry.name, no: entry.no, removed: true };
+    };
+    if (entry.no === undefined) {
+        const found = (await listServers(client, options.endBy)).find(server => server.name === entry.name &&
+            server.status !== 'TERMT' &&
+            server.description?.includes(`image ${entry.imageNo} (`));
+        if (!found)
+            return gone();
+        note({ no: found.no });
+    }
+    const no = entry.no;
+    const pauseMs = Math.min(15_000, Math.max(2_000, options.pollIntervalMs));
+    let state;
+    let problem;
+    let earlyStopTried = false;
+    for (;;) {
+        let server;
+        try {
+            server = await readServer(client, no);
+        }
+        catch (error) {
+            if (error instanceof ServerLookupError)
+                return gone();
+            signal?.throwIfAborted();
+            problem = describeError(error);
+        }
+        if (server) {
+            state = `${server.status}${server.operation === 'NULL' ? '' : ` (${server.operation})`}`;
+            if (server.status === 'TERMT')
+                return gone();
+            const idle = server.operation === 'NULL';
+            const early = idle && ['INIT', 'CREAT'].includes(server.status) && !earlyStopTried;
+            if ((idle && server.status === 'RUN') || early) {
+                earlyStopTried ||= early;
+                problem = await send('stop', () => sendStop(client, no), note, entry, options);
+            }
+            else if (idle && server.status === 'NSTOP') {
+                problem = await send('terminate', () => sendTerminate(client, no), note, entry, options);
+            }
+        }
+        if (clock.now() >= options.endBy)
+            return { name: entry.name, no, removed: false, state, problem };
+        await clock.sleep(Math.min(pauseMs, Math.max(0, options.endBy - clock.now())), signal);
+    }
+}
+async function send(what, request, note, entry, options) {
+    const now = options.clock.now();
+    note(what === 'stop' ? { stopSentAt: now } : { terminateSentAt: now });
+    try {
+        await request();
+        note(what === 'stop' ? { stopAccepted: true } : { terminateAccepted: true });
+        options.log.info(`Test server ${entry.no}: ${what} sent and accepted.`);
+        return undefined;
+    }
+    catch (error) {
+        options.signal?.throwIfAborted();
+        const why = describeError(error);
+        options.log.info(`Test server ${entry.no}: ${what} not accepted (${why}); looking again.`);
+        return why;
+    }
+}
+function sameServer(a, b) {
+    if (a.no !== undefined && b.no !== undefined)
+        return a.no === b.no;
+    return a.name === b.name && a.launchSentAt === b.launchSentAt && a.no === b.no;
+}
+
+;// CONCATENATED MODULE: ./src/steps/verify-boot.ts
+
+
+
+
+
+
+
+
+
+async function verifyBoot(image, options) {
+    const { client, log, settings } = options;
+    const source = await sourceOf(image, options);
+    const request = await launchRequest(image, source, options);
+    const params = launchParams(request);
+    const left = (await listServers(client)).filter(server => server.status !== 'TERMT' &&
+        isTestServerOfThisStep(server.description, settings.workflow, source.no));
+    if (settings.dryRun || !image) {
+        const lines = Object.entries(params).map(([key, value]) => `  ${key}=${value}`);
+        log.info(`Dry run: verify-boot would launch a test server with createServerInstances:\n${lines.join('\n')}` +
+            (left.length > 0
+                ? `\nand would first remove test servers an earlier attempt left: ${left.map(s => s.no).join(', ')}.`
+                : ''));
+        return;
+    }
+    if (left.length > 0) {
+        log.info(`Removing test servers an earlier attempt left: ${left.map(s => s.no).join(', ')}.`);
+        const entries = left.map(server => ({ name: server.name, imageNo: image.no, no: server.no }));
+        options.journal.record(j => (j.testServers ??= []).push(...entries));
+        const removals = await remove(options);
+        if (removals.some(removal => !removal.removed))
+            throw notRemoved(removals, image);
+    }
+    const entry = {
+        name: request.name,
+        imageNo: image.no,
+        launchSentAt: options.clock.now()
+    };
+    log.info(`verify-boot: launching test server "${entry.name}" from image ${image.no}.`);
+    options.journal.record(j => (j.testServers ??= []).push({ ...entry }));
+    let boot;
+    let failure;
+    const onAbort = () => stopAtOnce(options);
+    options.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+        boot = await launchAndWait(entry, params, options);
+    }
+    catch (error) {
+        failure = error;
+    }
+    finally {
+        options.signal.removeEventListener('abort', onAbort);
+    }
+    const removals = await remove(options);
+    const serverNo = options.journal.snapshot().testServers?.at(-1)?.no;
+    const problem = leftRunning(removals);
+    const fate = removedOrLeft(removals, serverNo);
+    if (failure !== undefined) {
+        const cause = asRunFailure(failure, { image });
+        throw new RunFailure(`${cause.message} verify-boot: ${fate}`, cause.outcome, problem ? `${NEXT.removeTestServer(unremoved(removals))} ${cause.nextStep}` : cause.nextStep, image);
+    }
+    if (boot && !boot.ran) {
+        options.report({ verified: false, serverNo });
+        throw new RunFailure(`verify-boot failed: ${boot.what} ${fate}`, 'verify-failed', `${problem ? `${NEXT.removeTestServer(unremoved(removals))} ` : ''}${NEXT.verifyFailed(image, serverNo)}`, image);
+    }
+    options.report({ verified: true, serverNo });
+    if (problem)
+        throw notRemoved(removals, image);
+    log.info(`verify-boot: test server ${serverNo} ran (RUN) and was removed: image ${image.no} boots.`);
+}
+async function launchAndWait(entry, params, options) {
+    const { client, clock, journal, settings } = options;
+    const update = (change) => journal.record(j => {
+        const found = j.testServers?.find(e => e.launchSentAt === entry.launchSentAt && !e.no);
+        if (found)
+            Object.assign(found, change);
+    });
+    let no;
+    try {
+        no = await launchServer(client, params);
+    }
+    catch (error) {
+        options.signal.throwIfAborted();
+        const settled = error instanceof NcloudError && error.reached !== 'maybe';
+        if (settled)
+            update({ launch: 'refused', removedAt: clock.now() });
+        return { ran: false, what: `NCP did not launch the test server: ${describeError(error)}` };
+    }
+    update({ no, launch: 'accepted' });
+    options.report({ serverNo: no });
+    const deadline = (entry.launchSentAt ?? clock.now()) + settings.verifyTimeoutMs;
+    const pauseMs = Math.min(15_000, Math.max(2_000, settings.pollIntervalMs));
+    for (;;) {
+        const server = await readServer(client, no);
+        const state = `${server.status}${server.operation === 'NULL' ? '' : ` (${server.operation})`}`;
+        if (server.status === 'RUN' && server.operation === 'NULL')
+            return { ran: true };
+        if (['TERMT', 'NSTOP', 'FSTOP'].includes(server.status) && server.operation === 'NULL') {
+            return { ran: false, what: `test server ${no} did not run: it became ${state}.` };
+        }
+        if (clock.now() >= deadline) {
+            return {
+                ran: false,
+                what: `test server ${no} was not running within verify-timeout; it was ${state}.`
+            };
+        }
+        await clock.sleep(Math.min(pauseMs, Math.max(0, deadline - clock.now())), options.signal);
+    }
+}
+function stopAtOnce(options) {
+    const entry = options.journal.snapshot().testServers?.find(e => e.no && !e.removedAt);
+    if (!entry?.no)
+        return;
+    const no = entry.no;
+    options.journal.record(j => {
+        const found = j.testServers?.find(e => e.no === no);
+        if (found)
+            found.stopSentAt = options.clock.now();
+    });
+    sendStop(options.client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS), no).then(() => options.log.info(`Test server ${no}: stop sent and accepted after the cancel.`), () => undefined);
+}
+async function remove(options) {
+    const { clock, signal } = options;
+    const pending = () => (options.journal.snapshot().testServers ?? []).filter(e => e.removedAt === undefined);
+    const base = { ...options, pollIntervalMs: options.settings.pollIntervalMs };
+    if (!signal.aborted) {
+        try {
+            return await removeTestServers(pending(), { ...base, endBy: clock.now() + REMOVE_TIMEOUT_MS });
+        }
+        catch (error) {
+            if (!signal.aborted)
+                return pending().map(e => unknownFate(e, error));
+        }
+    }
+    const client = options.client.afterCancel(CANCEL_LOOKUP_TIMEOUT_MS);
+    return removeTestServers(pending(), {
+        ...base,
+        client,
+        signal: undefined,
+        endBy: clock.now() + CANCEL_REMOVE_MS
+    }).catch((error) => pending().map(e => unknownFate(e, error)));
+}
+function unknownFate(entry, error) {
+    return { name: entry.name, no: entry.no, removed: false, problem: describeError(error) };
+}
+function unremoved(removals) {
+    return removals.filter(r => !r.removed).map(r => r.no ?? `"${r.name}"`);
+}
+function removedOrLeft(removals, serverNo) {
+    const problem = leftRunning(removals);
+    if (problem)
+        return `it could not be removed: ${problem}.`;
+    return serverNo ? `Test server ${serverNo} was removed.` : 'No test server was left.';
+}
+function notRemoved(removals, image) {
+    return new RunFailure(`verify-boot: ${leftRunning(removals)}; it could not be removed.`, 'error', `${NEXT.removeTestServer(unremoved(removals))} ${NEXT.useOutput}`, image);
 }
 
 ;// CONCATENATED MODULE: ./src/ncloud/response.ts
@@ -3228,6 +3727,7 @@ async function startAgain(options, failure, startOnCancel) {
 
 
 
+
 async function runImage(settings, deps) {
     const started = deps.clock.now();
     const client = makeClient(settings, deps);
@@ -3392,8 +3892,15 @@ function afterOptions(settings, run) {
         settings,
         serverNo: run.learned.server?.no,
         imageName: run.learned.imageName,
-        onImage: run.noteImage
+        onImage: run.noteImage,
+        verify: settings.verifyBoot ? image => verifyImage(image, settings, run) : undefined
     };
+}
+function verifyImage(image, settings, run) {
+    const { learned } = run;
+    const [kind, imageName] = [learned.kind, learned.imageName ?? image?.name ?? ''];
+    const report = (verify) => (learned.verify = verify);
+    return verifyBoot(image, { ...run, settings, server: learned.server, kind, imageName, report });
 }
 async function dryRun(api, first, settings, run) {
     const { log } = run;
@@ -3423,6 +3930,7 @@ const HEADINGS = {
     failed: '❌ Server image creation failed',
     gone: '❌ Server image is being deleted or is gone',
     'share-failed': '⚠️ Server image created, but not shared',
+    'verify-failed': '❌ Server image created, but no server booted from it (verify-boot)',
     'server-stopped': '🛑 The server is still stopped: start it',
     'timed-out': '⏳ Server image still being created (wait timed out)',
     'wait-failed': '❌ Stopped waiting for the server image',
@@ -4704,7 +5212,7 @@ function actionsPort() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(321);
 /* harmony import */ var _github_exit_guard_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(351);
-/* harmony import */ var _github_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(977);
+/* harmony import */ var _github_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(589);
 /* harmony import */ var _github_toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(390);
 
 

@@ -2873,7 +2873,7 @@ async function removeOne(entry, options) {
         note({ no: found.no });
     }
     const no = entry.no;
-    const pauseMs = Math.min(15_000, Math.max(2_000, options.pollIntervalMs));
+    const pauseMs = options.pauseMs ?? Math.min(15_000, Math.max(2_000, options.pollIntervalMs));
     let state;
     let problem;
     let earlyStopTried = false;
@@ -3068,7 +3068,8 @@ async function remove(options) {
         ...base,
         client,
         signal: undefined,
-        endBy: clock.now() + CANCEL_REMOVE_MS
+        endBy: clock.now() + CANCEL_REMOVE_MS,
+        pauseMs: 500
     }).catch((error) => pending().map(e => unknownFate(e, error)));
 }
 function unknownFate(entry, error) {

@@ -20,6 +20,8 @@ export interface RemoveOptions {
   journal?: JournalRecorder
   /** No wait runs past this time: a server not gone by then is reported, not left silently. */
   endBy: number
+  /** Between looks; default poll-interval kept between 2 and 15 s. */
+  pauseMs?: number
 }
 
 export interface Removal {
@@ -82,7 +84,7 @@ async function removeOne(entry: JournalTestServer, options: RemoveOptions): Prom
     note({ no: found.no })
   }
   const no = entry.no as string
-  const pauseMs = Math.min(15_000, Math.max(2_000, options.pollIntervalMs))
+  const pauseMs = options.pauseMs ?? Math.min(15_000, Math.max(2_000, options.pollIntervalMs))
   let state: string | undefined
   let problem: string | undefined
   let earlyStopTried = false

@@ -197,7 +197,8 @@ async function remove(options: VerifyOptions): Promise<Removal[]> {
     ...base,
     client,
     signal: undefined,
-    endBy: clock.now() + CANCEL_REMOVE_MS
+    endBy: clock.now() + CANCEL_REMOVE_MS,
+    pauseMs: 500
   }).catch((error: unknown) => pending().map(e => unknownFate(e, error)))
 }
 

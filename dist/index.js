@@ -842,20 +842,20 @@ function provenanceDescription(server, run) {
         parts.push(`repository ${run.repository}`);
     if (run.sha)
         parts.push(`commit ${run.sha}`);
-    if (run.runId) {
-        parts.push(`run ${run.serverUrl && run.repository ? `${run.serverUrl}/${run.repository}/actions/runs/` : ''}${run.runId}`, `step ${stepMarker(run.job, run.action, server.no)}`);
-    }
-    return fitBytes(parts.join('; '), MAX_DESCRIPTION_BYTES);
+    return fitBytes([...parts, ...runParts(run, server.no)].join('; '), MAX_DESCRIPTION_BYTES);
 }
 const TEST_MARK = `${MARK} boot test of image `;
 function testServerDescription(image, server, run) {
     const parts = [`${TEST_MARK}${image.no} (${image.name}); server ${server.no}`];
     if (run.repository)
         parts.push(`repository ${run.repository}`);
-    if (run.runId) {
-        parts.push(`run ${run.serverUrl && run.repository ? `${run.serverUrl}/${run.repository}/actions/runs/` : ''}${run.runId}`, `step ${stepMarker(run.job, run.action, server.no)}`);
-    }
-    return fitBytes(parts.join('; '), MAX_DESCRIPTION_BYTES);
+    return fitBytes([...parts, ...runParts(run, server.no)].join('; '), MAX_DESCRIPTION_BYTES);
+}
+function runParts(run, serverInstanceNo) {
+    if (!run.runId)
+        return [];
+    const url = run.serverUrl && run.repository ? `${run.serverUrl}/${run.repository}/actions/runs/` : '';
+    return [`run ${url}${run.runId}`, `step ${stepMarker(run.job, run.action, serverInstanceNo)}`];
 }
 function isTestServerOfThisStep(description, run, serverInstanceNo) {
     if (!description?.startsWith(TEST_MARK) || run.runId === undefined)

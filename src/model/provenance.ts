@@ -41,13 +41,7 @@ export function provenanceDescription(
   const parts = [`${MARK} server ${server.no}${server.name ? ` (${server.name})` : ''}`]
   if (run.repository) parts.push(`repository ${run.repository}`)
   if (run.sha) parts.push(`commit ${run.sha}`)
-  if (run.runId) {
-    parts.push(
-      `run ${run.serverUrl && run.repository ? `${run.serverUrl}/${run.repository}/actions/runs/` : ''}${run.runId}`,
-      `step ${stepMarker(run.job, run.action, server.no)}`
-    )
-  }
-  return fitBytes(parts.join('; '), MAX_DESCRIPTION_BYTES)
+  return fitBytes([...parts, ...runParts(run, server.no)].join('; '), MAX_DESCRIPTION_BYTES)
 }
 
 const TEST_MARK = `${MARK} boot test of image `
@@ -63,13 +57,15 @@ export function testServerDescription(
 ): string {
   const parts = [`${TEST_MARK}${image.no} (${image.name}); server ${server.no}`]
   if (run.repository) parts.push(`repository ${run.repository}`)
-  if (run.runId) {
-    parts.push(
-      `run ${run.serverUrl && run.repository ? `${run.serverUrl}/${run.repository}/actions/runs/` : ''}${run.runId}`,
-      `step ${stepMarker(run.job, run.action, server.no)}`
-    )
-  }
-  return fitBytes(parts.join('; '), MAX_DESCRIPTION_BYTES)
+  return fitBytes([...parts, ...runParts(run, server.no)].join('; '), MAX_DESCRIPTION_BYTES)
+}
+
+/** The run (its URL when known) and the step marker, in a workflow run. */
+function runParts(run: WorkflowRun, serverInstanceNo: string): string[] {
+  if (!run.runId) return []
+  const url =
+    run.serverUrl && run.repository ? `${run.serverUrl}/${run.repository}/actions/runs/` : ''
+  return [`run ${url}${run.runId}`, `step ${stepMarker(run.job, run.action, serverInstanceNo)}`]
 }
 
 /** Whether a server's description marks it as a test server of this step of this workflow run. */

@@ -42,7 +42,9 @@ describe('findServerByName', () => {
       status: 'NSTOP',
       operation: 'NULL',
       statusName: 'nstop',
-      hypervisor: 'KVM'
+      hypervisor: 'KVM',
+      launch: expect.objectContaining({ networkInterfaceNos: [] }),
+      description: ''
     })
     expect(readAllPages.mock.calls).toEqual([
       ['getServerInstanceList', { serverName: 'web-1' }, 'serverInstanceList', 'serverInstanceNo']

@@ -37,8 +37,9 @@ describe('savedJournal', () => {
   })
 
   it('keeps an entry a later feature adds, for its finisher', () => {
-    const journal = { version: 1 as const, deleted: [], testServers: [{ no: '9' }] }
-    expect(savedJournal(journal)).toEqual({ version: 1, testServers: [{ no: '9' }] })
+    const testServers = [{ no: '9', name: 'img-t1a2b3', imageNo: '77', launchSentAt: 5 }]
+    const journal = { version: 1 as const, deleted: [], testServers }
+    expect(savedJournal(journal)).toEqual({ version: 1, testServers })
   })
 })
 

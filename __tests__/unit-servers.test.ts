@@ -82,7 +82,13 @@ describe('readServer', () => {
           serverInstanceStatus: { code: 'NSTOP', codeName: 'Server normal stopped state' },
           serverInstanceOperation: { code: 'NULL', codeName: 'Server NULL OP' },
           serverInstanceStatusName: 'stopped',
-          hypervisorType: { code: 'KVM', codeName: 'KVM' }
+          hypervisorType: { code: 'KVM', codeName: 'KVM' },
+          vpcNo: '7001',
+          subnetNo: 8001,
+          networkInterfaceNoList: ['6001', 6002],
+          loginKeyName: 'deploy-key',
+          serverSpecCode: 's2-g3',
+          serverDescription: 'web server'
         }
       ]
     })
@@ -92,7 +98,16 @@ describe('readServer', () => {
       status: 'NSTOP',
       operation: 'NULL',
       statusName: 'stopped',
-      hypervisor: 'KVM'
+      hypervisor: 'KVM',
+      launch: {
+        vpcNo: '7001',
+        subnetNo: '8001',
+        networkInterfaceNos: ['6001', '6002'],
+        loginKeyName: 'deploy-key',
+        serverSpecCode: 's2-g3',
+        serverProductCode: ''
+      },
+      description: 'web server'
     })
     expect(read).toHaveBeenCalledTimes(1)
     expect(read.mock.calls[0].slice(0, 2)).toEqual([
@@ -109,7 +124,16 @@ describe('readServer', () => {
       status: 'UNKNOWN',
       operation: 'NULL',
       statusName: '',
-      hypervisor: undefined
+      hypervisor: undefined,
+      launch: {
+        vpcNo: '',
+        subnetNo: '',
+        networkInterfaceNos: [],
+        loginKeyName: '',
+        serverSpecCode: '',
+        serverProductCode: ''
+      },
+      description: ''
     })
   })
 

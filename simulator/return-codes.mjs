@@ -30,7 +30,13 @@ export const RETURN_CODES = Object.freeze({
   /** deleteBlockStorageSnapshotInstances: no such snapshot. */
   snapshotNotFound: '24010',
   /** deleteBlockStorageSnapshotInstances: the snapshot is still behind an image. */
-  snapshotInUse: '24011'
+  snapshotInUse: '24011',
+  /** createServerInstances: a parameter pair, image, VPC, subnet or group that does not fit; launchFault 'refuse'. */
+  launchRefused: '24012',
+  /** terminateServerInstances of a server that is not stopped, or refuseTerminate. */
+  terminateRefused: '24013',
+  /** getNetworkInterfaceDetail / getSubnetDetail: no such interface or subnet. */
+  networkNotFound: '24014'
 })
 
 /** Thrown by an action; the router answers it as a service error (`responseError`). */

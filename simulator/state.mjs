@@ -50,6 +50,13 @@ const MAX_PAGE_SIZE = 1000
  * @property {import('./types.mjs').RecordedRequest[]} requests
  * @property {Set<NodeJS.Timeout>} timers Real timers (latency, trickle) that close() clears.
  * @property {boolean} closed
+ * @property {import('./types.mjs').SubnetSeed[]} subnets
+ * @property {{ no: string, vpcNo: string }[]} accessControlGroups
+ * @property {number} bootMs
+ * @property {number} terminateMs
+ * @property {'refuse' | 'never-run' | 'fail' | undefined} launchFault
+ * @property {number} refuseTerminate
+ * @property {number} nextServerNo
  */
 
 /** @param {SimulatorOptions} options */
@@ -87,7 +94,14 @@ export function createState(options) {
     faults: [],
     requests: [],
     timers: new Set(),
-    closed: false
+    closed: false,
+    subnets: options.subnets ?? [],
+    accessControlGroups: options.accessControlGroups ?? [],
+    bootMs: options.bootMs ?? 2000,
+    terminateMs: options.terminateMs ?? 1000,
+    launchFault: options.launchFault,
+    refuseTerminate: options.refuseTerminate ?? 0,
+    nextServerNo: 3000001
   }
   for (const fixture of options.servers ?? []) setServer(sim, fixture)
   for (const seed of options.images ?? []) addImage(sim, seed)
@@ -105,6 +119,7 @@ export function createState(options) {
 export function withoutEffects(sim, run) {
   const saved = structuredClone({
     servers: sim.servers,
+    nextServerNo: sim.nextServerNo,
     images: sim.images,
     nextImageNo: sim.nextImageNo,
     snapshots: sim.snapshots,

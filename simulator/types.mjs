@@ -31,6 +31,22 @@
  * @property {boolean} [failStart] Overrides SimulatorOptions.failStart for this server.
  * @property {string} [memberServerImageInstanceNo] The account's member image (XEN/RHV) the server was created from: in its records.
  * @property {string} [serverImageNo] The server image it was created from; KVM servers default to a public one ('100001').
+ * @property {string} [vpcNo] Default '7001'.
+ * @property {string} [subnetNo] Default '8001' (a subnet of vpcNo; the simulator knows every fixture's subnet).
+ * @property {string} [networkInterfaceNo] Its one (default) network interface. Default `6<serverInstanceNo>`.
+ * @property {string[]} [accessControlGroupNos] The interface's groups (known to the simulator, in vpcNo). Default ['9001'].
+ * @property {string} [loginKeyName] Default 'sim-key'.
+ * @property {string} [serverSpecCode] Default 's2-g3' on KVM, '' otherwise.
+ * @property {string} [serverProductCode] Default 'SVR.VSVR.STAND.C002.M004.NET.SSD.B050.G002' on XEN/RHV, '' on KVM.
+ * @property {string} [serverDescription] Default ''.
+ */
+
+/**
+ * A subnet of the VPC API (`/vpc/v2`), beyond those of the server fixtures.
+ * @typedef {object} SubnetSeed
+ * @property {string} subnetNo
+ * @property {string} vpcNo
+ * @property {string} [regionCode] Default 'KR'.
  */
 
 /**
@@ -111,12 +127,18 @@
  * @property {import('./paging.mjs').PagingQuirk} [pagingQuirk] A list whose pages do not add up. Default: every list pages as documented.
  * @property {number} [clockSkewMs] The clock used for the 5-minute timestamp rule is clock.now() + clockSkewMs. Default 0.
  * @property {number} [latencyMs] Delay every response this long. Default 0.
+ * @property {SubnetSeed[]} [subnets] Subnets beyond those of the server fixtures.
+ * @property {{ no: string, vpcNo: string }[]} [accessControlGroups] Access control groups beyond those of the server fixtures.
+ * @property {number} [bootMs] createServerInstances: INIT for this long, then RUN (clock time). Default 2000.
+ * @property {number} [terminateMs] terminateServerInstances: NSTOP/TERMT for this long, then TERMT (clock time). Default 1000.
+ * @property {'refuse' | 'never-run' | 'fail'} [launchFault] 'refuse': every createServerInstances is refused (RETURN_CODES.launchRefused); 'never-run': new servers stay INIT; 'fail': new servers end stopped (NSTOP) instead of RUN.
+ * @property {number} [refuseTerminate] Refuse this many terminateServerInstances requests (RETURN_CODES.terminateRefused), each of a stopped server. Default 0.
  * @property {(request: RecordedRequest) => void} [onRequest] Called for every request once its outcome is decided (before the reply is sent).
  */
 
 /**
  * @typedef {object} RecordedRequest
- * @property {string} api 'vserver' or 'vautoscaling' ('' for other paths).
+ * @property {string} api 'vserver', 'vautoscaling' or 'vpc' ('' for other paths).
  * @property {string} action The part after /vserver/v2/ or /vautoscaling/v2/ ('' for other paths).
  * @property {string} method
  * @property {string} path req.url as received: path plus ?query.

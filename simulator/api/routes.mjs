@@ -4,7 +4,9 @@ import { AUTOSCALING_ACTIONS } from './autoscaling.mjs'
 import { BLOCK_STORAGE_ACTIONS } from './block-storage.mjs'
 import { MEMBER_IMAGE_ACTIONS } from './member-images.mjs'
 import { SERVER_IMAGE_ACTIONS } from './server-images.mjs'
+import { SERVER_LAUNCH_ACTIONS } from './server-launch.mjs'
 import { SERVER_ACTIONS } from './server.mjs'
+import { VPC_ACTIONS } from './vpc.mjs'
 
 /** @typedef {{ name: string, prefix: string, actions: import('./action.mjs').Actions }} Api */
 
@@ -15,12 +17,14 @@ export const APIS = [
     prefix: '/vserver/v2/',
     actions: {
       ...SERVER_ACTIONS,
+      ...SERVER_LAUNCH_ACTIONS,
       ...MEMBER_IMAGE_ACTIONS,
       ...SERVER_IMAGE_ACTIONS,
       ...BLOCK_STORAGE_ACTIONS
     }
   },
-  { name: 'vautoscaling', prefix: '/vautoscaling/v2/', actions: AUTOSCALING_ACTIONS }
+  { name: 'vautoscaling', prefix: '/vautoscaling/v2/', actions: AUTOSCALING_ACTIONS },
+  { name: 'vpc', prefix: '/vpc/v2/', actions: VPC_ACTIONS }
 ]
 
 /**

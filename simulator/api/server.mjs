@@ -29,7 +29,7 @@ export function findServer(sim, serverInstanceNo, region) {
  * @param {Server} server
  * @param {number} now
  */
-function serverRecord(server, now) {
+export function serverRecord(server, now) {
   const kvm = server.hypervisor === 'KVM'
   const { status, operation, statusName } = serverState(server, now)
   return {
@@ -49,7 +49,15 @@ function serverRecord(server, now) {
     ...(server.memberServerImageInstanceNo === undefined
       ? {}
       : { memberServerImageInstanceNo: server.memberServerImageInstanceNo }),
-    ...(kvm || server.serverImageNo === undefined ? {} : { serverImageNo: server.serverImageNo })
+    ...(kvm || server.serverImageNo === undefined ? {} : { serverImageNo: server.serverImageNo }),
+    vpcNo: server.vpcNo,
+    subnetNo: server.subnetNo,
+    networkInterfaceNoList: [server.networkInterfaceNo],
+    loginKeyName: server.loginKeyName,
+    ...(server.serverSpecCode ? { serverSpecCode: server.serverSpecCode } : {}),
+    ...(server.serverProductCode ? { serverProductCode: server.serverProductCode } : {}),
+    serverDescription: server.serverDescription,
+    isProtectServerTermination: false
   }
 }
 
@@ -68,7 +76,7 @@ function serversOf(sim, params, region) {
  * @param {string} wanted
  * @param {string} verb
  */
-function checkPowerState(server, now, wanted, verb) {
+export function checkPowerState(server, now, wanted, verb) {
   const { status, operation } = serverState(server, now)
   if (status !== wanted || operation !== 'NULL') {
     throw new ServiceError(
@@ -137,7 +145,11 @@ export const SERVER_ACTIONS = {
     listKey: 'serverInstanceList',
     run: (sim, params, region, now) => {
       const servers = serversOf(sim, params, region)
-      for (const server of servers) checkPowerState(server, now, 'RUN', 'stopped')
+      // A server still being made (INIT) may be stopped too: NCP documents neither way.
+      for (const server of servers) {
+        if (serverState(server, now).status !== 'INIT')
+          checkPowerState(server, now, 'RUN', 'stopped')
+      }
       return servers.map(server => {
         beginTransition(server, now, 'SHTDN', 'NSTOP', server.stopMs ?? sim.stopMs)
         return serverRecord(server, now)

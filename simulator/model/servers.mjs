@@ -24,9 +24,12 @@ const SERVER_OPERATION_NAMES = {
  * @typedef {{ from: string, operation: string, to: string, until: number }} Transition
  */
 /**
- * @typedef {Omit<import('../types.mjs').ServerFixture, 'serverName' | 'regionCode' | 'zoneCode' | 'hypervisor' | 'status' | 'operation'>
+ * @typedef {Omit<import('../types.mjs').ServerFixture, 'serverName' | 'regionCode' | 'zoneCode' | 'hypervisor' | 'status' | 'operation'
+ *     | 'vpcNo' | 'subnetNo' | 'networkInterfaceNo' | 'accessControlGroupNos' | 'loginKeyName' | 'serverSpecCode' | 'serverProductCode' | 'serverDescription'>
  *   & { serverName: string, regionCode: string, zoneCode: string, hypervisor: import('../types.mjs').Hypervisor,
- *       status: string, operation: string, transition: Transition | undefined }} Server
+ *       status: string, operation: string, transition: Transition | undefined,
+ *       vpcNo: string, subnetNo: string, networkInterfaceNo: string, accessControlGroupNos: string[],
+ *       loginKeyName: string, serverSpecCode: string, serverProductCode: string, serverDescription: string }} Server
  */
 
 /**
@@ -54,7 +57,17 @@ export function setServer(sim, fixture) {
     refuseStartWhileImaging: fixture.refuseStartWhileImaging,
     failStart: fixture.failStart,
     memberServerImageInstanceNo: fixture.memberServerImageInstanceNo,
-    serverImageNo: fixture.serverImageNo
+    serverImageNo: fixture.serverImageNo,
+    vpcNo: fixture.vpcNo ?? '7001',
+    subnetNo: fixture.subnetNo ?? '8001',
+    networkInterfaceNo: fixture.networkInterfaceNo ?? `6${fixture.serverInstanceNo}`,
+    accessControlGroupNos: fixture.accessControlGroupNos ?? ['9001'],
+    loginKeyName: fixture.loginKeyName ?? 'sim-key',
+    serverSpecCode: fixture.serverSpecCode ?? (fixture.hypervisor === 'KVM' ? 's2-g3' : ''),
+    serverProductCode:
+      fixture.serverProductCode ??
+      (fixture.hypervisor === 'KVM' ? '' : 'SVR.VSVR.STAND.C002.M004.NET.SSD.B050.G002'),
+    serverDescription: fixture.serverDescription ?? ''
   })
 }
 

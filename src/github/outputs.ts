@@ -26,6 +26,10 @@ export function writeOutputs(port: Pick<Port, 'setOutput'>, result: RunResult): 
   if (result.power?.downMs !== undefined) {
     port.setOutput('server-stopped-for', String(Math.round(result.power.downMs / 1000)))
   }
+  if (result.verify?.verified !== undefined) {
+    port.setOutput('verified', String(result.verify.verified))
+  }
+  if (result.verify?.serverNo) port.setOutput('verify-server-no', result.verify.serverNo)
   if (result.pruning && 'deleted' in result.pruning) {
     port.setOutput('pruned', result.pruning.deleted.map(image => image.no).join(','))
   }

@@ -8,6 +8,7 @@ import { readSettings } from '../inputs/read-settings.js'
 import { finishAll, openWork, type Finished, type Finisher } from '../steps/finishers.js'
 import { nameOpenImage } from '../steps/finish-image.js'
 import { startStoppedServer } from '../steps/finish-server.js'
+import { removeOpenTestServers } from '../steps/finish-test-servers.js'
 import { makeClient } from '../steps/run-setup.js'
 import type { RunOptions } from './main.js'
 import { inert } from './markdown.js'
@@ -17,7 +18,11 @@ import { inert } from './markdown.js'
 // step left open; with nothing open it ends at once, silently, without a request.
 
 /** What the post step finishes, in this order in the log and the summary. */
-export const FINISHERS: readonly Finisher[] = [startStoppedServer, nameOpenImage]
+export const FINISHERS: readonly Finisher[] = [
+  startStoppedServer,
+  removeOpenTestServers,
+  nameOpenImage
+]
 
 export async function post(options: RunOptions): Promise<Finished[]> {
   const { port, signal } = options

@@ -13,6 +13,7 @@ const HEADINGS: Record<Outcome, string> = {
   failed: '❌ Server image creation failed',
   gone: '❌ Server image is being deleted or is gone',
   'share-failed': '⚠️ Server image created, but not shared',
+  'verify-failed': '❌ Server image created, but no server booted from it (verify-boot)',
   'server-stopped': '🛑 The server is still stopped: start it',
   'timed-out': '⏳ Server image still being created (wait timed out)',
   'wait-failed': '❌ Stopped waiting for the server image',

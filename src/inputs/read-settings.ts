@@ -3,6 +3,7 @@ import { MAX_DESCRIPTION_BYTES, descriptionBytes, workflowRunFrom } from '../mod
 import { InputError, type Hypervisor, type Settings } from '../model/settings.js'
 import { bool, imageNameProblem, loginIds, number, oneOf, placeholders, pruning } from './checks.js'
 import { readGateway, readTiming } from './read-connection.js'
+import { readVerify } from './read-verify.js'
 
 export interface InputSource {
   getInput(name: string): string
@@ -34,6 +35,7 @@ export function readSettings(source: InputSource): Settings {
   const gateway = readGateway(reading)
   const lifecycle = readLifecycle(reading)
   const timing = readTiming(reading)
+  const verify = readVerify(reading)
   if (reading.problems.length > 0) throw new InputError(reading.problems)
   return Object.freeze({
     ...credentials,
@@ -42,6 +44,7 @@ export function readSettings(source: InputSource): Settings {
     ...gateway,
     ...lifecycle,
     ...timing,
+    ...verify,
     workflow: workflowRunFrom(source.env),
     warnings: reading.warnings
   })

@@ -22,6 +22,7 @@ export type Outcome =
   | 'failed'
   | 'gone'
   | 'share-failed'
+  | 'verify-failed'
   | 'server-stopped'
   | 'timed-out'
   | 'wait-failed'

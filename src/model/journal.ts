@@ -44,6 +44,27 @@ export interface RunJournal {
   deleted: { no: string; name: string }[]
   /** Every delete pruning sent, the moment it is sent, and NCP's answer once it comes. */
   deletes?: JournalDelete[]
+  /** verify-boot's test servers: from the moment the launch is sent until they are gone. */
+  testServers?: JournalTestServer[]
+}
+
+/** A test server: billed from its launch, so the run (or its post step) must remove it. */
+export interface JournalTestServer {
+  name: string
+  /** The image it boots. */
+  imageNo: string
+  /** When the launch was sent; unset for one an earlier attempt of the workflow run left. */
+  launchSentAt?: number
+  /** Its number, once NCP's answer (or a list) says it. */
+  no?: string
+  /** NCP's answer to the launch; unset while outstanding: a server may or may not exist. */
+  launch?: 'accepted' | 'refused'
+  stopSentAt?: number
+  stopAccepted?: boolean
+  terminateSentAt?: number
+  terminateAccepted?: boolean
+  /** When it was seen terminated or no longer listed (or the launch was refused). */
+  removedAt?: number
 }
 
 export interface JournalDelete {

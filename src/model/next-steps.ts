@@ -63,6 +63,14 @@ export const NEXT = {
     `Check server ${no} in the NCP console (Server > Server) and start it if it is stopped.`,
   startServer: (no: string): string =>
     `Start server ${no} now (NCP console: Server > Server > Start), then check why NCP refused the start.`,
+  verifyFailed: (image: ImageRecord, serverNo: string | undefined): string =>
+    `Image ${image.no} was not shared and nothing was pruned. ${serverNo ? `Look at test server ${serverNo} in the NCP console (Server > Server; its record stays a while after termination) and its boot log, ` : 'Check the launch parameters above, '}then fix the image or the server it was made of; to test the same image again, run the step with image-instance-no: ${image.no} and verify-boot: true.`,
+  removeTestServer: (servers: readonly string[]): string =>
+    `Terminate ${servers.length === 1 ? 'test server' : 'test servers'} ${servers.join(', ')} now (NCP console: Server > Server > Stop, then Terminate): ${servers.length === 1 ? 'it is' : 'they are'} billed while ${servers.length === 1 ? 'it exists' : 'they exist'}.`,
+  verifyGroups:
+    'Give verify-access-control-groups: groups of that VPC (one with no rules isolates the test server).',
+  verifyNeedsServer:
+    'Give server-instance-no (or server-name) of the server the image was made from: the test server is launched with its spec and network.',
   reportBug:
     'This is a fault of the action, not of the inputs: re-run the job, and report it with this log if it happens again.'
 } as const

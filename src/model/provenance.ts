@@ -41,13 +41,46 @@ export function provenanceDescription(
   const parts = [`${MARK} server ${server.no}${server.name ? ` (${server.name})` : ''}`]
   if (run.repository) parts.push(`repository ${run.repository}`)
   if (run.sha) parts.push(`commit ${run.sha}`)
-  if (run.runId) {
-    parts.push(
-      `run ${run.serverUrl && run.repository ? `${run.serverUrl}/${run.repository}/actions/runs/` : ''}${run.runId}`,
-      `step ${stepMarker(run.job, run.action, server.no)}`
-    )
-  }
-  return fitBytes(parts.join('; '), MAX_DESCRIPTION_BYTES)
+  return fitBytes([...parts, ...runParts(run, server.no)].join('; '), MAX_DESCRIPTION_BYTES)
+}
+
+const TEST_MARK = `${MARK} boot test of image `
+
+/**
+ * A test server's description: the image it boots, the source server, and this run and step, so
+ * that a re-run of the same workflow run finds what an earlier attempt left.
+ */
+export function testServerDescription(
+  image: { no: string; name: string },
+  server: { no: string },
+  run: WorkflowRun
+): string {
+  const parts = [`${TEST_MARK}${image.no} (${image.name}); server ${server.no}`]
+  if (run.repository) parts.push(`repository ${run.repository}`)
+  return fitBytes([...parts, ...runParts(run, server.no)].join('; '), MAX_DESCRIPTION_BYTES)
+}
+
+/** The run (its URL when known) and the step marker, in a workflow run. */
+function runParts(run: WorkflowRun, serverInstanceNo: string): string[] {
+  if (!run.runId) return []
+  const url =
+    run.serverUrl && run.repository ? `${run.serverUrl}/${run.repository}/actions/runs/` : ''
+  return [`run ${url}${run.runId}`, `step ${stepMarker(run.job, run.action, serverInstanceNo)}`]
+}
+
+/** Whether a server's description marks it as a test server of this step of this workflow run. */
+export function isTestServerOfThisStep(
+  description: string | undefined,
+  run: WorkflowRun,
+  serverInstanceNo: string
+): boolean {
+  if (!description?.startsWith(TEST_MARK) || run.runId === undefined) return false
+  return (
+    /; server (\d{1,20})(?:;|$)/.exec(description)?.[1] === serverInstanceNo &&
+    /; run (?:\S*\/)?(\d{1,20})(?:;|$)/.exec(description)?.[1] === run.runId &&
+    /; step ([0-9a-f]{6})(?:;|$)/.exec(description)?.[1] ===
+      stepMarker(run.job, run.action, serverInstanceNo)
+  )
 }
 
 /** What a provenance description says, or undefined for any other description. */

@@ -33,6 +33,8 @@ export interface RunResult {
     /** From the stop request until it ran again, or until the run ended. */
     downMs?: number
   }
+  /** verify-boot: whether a server booted from the image (unset until known), and its number. */
+  verify?: { verified?: boolean; serverNo?: string }
   dryRun: boolean
   /** What went wrong, for a failed run. */
   problem?: string

@@ -45,6 +45,13 @@ export interface Settings {
   /** Keep every image that matches pruneMatch made in the last this many days; undefined: no age rule. */
   readonly keepDays?: number
   readonly pruneMatch?: string
+  /** Launch a throwaway server from the new image, wait for RUN, remove it; before sharing. */
+  readonly verifyBoot: boolean
+  /** The test server's subnet instead of the source's; empty: the source's. */
+  readonly verifySubnetNo: string
+  /** The test server's access control groups instead of the source interface's; []: those. */
+  readonly verifyAccessControlGroups: readonly string[]
+  readonly verifyTimeoutMs: number
   /** The workflow run, for the provenance description. */
   readonly workflow: WorkflowRun
   /** Things the user should know that are not errors. */

@@ -10,6 +10,8 @@ export type Site = keyof typeof SITES
 export const SERVER_API_PATH = '/vserver/v2'
 /** The Auto Scaling API: the same gateway and signature, another prefix (ncloud-api-next §2). */
 export const AUTOSCALING_API_PATH = '/vautoscaling/v2'
+/** The VPC API (subnets): the same gateway and signature (ncloud-api-next §5). */
+export const VPC_API_PATH = '/vpc/v2'
 
 export function isSite(value: string): value is Site {
   return Object.hasOwn(SITES, value)

@@ -9,6 +9,20 @@ export interface ServerRecord {
   operation: string
   statusName: string
   hypervisor?: string
+  /** What a server launched from its image takes over (ncloud-api-next §3, §5). */
+  launch?: LaunchFacts
+  /** serverDescription: a test server's description marks the run that launched it. */
+  description?: string
+}
+
+/** The source server's facts a test server is launched with. */
+export interface LaunchFacts {
+  vpcNo: string
+  subnetNo: string
+  networkInterfaceNos: string[]
+  loginKeyName: string
+  serverSpecCode: string
+  serverProductCode: string
 }
 
 const IMAGEABLE_STATUSES = new Set(['RUN', 'NSTOP'])
@@ -80,8 +94,36 @@ function toServerRecord(raw: Record<string, unknown>, fallbackNo: string): Serve
     status: codeOf(raw.serverInstanceStatus) ?? 'UNKNOWN',
     operation: codeOf(raw.serverInstanceOperation) ?? 'NULL',
     statusName: text(raw.serverInstanceStatusName),
-    hypervisor: codeOf(raw.hypervisorType)
+    hypervisor: codeOf(raw.hypervisorType),
+    launch: {
+      vpcNo: text(raw.vpcNo),
+      subnetNo: text(raw.subnetNo),
+      networkInterfaceNos: Array.isArray(raw.networkInterfaceNoList)
+        ? raw.networkInterfaceNoList
+            .map(no => text(no))
+            .filter(Boolean)
+            .slice(0, 10)
+        : [],
+      loginKeyName: text(raw.loginKeyName),
+      serverSpecCode: text(raw.serverSpecCode),
+      serverProductCode: text(raw.serverProductCode)
+    },
+    description: text(raw.serverDescription, 2000)
   }
+}
+
+/** Every server of the region (all pages, checked against totalRows). */
+export async function listServers(client: NcloudClient, endBy?: number): Promise<ServerRecord[]> {
+  const rows = await client.readAllPages(
+    'getServerInstanceList',
+    {},
+    'serverInstanceList',
+    'serverInstanceNo',
+    endBy
+  )
+  return rows
+    .filter(row => typeof row === 'object' && row !== null)
+    .map(row => toServerRecord(row as Record<string, unknown>, ''))
 }
 
 /** Why the server cannot be imaged now, or undefined when it is running or stopped and idle. */
@@ -96,8 +138,8 @@ export function serverProblem(server: ServerRecord): string | undefined {
   return undefined
 }
 
-function text(value: unknown): string {
-  return typeof value === 'string' || typeof value === 'number' ? String(value).slice(0, 300) : ''
+function text(value: unknown, max = 300): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value).slice(0, max) : ''
 }
 
 function codeOf(value: unknown): string | undefined {

@@ -25,6 +25,8 @@ export interface AfterOptions {
   journal?: JournalRecorder
   /** Told of the image once sharing has changed it. */
   onImage?(image: ImageRecord): void
+  /** verify-boot: boots a test server from the image (in a dry run, shows the request). */
+  verify?(image: ImageRecord | undefined): Promise<void>
 }
 
 /** Once the image is CREAT: share it, then prune the old ones; returns what pruning did. */
@@ -36,6 +38,7 @@ export async function afterReady(
 ): Promise<PruneResult | undefined> {
   if (!['created', 'reused', 'resumed'].includes(ending.outcome) || !image) return undefined
   const { settings, log } = options
+  await options.verify?.(image)
   let current = image
   if (settings.shareWith.length > 0) {
     current = await shareImage(api, image, settings.shareWith, log, options.signal)
@@ -55,6 +58,7 @@ export async function dryRunAfterCreation(
   options: AfterOptions
 ): Promise<PrunePlan | undefined> {
   const { settings } = options
+  await options.verify?.(image)
   if (settings.shareWith.length > 0) {
     options.log.info(
       `Dry run: would share the image with ${settings.shareWith.join(', ')} once it is created.`

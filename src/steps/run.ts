@@ -10,7 +10,8 @@ import { JournalRecorder, journalImage, powerOf } from '../model/journal.js'
 import type { NameSource } from '../model/image-name.js'
 import { prunes, type Settings } from '../model/settings.js'
 import type { NcloudClient } from '../ncloud/client.js'
-import { ImageApi, type ImageRecord } from '../ncloud/images.js'
+import { ImageApi, type ImageKind, type ImageRecord } from '../ncloud/images.js'
+import { verifyBoot } from './verify-boot.js'
 import { adviceFor, makeClient, readKnownServer } from './run-setup.js'
 import { NEXT } from '../model/next-steps.js'
 import { planImage, planLines, type Plan } from './plan.js'
@@ -20,7 +21,7 @@ import type { RunResult } from '../model/result.js'
 
 /** What the result reports beside the journal: set here, from what each step returns. */
 type Learned = Partial<
-  Pick<RunResult, 'server' | 'imageName' | 'kind' | 'image' | 'origin' | 'pruning'>
+  Pick<RunResult, 'server' | 'imageName' | 'kind' | 'image' | 'origin' | 'pruning' | 'verify'>
 > & { duplicates: ImageRecord[]; advice?: NameSource }
 
 /** The sequence's own dependencies: the run's, with the journal it writes and the client. */
@@ -215,8 +216,16 @@ function afterOptions(settings: Settings, run: Run): AfterOptions {
     settings,
     serverNo: run.learned.server?.no,
     imageName: run.learned.imageName,
-    onImage: run.noteImage
+    onImage: run.noteImage,
+    verify: settings.verifyBoot ? image => verifyImage(image, settings, run) : undefined
   }
+}
+
+function verifyImage(image: ImageRecord | undefined, settings: Settings, run: Run): Promise<void> {
+  const { learned } = run
+  const [kind, imageName] = [learned.kind as ImageKind, learned.imageName ?? image?.name ?? '']
+  const report = (verify: RunResult['verify']): unknown => (learned.verify = verify)
+  return verifyBoot(image, { ...run, settings, server: learned.server, kind, imageName, report })
 }
 
 async function dryRun(

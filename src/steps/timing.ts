@@ -10,3 +10,11 @@ export const STOP_TIMEOUT_MS = 10 * 60_000
 export const CONFIRM_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000]
 /** A cancelled run gets a few seconds from the runner; the look for a lost image must fit in them. */
 export const CANCEL_LOOKUP_TIMEOUT_MS = 3_000
+
+/** How long removing a test server may take: a stop, then a terminate, each in minutes. */
+export const REMOVE_TIMEOUT_MS = 20 * 60_000
+/**
+ * After a cancel the runner sends SIGTERM 7.5 s after SIGINT and kills 2.5 s later
+ * (ncloud-api-next §7): the test server's removal gets the first six seconds.
+ */
+export const CANCEL_REMOVE_MS = 6_000

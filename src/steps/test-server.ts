@@ -1,0 +1,146 @@
+import type { Clock } from '../lib/clock.js'
+import type { Log } from '../lib/log.js'
+import type { JournalRecorder, JournalTestServer } from '../model/journal.js'
+import type { NcloudClient } from '../ncloud/client.js'
+import { describeError } from '../ncloud/errors.js'
+import { sendStop, sendTerminate } from '../ncloud/server-launch.js'
+import { ServerLookupError } from '../ncloud/server-errors.js'
+import { listServers, readServer, type ServerRecord } from '../ncloud/servers.js'
+
+// Removing verify-boot's test servers: stop (once running) → NSTOP → terminate → gone. One
+// function for the run's own cleanup and for whatever finishes a run that was killed.
+
+export interface RemoveOptions {
+  client: NcloudClient
+  clock: Clock
+  log: Log
+  signal?: AbortSignal
+  pollIntervalMs: number
+  /** Where each stop, terminate and removal is recorded; entries are matched by number or launch. */
+  journal?: JournalRecorder
+  /** No wait runs past this time: a server not gone by then is reported, not left silently. */
+  endBy: number
+  /** Between looks; default poll-interval kept between 2 and 15 s. */
+  pauseMs?: number
+}
+
+export interface Removal {
+  name: string
+  no?: string
+  removed: boolean
+  /** Its last state seen (status, and operation when one was under way). */
+  state?: string
+  /** The last refusal or failure, when it was not removed. */
+  problem?: string
+}
+
+/** Removes every test server of the entries not yet removed; says what became of each. */
+export async function removeTestServers(
+  entries: readonly JournalTestServer[],
+  options: RemoveOptions
+): Promise<Removal[]> {
+  const results: Removal[] = []
+  for (const entry of entries.filter(entry => entry.removedAt === undefined)) {
+    results.push(await removeOne({ ...entry }, options))
+  }
+  return results
+}
+
+/** A short description of what the removals left, for an error; '' when every one is gone. */
+export function leftRunning(removals: readonly Removal[]): string {
+  return removals
+    .filter(removal => !removal.removed)
+    .map(
+      ({ no, name, state, problem }) =>
+        `test server ${no ?? '(number unknown)'} ("${name}") is ${state ?? 'in an unknown state'}${problem ? ` (${problem})` : ''}`
+    )
+    .join('; ')
+}
+
+async function removeOne(entry: JournalTestServer, options: RemoveOptions): Promise<Removal> {
+  const { client, clock, log, signal } = options
+  const note = (change: Partial<JournalTestServer>): void => {
+    const before = { ...entry }
+    Object.assign(entry, change)
+    options.journal?.record(j => {
+      const found = j.testServers?.find(other => sameServer(other, before))
+      if (found) Object.assign(found, change)
+    })
+  }
+  const gone = (): Removal => {
+    note({ removedAt: clock.now() })
+    log.info(`Test server ${entry.no ?? ''} ("${entry.name}") is gone.`)
+    return { name: entry.name, no: entry.no, removed: true }
+  }
+  if (entry.no === undefined) {
+    // The launch's answer never came: the server, if there is one, is found by name and image.
+    const found = (await listServers(client, options.endBy)).find(
+      server =>
+        server.name === entry.name &&
+        server.status !== 'TERMT' &&
+        server.description?.includes(`image ${entry.imageNo} (`)
+    )
+    if (!found) return gone()
+    note({ no: found.no })
+  }
+  const no = entry.no as string
+  const pauseMs = options.pauseMs ?? Math.min(15_000, Math.max(2_000, options.pollIntervalMs))
+  let state: string | undefined
+  let problem: string | undefined
+  let earlyStopTried = false
+  for (;;) {
+    let server: ServerRecord | undefined
+    try {
+      server = await readServer(client, no)
+    } catch (error) {
+      if (error instanceof ServerLookupError) return gone()
+      signal?.throwIfAborted()
+      problem = describeError(error)
+    }
+    if (server) {
+      state = `${server.status}${server.operation === 'NULL' ? '' : ` (${server.operation})`}`
+      if (server.status === 'TERMT') return gone()
+      const idle = server.operation === 'NULL'
+      // A server still being made may refuse a stop: one try, then it is stopped once it runs.
+      const early: boolean = idle && ['INIT', 'CREAT'].includes(server.status) && !earlyStopTried
+      if ((idle && server.status === 'RUN') || early) {
+        earlyStopTried ||= early
+        problem = await send('stop', () => sendStop(client, no), note, entry, options)
+      } else if (idle && server.status === 'NSTOP') {
+        problem = await send('terminate', () => sendTerminate(client, no), note, entry, options)
+      }
+    }
+    if (clock.now() >= options.endBy)
+      return { name: entry.name, no, removed: false, state, problem }
+    await clock.sleep(Math.min(pauseMs, Math.max(0, options.endBy - clock.now())), signal)
+  }
+}
+
+/** Sends a stop or a terminate, recorded when sent and when accepted; the refusal, if any. */
+async function send(
+  what: 'stop' | 'terminate',
+  request: () => Promise<void>,
+  note: (change: Partial<JournalTestServer>) => void,
+  entry: JournalTestServer,
+  options: RemoveOptions
+): Promise<string | undefined> {
+  const now = options.clock.now()
+  note(what === 'stop' ? { stopSentAt: now } : { terminateSentAt: now })
+  try {
+    await request()
+    note(what === 'stop' ? { stopAccepted: true } : { terminateAccepted: true })
+    options.log.info(`Test server ${entry.no}: ${what} sent and accepted.`)
+    return undefined
+  } catch (error) {
+    options.signal?.throwIfAborted()
+    const why = describeError(error)
+    options.log.info(`Test server ${entry.no}: ${what} not accepted (${why}); looking again.`)
+    return why
+  }
+}
+
+/** The same test server: by number once both have one, else by its launch. */
+export function sameServer(a: JournalTestServer, b: JournalTestServer): boolean {
+  if (a.no !== undefined && b.no !== undefined) return a.no === b.no
+  return a.name === b.name && a.launchSentAt === b.launchSentAt && a.no === b.no
+}

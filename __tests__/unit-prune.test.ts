@@ -16,7 +16,7 @@ import {
   type PruneRule
 } from '../src/model/prune-plan.js'
 import type { PrunePlan } from '../src/model/pruning.js'
-import { prune } from '../src/steps/prune.js'
+import { prune, readAndPlan } from '../src/steps/prune.js'
 import { JournalRecorder } from '../src/model/journal.js'
 
 const SERVER = '1234567'
@@ -369,6 +369,49 @@ describe('planPrune: KVM server images, whose record names no source server', ()
 function fakeApi(remove: (no: string) => Promise<unknown>): ImageApi {
   return { kind: MEMBER_IMAGE, delete: remove } as unknown as ImageApi
 }
+
+describe('readAndPlan: what uses the images is read only when something would be deleted', () => {
+  /** An image API whose client answers the in-use reads: server 77 was made from image 2. */
+  function planningApi(images: ImageRecord[]) {
+    const reads: string[] = []
+    const ncloud = {
+      forApi: () => ncloud,
+      readAllPages: async (action: string) => {
+        reads.push(action)
+        return action === 'getServerInstanceList'
+          ? [{ serverInstanceNo: '77', memberServerImageInstanceNo: '2' }]
+          : []
+      }
+    }
+    const api = { kind: MEMBER_IMAGE, ncloud, listAll: async () => images } as unknown as ImageApi
+    return { api, reads }
+  }
+  const options = (logged: ReturnType<typeof log>) => ({
+    log: logged,
+    now: () => START,
+    dryRun: false
+  })
+
+  it('reads nothing more when the plan without them deletes nothing, and says so', async () => {
+    const { api, reads } = planningApi([image('1'), image('2')])
+    const logged = log()
+    const plan = await readAndPlan(api, image('9'), rule({ keepLast: 3 }), options(logged))
+    expect(reads).toEqual([])
+    expect(plan.remove).toEqual([])
+    expect(logged.warning).not.toHaveBeenCalled()
+    expect(logged.info.mock.calls[0][0]).toBe(
+      'Pruning: nothing is to be deleted, so what uses the images (launch configurations, servers) is not read.'
+    )
+  })
+
+  it('reads both and plans again when something would be deleted: an image in use is left', async () => {
+    const { api, reads } = planningApi(['1', '2', '3', '4'].map(no => image(no)))
+    const plan = await readAndPlan(api, image('9'), rule({ keepLast: 2 }), options(log()))
+    expect(reads).toEqual(['getLaunchConfigurationList', 'getServerInstanceList'])
+    expect(numbers(plan.remove)).toEqual(['3', '1'])
+    expect(left(plan)).toEqual({ '2': 'server 77 was created from it' })
+  })
+})
 
 describe('prune', () => {
   const plan = (): PrunePlan => ({

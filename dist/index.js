@@ -1811,8 +1811,14 @@ async function readAndPlan(api, current, rule, options) {
         const what = error instanceof IncompleteListError ? 'did not add up' : 'could not be read';
         images = { ok: false, problem: `The images ${what} (${describeError(error)})` };
     }
-    const inUse = images.ok ? await readImagesInUse(api.ncloud) : { ok: false, problem: '' };
-    const plan = planFromReads(api.kind, images, inUse, current, rule, options.now());
+    const now = options.now();
+    const planWith = (inUse) => planFromReads(api.kind, images, inUse, current, rule, now);
+    let plan = planWith({ ok: true, value: new Map() });
+    if (plan.remove.length > 0)
+        plan = planWith(await readImagesInUse(api.ncloud));
+    else if (plan.blocked === undefined) {
+        options.log.info('Pruning: nothing is to be deleted, so what uses the images (launch configurations, servers) is not read.');
+    }
     if (plan.blocked !== undefined) {
         options.log.warning(`Pruning: nothing is deleted. ${plan.blocked}`);
     }

@@ -3,7 +3,7 @@ import type { Clock } from '../lib/clock.js'
 import { journalDelete, type JournalRecorder } from '../model/journal.js'
 import { IncompleteListError } from '../ncloud/incomplete-list.js'
 import type { ImageApi, ImageRecord } from '../ncloud/images.js'
-import { readImagesInUse, type Read } from '../ncloud/in-use.js'
+import { readImagesInUse, type ImagesInUse, type Read } from '../ncloud/in-use.js'
 import type { Log } from '../lib/log.js'
 import { describePrune, planFromReads, type PruneRule } from '../model/prune-plan.js'
 import type { PrunePlan, PruneResult } from '../model/pruning.js'
@@ -11,8 +11,10 @@ import type { PrunePlan, PruneResult } from '../model/pruning.js'
 // Pruning as it runs: read the images and what uses them, plan, and delete (snapshots included).
 
 /**
- * Reads every image, every launch configuration and every server, and plans; logs the plan,
- * with a warning when a read failed (then nothing is deleted).
+ * Reads every image and plans; only when that plan deletes something does it read what uses the
+ * images (every launch configuration and every server) and plan again: what is in use is left and
+ * does not count toward keep-last, so it can only take deletes away, never add one. Logs the
+ * plan, with a warning when a read failed (then nothing is deleted).
  */
 export async function readAndPlan(
   api: ImageApi,
@@ -27,8 +29,16 @@ export async function readAndPlan(
     const what = error instanceof IncompleteListError ? 'did not add up' : 'could not be read'
     images = { ok: false, problem: `The images ${what} (${describeError(error)})` }
   }
-  const inUse = images.ok ? await readImagesInUse(api.ncloud) : { ok: false as const, problem: '' }
-  const plan = planFromReads(api.kind, images, inUse, current, rule, options.now())
+  const now = options.now()
+  const planWith = (inUse: Read<ImagesInUse>): PrunePlan =>
+    planFromReads(api.kind, images, inUse, current, rule, now)
+  let plan = planWith({ ok: true, value: new Map() })
+  if (plan.remove.length > 0) plan = planWith(await readImagesInUse(api.ncloud))
+  else if (plan.blocked === undefined) {
+    options.log.info(
+      'Pruning: nothing is to be deleted, so what uses the images (launch configurations, servers) is not read.'
+    )
+  }
   if (plan.blocked !== undefined) {
     options.log.warning(`Pruning: nothing is deleted. ${plan.blocked}`)
   } else {

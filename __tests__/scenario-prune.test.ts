@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import type { SimulatorOptions } from '../simulator/ncp-simulator.mjs'
-import { runScenario, startScenarioSim, type ScenarioSim } from './helpers/scenario.js'
+import {
+  runScenario,
+  startScenarioSim,
+  warningNaming,
+  type ScenarioSim
+} from './helpers/scenario.js'
 import { baseInputs, count } from './helpers/sim.js'
 
 // Pruning that is safe: the snapshots behind KVM images, images in use, keep-days, and lists
@@ -72,6 +77,20 @@ describe('the snapshots behind pruned KVM images', () => {
     expect(run.summary).toContain(
       `snapshot ${first} of deleted image ${old.no} (the delete failed; still billed)`
     )
+  })
+
+  it('a delete NCP answers with no image is a warning naming it; not pruned, its snapshots kept', async () => {
+    const s = await start()
+    const old = seed(s, 'nightly-20261101', 5, 'server')
+    s.addFault({ action: 'deleteServerImage', kind: 'no-rows' })
+    const run = await runScenario(s, baseInputs(s, kvm))
+    expect(run.code).toBe(0)
+    expect(run.outputs.pruned).toBe('')
+    expect(run.result.pruning).toMatchObject({ deleted: [], failed: [{ unconfirmed: true }] })
+    expect(run.stdout).toMatch(warningNaming(old.no, 'nightly-20261101'))
+    expect(s.images().map(image => image.no)).toContain(old.no)
+    expect(count(s, 'deleteBlockStorageSnapshotInstances')).toBe(0)
+    expect(s.snapshots().filter(snapshot => snapshot.imageNo === old.no)).toHaveLength(2)
   })
 
   it('a dry run lists the snapshots it would delete, and deletes nothing', async () => {

@@ -18,6 +18,7 @@ import {
 import type { PrunePlan } from '../src/model/pruning.js'
 import { prune, readAndPlan } from '../src/steps/prune.js'
 import { JournalRecorder } from '../src/model/journal.js'
+import { UnconfirmedDeleteError } from '../src/ncloud/unconfirmed-delete.js'
 
 const SERVER = '1234567'
 const DAY = 24 * 60 * 60_000
@@ -787,6 +788,58 @@ describe('prune: the snapshots behind KVM images', () => {
       'image 2 refused'
     ])
     expect(end.deleted).toEqual([{ no: '1', name: 'nightly-1' }])
+  })
+
+  it('a delete NCP answers with no image is a warning naming it: not pruned, its snapshots left, journal unconfirmed', async () => {
+    const journal = new JournalRecorder()
+    const calls: string[] = []
+    const api = {
+      kind: SERVER_IMAGE,
+      delete: async (no: string) => {
+        calls.push(`image ${no}`)
+        if (no === '1') throw new UnconfirmedDeleteError('deleteServerImage', no)
+        return []
+      },
+      deleteSnapshot: async (no: string) => {
+        calls.push(`snapshot ${no}`)
+      }
+    } as unknown as ImageApi
+    const logged = log()
+    const result = await prune(api, plan([kvm('1', ['71']), kvm('2', ['81'])]), logged, undefined, {
+      journal,
+      clock: { now: () => 500 }
+    })
+    expect(calls).toEqual(['image 1', 'image 2', 'snapshot 81'])
+    expect(numbers(result.deleted)).toEqual(['2'])
+    expect(result.failed).toEqual([
+      {
+        image: kvm('1', ['71']),
+        why: 'deleteServerImage answered with no image (totalRows 0)',
+        unconfirmed: true
+      }
+    ])
+    expect(logged.warning.mock.calls.map(([line]) => line)).toEqual([
+      'NCP answered the delete of image 1 ("nightly-1") with no image: it may not have been deleted; check the console. Its snapshots are left as they are.'
+    ])
+    const end = journal.snapshot()
+    expect(end.deletes?.map(({ what, no, answer }) => `${what} ${no} ${answer}`)).toEqual([
+      'image 1 unconfirmed',
+      'image 2 accepted',
+      'snapshot 81 accepted'
+    ])
+    expect(end.deleted).toEqual([{ no: '2', name: 'nightly-2' }])
+  })
+
+  it('a member image delete answered with no image says nothing of snapshots', async () => {
+    const remove = async (no: string) => {
+      throw new UnconfirmedDeleteError('deleteMemberServerImageInstances', no)
+    }
+    const logged = log()
+    const result = await prune(fakeApi(remove), plan([image('1')]), logged)
+    expect(result.deleted).toEqual([])
+    expect(logged.warning.mock.calls[0][0]).toBe(
+      'NCP answered the delete of image 1 ("nightly-1") with no image: it may not have been deleted; check the console.'
+    )
   })
 
   it('the dry-run plan names the snapshots it would delete', () => {

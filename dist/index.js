@@ -318,7 +318,7 @@ function guardExit(port) {
 
 /***/ }),
 
-/***/ 977:
+/***/ 555:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1433,7 +1433,23 @@ function saysGoingAway({ codes, words }, status, statusName = '') {
     return said.some(word => words.some(start => word.startsWith(start)));
 }
 
+;// CONCATENATED MODULE: ./src/ncloud/unconfirmed-delete.ts
+function answeredNoRows(result) {
+    return result.totalRows !== undefined && Number(result.totalRows) === 0;
+}
+class UnconfirmedDeleteError extends Error {
+    action;
+    imageNo;
+    constructor(action, imageNo) {
+        super(`${action} answered with no image (totalRows 0)`);
+        this.action = action;
+        this.imageNo = imageNo;
+        this.name = 'UnconfirmedDeleteError';
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/ncloud/images.ts
+
 
 
 
@@ -1560,12 +1576,13 @@ class ImageApi {
         await this.client.repeatable(this.kind.actions.share, params);
     }
     async delete(imageNo) {
-        const result = await this.client.sendOnce(this.kind.actions.delete, {
+        const { delete: action } = this.kind.actions;
+        const result = await this.client.sendOnce(action, {
             [`${this.kind.params.numberList}.1`]: imageNo
         });
-        return Array.isArray(result[this.kind.listKey])
-            ? this.records(this.kind.actions.delete, result)
-            : [];
+        if (answeredNoRows(result))
+            throw new UnconfirmedDeleteError(action, imageNo);
+        return Array.isArray(result[this.kind.listKey]) ? this.records(action, result) : [];
     }
     async deleteSnapshot(snapshotNo) {
         const action = this.kind.actions.deleteSnapshots;
@@ -1802,6 +1819,7 @@ function in_use_text(value) {
 
 
 
+
 async function readAndPlan(api, current, rule, options) {
     let images;
     try {
@@ -1844,6 +1862,12 @@ async function prune(api, plan, log, signal, record) {
         }
         catch (error) {
             signal?.throwIfAborted();
+            if (error instanceof UnconfirmedDeleteError) {
+                answer('unconfirmed');
+                result.failed.push({ image, why: error.message, unconfirmed: true });
+                log.warning(unconfirmedDelete(image, api.kind.actions.deleteSnapshots !== undefined));
+                continue;
+            }
             if (refused(error))
                 answer('refused');
             const why = describeError(error);
@@ -1883,6 +1907,10 @@ async function deleteSnapshots(api, image, answered, result, log, signal, record
     if (deleted.length > 0) {
         log.info(`Deleted the snapshot${deleted.length === 1 ? '' : 's'} behind image ${image.no}: ${deleted.join(', ')}.`);
     }
+}
+function unconfirmedDelete(image, keepsSnapshots) {
+    const snapshots = keepsSnapshots ? ' Its snapshots are left as they are.' : '';
+    return `NCP answered the delete of image ${image.no} ("${image.name}") with no image: it may not have been deleted; check the console.${snapshots}`;
 }
 function sent(record, entry) {
     return journalDelete(record?.journal, { ...entry, sentAt: record?.clock.now() ?? 0 });
@@ -3520,7 +3548,9 @@ function pruneRows(result) {
     ];
     const left = [
         ...pruning.leave.map(({ image, why }) => `${image.no} (${why})`),
-        ...(done ? pruning.failed.map(({ image }) => `${image.no} (the delete failed)`) : []),
+        ...(done
+            ? pruning.failed.map(({ image, unconfirmed }) => `${image.no} (${unconfirmed ? 'the delete was not confirmed' : 'the delete failed'})`)
+            : []),
         ...(done
             ? pruning.snapshotsLeft.map(({ imageNo, no }) => `snapshot ${no} of deleted image ${imageNo} (the delete failed; still billed)`)
             : [])
@@ -4710,7 +4740,7 @@ function actionsPort() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(321);
 /* harmony import */ var _github_exit_guard_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(351);
-/* harmony import */ var _github_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(977);
+/* harmony import */ var _github_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(555);
 /* harmony import */ var _github_toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(390);
 
 

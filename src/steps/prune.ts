@@ -1,8 +1,9 @@
 import { NcloudError, describeError } from '../ncloud/errors.js'
 import type { Clock } from '../lib/clock.js'
-import { journalDelete, type JournalRecorder } from '../model/journal.js'
+import { journalDelete, type JournalDelete, type JournalRecorder } from '../model/journal.js'
 import { IncompleteListError } from '../ncloud/incomplete-list.js'
 import type { ImageApi, ImageRecord } from '../ncloud/images.js'
+import { UnconfirmedDeleteError } from '../ncloud/unconfirmed-delete.js'
 import { readImagesInUse, type ImagesInUse, type Read } from '../ncloud/in-use.js'
 import type { Log } from '../lib/log.js'
 import { describePrune, planFromReads, type PruneRule } from '../model/prune-plan.js'
@@ -73,6 +74,12 @@ export async function prune(
       answer('accepted')
     } catch (error) {
       signal?.throwIfAborted()
+      if (error instanceof UnconfirmedDeleteError) {
+        answer('unconfirmed')
+        result.failed.push({ image, why: error.message, unconfirmed: true })
+        log.warning(unconfirmedDelete(image, api.kind.actions.deleteSnapshots !== undefined))
+        continue
+      }
       if (refused(error)) answer('refused')
       const why = describeError(error)
       result.failed.push({ image, why })
@@ -127,6 +134,12 @@ async function deleteSnapshots(
   }
 }
 
+/** The warning for a delete NCP answered with no image; its snapshots are left with it. */
+export function unconfirmedDelete(image: ImageRecord, keepsSnapshots: boolean): string {
+  const snapshots = keepsSnapshots ? ' Its snapshots are left as they are.' : ''
+  return `NCP answered the delete of image ${image.no} ("${image.name}") with no image: it may not have been deleted; check the console.${snapshots}`
+}
+
 /** Where pruning records its deletes: the run's journal, and the clock for the moment sent. */
 export interface DeleteRecord {
   journal: JournalRecorder
@@ -136,7 +149,7 @@ export interface DeleteRecord {
 function sent(
   record: DeleteRecord | undefined,
   entry: { what: 'image' | 'snapshot'; no: string; name?: string; imageNo?: string }
-): (answer: 'accepted' | 'refused') => void {
+): (answer: NonNullable<JournalDelete['answer']>) => void {
   return journalDelete(record?.journal, { ...entry, sentAt: record?.clock.now() ?? 0 })
 }
 

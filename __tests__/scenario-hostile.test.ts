@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { runScenario, startScenarioSim, type ScenarioSim } from './helpers/scenario.js'
+import {
+  errorNaming,
+  runScenario,
+  startScenarioSim,
+  warningNaming,
+  type ScenarioSim
+} from './helpers/scenario.js'
 import { baseInputs, count } from './helpers/sim.js'
 
 // A gateway that misbehaves as load balancers, proxies and overloaded services do.
@@ -374,4 +380,42 @@ describe('a gateway that does not enforce unique names', () => {
     expect(run.stdout).toContain(`NCP holds 2 images named "${NAME}": ${ours}, ${twin}`)
     expect(run.summary).toContain(`| Other images of this name | ${twin} |`)
   })
+
+  it.each<[string, Parameters<typeof startScenarioSim>[0], Record<string, string>, string]>([
+    [
+      'times out',
+      { createMs: 600_000 },
+      { 'wait-timeout': '3s', 'poll-interval': '1s' },
+      'timed-out'
+    ],
+    ['fails (CREFL)', { failImages: true }, {}, 'failed'],
+    ['cannot read the image', {}, {}, 'wait-failed']
+  ])(
+    'when the wait %s, the sweep still names the other image: result, log and summary; the outcome is the wait’s',
+    async (_how, options, inputs, outcome) => {
+      sim = await startScenarioSim({ uniqueNames: false, ...options })
+      if (outcome === 'wait-failed') sim.addFault({ action: DETAIL, kind: 'permission', times: 50 })
+      let twin: string | undefined
+      sim.clock.onSleep = () => {
+        if (twin || count(sim!, CREATE) === 0) return
+        twin = sim!.addImage({
+          kind: 'member',
+          name: NAME,
+          serverInstanceNo: '1001',
+          status: 'INIT'
+        }).no
+      }
+      const run = await runScenario(sim, baseInputs(sim, { 'image-name': NAME, ...inputs }))
+
+      expect(run.code).toBe(1)
+      expect(run.result.outcome).toBe(outcome)
+      const ours = run.outputs['image-instance-no']
+      expect(twin).toBeDefined()
+      expect(run.result.duplicates.map(image => image.no)).toEqual([twin])
+      expect(run.stdout).toMatch(warningNaming(`"${NAME}"`, ours, twin!))
+      // The summary names it in a row of its own (unit-summary owns the row's label).
+      expect(run.summary).toMatch(new RegExp(`^\\|[^|]+\\| ${twin} \\|$`, 'm'))
+      expect(run.stdout).toMatch(errorNaming(ours))
+    }
+  )
 })

@@ -327,6 +327,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+// UNUSED EXPORTS: imageOutputsFrom
+
 ;// CONCATENATED MODULE: ./src/lib/deadline.ts
 const MAX_TIMER_MS = 2 ** 31 - 1;
 class DeadlineExpired extends Error {
@@ -1284,12 +1286,18 @@ function readLifecycle({ source, input, problems }) {
 ;// CONCATENATED MODULE: ./src/github/outputs.ts
 const MAX_IMAGE_OUTPUT = 64 * 1024;
 const MAX_FIELD_OUTPUT = 2 * 1024;
+function imageOutputs(image) {
+    return [
+        ['image-instance-no', image.no],
+        ['image-name', image.name],
+        ['image-status', image.status],
+        ['image', imageJson(image.raw)],
+        ['shared-with', image.sharedWith.join(',')]
+    ];
+}
 function writeImageOutputs(port, image) {
-    port.setOutput('image-instance-no', image.no);
-    port.setOutput('image-name', image.name);
-    port.setOutput('image-status', image.status);
-    port.setOutput('image', imageJson(image.raw));
-    port.setOutput('shared-with', image.sharedWith.join(','));
+    for (const [name, value] of imageOutputs(image))
+        port.setOutput(name, value);
 }
 function writeOutputs(port, result) {
     port.setOutput('outcome', result.outcome);
@@ -3615,11 +3623,13 @@ function imageOutputsFrom(port) {
     return ({ image }) => {
         if (!image)
             return;
-        const key = JSON.stringify({ ...image, waitingUntil: undefined });
+        const outputs = imageOutputs(image);
+        const key = JSON.stringify(outputs);
         if (key === written)
             return;
         written = key;
-        writeImageOutputs(port, image);
+        for (const [name, value] of outputs)
+            port.setOutput(name, value);
     };
 }
 

@@ -3,7 +3,7 @@ import { CONFIRM_DELAYS_MS } from '../steps/timing.js'
 import { asRunFailure } from '../model/failure.js'
 import { JournalRecorder, type RunJournal } from '../model/journal.js'
 import { readSettings } from '../inputs/read-settings.js'
-import { writeImageOutputs, writeOutputs } from './outputs.js'
+import { imageOutputs, writeOutputs } from './outputs.js'
 import type { Port } from './port.js'
 import type { RunResult } from '../model/result.js'
 import { DEFAULT_RETRY, type RetryPolicy } from '../lib/retry.js'
@@ -61,15 +61,17 @@ export async function run(options: RunOptions): Promise<RunResult> {
 
 /**
  * The image outputs, written from the journal the moment it holds an image, and again whenever
- * the image's record changes: whatever ends the run next, the outputs keep its number.
+ * one of their values changes (not for the image's origin or the wait's end, which no output
+ * shows): whatever ends the run next, the outputs keep its number.
  */
-function imageOutputsFrom(port: Pick<Port, 'setOutput'>): (journal: RunJournal) => void {
+export function imageOutputsFrom(port: Pick<Port, 'setOutput'>): (journal: RunJournal) => void {
   let written = ''
   return ({ image }) => {
     if (!image) return
-    const key = JSON.stringify({ ...image, waitingUntil: undefined })
+    const outputs = imageOutputs(image)
+    const key = JSON.stringify(outputs)
     if (key === written) return
     written = key
-    writeImageOutputs(port, image)
+    for (const [name, value] of outputs) port.setOutput(name, value)
   }
 }

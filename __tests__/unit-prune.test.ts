@@ -792,18 +792,10 @@ describe('prune: the snapshots behind KVM images', () => {
 
   it('a delete NCP answers with no image is a warning naming it: not pruned, its snapshots left, journal unconfirmed', async () => {
     const journal = new JournalRecorder()
-    const calls: string[] = []
-    const api = {
-      kind: SERVER_IMAGE,
-      delete: async (no: string) => {
-        calls.push(`image ${no}`)
-        if (no === '1') throw new UnconfirmedDeleteError('deleteServerImage', no)
-        return []
-      },
-      deleteSnapshot: async (no: string) => {
-        calls.push(`snapshot ${no}`)
-      }
-    } as unknown as ImageApi
+    const { api, calls } = kvmApi(no => {
+      if (no === '1') throw new UnconfirmedDeleteError('deleteServerImage', no)
+      return []
+    })
     const logged = log()
     const result = await prune(api, plan([kvm('1', ['71']), kvm('2', ['81'])]), logged, undefined, {
       journal,

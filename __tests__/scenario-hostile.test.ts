@@ -359,26 +359,61 @@ describe('answers that are complete but wrong', () => {
   })
 })
 
+/** Another run's image of the same name, made while this run waits (after its create). */
+function twinDuringWait(s: ScenarioSim): { no?: string } {
+  const twin: { no?: string } = {}
+  s.clock.onSleep = () => {
+    if (twin.no || count(s, CREATE) === 0) return
+    twin.no = s.addImage({
+      kind: 'member',
+      name: NAME,
+      serverInstanceNo: '1001',
+      status: 'INIT'
+    }).no
+  }
+  return twin
+}
+
 describe('a gateway that does not enforce unique names', () => {
   it('another run making the same name at the same time is named by the sweep', async () => {
     sim = await startScenarioSim({ uniqueNames: false })
-    let twin: string | undefined
-    sim.clock.onSleep = () => {
-      if (twin || count(sim!, CREATE) === 0) return
-      twin = sim!.addImage({
-        kind: 'member',
-        name: NAME,
-        serverInstanceNo: '1001',
-        status: 'INIT'
-      }).no
-    }
+    const twin = twinDuringWait(sim)
     const run = await runScenario(sim, baseInputs(sim, { 'image-name': NAME }))
 
     expect(run.code).toBe(0)
     const ours = run.outputs['image-instance-no']
-    expect(twin).toBeDefined()
-    expect(run.result.duplicates.map(image => image.no)).toEqual([twin])
-    expect(run.stdout).toMatch(warningNaming(`"${NAME}"`, ours, twin!))
-    expect(run.summary).toContain(twin)
+    expect(twin.no).toBeDefined()
+    expect(run.result.duplicates.map(image => image.no)).toEqual([twin.no])
+    expect(run.stdout).toMatch(warningNaming(`"${NAME}"`, ours, twin.no!))
+    expect(run.summary).toMatch(new RegExp(`^\\|[^|]+\\| ${twin.no} \\|$`, 'm'))
   })
+
+  it.each<[string, Parameters<typeof startScenarioSim>[0], Record<string, string>, string]>([
+    [
+      'times out',
+      { createMs: 600_000 },
+      { 'wait-timeout': '3s', 'poll-interval': '1s' },
+      'timed-out'
+    ],
+    ['fails (CREFL)', { failImages: true }, {}, 'failed'],
+    ['cannot read the image', {}, {}, 'wait-failed']
+  ])(
+    'when the wait %s, the sweep still names the other image: result, log and summary; the outcome is the wait’s',
+    async (_how, options, inputs, outcome) => {
+      sim = await startScenarioSim({ uniqueNames: false, ...options })
+      if (outcome === 'wait-failed') sim.addFault({ action: DETAIL, kind: 'permission', times: 50 })
+      const twin = twinDuringWait(sim)
+      const run = await runScenario(sim, baseInputs(sim, { 'image-name': NAME, ...inputs }))
+
+      expect(run.code).toBe(1)
+      expect(run.result.outcome).toBe(outcome)
+      const ours = run.outputs['image-instance-no']
+      expect(twin.no).toBeDefined()
+      expect(run.result.duplicates.map(image => image.no)).toEqual([twin.no])
+      expect(run.stdout).toMatch(warningNaming(`"${NAME}"`, ours, twin.no!))
+      // The summary names it in a row of its own (unit-summary owns the row's label).
+      expect(run.summary).toMatch(new RegExp(`^\\|[^|]+\\| ${twin.no} \\|$`, 'm'))
+      expect(run.stdout).toMatch(errorNaming(ours))
+    }
+  )
 })

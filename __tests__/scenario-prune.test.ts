@@ -81,6 +81,20 @@ describe('the snapshots behind pruned KVM images', () => {
     expect(run.summary).toContain(first)
   })
 
+  it('a delete NCP answers with no image is a warning naming it; not pruned, its snapshots kept', async () => {
+    const s = await start()
+    const old = seed(s, 'nightly-20261101', 5, 'server')
+    s.addFault({ action: 'deleteServerImage', kind: 'no-rows' })
+    const run = await runScenario(s, baseInputs(s, kvm))
+    expect(run.code).toBe(0)
+    expect(run.outputs.pruned).toBe('')
+    expect(run.result.pruning).toMatchObject({ deleted: [], failed: [{ unconfirmed: true }] })
+    expect(run.stdout).toMatch(warningNaming(old.no, 'nightly-20261101'))
+    expect(s.images().map(image => image.no)).toContain(old.no)
+    expect(count(s, 'deleteBlockStorageSnapshotInstances')).toBe(0)
+    expect(s.snapshots().filter(snapshot => snapshot.imageNo === old.no)).toHaveLength(2)
+  })
+
   it('a dry run lists the snapshots it would delete, and deletes nothing', async () => {
     const s = await start()
     const old = seed(s, 'nightly-20261101', 5, 'server')
@@ -151,6 +165,43 @@ describe('images in use', () => {
     expect(count(s, 'deleteMemberServerImageInstances')).toBe(0)
     expect(pruningOf(run).blocked).toBeDefined()
     expect(run.stdout).toMatch(warningNaming('vserver/v2', 'getServerInstanceList'))
+  })
+})
+
+describe('what uses the images is read only when the plan would delete something', () => {
+  const IN_USE_READS = ['getLaunchConfigurationList', 'getServerInstanceList']
+
+  it('a run that deletes nothing reads no launch configuration and no server list', async () => {
+    const s = await start()
+    const kept = seed(s, 'nightly-20261101', 6).no
+    const run = await runScenario(s, baseInputs(s, { ...PRUNE, 'keep-last': '2' }))
+    expect(run.code).toBe(0)
+    expect(run.outputs.pruned).toBe('')
+    expect(s.images().map(image => image.no)).toContain(kept)
+    expect(IN_USE_READS.map(action => count(s, action))).toEqual([0, 0])
+  })
+
+  it('so a key that may not read the launch configurations gets no warning when nothing is to be deleted', async () => {
+    const s = await start({ deniedActions: ['getLaunchConfigurationList'] })
+    seed(s, 'nightly-20261101', 6)
+    const run = await runScenario(s, baseInputs(s, { ...PRUNE, 'keep-last': '2' }))
+    expect(run.code).toBe(0)
+    expect(run.stdout).not.toContain('::warning::')
+    expect(count(s, 'getLaunchConfigurationList')).toBe(0)
+  })
+
+  it('a run that deletes reads both before the first delete', async () => {
+    const s = await start()
+    const old = seed(s, 'nightly-20261101', 6).no
+    const run = await runScenario(s, baseInputs(s, { ...PRUNE, 'keep-last': '1' }))
+    expect(run.code).toBe(0)
+    expect(run.outputs.pruned).toBe(old)
+    const actions = s.requests.map(request => request.action)
+    const firstDelete = actions.indexOf('deleteMemberServerImageInstances')
+    for (const read of IN_USE_READS) {
+      expect(actions.indexOf(read)).toBeGreaterThanOrEqual(0)
+      expect(actions.indexOf(read)).toBeLessThan(firstDelete)
+    }
   })
 })
 

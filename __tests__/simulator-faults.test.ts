@@ -220,6 +220,26 @@ describe('hostile faults', () => {
     expect(body).not.toHaveProperty('serverInstanceList')
   })
 
+  it('no-rows: a success response with totalRows 0 and an empty list, and nothing done', async () => {
+    const image = sim.addImage({
+      kind: 'member',
+      name: 'kept-by-no-rows',
+      serverInstanceNo: '1001',
+      status: 'CREAT'
+    })
+    sim.addFault({ action: 'deleteMemberServerImageInstances', kind: 'no-rows' })
+    const reply = await call(sim, 'deleteMemberServerImageInstances', {
+      'memberServerImageInstanceNoList.1': image.no
+    })
+    expect(reply.status).toBe(200)
+    expect(reply.json.deleteMemberServerImageInstancesResponse).toMatchObject({
+      returnCode: '0',
+      totalRows: 0,
+      memberServerImageInstanceList: []
+    })
+    expect(sim.images().map(i => i.no)).toContain(image.no)
+  })
+
   it('huge: a 5 MiB gateway error by default, or the size and status given', async () => {
     sim.addFault({ action: 'getServerInstanceDetail', kind: 'huge' })
     const reply = await rawCall(sim, 'getServerInstanceDetail', detailParams)

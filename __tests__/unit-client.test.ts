@@ -703,7 +703,8 @@ describe('NcloudClient: endBy, the moment past which no request runs', () => {
         reached: 'no'
       })
       expect(error.summary).toContain('no time was left for this request')
-      expect(ms).toBeLessThan(50)
+      // Well before requestTimeoutMs (5 s): nothing was sent, so nothing was waited for.
+      expect(ms).toBeLessThan(1_000)
     }
     expect(received).toHaveLength(0)
     client.dispose()
@@ -736,20 +737,21 @@ describe('NcloudClient: endBy, the moment past which no request runs', () => {
     const { client, clock } = makeClient()
     replies.push(ok('getServerImageList', { totalRows: 1 }))
     await expect(
-      client.sendOnce('getServerImageList', {}, clock.now() + 1_000)
+      client.sendOnce('getServerImageList', {}, clock.now() + 5_000)
     ).resolves.toMatchObject({ totalRows: 1 })
     client.dispose()
   })
 
   it('read starts no retry whose pause would end past endBy, whatever its deadline says', async () => {
-    const { client, clock } = makeClient()
+    // endBy is also the request's real deadline: seconds away, so a busy machine cannot reach it.
+    const { client, clock } = makeClient({ retry: { ...TINY_RETRY, maxRetryAfterMs: 10_000 } })
     replies.push(
       gatewayError(429, '410', 'Throttle Limited', { 'retry-after': '10' }),
       ok('getServerImageList')
     )
-    // Retry-After is capped at 50 ms: a pause past endBy, though within the later deadline.
+    // A Retry-After of 10 s: a pause past endBy (5 s), though within the later deadline (60 s).
     const { error } = await timedFailure(
-      client.read('getServerImageList', {}, clock.now() + 60_000, clock.now() + 30)
+      client.read('getServerImageList', {}, clock.now() + 60_000, clock.now() + 5_000)
     )
     expect(error.fields.code).toBe('410')
     expect(received).toHaveLength(1)
@@ -778,7 +780,7 @@ describe('NcloudClient: endBy, the moment past which no request runs', () => {
       ok('getServerImageList', { totalRows: 2 })
     )
     await expect(
-      client.read('getServerImageList', {}, undefined, clock.now() + 1_000)
+      client.read('getServerImageList', {}, undefined, clock.now() + 5_000)
     ).resolves.toMatchObject({ totalRows: 2 })
     expect(clock.delays).toEqual([50])
     expect(received).toHaveLength(2)

@@ -11,6 +11,7 @@ import {
   type ImageKind
 } from '../src/ncloud/images.js'
 import { toImageRecord } from '../src/ncloud/image-record.js'
+import { UnconfirmedDeleteError } from '../src/ncloud/unconfirmed-delete.js'
 import { sourceServerOf } from '../src/model/source-server.js'
 import { provenanceDescription } from '../src/model/provenance.js'
 
@@ -307,6 +308,19 @@ describe.each<
     expect(error).toBeInstanceOf(NcloudError)
     expect((error as NcloudError).fields.source).toBe('response')
     expect((error as NcloudError).message).toContain(wire.listKey)
+  })
+
+  it('delete throws UnconfirmedDeleteError when NCP answers with no image (totalRows 0)', async () => {
+    const { client } = fakeClient(() => ({ totalRows: 0, [wire.listKey]: [] }))
+    const error = await new ImageApi(client, kind).delete('901').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(UnconfirmedDeleteError)
+    expect(error).toMatchObject({ imageNo: '901', action: kind.actions.delete })
+  })
+
+  it('delete returns the images NCP answers with', async () => {
+    const { client } = fakeClient(() => ({ totalRows: 1, [wire.listKey]: [raw('901', 'old')] }))
+    const answered = await new ImageApi(client, kind).delete('901')
+    expect(answered.map(one => one.no)).toEqual(['901'])
   })
 
   it('get reads the detail action with the number and returns that image', async () => {

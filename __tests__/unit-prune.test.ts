@@ -16,8 +16,9 @@ import {
   type PruneRule
 } from '../src/model/prune-plan.js'
 import type { PrunePlan } from '../src/model/pruning.js'
-import { prune } from '../src/steps/prune.js'
+import { prune, readAndPlan } from '../src/steps/prune.js'
 import { JournalRecorder } from '../src/model/journal.js'
+import { UnconfirmedDeleteError } from '../src/ncloud/unconfirmed-delete.js'
 
 const SERVER = '1234567'
 const DAY = 24 * 60 * 60_000
@@ -369,6 +370,49 @@ describe('planPrune: KVM server images, whose record names no source server', ()
 function fakeApi(remove: (no: string) => Promise<unknown>): ImageApi {
   return { kind: MEMBER_IMAGE, delete: remove } as unknown as ImageApi
 }
+
+describe('readAndPlan: what uses the images is read only when something would be deleted', () => {
+  /** An image API whose client answers the in-use reads: server 77 was made from image 2. */
+  function planningApi(images: ImageRecord[]) {
+    const reads: string[] = []
+    const ncloud = {
+      forApi: () => ncloud,
+      readAllPages: async (action: string) => {
+        reads.push(action)
+        return action === 'getServerInstanceList'
+          ? [{ serverInstanceNo: '77', memberServerImageInstanceNo: '2' }]
+          : []
+      }
+    }
+    const api = { kind: MEMBER_IMAGE, ncloud, listAll: async () => images } as unknown as ImageApi
+    return { api, reads }
+  }
+  const options = (logged: ReturnType<typeof log>) => ({
+    log: logged,
+    now: () => START,
+    dryRun: false
+  })
+
+  it('reads nothing more when the plan without them deletes nothing, and says so', async () => {
+    const { api, reads } = planningApi([image('1'), image('2')])
+    const logged = log()
+    const plan = await readAndPlan(api, image('9'), rule({ keepLast: 3 }), options(logged))
+    expect(reads).toEqual([])
+    expect(plan.remove).toEqual([])
+    expect(logged.warning).not.toHaveBeenCalled()
+    expect(logged.info.mock.calls[0][0]).toBe(
+      'Pruning: nothing is to be deleted, so what uses the images (launch configurations, servers) is not read.'
+    )
+  })
+
+  it('reads both and plans again when something would be deleted: an image in use is left', async () => {
+    const { api, reads } = planningApi(['1', '2', '3', '4'].map(no => image(no)))
+    const plan = await readAndPlan(api, image('9'), rule({ keepLast: 2 }), options(log()))
+    expect(reads).toEqual(['getLaunchConfigurationList', 'getServerInstanceList'])
+    expect(numbers(plan.remove)).toEqual(['3', '1'])
+    expect(left(plan)).toEqual({ '2': 'server 77 was created from it' })
+  })
+})
 
 describe('prune', () => {
   const plan = (): PrunePlan => ({
@@ -744,6 +788,50 @@ describe('prune: the snapshots behind KVM images', () => {
       'image 2 refused'
     ])
     expect(end.deleted).toEqual([{ no: '1', name: 'nightly-1' }])
+  })
+
+  it('a delete NCP answers with no image is a warning naming it: not pruned, its snapshots left, journal unconfirmed', async () => {
+    const journal = new JournalRecorder()
+    const { api, calls } = kvmApi(no => {
+      if (no === '1') throw new UnconfirmedDeleteError('deleteServerImage', no)
+      return []
+    })
+    const logged = log()
+    const result = await prune(api, plan([kvm('1', ['71']), kvm('2', ['81'])]), logged, undefined, {
+      journal,
+      clock: { now: () => 500 }
+    })
+    expect(calls).toEqual(['image 1', 'image 2', 'snapshot 81'])
+    expect(numbers(result.deleted)).toEqual(['2'])
+    expect(result.failed).toEqual([
+      {
+        image: kvm('1', ['71']),
+        why: 'deleteServerImage answered with no image (totalRows 0)',
+        unconfirmed: true
+      }
+    ])
+    expect(logged.warning.mock.calls.map(([line]) => line)).toEqual([
+      'NCP answered the delete of image 1 ("nightly-1") with no image: it may not have been deleted; check the console. Its snapshots are left as they are.'
+    ])
+    const end = journal.snapshot()
+    expect(end.deletes?.map(({ what, no, answer }) => `${what} ${no} ${answer}`)).toEqual([
+      'image 1 unconfirmed',
+      'image 2 accepted',
+      'snapshot 81 accepted'
+    ])
+    expect(end.deleted).toEqual([{ no: '2', name: 'nightly-2' }])
+  })
+
+  it('a member image delete answered with no image says nothing of snapshots', async () => {
+    const remove = async (no: string) => {
+      throw new UnconfirmedDeleteError('deleteMemberServerImageInstances', no)
+    }
+    const logged = log()
+    const result = await prune(fakeApi(remove), plan([image('1')]), logged)
+    expect(result.deleted).toEqual([])
+    expect(logged.warning.mock.calls[0][0]).toBe(
+      'NCP answered the delete of image 1 ("nightly-1") with no image: it may not have been deleted; check the console.'
+    )
   })
 
   it('the dry-run plan names the snapshots it would delete', () => {

@@ -306,6 +306,25 @@ describe('renderSummary', () => {
     expect(renderSummary(FULL)).not.toContain('Server downtime')
   })
 
+  it('tells a delete NCP did not confirm from one that failed, among the images left', () => {
+    const pruning = {
+      keep: [],
+      remove: [image('3'), image('2')],
+      leave: [],
+      rules: ['keep-last'],
+      deleted: [],
+      failed: [
+        { image: image('3'), why: 'refused' },
+        { image: image('2'), why: 'no image', unconfirmed: true as const }
+      ],
+      snapshotsDeleted: {},
+      snapshotsLeft: []
+    }
+    expect(renderSummary({ ...FULL, pruning })).toContain(
+      '| Left | 3 (the delete failed); 2 (the delete was not confirmed) |'
+    )
+  })
+
   it('writes no problem or next-step paragraph when there is none', () => {
     const markdown = renderSummary(FULL)
     expect(markdown).not.toContain('What happened')

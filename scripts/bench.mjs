@@ -6,12 +6,12 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { demoFixture, startSimulator } from '../simulator/ncp-simulator.mjs'
 import { MAX_BYTES } from './check-bundle.mjs'
-import { BUNDLE, runBundle } from './run-bundle.mjs'
+import { BUNDLE, runBundle, runPostStep } from './run-bundle.mjs'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const bareRequest = join(here, 'bench', 'bare-request.mjs')
 const reportRss = join(here, 'bench', 'report-rss.mjs')
-const RUNS = Number(process.env.BENCH_RUNS ?? 7)
+const RUNS = Number(process.env.BENCH_RUNS ?? 11)
 const WAIT_RUNS = Number(process.env.BENCH_WAIT_RUNS ?? 3)
 const POLL_MS = 250
 // Image creation times that are not multiples of the poll interval, so the flip to CREAT falls
@@ -20,6 +20,8 @@ const POLL_MS = 250
 // write its outputs and summary, and exit, with room for a busy machine.
 const CREATE_MS = [2130, 4870]
 const EXIT_MS = 300
+// The post step after a clean run has nothing to finish: it must end at once (issue 17).
+const MAX_IDLE_POST_MS = 300
 // The action's cold start (spawn to first request) against a bare Node script's signed request: what
 // loading the bundle costs on top of Node itself.
 const MAX_COLD_START_RATIO = 1.5
@@ -74,6 +76,26 @@ async function waitedRun(createMs) {
       latencyMs: run.exitedAt - image.completedAt,
       rssMiB: Number(readFileSync(rssFile, 'utf8')) / 1024
     }
+  } finally {
+    await sim.close()
+  }
+}
+
+/** Milliseconds the post step takes after a main step that left nothing open. */
+async function idlePostStep() {
+  const sim = await startSimulator({ ...demoFixture() })
+  try {
+    const inputs = actionInputs(sim, { wait: 'false', 'image-name': 'bench-post' })
+    const main = await runBundle(inputs, { discardOutput: true, staleDist: 'warn' })
+    if (main.code !== 0) throw new Error(`the main step exited ${main.code}`)
+    const before = sim.requests.length
+    const post = await runPostStep(main, inputs, { staleDist: 'warn' })
+    if (post.code !== 0 || sim.requests.length !== before) {
+      throw new Error(
+        `the idle post step exited ${post.code} after ${sim.requests.length - before} requests`
+      )
+    }
+    return post.exitedAt - post.startedAt
   } finally {
     await sim.close()
   }
@@ -166,7 +188,7 @@ try {
       )
     )
   }
-  row('cold start: bare node:http request', bare, ' ms')
+  row('cold start: bare signed request (node:https loaded)', bare, ' ms')
   row('cold start: the action', action, ' ms')
   const ratio = stats(action).median / stats(bare).median
   rows.push({
@@ -176,6 +198,16 @@ try {
     target: `≤ ${MAX_COLD_START_RATIO}`,
     result: ratio <= MAX_COLD_START_RATIO ? 'pass' : 'FAIL'
   })
+
+  const idlePost = []
+  for (let i = 0; i < RUNS; i++) idlePost.push(await idlePostStep())
+  row(
+    'post step after a clean run (spawn to exit)',
+    idlePost,
+    ' ms',
+    `≤ ${MAX_IDLE_POST_MS} ms`,
+    median => median <= MAX_IDLE_POST_MS
+  )
 
   const rss = []
   for (const createMs of CREATE_MS) {

@@ -16,7 +16,8 @@ const USAGE = `Usage: node simulator/cli.mjs [options]
   --fault SPEC          inject a fault, repeatable; SPEC = ACTION:KIND[:TIMES[:before|after]]
                         KIND = throttle | endpoint-error | endpoint-timeout | unexpected |
                                service-retry | service-internal | drop | permission |
-                               cut | stall | trickle | redirect | not-json | no-list | huge
+                               cut | stall | trickle | redirect | not-json | no-list |
+                               no-rows | huge
                                (their options keep their defaults);
                         ACTION may be *
   --ready-file PATH     also write the ready JSON to PATH

@@ -18,6 +18,7 @@ const FAULT_KINDS = /** @type {const} */ ([
   'redirect',
   'not-json',
   'no-list',
+  'no-rows',
   'huge'
 ])
 /** @typedef {typeof FAULT_KINDS[number]} FaultKind */
@@ -39,6 +40,8 @@ const DEFAULT_TRICKLE_MS = 2000
  * - redirect: `status` (default 307) with a Location header (`location`) and a small HTML body.
  * - not-json: HTTP 200, text/html body.
  * - no-list: HTTP 200, `<action>Response` with returnCode '0' and totalRows 1 but no list key.
+ * - no-rows: HTTP 200, `<action>Response` with returnCode '0', totalRows 0 and an empty list: with
+ *   when 'before' nothing is done (a delete that deleted nothing, ncloud-api-next §1).
  * - huge: a gateway error (`status`, default 503) whose JSON body is `bytes` long (default 5 MiB), mostly error.details.
  * For cut/stall/trickle with when 'before', the body is what the action would have answered, but
  * the action's effects are undone (e.g. no image is made and its number is handed out again).
@@ -105,9 +108,10 @@ export function sendsBody(kind) {
  * @param {import('./replies.mjs').Reply | undefined} normal the reply the action gave (when
  *   'after'), or would have given (body faults, 'before').
  * @param {string} requestId
+ * @param {string} listKey the list key of the action's answer (no-rows)
  * @returns {import('./replies.mjs').Reply}
  */
-export function faultReply(fault, action, normal, requestId) {
+export function faultReply(fault, action, normal, requestId, listKey) {
   const { kind, message } = fault
   /** @type {Record<string, string>} */
   const headers =
@@ -145,6 +149,10 @@ export function faultReply(fault, action, normal, requestId) {
       // Claims a row but carries no list.
       const response = { requestId, returnCode: '0', returnMessage: 'success', totalRows: 1 }
       return jsonReply(200, { [`${action}Response`]: response }, headers)
+    }
+    case 'no-rows': {
+      const response = { requestId, returnCode: '0', returnMessage: 'success', totalRows: 0 }
+      return jsonReply(200, { [`${action}Response`]: { ...response, [listKey]: [] } }, headers)
     }
     case 'huge':
       return hugeReply(fault, headers)

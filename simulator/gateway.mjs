@@ -44,7 +44,7 @@ export function answer(sim, req, entry, requestId) {
   let normal
   if (fault.when === 'after') normal = run()
   else if (sendsBody(fault.kind)) normal = withoutEffects(sim, run)
-  return faultReply(fault, entry.action, normal, requestId)
+  return faultReply(fault, entry.action, normal, requestId, action.listKey)
 }
 
 /**

@@ -4,7 +4,7 @@ import { asRunFailure } from '../model/failure.js'
 import { JournalRecorder, type RunJournal } from '../model/journal.js'
 import { JOURNAL_STATE, savedJournal } from '../model/journal-state.js'
 import { readSettings } from '../inputs/read-settings.js'
-import { writeImageOutputs, writeOutputs } from './outputs.js'
+import { imageOutputs, writeOutputs } from './outputs.js'
 import type { Port } from './port.js'
 import type { RunResult } from '../model/result.js'
 import { DEFAULT_RETRY, type RetryPolicy } from '../lib/retry.js'
@@ -85,15 +85,17 @@ function saveJournal(port: Pick<Port, 'saveState'>): (journal: RunJournal) => vo
 
 /**
  * The image outputs, written from the journal the moment it holds an image, and again whenever
- * the image's record changes: whatever ends the run next, the outputs keep its number.
+ * one of their values changes (not for the image's origin or the wait's end, which no output
+ * shows): whatever ends the run next, the outputs keep its number.
  */
-function imageOutputsFrom(port: Pick<Port, 'setOutput'>): (journal: RunJournal) => void {
+export function imageOutputsFrom(port: Pick<Port, 'setOutput'>): (journal: RunJournal) => void {
   let written = ''
   return ({ image }) => {
     if (!image) return
-    const key = JSON.stringify({ ...image, waitingUntil: undefined })
+    const outputs = imageOutputs(image)
+    const key = JSON.stringify(outputs)
     if (key === written) return
     written = key
-    writeImageOutputs(port, image)
+    for (const [name, value] of outputs) port.setOutput(name, value)
   }
 }

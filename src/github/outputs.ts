@@ -6,16 +6,22 @@ import type { RunResult } from '../model/result.js'
 export const MAX_IMAGE_OUTPUT = 64 * 1024
 const MAX_FIELD_OUTPUT = 2 * 1024
 
+type ImageOutputsOf = Pick<ImageRecord, 'no' | 'name' | 'status' | 'raw' | 'sharedWith'>
+
+/** The image outputs, each name with its value. */
+export function imageOutputs(image: ImageOutputsOf): [string, string][] {
+  return [
+    ['image-instance-no', image.no],
+    ['image-name', image.name],
+    ['image-status', image.status],
+    ['image', imageJson(image.raw)],
+    ['shared-with', image.sharedWith.join(',')]
+  ]
+}
+
 /** The image outputs; written the moment an image is known and again at the end. */
-export function writeImageOutputs(
-  port: Pick<Port, 'setOutput'>,
-  image: Pick<ImageRecord, 'no' | 'name' | 'status' | 'raw' | 'sharedWith'>
-): void {
-  port.setOutput('image-instance-no', image.no)
-  port.setOutput('image-name', image.name)
-  port.setOutput('image-status', image.status)
-  port.setOutput('image', imageJson(image.raw))
-  port.setOutput('shared-with', image.sharedWith.join(','))
+export function writeImageOutputs(port: Pick<Port, 'setOutput'>, image: ImageOutputsOf): void {
+  for (const [name, value] of imageOutputs(image)) port.setOutput(name, value)
 }
 
 /** Every output, from the run's result. */

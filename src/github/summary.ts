@@ -112,7 +112,12 @@ function pruneRows(result: RunResult): [string, string | undefined][] {
   ]
   const left = [
     ...pruning.leave.map(({ image, why }) => `${image.no} (${why})`),
-    ...(done ? pruning.failed.map(({ image }) => `${image.no} (the delete failed)`) : []),
+    ...(done
+      ? pruning.failed.map(
+          ({ image, unconfirmed }) =>
+            `${image.no} (${unconfirmed ? 'the delete was not confirmed' : 'the delete failed'})`
+        )
+      : []),
     ...(done
       ? pruning.snapshotsLeft.map(
           ({ imageNo, no }) =>

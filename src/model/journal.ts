@@ -74,8 +74,11 @@ export interface JournalDelete {
   /** For a snapshot: the deleted image it was behind. */
   imageNo?: string
   sentAt: number
-  /** Unset while the answer is outstanding: the delete may or may not have been carried out. */
-  answer?: 'accepted' | 'refused'
+  /**
+   * Unset while the answer is outstanding: the delete may or may not have been carried out.
+   * 'unconfirmed': NCP answered with success but no image (totalRows 0); it may still be there.
+   */
+  answer?: 'accepted' | 'refused' | 'unconfirmed'
 }
 
 /** Keeps the journal, and tells the listener of every change with a copy it may keep. */

@@ -17,8 +17,11 @@ export interface PrunePlan {
 
 export interface PruneResult extends PrunePlan {
   deleted: ImageRecord[]
-  /** Deletes that NCP refused: the images are still there. */
-  failed: { image: ImageRecord; why: string }[]
+  /**
+   * Deletes that NCP refused: the images are still there; `unconfirmed` when NCP answered with
+   * no image, so the image may still be there (its snapshots are left).
+   */
+  failed: { image: ImageRecord; why: string; unconfirmed?: true }[]
   /** Image number → the snapshots deleted after it (KVM images). */
   snapshotsDeleted: Record<string, string[]>
   /** Snapshots of a deleted image that could not be deleted: still there, still billed. */

@@ -3,6 +3,7 @@ import type { ApiResult, NcloudClient, Params } from './client.js'
 import { contentError } from './errors.js'
 import { toImageRecord, type ImageRecord } from './image-record.js'
 import { IMAGE_STATUSES, type ImageStatuses } from './image-status.js'
+import { answeredNoRows, UnconfirmedDeleteError } from './unconfirmed-delete.js'
 
 export { imageState, type ImageState } from './image-status.js'
 export type { ImageRecord } from './image-record.js'
@@ -201,14 +202,15 @@ export class ImageApi {
   /**
    * Deletes one image and returns the records NCP answers with (for a KVM image, with the
    * snapshots behind it). Sent once: a lost reply is settled by the next list, not by a resend.
+   * An answer with no image (totalRows 0) is an UnconfirmedDeleteError.
    */
   async delete(imageNo: string): Promise<ImageRecord[]> {
-    const result = await this.client.sendOnce(this.kind.actions.delete, {
+    const { delete: action } = this.kind.actions
+    const result = await this.client.sendOnce(action, {
       [`${this.kind.params.numberList}.1`]: imageNo
     })
-    return Array.isArray(result[this.kind.listKey])
-      ? this.records(this.kind.actions.delete, result)
-      : []
+    if (answeredNoRows(result)) throw new UnconfirmedDeleteError(action, imageNo)
+    return Array.isArray(result[this.kind.listKey]) ? this.records(action, result) : []
   }
 
   /** Deletes one block storage snapshot that a deleted KVM image left behind. Sent once. */

@@ -1,9 +1,10 @@
 import { NcloudError, describeError } from '../ncloud/errors.js'
 import type { Clock } from '../lib/clock.js'
-import { journalDelete, type JournalRecorder } from '../model/journal.js'
+import { journalDelete, type JournalDelete, type JournalRecorder } from '../model/journal.js'
 import { IncompleteListError } from '../ncloud/incomplete-list.js'
 import type { ImageApi, ImageRecord } from '../ncloud/images.js'
-import { readImagesInUse, type Read } from '../ncloud/in-use.js'
+import { UnconfirmedDeleteError } from '../ncloud/unconfirmed-delete.js'
+import { readImagesInUse, type ImagesInUse, type Read } from '../ncloud/in-use.js'
 import type { Log } from '../lib/log.js'
 import { describePrune, planFromReads, type PruneRule } from '../model/prune-plan.js'
 import type { PrunePlan, PruneResult } from '../model/pruning.js'
@@ -12,8 +13,10 @@ import { clause } from '../lib/clause.js'
 // Pruning as it runs: read the images and what uses them, plan, and delete (snapshots included).
 
 /**
- * Reads every image, every launch configuration and every server, and plans; logs the plan,
- * with a warning when a read failed (then nothing is deleted).
+ * Reads every image and plans; only when that plan deletes something does it read what uses the
+ * images (every launch configuration and every server) and plan again: what is in use is left and
+ * does not count toward keep-last, so it can only take deletes away, never add one. Logs the
+ * plan, with a warning when a read failed (then nothing is deleted).
  */
 export async function readAndPlan(
   api: ImageApi,
@@ -28,8 +31,16 @@ export async function readAndPlan(
     const what = error instanceof IncompleteListError ? 'did not add up' : 'could not be read'
     images = { ok: false, problem: `The images ${what} (${clause(describeError(error))})` }
   }
-  const inUse = images.ok ? await readImagesInUse(api.ncloud) : { ok: false as const, problem: '' }
-  const plan = planFromReads(api.kind, images, inUse, current, rule, options.now())
+  const now = options.now()
+  const planWith = (inUse: Read<ImagesInUse>): PrunePlan =>
+    planFromReads(api.kind, images, inUse, current, rule, now)
+  let plan = planWith({ ok: true, value: new Map() })
+  if (plan.remove.length > 0) plan = planWith(await readImagesInUse(api.ncloud))
+  else if (plan.blocked === undefined) {
+    options.log.info(
+      'Pruning: nothing is to be deleted, so what uses the images (launch configurations, servers) is not read.'
+    )
+  }
   if (plan.blocked !== undefined) {
     options.log.warning(`Pruning: nothing is deleted. ${plan.blocked}`)
   } else {
@@ -64,6 +75,12 @@ export async function prune(
       answer('accepted')
     } catch (error) {
       signal?.throwIfAborted()
+      if (error instanceof UnconfirmedDeleteError) {
+        answer('unconfirmed')
+        result.failed.push({ image, why: error.message, unconfirmed: true })
+        log.warning(unconfirmedDelete(image, api.kind.actions.deleteSnapshots !== undefined))
+        continue
+      }
       if (refused(error)) answer('refused')
       const why = describeError(error)
       result.failed.push({ image, why })
@@ -118,6 +135,12 @@ async function deleteSnapshots(
   }
 }
 
+/** The warning for a delete NCP answered with no image; its snapshots are left with it. */
+export function unconfirmedDelete(image: ImageRecord, keepsSnapshots: boolean): string {
+  const snapshots = keepsSnapshots ? ' Its snapshots are left as they are.' : ''
+  return `NCP answered the delete of image ${image.no} ("${image.name}") with no image: it may not have been deleted; check the console.${snapshots}`
+}
+
 /** Where pruning records its deletes: the run's journal, and the clock for the moment sent. */
 export interface DeleteRecord {
   journal: JournalRecorder
@@ -127,7 +150,7 @@ export interface DeleteRecord {
 function sent(
   record: DeleteRecord | undefined,
   entry: { what: 'image' | 'snapshot'; no: string; name?: string; imageNo?: string }
-): (answer: 'accepted' | 'refused') => void {
+): (answer: NonNullable<JournalDelete['answer']>) => void {
   return journalDelete(record?.journal, { ...entry, sentAt: record?.clock.now() ?? 0 })
 }
 

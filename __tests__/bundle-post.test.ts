@@ -12,6 +12,7 @@ const STOP = 'stopServerInstances'
 const START = 'startServerInstances'
 const SERVER = 'getServerInstanceDetail'
 const IMAGE = 'getMemberServerImageInstanceDetail'
+const CREATE = 'createMemberServerImageInstance'
 
 const sims: Simulator[] = []
 afterEach(async () => {
@@ -22,7 +23,10 @@ afterEach(async () => {
 const PHASES: [string, (requests: readonly RecordedRequest[]) => boolean][] = [
   ['stop sent', r => r[r.length - 1].action === STOP],
   ['waiting for NSTOP', r => r[r.length - 1].action === SERVER && r.some(x => x.action === STOP)],
-  // The first poll: main has the image's number (killed at the create, it never learnt it).
+  // The create is carried out, its answer stalls (a fault) and main is killed before it comes:
+  // the journal has the create in flight, no number.
+  ['create in flight', r => r[r.length - 1].action === CREATE],
+  // The first poll: main has the image's number.
   ['image INIT', r => r[r.length - 1].action === IMAGE],
   ['start sent', r => r[r.length - 1].action === START],
   ['server booting', r => r[r.length - 1].action === SERVER && r.some(x => x.action === START)]
@@ -42,6 +46,7 @@ async function killAndPost(phase: string, killHere: (r: readonly RecordedRequest
     }
   })
   sims.push(sim)
+  if (phase === 'create in flight') sim.addFault({ action: CREATE, kind: 'stall', when: 'after' })
   const inputs = baseInputs(sim, { 'stop-server': 'true', 'image-name': 'golden-web-1' })
   const main = await runAction(inputs, {
     runtime: NODE24,
@@ -74,6 +79,19 @@ describe('the post step of the bundle', () => {
     const imaged = byPhase['image INIT']
     const imageNo = imaged.sim.images()[0].no
     expect(imaged.post.summary).toContain(`image-instance-no: ${imageNo}`)
+    // Killed while the create's answer was outstanding: the post step looks the name up and names
+    // the image the create made, with the input that resumes it; it creates nothing.
+    const inFlight = byPhase['create in flight']
+    const [made] = inFlight.sim.images()
+    expect(JSON.parse(inFlight.main.state.journal)).toMatchObject({
+      creating: { name: 'golden-web-1' }
+    })
+    expect(JSON.parse(inFlight.main.state.journal)).not.toHaveProperty('image')
+    expect(inFlight.sim.images()).toHaveLength(1)
+    expect(count(inFlight.sim, CREATE)).toBe(1)
+    expect(inFlight.post.summary).toMatch(
+      new RegExp(`\\b${made.no}\\b.*image-instance-no: ${made.no}\\b`)
+    )
     // A server main had started is waited for, not started a second time.
     expect(count(byPhase['server booting'].sim, START)).toBe(1)
   }, 30_000)

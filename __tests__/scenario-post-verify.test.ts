@@ -1,7 +1,12 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { JOURNAL_STATE } from '../src/model/journal-state.js'
 import { removeOpenTestServers } from '../src/steps/finish-test-servers.js'
-import { runPostScenario, startScenarioSim, type ScenarioSim } from './helpers/scenario.js'
+import {
+  errorNaming,
+  runPostScenario,
+  startScenarioSim,
+  type ScenarioSim
+} from './helpers/scenario.js'
 import { baseInputs, count } from './helpers/sim.js'
 
 // The post step finishes verify-boot's test server when the main step was killed before it
@@ -88,5 +93,46 @@ describe('removeOpenTestServers: what it trusts in the saved journal', () => {
       ]
     })
     expect(open?.what).toBe('test server 3000001, "b-t2"')
+  })
+})
+
+describe('a test server whose launch was never answered', () => {
+  const name = 'golden-web-1-t1a2b3'
+  const LIST = 'getServerInstanceList'
+  const unanswered = { name, imageNo: '900001', launchSentAt: 5 }
+  const fixture = {
+    serverInstanceNo: '3000001',
+    serverName: name,
+    status: 'RUN',
+    serverDescription: 'ncloud-server-image-action: boot test of image 900001 (golden-web-1); x'
+  }
+
+  it('is looked up again over several seconds, and removed once the list shows it', async () => {
+    let lists = 0
+    sim = await startScenarioSim({
+      // NCP lists the new server only from the third look on.
+      onRequest: request => {
+        if (request.action === LIST && ++lists === 2) sim!.setServer(fixture)
+      }
+    })
+    const post = await runPostScenario(sim, baseInputs(sim), journalWith([unanswered]))
+    expect(post.code).toBe(0)
+    expect(count(sim, LIST)).toBe(3)
+    const server = sim.servers().find(s => s.serverInstanceNo === '3000001')!
+    expect(server.status).toBe('TERMT')
+    expect(post.finished).toEqual([expect.objectContaining({ ok: true })])
+  })
+
+  it('is reported, never taken as removed, when no look shows it: the post step fails naming it', async () => {
+    sim = await startScenarioSim()
+    const post = await runPostScenario(sim, baseInputs(sim), journalWith([unanswered]))
+    expect(post.code).toBe(1)
+    expect(post.stdout).toMatch(errorNaming(name))
+    expect(post.finished).toEqual([expect.objectContaining({ ok: false })])
+    // The first look and one after each pause: the pauses span seconds.
+    const looks = sim.requests.filter(r => r.action === LIST)
+    expect(looks).toHaveLength(4)
+    expect(looks[3].at - looks[0].at).toBeGreaterThanOrEqual(7_000)
+    expect(count(sim, TERMINATE)).toBe(0)
   })
 })

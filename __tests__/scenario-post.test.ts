@@ -8,7 +8,7 @@ import {
   warningNaming,
   type ScenarioSim
 } from './helpers/scenario.js'
-import { baseInputs, count } from './helpers/sim.js'
+import { actionsCalled, baseInputs, count } from './helpers/sim.js'
 
 // The post step in-process, on the simulator's fake clock: what it finishes, and that it leaves
 // alone what is finished. The kill matrix on the bundle is in bundle-post.test.ts.
@@ -140,5 +140,74 @@ describe('the post step after a killed main step', () => {
     expect(post.code).toBe(0)
     expect(sim.requests).toHaveLength(0)
     expect(post.stdout).toMatch(warningNaming('journal'))
+  })
+})
+
+describe('the post step after a main step killed while its create was in flight', () => {
+  const creating = {
+    name: 'golden-web-1',
+    kind: 'createMemberServerImageInstance',
+    serverNo: '1001',
+    sentAt: Date.UTC(2026, 11, 1, 7, 33, 21)
+  }
+  const state = (entry: unknown = creating): Record<string, string> => ({
+    [JOURNAL_STATE]: JSON.stringify({ version: 1, creating: entry })
+  })
+
+  it('looks the name up and names the image made from the server, with the input that resumes it', async () => {
+    sim = await startScenarioSim({
+      images: [
+        {
+          kind: 'member',
+          no: '900077',
+          name: 'golden-web-1',
+          serverInstanceNo: '2002',
+          status: 'CREAT'
+        },
+        {
+          kind: 'member',
+          no: '900123',
+          name: 'golden-web-1',
+          serverInstanceNo: '1001',
+          status: 'INIT'
+        }
+      ]
+    })
+    const post = await runPostScenario(sim, baseInputs(sim), state())
+    expect(post.code).toBe(0)
+    expect(post.summary).toMatch(/\b900123\b.*image-instance-no: 900123\b/)
+    expect(post.summary).not.toMatch(/\b900077\b/)
+    expect(post.stdout).toMatch(/\b900123\b.*image-instance-no: 900123\b/)
+    expect(post.finished).toEqual([expect.objectContaining({ ok: true })])
+    // Only the look: nothing is created, deleted or waited for.
+    expect(actionsCalled(sim)).toEqual(['getMemberServerImageInstanceList'])
+  })
+
+  it('says that no image of the name exists (a warning, and in the summary), creating nothing', async () => {
+    sim = await startScenarioSim()
+    const post = await runPostScenario(sim, baseInputs(sim), state())
+    expect(post.code).toBe(0)
+    expect(post.stdout).toMatch(warningNaming('golden-web-1', '1001', 'KR'))
+    expect(post.summary).toMatch(/golden-web-1.*\bKR\b/)
+    expect(actionsCalled(sim)).toEqual(['getMemberServerImageInstanceList'])
+    expect(sim.images()).toEqual([])
+  })
+
+  it('leaves the create alone once the journal has the image: the image is named, no request', async () => {
+    sim = await startScenarioSim()
+    const image = { no: '900123', name: 'golden-web-1', status: 'INIT' }
+    const post = await runPostScenario(sim, baseInputs(sim), {
+      [JOURNAL_STATE]: JSON.stringify({ version: 1, creating, image })
+    })
+    expect(sim.requests).toHaveLength(0)
+    expect(post.summary).toMatch(/image-instance-no: 900123\b/)
+  })
+
+  it('warns and acts on nothing when the entry is malformed', async () => {
+    sim = await startScenarioSim()
+    const post = await runPostScenario(sim, baseInputs(sim), state({ ...creating, kind: 'x' }))
+    expect(post.code).toBe(0)
+    expect(sim.requests).toHaveLength(0)
+    expect(post.stdout).toMatch(warningNaming('journal', 'creating'))
   })
 })

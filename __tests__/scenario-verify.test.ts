@@ -301,3 +301,25 @@ function runOf(env: Record<string, string>): {
     action: env.GITHUB_ACTION
   }
 }
+
+describe('verify-boot: a launch whose answer never came', () => {
+  it('looks for the server by name over several seconds and, not finding it, names it as open', async () => {
+    sim = await startScenarioSim()
+    // The connection drops before the launch is carried out: no server exists, and none is listed.
+    sim.addFault({ action: LAUNCH, kind: 'drop' })
+    const run = await runScenario(sim, baseInputs(sim, verify))
+
+    expect(run.code).toBe(1)
+    const name = launched().serverName
+    expect(run.stdout).toMatch(errorNaming('verify-boot', name))
+    const launchAt = sim.requests.find(r => r.action === LAUNCH)!.at
+    const looks = sim.requests.filter(r => r.action === 'getServerInstanceList' && r.at > launchAt)
+    expect(looks).toHaveLength(4)
+    expect(looks[3].at - looks[0].at).toBeGreaterThanOrEqual(7_000)
+    // Never marked removed: the post step gets it, and looks again.
+    const saved = JSON.parse(run.state.journal) as { testServers: Record<string, unknown>[] }
+    expect(saved.testServers).toEqual([expect.objectContaining({ name })])
+    expect(saved.testServers[0]).not.toHaveProperty('removedAt')
+    expect(count(sim, SHARE)).toBe(0)
+  })
+})

@@ -8,6 +8,7 @@ import { contentError, networkError } from '../src/ncloud/errors.js'
 import { MEMBER_IMAGE, type ImageRecord } from '../src/ncloud/images.js'
 import { TransportError } from '../src/ncloud/transport.js'
 import { NEXT } from '../src/model/next-steps.js'
+import { JournalRecorder, type RunJournal } from '../src/model/journal.js'
 import { provenanceDescription } from '../src/model/provenance.js'
 import { untilSleeps } from './helpers/fake-clock.js'
 import {
@@ -672,5 +673,89 @@ describe('obtainImage: cancelled', () => {
     await expect(lookThenObtain(fake.api, REQUEST, options)).rejects.toBe(reason)
     expect(fake.create).not.toHaveBeenCalled()
     expect(afterCancel).not.toHaveBeenCalled()
+  })
+})
+
+describe('obtainImage: the journal of a create in flight', () => {
+  /** A recorder whose every change is kept, and a create that reads the journal as it is sent. */
+  function journalled(creates: (ImageRecord | Error)[], finds: (ImageRecord | undefined)[]) {
+    const changes: RunJournal[] = []
+    const journal = new JournalRecorder(snapshot => changes.push(snapshot))
+    const setupRun = setup({ journal })
+    const fake = fakeApi(setupRun.clock, [undefined, ...finds], creates)
+    const atSend: RunJournal[] = []
+    const send = fake.create.getMockImplementation()!
+    fake.create.mockImplementation(async request => {
+      atSend.push(journal.snapshot())
+      return send(request)
+    })
+    return { ...setupRun, fake, journal, changes, atSend }
+  }
+  const entry = (sentAt: number) => ({
+    name: REQUEST.name,
+    kind: CREATE,
+    serverNo: REQUEST.serverInstanceNo,
+    sentAt
+  })
+
+  it('records the create before it is sent, and removes it once the image number is known', async () => {
+    const made = record('INIT', '1001')
+    const { clock, options, fake, journal, atSend, onImage } = journalled([made], [])
+    const start = clock.now()
+    await lookThenObtain(fake.api, REQUEST, options)
+    expect(atSend).toEqual([{ version: 1, deleted: [], creating: entry(start) }])
+    // The number reaches the run first (its journal's image), then the entry goes.
+    expect(onImage).toHaveBeenCalledWith(made)
+    expect(journal.snapshot().creating).toBeUndefined()
+  })
+
+  it('records each send again, and keeps the entry when the looks find nothing after a lost reply', async () => {
+    const { clock, options, fake, journal, atSend } = journalled(
+      [connectionReset(), connectionReset()],
+      [undefined]
+    )
+    const failure = await failureOf(lookThenObtain(fake.api, REQUEST, options))
+    expect(failure.outcome).toBe('uncertain')
+    // Each of the attempts (RETRY.maxAttempts) is recorded before it is sent, the later superseding.
+    expect(fake.create).toHaveBeenCalledTimes(3)
+    const sentAt = atSend.map(j => j.creating?.sentAt ?? NaN)
+    expect(atSend.map(j => j.creating)).toEqual(sentAt.map(entry))
+    expect([...sentAt].sort((a, b) => a - b)).toEqual(sentAt)
+    expect(new Set(sentAt).size).toBe(3)
+    // Nothing settles whether an image was made: the post step looks again.
+    expect(journal.snapshot().creating).toEqual(atSend[2].creating)
+    expect(clock.now()).toBeGreaterThan(sentAt[2])
+  })
+
+  it('removes the entry when the lost reply’s image is found and adopted', async () => {
+    const found = record('INIT', '1003')
+    const { options, fake, journal } = journalled([connectionReset()], [found])
+    await expect(lookThenObtain(fake.api, REQUEST, options)).resolves.toEqual({
+      image: found,
+      origin: 'adopted'
+    })
+    expect(journal.snapshot().creating).toBeUndefined()
+  })
+
+  it('removes the entry when NCP refused the create: nothing was made', async () => {
+    const { options, fake, journal, changes } = journalled([unauthorized()], [])
+    await expect(lookThenObtain(fake.api, REQUEST, options)).rejects.toBeDefined()
+    expect(changes.some(j => j.creating)).toBe(true)
+    expect(journal.snapshot().creating).toBeUndefined()
+  })
+
+  it('keeps the entry after a cancel whose last look finds nothing', async () => {
+    const controller = new AbortController()
+    const changes: RunJournal[] = []
+    const journal = new JournalRecorder(snapshot => changes.push(snapshot))
+    const { clock, options } = setup({ signal: controller.signal, journal })
+    const fake = fakeApi(clock, [undefined], [record('INIT')])
+    fake.create.mockImplementation(async () => {
+      controller.abort(new CancelledError('SIGINT'))
+      throw new CancelledError('SIGINT')
+    })
+    const failure = await failureOf(lookThenObtain(fake.api, REQUEST, options))
+    expect(failure.outcome).toBe('cancelled')
+    expect(journal.snapshot().creating).toMatchObject({ name: REQUEST.name, kind: CREATE })
   })
 })

@@ -5,7 +5,7 @@ import { isTestServerOfThisStep, testServerDescription } from '../src/model/prov
 import { SERVER_NAME_RULE, testServerName } from '../src/model/test-server-name.js'
 import type { ImageRecord } from '../src/ncloud/images.js'
 import { launchParams, type LaunchRequest } from '../src/ncloud/server-launch.js'
-import { leftRunning, sameServer } from '../src/steps/test-server.js'
+import { leftRunning, removeNext, sameServer } from '../src/steps/test-server.js'
 
 describe('testServerName', () => {
   it.each([
@@ -107,6 +107,23 @@ describe('test server removal', () => {
         { name: 'b', no: '2', removed: false, state: 'NSTOP', problem: 'refused' }
       ])
     ).toBe('test server 2 ("b") is NSTOP (refused)')
+  })
+
+  it('names a server whose launch was never answered and no list showed as one that may exist', () => {
+    const removals = [
+      { name: 'b', no: '2', removed: false, state: 'NSTOP' },
+      { name: 'golden-t1', removed: false, unconfirmed: true }
+    ]
+    expect(leftRunning(removals)).toBe(
+      'test server 2 ("b") is NSTOP; a test server named "golden-t1" may exist (its launch was never answered, and no list showed it)'
+    )
+    expect(removeNext(removals)).toBe(
+      `${NEXT.removeTestServer(['2'])} ${NEXT.findTestServer('golden-t1')}`
+    )
+    expect(NEXT.findTestServer('golden-t1')).toBe(
+      'A test server named "golden-t1" may exist: check the NCP console and terminate it (Server > Server > Stop, then Terminate); it is billed while it exists.'
+    )
+    expect(removeNext([{ name: 'b', removed: true }])).toBe('')
   })
 
   it('tells journal entries apart by number, else by their launch', () => {

@@ -7,6 +7,7 @@ import type { Settings } from '../model/settings.js'
 import { readSettings } from '../inputs/read-settings.js'
 import { finishAll, openWork, type Finished, type Finisher } from '../steps/finishers.js'
 import { nameOpenImage } from '../steps/finish-image.js'
+import { findUnansweredCreate } from '../steps/finish-create.js'
 import { startStoppedServer } from '../steps/finish-server.js'
 import { removeOpenTestServers } from '../steps/finish-test-servers.js'
 import { makeClient } from '../steps/run-setup.js'
@@ -21,7 +22,8 @@ import { inert } from './markdown.js'
 export const FINISHERS: readonly Finisher[] = [
   startStoppedServer,
   removeOpenTestServers,
-  nameOpenImage
+  nameOpenImage,
+  findUnansweredCreate
 ]
 
 export async function post(options: RunOptions): Promise<Finished[]> {

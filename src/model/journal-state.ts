@@ -13,6 +13,8 @@ export interface SavedJournal {
   /** The main step wrote its outputs and summary: what it knew reached the user. */
   ended?: boolean
   stopped?: RunJournal['stopped']
+  /** A create sent whose answer (the image number) had not come: checked by its finisher. */
+  creating?: unknown
   image?: { no: string; name: string; status: string }
   /** Entries later features add (issue 18's test servers): kept as they are, checked by their finisher. */
   [entry: string]: unknown

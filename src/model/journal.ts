@@ -24,6 +24,12 @@ export interface RunJournal {
     /** When the action saw it running (RUN) again: the bracket is closed. */
     runningAgainAt?: number
   }
+  /**
+   * A create sent whose image number is not known yet: from just before each send until the
+   * number is known (then `image` holds it) or the run settles that nothing was made. Killed in
+   * between, an image may exist that only this entry points to.
+   */
+  creating?: JournalCreate
   /** The image the run has, from the moment its number is known. */
   image?: {
     no: string
@@ -46,6 +52,16 @@ export interface RunJournal {
   deletes?: JournalDelete[]
   /** verify-boot's test servers: from the moment the launch is sent until they are gone. */
   testServers?: JournalTestServer[]
+}
+
+/** A create in flight: what finds its image again (the name, of this kind, made from this server). */
+export interface JournalCreate {
+  name: string
+  /** The create action sent, which names the image API. */
+  kind: string
+  serverNo: string
+  /** When the (last) create was sent. */
+  sentAt: number
 }
 
 /** A test server: billed from its launch, so the run (or its post step) must remove it. */

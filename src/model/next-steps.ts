@@ -39,6 +39,12 @@ export const NEXT = {
   /** The post step's words for an image the killed main step had: the exact input that resumes it. */
   pickUpImage: (no: string): string =>
     `To wait for it and get its outputs, run the step with image-instance-no: ${no}.`,
+  /** The post step found no image of a create that was never answered: it may show later. */
+  createMayAppear:
+    'The create may still have been carried out and its image may appear later: check the NCP console (Server Image) before re-running the step, so that no second image is made.',
+  /** A test server whose launch was never answered and that no list showed. */
+  findTestServer: (name: string): string =>
+    `A test server named "${name}" may exist: check the NCP console and terminate it (Server > Server > Stop, then Terminate); it is billed while it exists.`,
   nameTaken: (image: ImageRecord, ofThisServer: boolean): string =>
     ofThisServer
       ? `Choose another image-name, delete that image, set if-exists: reuse to use it, or run the step with image-instance-no: ${image.no}.`

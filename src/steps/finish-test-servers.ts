@@ -1,9 +1,8 @@
 import { checkedNumber, checkedOptional, checkedText, isRecord } from '../model/journal-state.js'
 import { JournalProblem, type SavedJournal } from '../model/journal-state.js'
 import type { JournalTestServer } from '../model/journal.js'
-import { NEXT } from '../model/next-steps.js'
 import type { Finished, FinishContext, OpenWork } from './finishers.js'
-import { leftRunning, removeTestServers } from './test-server.js'
+import { leftRunning, removeNext, removeTestServers } from './test-server.js'
 
 // The post step's finisher for verify-boot: a test server the run launched and did not see gone
 // is billed until it is removed (stop, NSTOP, terminate, gone), whatever ended the main step.
@@ -66,6 +65,6 @@ async function remove(
   return {
     ok: false,
     problem: `The post step could not remove every test server of verify-boot: ${leftRunning(removals)}.`,
-    nextStep: NEXT.removeTestServer(left.map(removal => removal.no ?? `"${removal.name}"`))
+    nextStep: removeNext(removals)
   }
 }

@@ -6,6 +6,8 @@ import { describeError } from '../ncloud/errors.js'
 import { sendStop, sendTerminate } from '../ncloud/server-launch.js'
 import { ServerLookupError } from '../ncloud/server-errors.js'
 import { listServers, readServer, type ServerRecord } from '../ncloud/servers.js'
+import { NEXT } from '../model/next-steps.js'
+import { CONFIRM_DELAYS_MS } from './timing.js'
 
 // Removing verify-boot's test servers: stop (once running) → NSTOP → terminate → gone. One
 // function for the run's own cleanup and for whatever finishes a run that was killed.
@@ -22,6 +24,8 @@ export interface RemoveOptions {
   endBy: number
   /** Between looks; default poll-interval kept between 2 and 15 s. */
   pauseMs?: number
+  /** Between the looks by name for a server whose launch was never answered; default CONFIRM_DELAYS_MS. */
+  lookDelaysMs?: readonly number[]
 }
 
 export interface Removal {
@@ -32,6 +36,8 @@ export interface Removal {
   state?: string
   /** The last refusal or failure, when it was not removed. */
   problem?: string
+  /** Its launch was never answered and no list showed it: it may exist, and is still open. */
+  unconfirmed?: boolean
 }
 
 /** Removes every test server of the entries not yet removed; says what became of each. */
@@ -50,11 +56,20 @@ export async function removeTestServers(
 export function leftRunning(removals: readonly Removal[]): string {
   return removals
     .filter(removal => !removal.removed)
-    .map(
-      ({ no, name, state, problem }) =>
-        `test server ${no ?? '(number unknown)'} ("${name}") is ${state ?? 'in an unknown state'}${problem ? ` (${problem})` : ''}`
+    .map(({ no, name, state, problem, unconfirmed }) =>
+      unconfirmed
+        ? `a test server named "${name}" may exist (its launch was never answered, and no list showed it)`
+        : `test server ${no ?? '(number unknown)'} ("${name}") is ${state ?? 'in an unknown state'}${problem ? ` (${problem})` : ''}`
     )
     .join('; ')
+}
+
+/** What to do about the servers the removals left: terminate those known, look for the others. */
+export function removeNext(removals: readonly Removal[]): string {
+  const left = removals.filter(removal => !removal.removed)
+  const known = left.filter(removal => !removal.unconfirmed).map(r => r.no ?? `"${r.name}"`)
+  const unknown = left.filter(removal => removal.unconfirmed).map(r => NEXT.findTestServer(r.name))
+  return [...(known.length > 0 ? [NEXT.removeTestServer(known)] : []), ...unknown].join(' ')
 }
 
 async function removeOne(entry: JournalTestServer, options: RemoveOptions): Promise<Removal> {
@@ -73,14 +88,9 @@ async function removeOne(entry: JournalTestServer, options: RemoveOptions): Prom
     return { name: entry.name, no: entry.no, removed: true }
   }
   if (entry.no === undefined) {
-    // The launch's answer never came: the server, if there is one, is found by name and image.
-    const found = (await listServers(client, options.endBy)).find(
-      server =>
-        server.name === entry.name &&
-        server.status !== 'TERMT' &&
-        server.description?.includes(`image ${entry.imageNo} (`)
-    )
-    if (!found) return gone()
+    const found = await lookByName(entry, options)
+    // Not listed after several looks: it may still exist, so it stays open (never marked removed).
+    if (!found) return { name: entry.name, removed: false, unconfirmed: true }
     note({ no: found.no })
   }
   const no = entry.no as string
@@ -114,6 +124,31 @@ async function removeOne(entry: JournalTestServer, options: RemoveOptions): Prom
       return { name: entry.name, no, removed: false, state, problem }
     await clock.sleep(Math.min(pauseMs, Math.max(0, options.endBy - clock.now())), signal)
   }
+}
+
+/**
+ * The launch's answer never came: the server, if there is one, is found by name and image. A new
+ * server may show in the list only a moment later, so the name is looked up a few times.
+ */
+async function lookByName(
+  entry: JournalTestServer,
+  options: RemoveOptions
+): Promise<ServerRecord | undefined> {
+  const { clock, signal } = options
+  for (const delay of [0, ...(options.lookDelaysMs ?? CONFIRM_DELAYS_MS)]) {
+    if (delay > 0) {
+      if (clock.now() + delay > options.endBy) return undefined
+      await clock.sleep(delay, signal)
+    }
+    const found = (await listServers(options.client, options.endBy)).find(
+      server =>
+        server.name === entry.name &&
+        server.status !== 'TERMT' &&
+        server.description?.includes(`image ${entry.imageNo} (`)
+    )
+    if (found) return found
+  }
+  return undefined
 }
 
 /** Sends a stop or a terminate, recorded when sent and when accepted; the refusal, if any. */

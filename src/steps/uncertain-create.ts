@@ -16,6 +16,7 @@ import {
 import type { Origin } from '../model/result.js'
 import { retrying, type RetryPolicy, type Verdict } from '../lib/retry.js'
 import { clause } from '../lib/clause.js'
+import type { JournalRecorder } from '../model/journal.js'
 
 export interface Obtained {
   image: ImageRecord
@@ -34,6 +35,8 @@ export interface CreateOptions extends JudgeOptions {
   onImage(image: ImageRecord): void
   /** The same API without the run's abort signal, for one quick look after a cancel. */
   afterCancel(): ImageApi
+  /** Where each create is recorded before it is sent (`creating`), until its image is known. */
+  journal?: JournalRecorder
 }
 
 /**
@@ -53,6 +56,11 @@ export async function obtainImage(
     return { image: first.use, origin: first.origin }
   }
   const create = api.kind.actions.create
+  const inFlight = creating(api, request, options)
+  const known = (image: ImageRecord): void => {
+    options.onImage(image)
+    inFlight.settle()
+  }
   let maybeCreated = false
   const adopt = (image: ImageRecord): Verdict<Obtained> => {
     if (madeFrom(image, request) === 'unknown') options.log.warning(unverifiable(image, request))
@@ -106,13 +114,20 @@ export async function obtainImage(
 
   try {
     const obtained = await retrying(
-      async () => ({ image: await api.create(request), origin: 'created' as const }),
+      async () => {
+        inFlight.sent()
+        return { image: await api.create(request), origin: 'created' as const }
+      },
       { label: create, ...options, decide, describe: describeError, log: options.log.warning }
     )
-    options.onImage(obtained.image)
+    known(obtained.image)
     return obtained
   } catch (error) {
-    if (error instanceof CancelledError) throw await lookAfterCancel(options, request, error)
+    if (error instanceof CancelledError) {
+      throw await lookAfterCancel({ ...options, onImage: known }, request, error)
+    }
+    // Refused, or never reached the service: nothing was made, so nothing is left to look for.
+    if (!maybeCreated) inFlight.settle()
     if (!maybeCreated || error instanceof RunFailure) throw error
     throw new RunFailure(
       `${describeError(error)} A ${create} of this run may have made an image named "${request.name}" ` +
@@ -120,6 +135,28 @@ export async function obtainImage(
       'uncertain',
       NEXT.findUncertain(request.name, options.region, options.advice)
     )
+  }
+}
+
+/**
+ * The journal's `creating` entry: written before each send, so that whatever finishes a run killed
+ * while the answer is outstanding looks the name up; removed once the image or its absence is known.
+ */
+function creating(
+  api: ImageApi,
+  request: CreateRequest,
+  options: Pick<CreateOptions, 'journal' | 'clock'>
+): { sent(): void; settle(): void } {
+  const { journal, clock } = options
+  return {
+    sent: () =>
+      journal?.record(j => {
+        const [name, kind] = [request.name, api.kind.actions.create]
+        j.creating = { name, kind, serverNo: request.serverInstanceNo, sentAt: clock.now() }
+      }),
+    settle: () => {
+      if (journal?.snapshot().creating) journal.record(j => delete j.creating)
+    }
   }
 }
 

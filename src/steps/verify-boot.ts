@@ -12,7 +12,7 @@ import type { ImageKind, ImageRecord } from '../ncloud/images.js'
 import { launchParams, launchServer, sendStop } from '../ncloud/server-launch.js'
 import { listServers, readServer, type ServerRecord } from '../ncloud/servers.js'
 import { launchRequest, sourceOf } from './launch-request.js'
-import { leftRunning, removeTestServers, type Removal } from './test-server.js'
+import { leftRunning, removeNext, removeTestServers, type Removal } from './test-server.js'
 import { CANCEL_LOOKUP_TIMEOUT_MS, CANCEL_REMOVE_MS, REMOVE_TIMEOUT_MS } from './timing.js'
 
 // verify-boot: launch one server from the new image, wait until it runs, and remove it, whatever
@@ -101,7 +101,7 @@ export async function verifyBoot(
     throw new RunFailure(
       `${cause.message} verify-boot: ${fate}`,
       cause.outcome,
-      problem ? `${NEXT.removeTestServer(unremoved(removals))} ${cause.nextStep}` : cause.nextStep,
+      problem ? `${removeNext(removals)} ${cause.nextStep}` : cause.nextStep,
       image
     )
   }
@@ -110,7 +110,7 @@ export async function verifyBoot(
     throw new RunFailure(
       `verify-boot failed: ${boot.what} ${fate}`,
       'verify-failed',
-      `${problem ? `${NEXT.removeTestServer(unremoved(removals))} ` : ''}${NEXT.verifyFailed(image, serverNo)}`,
+      `${problem ? `${removeNext(removals)} ` : ''}${NEXT.verifyFailed(image, serverNo)}`,
       image
     )
   }
@@ -206,10 +206,6 @@ function unknownFate(entry: JournalTestServer, error: unknown): Removal {
   return { name: entry.name, no: entry.no, removed: false, problem: describeError(error) }
 }
 
-function unremoved(removals: readonly Removal[]): string[] {
-  return removals.filter(r => !r.removed).map(r => r.no ?? `"${r.name}"`)
-}
-
 function removedOrLeft(removals: readonly Removal[], serverNo: string | undefined): string {
   const problem = leftRunning(removals)
   if (problem) return `it could not be removed: ${problem}.`
@@ -220,7 +216,7 @@ function notRemoved(removals: readonly Removal[], image: ImageRecord): RunFailur
   return new RunFailure(
     `verify-boot: ${leftRunning(removals)}; it could not be removed.`,
     'error',
-    `${NEXT.removeTestServer(unremoved(removals))} ${NEXT.useOutput}`,
+    `${removeNext(removals)} ${NEXT.useOutput}`,
     image
   )
 }

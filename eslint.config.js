@@ -56,9 +56,9 @@ export default tseslint.config(
         {
           object: 'AbortSignal',
           property: 'timeout',
-          message: 'Use deadline() (src/deadline.ts).'
+          message: 'Use deadline() (src/lib/deadline.ts).'
         },
-        { object: 'AbortSignal', property: 'any', message: 'Use deadline() (src/deadline.ts).' }
+        { object: 'AbortSignal', property: 'any', message: 'Use deadline() (src/lib/deadline.ts).' }
       ]
     }
   },

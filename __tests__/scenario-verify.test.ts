@@ -167,6 +167,25 @@ describe('verify-boot: true', () => {
     expect(run.outputs.verified).toBe('true')
   })
 
+  it('an empty read after the stop is not taken for gone: a complete list settles it, and it is terminated', async () => {
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, verify), {
+      onLine: line => {
+        if (line.includes('stop sent and accepted')) {
+          sim!.addFault({ action: 'getServerInstanceDetail', kind: 'no-rows', times: 1 })
+        }
+      }
+    })
+
+    expect(run.code).toBe(0)
+    expect(testServers()).toEqual([expect.objectContaining({ status: 'TERMT' })])
+    expect(count(sim, TERMINATE)).toBe(1)
+    const stop = sim.requests.find(r => r.action === 'stopServerInstances')!
+    expect(sim.requests.some(r => r.action === 'getServerInstanceList' && r.at >= stop.at)).toBe(
+      true
+    )
+  })
+
   it('a test server that cannot be removed is named in an error, never left silently', async () => {
     sim = await startScenarioSim({ refuseTerminate: 10_000 })
     const run = await runScenario(sim, baseInputs(sim, { ...verify, 'poll-interval': '15s' }))

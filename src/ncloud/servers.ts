@@ -57,6 +57,24 @@ export async function readServer(
 }
 
 /**
+ * A server's record by number, for a server that may be gone. A failed read (an answer with no
+ * rows, a refusal) proves nothing on its own: a complete listing (every page, checked) settles it.
+ * Undefined only when that listing no longer lists the number.
+ */
+export async function readOrList(
+  client: NcloudClient,
+  serverInstanceNo: string,
+  endBy?: number
+): Promise<ServerRecord | undefined> {
+  try {
+    return await readServer(client, serverInstanceNo)
+  } catch (error) {
+    if (!(error instanceof ServerLookupError)) throw error
+    return (await listServers(client, endBy)).find(server => server.no === serverInstanceNo)
+  }
+}
+
+/**
  * The one server of this exact name in the region that is not terminated: NCP's name filter is
  * not documented as exact, and a terminated server keeps its name for a while.
  */

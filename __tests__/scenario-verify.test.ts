@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { NEXT } from '../src/model/next-steps.js'
 import { testServerDescription } from '../src/model/provenance.js'
+import type { ImageRecord } from '../src/ncloud/images.js'
 import { SERVER_NAME_RULE } from '../src/model/test-server-name.js'
 import { errorNaming, runScenario, startScenarioSim, type ScenarioSim } from './helpers/scenario.js'
 import { actionsCalled, baseInputs, count } from './helpers/sim.js'
@@ -155,6 +157,45 @@ describe('verify-boot: true', () => {
     const [server] = testServers()
     expect(server.status).toBe('TERMT')
     expect(run.stdout).toMatch(errorNaming(server.serverInstanceNo, 'NSTOP'))
+  })
+
+  it('an empty read while it boots is settled by the list: the server is listed, and the wait goes on', async () => {
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, verify), {
+      onLine: line => {
+        if (line.includes('launching test server')) {
+          sim!.addFault({ action: 'getServerInstanceDetail', kind: 'no-rows', times: 1 })
+        }
+      }
+    })
+
+    expect(run.code).toBe(0)
+    expect(run.outputs.verified).toBe('true')
+    expect(testServers()).toEqual([expect.objectContaining({ status: 'TERMT' })])
+  })
+
+  it('a test server no longer listed while it boots fails verification (not the source server), and is removed', async () => {
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, verify), {
+      onLine: line => {
+        if (line.includes('launching test server')) {
+          sim!.addFault({ action: 'getServerInstanceDetail', kind: 'no-rows', times: 1 })
+          sim!.addFault({ action: 'getServerInstanceList', kind: 'no-rows', times: 1 })
+        }
+      }
+    })
+
+    expect(run.code).toBe(1)
+    expect(run.result.outcome).toBe('verify-failed')
+    const [server] = testServers()
+    expect(run.outputs).toMatchObject({
+      verified: 'false',
+      'verify-server-no': server.serverInstanceNo
+    })
+    expect(run.stdout).toMatch(errorNaming('verify-boot', server.serverInstanceNo))
+    const image = sim.images()[0] as unknown as ImageRecord
+    expect(run.result.nextStep).toBe(NEXT.verifyFailed(image, server.serverInstanceNo))
+    expect(server.status).toBe('TERMT')
   })
 
   it('a terminate refused once is asked again, and the run succeeds', async () => {

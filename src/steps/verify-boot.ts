@@ -10,7 +10,7 @@ import type { NcloudClient } from '../ncloud/client.js'
 import { NcloudError, describeError } from '../ncloud/errors.js'
 import type { ImageKind, ImageRecord } from '../ncloud/images.js'
 import { launchParams, launchServer, sendStop } from '../ncloud/server-launch.js'
-import { listServers, readServer, type ServerRecord } from '../ncloud/servers.js'
+import { listServers, readOrList, type ServerRecord } from '../ncloud/servers.js'
 import { launchRequest, sourceOf } from './launch-request.js'
 import { leftRunning, removeNext, removeTestServers, type Removal } from './test-server.js'
 import { CANCEL_LOOKUP_TIMEOUT_MS, CANCEL_REMOVE_MS, REMOVE_TIMEOUT_MS } from './timing.js'
@@ -148,7 +148,14 @@ async function launchAndWait(
   const deadline = (entry.launchSentAt ?? clock.now()) + settings.verifyTimeoutMs
   const pauseMs = Math.min(15_000, Math.max(2_000, settings.pollIntervalMs))
   for (;;) {
-    const server = await readServer(client, no)
+    // An empty or refused read is settled by the list; a server no longer listed did not run.
+    const server = await readOrList(client, no)
+    if (!server) {
+      return {
+        ran: false,
+        what: `test server ${no} is no longer listed: it went away while it booted.`
+      }
+    }
     const state = `${server.status}${server.operation === 'NULL' ? '' : ` (${server.operation})`}`
     if (server.status === 'RUN' && server.operation === 'NULL') return { ran: true }
     if (['TERMT', 'NSTOP', 'FSTOP'].includes(server.status) && server.operation === 'NULL') {

@@ -198,6 +198,26 @@ describe('verify-boot: true', () => {
     expect(server.status).toBe('TERMT')
   })
 
+  it('a status on no way to RUN (a failed start) ends the wait at once, not at verify-timeout', async () => {
+    sim = await startScenarioSim({ launchFault: 'never-run' })
+    const run = await runScenario(sim, baseInputs(sim, { ...verify, 'verify-timeout': '20m' }), {
+      onLine: line => {
+        if (!line.includes(`${LAUNCH}: HTTP 200`)) return
+        const [server] = testServers()
+        sim!.setServer({ serverInstanceNo: server.serverInstanceNo, status: 'ST_FL' })
+      },
+      env: { RUNNER_DEBUG: '1' }
+    })
+
+    expect(run.result.outcome).toBe('verify-failed')
+    const [server] = testServers()
+    expect(run.outputs.verified).toBe('false')
+    expect(run.stdout).toMatch(errorNaming(server.serverInstanceNo, 'ST_FL'))
+    // The wait ended at once; only the removal's own window (20 min, ST_FL cannot be stopped) ran.
+    const launch = sim.requests.find(r => r.action === LAUNCH)!
+    expect(sim.clock.now() - launch.at).toBeLessThan(25 * 60_000)
+  })
+
   it('a terminate refused once is asked again, and the run succeeds', async () => {
     sim = await startScenarioSim({ refuseTerminate: 1 })
     const run = await runScenario(sim, baseInputs(sim, verify))

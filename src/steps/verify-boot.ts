@@ -10,7 +10,7 @@ import type { NcloudClient } from '../ncloud/client.js'
 import { NcloudError, describeError } from '../ncloud/errors.js'
 import type { ImageKind, ImageRecord } from '../ncloud/images.js'
 import { launchParams, launchServer, sendStop } from '../ncloud/server-launch.js'
-import { listServers, readOrList, type ServerRecord } from '../ncloud/servers.js'
+import { bootProgress, listServers, readOrList, type ServerRecord } from '../ncloud/servers.js'
 import { launchRequest, sourceOf } from './launch-request.js'
 import { leftRunning, removeNext, removeTestServers, type Removal } from './test-server.js'
 import { CANCEL_LOOKUP_TIMEOUT_MS, CANCEL_REMOVE_MS, REMOVE_TIMEOUT_MS } from './timing.js'
@@ -150,25 +150,21 @@ async function launchAndWait(
   for (;;) {
     // An empty or refused read is settled by the list; a server no longer listed did not run.
     const server = await readOrList(client, no)
-    if (!server) {
-      return {
-        ran: false,
-        what: `test server ${no} is no longer listed: it went away while it booted.`
-      }
-    }
+    if (!server) return { ran: false, what: didNotRun(no, 'gone') }
+    const progress = bootProgress(server)
     const state = `${server.status}${server.operation === 'NULL' ? '' : ` (${server.operation})`}`
-    if (server.status === 'RUN' && server.operation === 'NULL') return { ran: true }
-    if (['TERMT', 'NSTOP', 'FSTOP'].includes(server.status) && server.operation === 'NULL') {
-      return { ran: false, what: `test server ${no} did not run: it became ${state}.` }
-    }
-    if (clock.now() >= deadline) {
-      return {
-        ran: false,
-        what: `test server ${no} was not running within verify-timeout; it was ${state}.`
-      }
-    }
+    if (progress === 'running') return { ran: true }
+    if (progress === 'not-running') return { ran: false, what: didNotRun(no, 'ended', state) }
+    if (clock.now() >= deadline) return { ran: false, what: didNotRun(no, 'timeout', state) }
     await clock.sleep(Math.min(pauseMs, Math.max(0, deadline - clock.now())), options.signal)
   }
+}
+
+/** What the test server did instead of running: went away, ended in a state, or ran out of time. */
+export function didNotRun(no: string, how: 'gone' | 'ended' | 'timeout', state = ''): string {
+  if (how === 'gone') return `test server ${no} is no longer listed: it went away while it booted.`
+  if (how === 'ended') return `test server ${no} did not run: it became ${state}.`
+  return `test server ${no} was not running within verify-timeout; it was ${state}.`
 }
 
 /** On a cancel, the stop goes out at once: the runner kills the process seconds later. */

@@ -273,6 +273,7 @@ describe('verify-boot: true', () => {
     const launch = sim.requests.find(r => r.action === LAUNCH)!
     const stop = sim.requests.find(r => r.action === 'stopServerInstances')!
     expect(stop.at - launch.at).toBeLessThan(1_000)
+    expect(run.outputs.verified).toBe('false')
     expect(server.status).toBe('TERMT')
     expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
   })
@@ -362,6 +363,7 @@ describe('verify-boot: true', () => {
     expect(run.code).toBe(1)
     expect(count(sim, LAUNCH)).toBe(0)
     expect(run.stdout).toMatch(errorNaming('verify-subnet-no', '8101', '7101'))
+    expect(run.outputs.verified).toBe('false')
     expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
   })
 })

@@ -49,6 +49,8 @@ export async function verifyBoot(
   options: VerifyOptions
 ): Promise<void> {
   const { client, log, settings } = options
+  // Not proven until RUN is seen: every way out before that leaves verified false (a dry run: unset).
+  if (!settings.dryRun && image) options.report({ verified: false })
   const source = await sourceOf(image, options)
   const request = await launchRequest(image, source, options)
   const params = launchParams(request)

@@ -126,6 +126,14 @@ describe('verify-boot: true', () => {
       'image-instance-no': image.no
     })
     expect(run.outputs['verify-server-no']).toBeUndefined()
+    // The next step points to the launch parameters: the log shows them, as a dry run does.
+    for (const line of [
+      '  vpcNo=7001',
+      '  subnetNo=8001',
+      `  memberServerImageInstanceNo=${image.no}`
+    ]) {
+      expect(run.stdout.split('\n')).toContain(line)
+    }
     expect(count(sim, SHARE)).toBe(0)
     expect(count(sim, 'deleteMemberServerImageInstances')).toBe(0)
     expect(run.stdout).toMatch(errorNaming('verify-boot', image.no))

@@ -60,9 +60,8 @@ export async function verifyBoot(
       isTestServerOfThisStep(server.description, settings.workflow, source.no)
   )
   if (settings.dryRun || !image) {
-    const lines = Object.entries(params).map(([key, value]) => `  ${key}=${value}`)
     log.info(
-      `Dry run: verify-boot would launch a test server with createServerInstances:\n${lines.join('\n')}` +
+      `Dry run: verify-boot would launch a test server with createServerInstances:\n${paramLines(params)}` +
         (left.length > 0
           ? `\nand would first remove test servers an earlier attempt left: ${left.map(s => s.no).join(', ')}.`
           : '')
@@ -81,7 +80,9 @@ export async function verifyBoot(
     imageNo: image.no,
     launchSentAt: options.clock.now()
   }
-  log.info(`verify-boot: launching test server "${entry.name}" from image ${image.no}.`)
+  log.info(
+    `verify-boot: launching test server "${entry.name}" from image ${image.no} with createServerInstances:\n${paramLines(params)}`
+  )
   options.journal.record(j => (j.testServers ??= []).push({ ...entry }))
   let boot: Boot | undefined
   let failure: unknown
@@ -160,6 +161,13 @@ async function launchAndWait(
     if (clock.now() >= deadline) return { ran: false, what: didNotRun(no, 'timeout', state) }
     await clock.sleep(Math.min(pauseMs, Math.max(0, deadline - clock.now())), options.signal)
   }
+}
+
+/** The launch request, one parameter a line: the dry run's and the real launch's log alike. */
+function paramLines(params: Record<string, string>): string {
+  return Object.entries(params)
+    .map(([key, value]) => `  ${key}=${value}`)
+    .join('\n')
 }
 
 /** What the test server did instead of running: went away, ended in a state, or ran out of time. */

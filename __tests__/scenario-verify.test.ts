@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { NEXT } from '../src/model/next-steps.js'
 import { testServerDescription } from '../src/model/provenance.js'
@@ -373,6 +374,35 @@ describe('verify-boot: true', () => {
     expect(run.stdout).toMatch(errorNaming('verify-subnet-no', '8101', '7101'))
     expect(run.outputs.verified).toBe('false')
     expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
+  })
+})
+
+describe('verify-boot: the permissions the README lists', () => {
+  it('name every call verify-boot makes', async () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+    const listed = /\*\*Permissions:\*\*[^]*?(?=\n- )/.exec(
+      readme.slice(readme.indexOf('verify-boot'))
+    )
+    const names = new Set(listed?.[0].match(/`[A-Za-z]+`/g)?.map(name => name.slice(1, -1)))
+    const isolated = {
+      subnets: [{ subnetNo: '8101', vpcNo: '7001' }],
+      accessControlGroups: [{ no: '9101', vpcNo: '7001' }]
+    }
+    for (const [options, inputs] of [
+      [{}, {}],
+      [isolated, { 'verify-subnet-no': '8101' }]
+    ] as const) {
+      sim = await startScenarioSim(options)
+      const run = await runScenario(sim, baseInputs(sim, { ...verify, ...inputs }))
+      expect(run.code).toBe(0)
+      const first = sim.requests.findIndex(r =>
+        /getNetworkInterfaceDetail|getSubnetDetail/.test(r.action)
+      )
+      const calls = new Set(sim.requests.slice(first).map(r => r.action))
+      expect([...calls].filter(action => !names.has(action))).toEqual([])
+      await sim.close()
+      sim = undefined
+    }
   })
 })
 

@@ -81,6 +81,32 @@ describe('the snapshots behind pruned KVM images', () => {
     expect(run.summary).toContain(first)
   })
 
+  it('a delete the gateway throttled before it reached NCP is sent again: image and snapshots deleted', async () => {
+    const s = await start()
+    const old = seed(s, 'nightly-20261101', 5, 'server')
+    s.addFault({ action: 'deleteServerImage', kind: 'throttle' })
+    s.addFault({ action: 'deleteBlockStorageSnapshotInstances', kind: 'throttle' })
+    const run = await runScenario(s, baseInputs(s, kvm))
+    expect(run.code).toBe(0)
+    // pruned comes from the journal: the delete's one entry was answered accepted.
+    expect(run.outputs.pruned).toBe(old.no)
+    expect(s.requests.filter(r => r.action === 'deleteServerImage').map(r => r.status)).toEqual([
+      429, 200
+    ])
+    expect(count(s, 'deleteBlockStorageSnapshotInstances')).toBe(old.snapshotNos.length + 1)
+    expect(s.snapshots().filter(snapshot => snapshot.imageNo === old.no)).toEqual([])
+    expect(pruningOf(run)).toMatchObject({ deleted: [old.no], snapshotsLeft: [] })
+  })
+
+  it('a delete whose answer may have been carried out (a 5xx) is never sent again', async () => {
+    const s = await start()
+    seed(s, 'nightly-20261101', 5, 'server')
+    s.addFault({ action: 'deleteServerImage', kind: 'endpoint-error' })
+    const run = await runScenario(s, baseInputs(s, kvm))
+    expect(run.code).toBe(0)
+    expect(count(s, 'deleteServerImage')).toBe(1)
+  })
+
   it('a delete NCP answers with no image is a warning naming it; not pruned, its snapshots kept', async () => {
     const s = await start()
     const old = seed(s, 'nightly-20261101', 5, 'server')

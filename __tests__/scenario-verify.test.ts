@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { NEXT } from '../src/model/next-steps.js'
 import { testServerDescription } from '../src/model/provenance.js'
+import type { ImageRecord } from '../src/ncloud/images.js'
 import { SERVER_NAME_RULE } from '../src/model/test-server-name.js'
 import { errorNaming, runScenario, startScenarioSim, type ScenarioSim } from './helpers/scenario.js'
 import { actionsCalled, baseInputs, count } from './helpers/sim.js'
@@ -124,6 +127,14 @@ describe('verify-boot: true', () => {
       'image-instance-no': image.no
     })
     expect(run.outputs['verify-server-no']).toBeUndefined()
+    // The next step points to the launch parameters: the log shows them, as a dry run does.
+    for (const line of [
+      '  vpcNo=7001',
+      '  subnetNo=8001',
+      `  memberServerImageInstanceNo=${image.no}`
+    ]) {
+      expect(run.stdout.split('\n')).toContain(line)
+    }
     expect(count(sim, SHARE)).toBe(0)
     expect(count(sim, 'deleteMemberServerImageInstances')).toBe(0)
     expect(run.stdout).toMatch(errorNaming('verify-boot', image.no))
@@ -157,6 +168,65 @@ describe('verify-boot: true', () => {
     expect(run.stdout).toMatch(errorNaming(server.serverInstanceNo, 'NSTOP'))
   })
 
+  it('an empty read while it boots is settled by the list: the server is listed, and the wait goes on', async () => {
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, verify), {
+      onLine: line => {
+        if (line.includes('launching test server')) {
+          sim!.addFault({ action: 'getServerInstanceDetail', kind: 'no-rows', times: 1 })
+        }
+      }
+    })
+
+    expect(run.code).toBe(0)
+    expect(run.outputs.verified).toBe('true')
+    expect(testServers()).toEqual([expect.objectContaining({ status: 'TERMT' })])
+  })
+
+  it('a test server no longer listed while it boots fails verification (not the source server), and is removed', async () => {
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, verify), {
+      onLine: line => {
+        if (line.includes('launching test server')) {
+          sim!.addFault({ action: 'getServerInstanceDetail', kind: 'no-rows', times: 1 })
+          sim!.addFault({ action: 'getServerInstanceList', kind: 'no-rows', times: 1 })
+        }
+      }
+    })
+
+    expect(run.code).toBe(1)
+    expect(run.result.outcome).toBe('verify-failed')
+    const [server] = testServers()
+    expect(run.outputs).toMatchObject({
+      verified: 'false',
+      'verify-server-no': server.serverInstanceNo
+    })
+    expect(run.stdout).toMatch(errorNaming('verify-boot', server.serverInstanceNo))
+    const image = sim.images()[0] as unknown as ImageRecord
+    expect(run.result.nextStep).toBe(NEXT.verifyFailed(image, server.serverInstanceNo))
+    expect(server.status).toBe('TERMT')
+  })
+
+  it('a status on no way to RUN (a failed start) ends the wait at once, not at verify-timeout', async () => {
+    sim = await startScenarioSim({ launchFault: 'never-run' })
+    const run = await runScenario(sim, baseInputs(sim, { ...verify, 'verify-timeout': '20m' }), {
+      onLine: line => {
+        if (!line.includes(`${LAUNCH}: HTTP 200`)) return
+        const [server] = testServers()
+        sim!.setServer({ serverInstanceNo: server.serverInstanceNo, status: 'ST_FL' })
+      },
+      env: { RUNNER_DEBUG: '1' }
+    })
+
+    expect(run.result.outcome).toBe('verify-failed')
+    const [server] = testServers()
+    expect(run.outputs.verified).toBe('false')
+    expect(run.stdout).toMatch(errorNaming(server.serverInstanceNo, 'ST_FL'))
+    // The wait ended at once; only the removal's own window (20 min, ST_FL cannot be stopped) ran.
+    const launch = sim.requests.find(r => r.action === LAUNCH)!
+    expect(sim.clock.now() - launch.at).toBeLessThan(25 * 60_000)
+  })
+
   it('a terminate refused once is asked again, and the run succeeds', async () => {
     sim = await startScenarioSim({ refuseTerminate: 1 })
     const run = await runScenario(sim, baseInputs(sim, verify))
@@ -165,6 +235,25 @@ describe('verify-boot: true', () => {
     expect(sim.requests.filter(r => r.action === TERMINATE).map(r => r.status)).toEqual([400, 200])
     expect(testServers()).toEqual([expect.objectContaining({ status: 'TERMT' })])
     expect(run.outputs.verified).toBe('true')
+  })
+
+  it('an empty read after the stop is not taken for gone: a complete list settles it, and it is terminated', async () => {
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, verify), {
+      onLine: line => {
+        if (line.includes('stop sent and accepted')) {
+          sim!.addFault({ action: 'getServerInstanceDetail', kind: 'no-rows', times: 1 })
+        }
+      }
+    })
+
+    expect(run.code).toBe(0)
+    expect(testServers()).toEqual([expect.objectContaining({ status: 'TERMT' })])
+    expect(count(sim, TERMINATE)).toBe(1)
+    const stop = sim.requests.find(r => r.action === 'stopServerInstances')!
+    expect(sim.requests.some(r => r.action === 'getServerInstanceList' && r.at >= stop.at)).toBe(
+      true
+    )
   })
 
   it('a test server that cannot be removed is named in an error, never left silently', async () => {
@@ -193,6 +282,7 @@ describe('verify-boot: true', () => {
     const launch = sim.requests.find(r => r.action === LAUNCH)!
     const stop = sim.requests.find(r => r.action === 'stopServerInstances')!
     expect(stop.at - launch.at).toBeLessThan(1_000)
+    expect(run.outputs.verified).toBe('false')
     expect(server.status).toBe('TERMT')
     expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
   })
@@ -282,7 +372,37 @@ describe('verify-boot: true', () => {
     expect(run.code).toBe(1)
     expect(count(sim, LAUNCH)).toBe(0)
     expect(run.stdout).toMatch(errorNaming('verify-subnet-no', '8101', '7101'))
+    expect(run.outputs.verified).toBe('false')
     expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
+  })
+})
+
+describe('verify-boot: the permissions the README lists', () => {
+  it('name every call verify-boot makes', async () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+    const listed = /\*\*Permissions:\*\*[^]*?(?=\n- )/.exec(
+      readme.slice(readme.indexOf('verify-boot'))
+    )
+    const names = new Set(listed?.[0].match(/`[A-Za-z]+`/g)?.map(name => name.slice(1, -1)))
+    const isolated = {
+      subnets: [{ subnetNo: '8101', vpcNo: '7001' }],
+      accessControlGroups: [{ no: '9101', vpcNo: '7001' }]
+    }
+    for (const [options, inputs] of [
+      [{}, {}],
+      [isolated, { 'verify-subnet-no': '8101' }]
+    ] as const) {
+      sim = await startScenarioSim(options)
+      const run = await runScenario(sim, baseInputs(sim, { ...verify, ...inputs }))
+      expect(run.code).toBe(0)
+      const first = sim.requests.findIndex(r =>
+        /getNetworkInterfaceDetail|getSubnetDetail/.test(r.action)
+      )
+      const calls = new Set(sim.requests.slice(first).map(r => r.action))
+      expect([...calls].filter(action => !names.has(action))).toEqual([])
+      await sim.close()
+      sim = undefined
+    }
   })
 })
 

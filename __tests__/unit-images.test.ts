@@ -105,7 +105,7 @@ function withoutPaging(params: Params): Params {
 }
 
 interface Sent {
-  via: 'sendOnce' | 'read'
+  via: 'sendOnce' | 'sendUnlessReached' | 'read'
   action: string
   params: Params
   deadline?: number
@@ -118,6 +118,10 @@ function fakeClient(answer: (action: string, params: Params) => ApiResult) {
   const client = {
     sendOnce: jest.fn(async (action: string, params: Params = {}) => {
       sent.push({ via: 'sendOnce', action, params })
+      return answer(action, params)
+    }),
+    sendUnlessReached: jest.fn(async (action: string, params: Params = {}) => {
+      sent.push({ via: 'sendUnlessReached', action, params })
       return answer(action, params)
     }),
     read: jest.fn(
@@ -318,9 +322,14 @@ describe.each<
   })
 
   it('delete returns the images NCP answers with', async () => {
-    const { client } = fakeClient(() => ({ totalRows: 1, [wire.listKey]: [raw('901', 'old')] }))
+    const { client, sent } = fakeClient(() => ({
+      totalRows: 1,
+      [wire.listKey]: [raw('901', 'old')]
+    }))
     const answered = await new ImageApi(client, kind).delete('901')
     expect(answered.map(one => one.no)).toEqual(['901'])
+    // Resent only when it never reached NCP: never a plain retry.
+    expect(sent.map(one => one.via)).toEqual(['sendUnlessReached'])
   })
 
   it('get reads the detail action with the number and returns that image', async () => {

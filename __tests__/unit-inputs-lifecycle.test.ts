@@ -185,6 +185,17 @@ describe('readSettings: keep-last and prune-match', () => {
     expect(problem).toContain('Input "prune-match" needs keep-last')
   })
 
+  it.each([
+    ['verify-subnet-no', '8101'],
+    ['verify-access-control-groups', '9101'],
+    ['verify-timeout', '5m']
+  ])('refuses %s without verify-boot: true, naming it', (name, value) => {
+    const expected = `Input "${name}" needs verify-boot: true: it sets up verify-boot's test server, and without verify-boot no test server is launched.`
+    expect(onlyProblem({ ...VALID, [name]: value })).toBe(expected)
+    expect(onlyProblem({ ...VALID, 'verify-boot': 'false', [name]: value })).toBe(expected)
+    expect(() => read({ ...VALID, 'verify-boot': 'true', [name]: value })).not.toThrow()
+  })
+
   it.each(['Nightly_2026-*', '*', 'a', 'x'.repeat(30)])('accepts the pattern %j', pattern => {
     expect(read({ ...VALID, 'keep-last': '2', 'prune-match': pattern }).pruneMatch).toBe(pattern)
   })

@@ -3,7 +3,12 @@ import type { NcloudClient, Params } from '../src/ncloud/client.js'
 import { RunFailure, asRunFailure } from '../src/model/failure.js'
 import { answerError, networkError } from '../src/ncloud/errors.js'
 import { parseAnswer } from '../src/ncloud/response.js'
-import { readServer, serverProblem, type ServerRecord } from '../src/ncloud/servers.js'
+import {
+  bootProgress,
+  readServer,
+  serverProblem,
+  type ServerRecord
+} from '../src/ncloud/servers.js'
 import { ServerLookupError } from '../src/ncloud/server-errors.js'
 import { TransportError } from '../src/ncloud/transport.js'
 import { NEXT } from '../src/model/next-steps.js'
@@ -201,5 +206,28 @@ describe('readServer', () => {
     )
     const { client } = clientAnswering(failure)
     await expect(readServer(client, '42')).rejects.toBe(failure)
+  })
+})
+
+describe('bootProgress', () => {
+  it('RUN with no operation is running; INIT, CREAT or an operation under way is still booting', () => {
+    expect(bootProgress(server('RUN'))).toBe('running')
+    for (const booting of [
+      server('INIT'),
+      server('CREAT'),
+      server('INIT', 'SETUP'),
+      server('NSTOP', 'START')
+    ]) {
+      expect(bootProgress(booting)).toBe('booting')
+    }
+  })
+
+  it.each(['NSTOP', 'FSTOP', 'TERMT', 'SD_FL', 'RS_FL', 'ST_FL', 'SOMETHING_NEW'])(
+    '%s with no operation will not run by itself',
+    status => expect(bootProgress(server(status))).toBe('not-running')
+  )
+
+  it('a server being terminated will not run', () => {
+    expect(bootProgress(server('INIT', 'TERMT'))).toBe('not-running')
   })
 })

@@ -6,6 +6,7 @@ import { SERVER_NAME_RULE, testServerName } from '../src/model/test-server-name.
 import type { ImageRecord } from '../src/ncloud/images.js'
 import { launchParams, type LaunchRequest } from '../src/ncloud/server-launch.js'
 import { leftRunning, removeNext, sameServer } from '../src/steps/test-server.js'
+import { didNotRun } from '../src/steps/verify-boot.js'
 
 describe('testServerName', () => {
   it.each([
@@ -191,5 +192,19 @@ describe('verify inputs', () => {
     [{ 'verify-timeout': 'soon' }, 'Input "verify-timeout" must be a duration']
   ])('refuses %j', (inputs, message) => {
     expect(read(inputs)).toThrow(message)
+  })
+})
+
+describe('didNotRun', () => {
+  it('says what the test server did instead of running', () => {
+    expect(didNotRun('3000001', 'gone')).toBe(
+      'test server 3000001 is no longer listed: it went away while it booted.'
+    )
+    expect(didNotRun('3000001', 'ended', 'ST_FL')).toBe(
+      'test server 3000001 did not run: it became ST_FL.'
+    )
+    expect(didNotRun('3000001', 'timeout', 'INIT (SETUP)')).toBe(
+      'test server 3000001 was not running within verify-timeout; it was INIT (SETUP).'
+    )
   })
 })

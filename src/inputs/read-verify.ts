@@ -22,6 +22,13 @@ export function readVerify({
       'Input "verify-boot" needs wait: true: a server can be launched from the image only once NCP has created it.'
     )
   }
+  for (const name of ['verify-subnet-no', 'verify-access-control-groups', 'verify-timeout']) {
+    if (!verifyBoot && source.getInput(name).trim() !== '') {
+      problems.push(
+        `Input "${name}" needs verify-boot: true: it sets up verify-boot's test server, and without verify-boot no test server is launched.`
+      )
+    }
+  }
   const verifySubnetNo = number('verify-subnet-no', "a subnet's number", problems, input)
   const entries = source
     .getInput('verify-access-control-groups')

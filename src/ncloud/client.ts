@@ -60,15 +60,30 @@ export class NcloudClient {
     return this.repeatable(action, params, deadline, endBy)
   }
 
-  /**
-   * Sends an action that may be repeated safely (a read, or a change that ends in the same state
-   * however often it is sent, such as sharing), retrying transient failures.
-   */
+  /** Sends what may be repeated safely (a read, sharing), retrying transient failures. */
   repeatable(
     action: string,
     params: Params = {},
     deadline?: number,
-    /** Past this time no request runs on: each is cut short to end by it. */
+    endBy?: number
+  ): Promise<ApiResult> {
+    return this.retried(action, params, error => error.transient, 'Retrying', deadline, endBy)
+  }
+
+  /** A change not to be done twice (a delete): resent only when it never reached the service. */
+  sendUnlessReached(action: string, params: Params = {}): Promise<ApiResult> {
+    const again = (error: NcloudError): boolean => error.transient && error.reached === 'no'
+    const why = 'It never reached the service, so it is sent again'
+    return this.retried(action, params, again, why)
+  }
+
+  /** The one retry loop around sendOnce; past endBy no request runs on (each is cut short). */
+  private retried(
+    action: string,
+    params: Params,
+    again: (error: NcloudError) => boolean,
+    why: string,
+    deadline?: number,
     endBy?: number
   ): Promise<ApiResult> {
     return retrying(() => this.sendOnce(action, params, endBy), {
@@ -79,8 +94,8 @@ export class NcloudClient {
       random: this.options.random,
       deadline: endBy === undefined ? deadline : Math.min(deadline ?? endBy, endBy),
       decide: error =>
-        error instanceof NcloudError && error.transient
-          ? { verdict: 'again', why: 'Retrying', retryAfterMs: error.fields.retryAfterMs }
+        error instanceof NcloudError && again(error)
+          ? { verdict: 'again', why, retryAfterMs: error.fields.retryAfterMs }
           : { verdict: 'stop' },
       describe: describeError,
       log: this.options.onRetry

@@ -201,23 +201,26 @@ export class ImageApi {
 
   /**
    * Deletes one image and returns the records NCP answers with (for a KVM image, with the
-   * snapshots behind it). Sent once: a lost reply is settled by the next list, not by a resend.
+   * snapshots behind it). Sent again only when it never reached NCP (a throttle); a lost reply
+   * is settled by the next list, not by a resend.
    * An answer with no image (totalRows 0) is an UnconfirmedDeleteError.
    */
   async delete(imageNo: string): Promise<ImageRecord[]> {
     const { delete: action } = this.kind.actions
-    const result = await this.client.sendOnce(action, {
+    const result = await this.client.sendUnlessReached(action, {
       [`${this.kind.params.numberList}.1`]: imageNo
     })
     if (answeredNoRows(result)) throw new UnconfirmedDeleteError(action, imageNo)
     return Array.isArray(result[this.kind.listKey]) ? this.records(action, result) : []
   }
 
-  /** Deletes one block storage snapshot that a deleted KVM image left behind. Sent once. */
+  /** Deletes one block storage snapshot a deleted KVM image left; sent again only if it never reached NCP. */
   async deleteSnapshot(snapshotNo: string): Promise<void> {
     const action = this.kind.actions.deleteSnapshots
     if (!action) throw new Error(`${this.kind.label} keeps no snapshots`)
-    await this.client.sendOnce(action, { 'blockStorageSnapshotInstanceNoList.1': snapshotNo })
+    await this.client.sendUnlessReached(action, {
+      'blockStorageSnapshotInstanceNoList.1': snapshotNo
+    })
   }
 
   /** The client, for reads beside the images (what uses them). */

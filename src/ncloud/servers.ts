@@ -26,6 +26,22 @@ export interface LaunchFacts {
 }
 
 const IMAGEABLE_STATUSES = new Set(['RUN', 'NSTOP'])
+/**
+ * NCP's server statuses (INIT, CREAT, RUN, NSTOP, TERMT, FSTOP, SD_FL, RS_FL, ST_FL): a new server
+ * is INIT or CREAT on its way to RUN. Any other status with no operation under way (stopped,
+ * terminated, a failed start or restart) will not become RUN by itself; neither will a server
+ * being terminated.
+ */
+const BOOTING_STATUSES = new Set(['INIT', 'CREAT'])
+const ENDING_OPERATIONS = new Set(['TERMT'])
+
+/** Where a newly launched server is: running, still on its way, or not going to run. */
+export function bootProgress(server: ServerRecord): 'running' | 'booting' | 'not-running' {
+  if (ENDING_OPERATIONS.has(server.operation)) return 'not-running'
+  if (server.status === 'RUN' && server.operation === 'NULL') return 'running'
+  if (BOOTING_STATUSES.has(server.status) || server.operation !== 'NULL') return 'booting'
+  return 'not-running'
+}
 
 export async function readServer(
   client: NcloudClient,
@@ -54,6 +70,24 @@ export async function readServer(
     )
   }
   return toServerRecord(raw, serverInstanceNo)
+}
+
+/**
+ * A server's record by number, for a server that may be gone. A failed read (an answer with no
+ * rows, a refusal) proves nothing on its own: a complete listing (every page, checked) settles it.
+ * Undefined only when that listing no longer lists the number.
+ */
+export async function readOrList(
+  client: NcloudClient,
+  serverInstanceNo: string,
+  endBy?: number
+): Promise<ServerRecord | undefined> {
+  try {
+    return await readServer(client, serverInstanceNo)
+  } catch (error) {
+    if (!(error instanceof ServerLookupError)) throw error
+    return (await listServers(client, endBy)).find(server => server.no === serverInstanceNo)
+  }
 }
 
 /**

@@ -224,7 +224,7 @@ function afterOptions(settings: Settings, run: Run): AfterOptions {
 function verifyImage(image: ImageRecord | undefined, settings: Settings, run: Run): Promise<void> {
   const { learned } = run
   const [kind, imageName] = [learned.kind as ImageKind, learned.imageName ?? image?.name ?? '']
-  const report = (verify: RunResult['verify']): unknown => (learned.verify = verify)
+  const report = (v: RunResult['verify']): unknown => (learned.verify = { ...learned.verify, ...v })
   return verifyBoot(image, { ...run, settings, server: learned.server, kind, imageName, report })
 }
 

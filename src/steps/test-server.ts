@@ -4,8 +4,7 @@ import type { JournalRecorder, JournalTestServer } from '../model/journal.js'
 import type { NcloudClient } from '../ncloud/client.js'
 import { describeError } from '../ncloud/errors.js'
 import { sendStop, sendTerminate } from '../ncloud/server-launch.js'
-import { ServerLookupError } from '../ncloud/server-errors.js'
-import { listServers, readServer, type ServerRecord } from '../ncloud/servers.js'
+import { listServers, readOrList, type ServerRecord } from '../ncloud/servers.js'
 import { NEXT } from '../model/next-steps.js'
 import { CONFIRM_DELAYS_MS } from './timing.js'
 
@@ -100,13 +99,16 @@ async function removeOne(entry: JournalTestServer, options: RemoveOptions): Prom
   let earlyStopTried = false
   for (;;) {
     let server: ServerRecord | undefined
+    let listed = true
     try {
-      server = await readServer(client, no)
+      server = await readOrList(client, no, options.endBy)
+      listed = server !== undefined
     } catch (error) {
-      if (error instanceof ServerLookupError) return gone()
       signal?.throwIfAborted()
+      // Not settled: neither the read nor a complete list said; look again until endBy.
       problem = describeError(error)
     }
+    if (!listed) return gone()
     if (server) {
       state = `${server.status}${server.operation === 'NULL' ? '' : ` (${server.operation})`}`
       if (server.status === 'TERMT') return gone()

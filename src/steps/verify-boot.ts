@@ -10,7 +10,7 @@ import type { NcloudClient } from '../ncloud/client.js'
 import { NcloudError, describeError } from '../ncloud/errors.js'
 import type { ImageKind, ImageRecord } from '../ncloud/images.js'
 import { launchParams, launchServer, sendStop } from '../ncloud/server-launch.js'
-import { listServers, readServer, type ServerRecord } from '../ncloud/servers.js'
+import { bootProgress, listServers, readOrList, type ServerRecord } from '../ncloud/servers.js'
 import { launchRequest, sourceOf } from './launch-request.js'
 import { leftRunning, removeNext, removeTestServers, type Removal } from './test-server.js'
 import { CANCEL_LOOKUP_TIMEOUT_MS, CANCEL_REMOVE_MS, REMOVE_TIMEOUT_MS } from './timing.js'
@@ -49,6 +49,8 @@ export async function verifyBoot(
   options: VerifyOptions
 ): Promise<void> {
   const { client, log, settings } = options
+  // Not proven until RUN is seen: every way out before that leaves verified false (a dry run: unset).
+  if (!settings.dryRun && image) options.report({ verified: false })
   const source = await sourceOf(image, options)
   const request = await launchRequest(image, source, options)
   const params = launchParams(request)
@@ -58,9 +60,8 @@ export async function verifyBoot(
       isTestServerOfThisStep(server.description, settings.workflow, source.no)
   )
   if (settings.dryRun || !image) {
-    const lines = Object.entries(params).map(([key, value]) => `  ${key}=${value}`)
     log.info(
-      `Dry run: verify-boot would launch a test server with createServerInstances:\n${lines.join('\n')}` +
+      `Dry run: verify-boot would launch a test server with createServerInstances:\n${paramLines(params)}` +
         (left.length > 0
           ? `\nand would first remove test servers an earlier attempt left: ${left.map(s => s.no).join(', ')}.`
           : '')
@@ -79,7 +80,9 @@ export async function verifyBoot(
     imageNo: image.no,
     launchSentAt: options.clock.now()
   }
-  log.info(`verify-boot: launching test server "${entry.name}" from image ${image.no}.`)
+  log.info(
+    `verify-boot: launching test server "${entry.name}" from image ${image.no} with createServerInstances:\n${paramLines(params)}`
+  )
   options.journal.record(j => (j.testServers ??= []).push({ ...entry }))
   let boot: Boot | undefined
   let failure: unknown
@@ -148,20 +151,30 @@ async function launchAndWait(
   const deadline = (entry.launchSentAt ?? clock.now()) + settings.verifyTimeoutMs
   const pauseMs = Math.min(15_000, Math.max(2_000, settings.pollIntervalMs))
   for (;;) {
-    const server = await readServer(client, no)
+    // An empty or refused read is settled by the list; a server no longer listed did not run.
+    const server = await readOrList(client, no)
+    if (!server) return { ran: false, what: didNotRun(no, 'gone') }
+    const progress = bootProgress(server)
     const state = `${server.status}${server.operation === 'NULL' ? '' : ` (${server.operation})`}`
-    if (server.status === 'RUN' && server.operation === 'NULL') return { ran: true }
-    if (['TERMT', 'NSTOP', 'FSTOP'].includes(server.status) && server.operation === 'NULL') {
-      return { ran: false, what: `test server ${no} did not run: it became ${state}.` }
-    }
-    if (clock.now() >= deadline) {
-      return {
-        ran: false,
-        what: `test server ${no} was not running within verify-timeout; it was ${state}.`
-      }
-    }
+    if (progress === 'running') return { ran: true }
+    if (progress === 'not-running') return { ran: false, what: didNotRun(no, 'ended', state) }
+    if (clock.now() >= deadline) return { ran: false, what: didNotRun(no, 'timeout', state) }
     await clock.sleep(Math.min(pauseMs, Math.max(0, deadline - clock.now())), options.signal)
   }
+}
+
+/** The launch request, one parameter a line: the dry run's and the real launch's log alike. */
+function paramLines(params: Record<string, string>): string {
+  return Object.entries(params)
+    .map(([key, value]) => `  ${key}=${value}`)
+    .join('\n')
+}
+
+/** What the test server did instead of running: went away, ended in a state, or ran out of time. */
+export function didNotRun(no: string, how: 'gone' | 'ended' | 'timeout', state = ''): string {
+  if (how === 'gone') return `test server ${no} is no longer listed: it went away while it booted.`
+  if (how === 'ended') return `test server ${no} did not run: it became ${state}.`
+  return `test server ${no} was not running within verify-timeout; it was ${state}.`
 }
 
 /** On a cancel, the stop goes out at once: the runner kills the process seconds later. */

@@ -317,15 +317,14 @@ function remoteBranchesHolding(root, commit) {
 }
 
 /** The branches a dry run releases from, and where they were taken from. */
-function previewBranches(argv, root, env, head) {
+function previewBranches(argv, { root, env, head, branch }) {
   const given = option(argv, '--branch')
   if (given) return { branches: [given], from: '--branch' }
   if (env.GITHUB_BASE_REF)
     return { branches: [env.GITHUB_BASE_REF], from: "the pull request's base" }
   if (env.GITHUB_REF_TYPE === 'branch' && env.GITHUB_REF_NAME)
     return { branches: [env.GITHUB_REF_NAME], from: 'the pushed branch' }
-  const current = git(root, 'branch', '--show-current')
-  if (current) return { branches: [current], from: 'the current branch' }
+  if (branch) return { branches: [branch], from: 'the current branch' }
   return { branches: remoteBranchesHolding(root, head), from: 'the remote branches holding HEAD' }
 }
 
@@ -350,7 +349,7 @@ function printNotes(notes, notesFile) {
 
 /** The dry run: the next release, checked as far as it can be without publishing. */
 function preview(argv, facts) {
-  const { root, env, pkg, changelog, head, tagCommitOf, tags } = facts
+  const { root, pkg, changelog, head, tagCommitOf, tags } = facts
   const tagArg = option(argv, '--tag')
   let requested
   try {
@@ -368,7 +367,7 @@ function preview(argv, facts) {
   })
   const { version } = release
   const tagCommit = tagCommitOf(version)
-  const { branches, from } = previewBranches(argv, root, env, head)
+  const { branches, from } = previewBranches(argv, facts)
   // A branch that is not main or releases/vN (a topic branch, a pull request into one) releases
   // nothing: the rule is checked where the change is merged. A release branch of another major is
   // refused here.
@@ -461,25 +460,36 @@ function release(argv, facts) {
   return 0
 }
 
+/** The commit of each release tag vX.Y.Z (annotated ones peeled): none in a tagless clone. */
+function releaseTags(root) {
+  const format = '--format=%(refname) %(objectname) %(*objectname)'
+  const tags = new Map()
+  for (const line of git(root, 'for-each-ref', format, 'refs/tags/v*').split('\n')) {
+    const [tag, object, peeled] = line.split(' ')
+    if (tag) tags.set(tag.slice('refs/tags/'.length), peeled || object)
+  }
+  return tags
+}
+
 /** Runs the checks for argv under root; returns the exit code. */
 export function main(
   argv,
   root = fileURLToPath(new URL('..', import.meta.url)),
   env = process.env
 ) {
-  const head = git(root, 'rev-parse', '--verify', '--quiet', 'HEAD^{commit}')
+  // HEAD's commit, and its branch ('HEAD' when detached); nothing outside a repository.
+  const [head = '', ref = ''] = git(root, 'rev-parse', 'HEAD', '--abbrev-ref', 'HEAD').split('\n')
+  const tags = releaseTags(root)
   const facts = {
     root,
     env,
     pkg: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')),
     changelog: readFileSync(join(root, 'CHANGELOG.md'), 'utf8'),
-    head,
+    head: /^[0-9a-f]{40,64}$/.test(head) ? head : '',
+    branch: ref === 'HEAD' ? '' : ref,
     // A shallow or tagless clone has no tags: a version is then "not tagged yet", never a failure.
-    tagCommitOf: version =>
-      VERSION.test(version)
-        ? git(root, 'rev-parse', '--verify', '--quiet', `refs/tags/v${version}^{commit}`)
-        : '',
-    tags: git(root, 'tag', '--list', 'v*').split('\n').filter(Boolean)
+    tagCommitOf: version => tags.get(`v${version}`) ?? '',
+    tags: [...tags.keys()]
   }
   return argv.includes('--dry-run') ? preview(argv, facts) : release(argv, facts)
 }

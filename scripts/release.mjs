@@ -18,7 +18,9 @@
 //       that version, checked as the workflow will. Once it is released (its section dated, or its
 //       tag exists), the next version (a minor bump, or --version) with "## [Unreleased]" as its
 //       notes. The branch is --branch, else the pull request's base (GITHUB_BASE_REF), the pushed
-//       branch (GITHUB_REF_NAME), the current branch, or the remote branches that hold HEAD.
+//       branch (GITHUB_REF_NAME), the current branch, or the remote branches that hold HEAD; main
+//       and releases/vN are checked as the release checks them, any other branch releases nothing
+//       (said, not refused). A shallow or tagless clone says "not tagged yet".
 //
 // Both say whether the major tag (v1) moves: only when no release of that major is newer, so a
 // backported 1.0.1 after 1.1.0 does not take v1 back.

@@ -1,7 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { eagerFactories, factoryEdits, moveMapColumns } from '../scripts/eager-factories.mjs'
+import {
+  decodeVlq,
+  eagerFactories,
+  encodeVlq,
+  factoryEdits,
+  moveMapColumns
+} from '../scripts/eager-factories.mjs'
 
 // A bundle in ncc's shape: a module table of factories, a require, the entry.
 const BUNDLE =
@@ -32,7 +38,7 @@ describe('eager-factories (npm run bundle, after ncc)', () => {
     const { code } = eagerFactories(BUNDLE)
     // Columns 0 (`var`), 8 (`(e,t,n)=>` of factory 7) and the column of `const` in factory 7.
     const constAt = BUNDLE.indexOf('const a')
-    const mappings = `AAAA,QAAQ,${vlq(constAt - 8)}AAAA;AACA`
+    const mappings = `AAAA,QAAQ,${encodeVlq([constAt - 8, 0, 0, 0])};AACA`
     const offset = (column: number): number =>
       column === 0 ? 0 : column === 8 ? 8 : code.indexOf('const a')
     const moved = moveMapColumns(mappings, offset)
@@ -40,7 +46,7 @@ describe('eager-factories (npm run bundle, after ncc)', () => {
     const columns = moved
       .split(';')[0]
       .split(',')
-      .reduce<number[]>((all, seg) => [...all, (all.at(-1) ?? 0) + unvlq(seg)], [])
+      .reduce<number[]>((all, seg) => [...all, (all.at(-1) ?? 0) + decodeVlq(seg)[0]], [])
     expect(columns).toEqual([0, 8, code.indexOf('const a')])
   })
 
@@ -56,28 +62,3 @@ describe('eager-factories (npm run bundle, after ncc)', () => {
     expect(() => eagerFactories('export const x = 1\n')).toThrow(/no module table/)
   })
 })
-
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
-/** The first value of a segment, then the rest as zeros: enough for these columns. */
-function vlq(value: number): string {
-  let v = value < 0 ? (-value << 1) | 1 : value << 1
-  let out = ''
-  do {
-    let digit = v & 31
-    v >>>= 5
-    if (v > 0) digit |= 32
-    out += B64[digit]
-  } while (v > 0)
-  return out
-}
-function unvlq(segment: string): number {
-  let value = 0
-  let shift = 0
-  for (const char of segment) {
-    const digit = B64.indexOf(char)
-    value += (digit & 31) << shift
-    if (!(digit & 32)) return value & 1 ? -(value >>> 1) : value >>> 1
-    shift += 5
-  }
-  return value
-}

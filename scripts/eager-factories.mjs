@@ -136,7 +136,7 @@ export function applyEdits(code, { insertions, removals }) {
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
 
-function decodeVlq(/** @type {string} */ segment) {
+export function decodeVlq(/** @type {string} */ segment) {
   const values = []
   let value = 0
   let shift = 0
@@ -153,7 +153,7 @@ function decodeVlq(/** @type {string} */ segment) {
   return values
 }
 
-function encodeVlq(/** @type {number[]} */ values) {
+export function encodeVlq(/** @type {number[]} */ values) {
   let out = ''
   for (const value of values) {
     let vlq = value < 0 ? (-value << 1) | 1 : value << 1

@@ -23,7 +23,7 @@ import {
   unreleasedSection,
   versionOfTag
 } from '../scripts/release.mjs'
-import { HASH_FILE, sourceHash } from '../scripts/source-hash.mjs'
+import { HASH_FILE, SOURCES, sourceHash } from '../scripts/source-hash.mjs'
 
 const CHANGELOG = `# Changelog
 
@@ -306,7 +306,10 @@ describe('scripts/release.mjs in a repository', () => {
       mkdirSync(dirname(join(template, path)), { recursive: true })
       writeFileSync(join(template, path), text)
     }
-    cpSync(join(repo, SCRIPTS[0]), join(template, SCRIPTS[0]))
+    // The build scripts the source hash covers come along as they are.
+    for (const script of SOURCES.filter(source => source.startsWith('scripts/'))) {
+      cpSync(join(repo, script), join(template, script))
+    }
     writeFileSync(join(template, HASH_FILE), `${sourceHash(template)}\n`)
     mkdirSync(empty)
     git(template, 'init', '-q', `--template=${empty}`, '-b', 'main')

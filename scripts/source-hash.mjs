@@ -1,6 +1,7 @@
 // The fingerprint of what `npm run bundle` builds dist/ from: a sha256 over every file under src/
 // and stubs/ (the undici stub is bundled too), package-lock.json, tsconfig.json and
-// scripts/post-entry.mjs (which writes dist/post.js), taken in sorted
+// scripts/post-entry.mjs (which writes dist/post.js) and scripts/eager-factories.mjs (which
+// rewrites dist/index.js after ncc), taken in sorted
 // order of their /-separated paths, each as its path, its size and its bytes. No mtimes, no line-end
 // or path normalising: .gitattributes checks every file out with LF, so clones on any machine agree.
 //
@@ -21,7 +22,8 @@ export const SOURCES = [
   'stubs',
   'package-lock.json',
   'tsconfig.json',
-  'scripts/post-entry.mjs'
+  'scripts/post-entry.mjs',
+  'scripts/eager-factories.mjs'
 ]
 /** Where `npm run bundle` records the hash of the sources it built from. */
 export const HASH_FILE = 'dist/source-hash.txt'

@@ -8,13 +8,14 @@ import { baseInputs, simulatorPool } from './helpers/sim.js'
 const pool = simulatorPool()
 afterAll(() => pool.closeAll())
 
-describe.each([
-  ['Node 20 (this machine)', process.execPath],
-  ['Node 24 (the runtime action.yml declares)', NODE24]
-])('verify-boot in the bundle on %s', (_name, runtime) => {
-  it.concurrent(
-    'SIGINT while the test server boots: its stop goes out at once, and it is terminated',
-    async () => {
+describe('verify-boot in the bundle', () => {
+  // Both runtimes side by side (it.concurrent runs side by side only within one describe).
+  it.concurrent.each([
+    ['Node 20 (this machine)', process.execPath],
+    ['Node 24 (the runtime action.yml declares)', NODE24]
+  ])(
+    'on %s, SIGINT while the test server boots: its stop goes out at once, and it is terminated',
+    async (_name, runtime) => {
       const sim = await pool.start({ createMs: 300, bootMs: 60_000, stopMs: 300, terminateMs: 300 })
       const run = await runAction(baseInputs(sim, { 'verify-boot': 'true' }), {
         runtime,

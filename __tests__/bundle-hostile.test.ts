@@ -1,34 +1,34 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
-import type { Simulator } from '../simulator/ncp-simulator.mjs'
+import { afterAll, describe, expect, it } from '@jest/globals'
 import { QUICK, expectExplainedFailure, runAction } from './helpers/run-action.js'
-import { baseInputs, count, startSim } from './helpers/sim.js'
+import { baseInputs, count, simulatorPool } from './helpers/sim.js'
 
 // The bundle, as the runner runs it, against a gateway that misbehaves the way load balancers,
 // proxies and overloaded services do: every exit explains itself and keeps the image number.
 const CREATE = 'createMemberServerImageInstance'
 const DETAIL = 'getMemberServerImageInstanceDetail'
 
-let sim: Simulator | undefined
-afterEach(async () => {
-  await sim?.close()
-  sim = undefined
-})
+// The cases are independent, each with its own simulator: they run side by side.
+const pool = simulatorPool()
+afterAll(() => pool.closeAll())
 
 describe('the bundle under a hostile gateway', () => {
   const quick = QUICK
 
-  it('a create whose reply is cut off mid-body: the image is found by name and output', async () => {
-    sim = await startSim({ createMs: 300 })
-    sim.addFault({ action: CREATE, kind: 'cut', when: 'after' })
-    const run = await runAction(baseInputs(sim, { 'image-name': 'golden-web-1', ...quick }))
+  it.concurrent(
+    'a create whose reply is cut off mid-body: the image is found by name and output',
+    async () => {
+      const sim = await pool.start({ createMs: 300 })
+      sim.addFault({ action: CREATE, kind: 'cut', when: 'after' })
+      const run = await runAction(baseInputs(sim, { 'image-name': 'golden-web-1', ...quick }))
 
-    expect(run.code).toBe(0)
-    expect(count(sim, CREATE)).toBe(1)
-    expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
-  })
+      expect(run.code).toBe(0)
+      expect(count(sim, CREATE)).toBe(1)
+      expect(run.outputs['image-instance-no']).toBe(sim.images()[0].no)
+    }
+  )
 
-  it('a poll whose reply is cut off mid-body is polled again', async () => {
-    sim = await startSim({ createMs: 300 })
+  it.concurrent('a poll whose reply is cut off mid-body is polled again', async () => {
+    const sim = await pool.start({ createMs: 300 })
     sim.addFault({ action: DETAIL, kind: 'cut' })
     const run = await runAction(baseInputs(sim, quick))
 
@@ -36,10 +36,10 @@ describe('the bundle under a hostile gateway', () => {
     expect(run.outputs['image-status']).toBe('CREAT')
   })
 
-  it.each(['stall', 'trickle'] as const)(
+  it.concurrent.each(['stall', 'trickle'] as const)(
     'polls whose bodies %s end the step within wait-timeout plus one request deadline',
     async kind => {
-      sim = await startSim({ createMs: 60_000 })
+      const sim = await pool.start({ createMs: 60_000 })
       sim.addFault({ action: DETAIL, kind, times: 1000, intervalMs: 100 })
       const started = Date.now()
       const run = await runAction(baseInputs(sim, { ...quick, 'wait-timeout': '1s' }))
@@ -52,21 +52,24 @@ describe('the bundle under a hostile gateway', () => {
     }
   )
 
-  it('a Retry-After longer than the wait is not slept: the step ends at wait-timeout', async () => {
-    sim = await startSim({ createMs: 60_000 })
-    sim.addFault({ action: DETAIL, kind: 'throttle', times: 1000, retryAfterSeconds: 10 })
-    const started = Date.now()
-    const run = await runAction(baseInputs(sim, { ...quick, 'wait-timeout': '1s' }))
+  it.concurrent(
+    'a Retry-After longer than the wait is not slept: the step ends at wait-timeout',
+    async () => {
+      const sim = await pool.start({ createMs: 60_000 })
+      sim.addFault({ action: DETAIL, kind: 'throttle', times: 1000, retryAfterSeconds: 10 })
+      const started = Date.now()
+      const run = await runAction(baseInputs(sim, { ...quick, 'wait-timeout': '1s' }))
 
-    expectExplainedFailure(run)
-    expect(Date.now() - started).toBeLessThan(1_000 + 300 + 1_500)
-    const polls = sim.requests.filter(request => request.action === DETAIL)
-    expect(polls.length).toBeGreaterThan(0)
-    expect(polls.every(request => request.status === 429)).toBe(true)
-    expect(run.outputs).toMatchObject({
-      'image-instance-no': sim.images()[0].no,
-      'image-status': 'INIT',
-      outcome: 'timed-out'
-    })
-  })
+      expectExplainedFailure(run)
+      expect(Date.now() - started).toBeLessThan(1_000 + 300 + 1_500)
+      const polls = sim.requests.filter(request => request.action === DETAIL)
+      expect(polls.length).toBeGreaterThan(0)
+      expect(polls.every(request => request.status === 429)).toBe(true)
+      expect(run.outputs).toMatchObject({
+        'image-instance-no': sim.images()[0].no,
+        'image-status': 'INIT',
+        outcome: 'timed-out'
+      })
+    }
+  )
 })

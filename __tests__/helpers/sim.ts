@@ -35,3 +35,22 @@ export function actionsCalled(sim: Simulator): string[] {
 export function count(sim: Simulator, action: string): number {
   return sim.requests.filter(request => request.action === action).length
 }
+
+/**
+ * Simulators for cases that run side by side (`it.concurrent`): each case starts its own with
+ * `start`, and `closeAll` (in afterAll) closes every one.
+ */
+export function simulatorPool(): {
+  start(options?: SimulatorOptions): Promise<Simulator>
+  closeAll(): Promise<void>
+} {
+  const started: Simulator[] = []
+  return {
+    start: async options => {
+      const sim = await startSim(options)
+      started.push(sim)
+      return sim
+    },
+    closeAll: async () => void (await Promise.all(started.splice(0).map(sim => sim.close())))
+  }
+}

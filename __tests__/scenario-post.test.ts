@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { CancelledError } from '../src/lib/cancel.js'
 import { JOURNAL_STATE } from '../src/model/journal-state.js'
+import { STOP_SETTLE_MS } from '../src/steps/timing.js'
 import {
   errorNaming,
   runPostScenario,
@@ -9,6 +11,7 @@ import {
   type ScenarioSim
 } from './helpers/scenario.js'
 import { actionsCalled, baseInputs, count } from './helpers/sim.js'
+import { call } from './helpers/simulator-calls.js'
 
 // The post step in-process, on the simulator's fake clock: what it finishes, and that it leaves
 // alone what is finished. The kill matrix on the bundle is in bundle-post.test.ts.
@@ -99,6 +102,81 @@ describe('the post step after a cancel', () => {
     expect(post.code).toBe(0)
     expect(count(sim, START)).toBe(1)
     expect(server('1001')).toMatchObject({ status: 'RUN', operation: 'NULL' })
+  })
+})
+
+describe('the post step when NCP carries out the stop late (the server still RUN when it starts)', () => {
+  const DETAIL = 'getServerInstanceDetail'
+  const post = (before: number) => sim!.requests.slice(before)
+
+  it('watches a server main never saw shutting down, sees the stop land, and starts it again', async () => {
+    // Main is cancelled the moment its stop reaches NCP, which carries it out 8 s later: main
+    // and the post step's first read both see RUN.
+    const controller = new AbortController()
+    sim = await startScenarioSim({
+      stopLagMs: 8_000,
+      stopMs: 5_000,
+      onRequest: request => {
+        if (request.action === 'stopServerInstances') {
+          queueMicrotask(() => controller.abort(new CancelledError('SIGINT')))
+        }
+      }
+    })
+    const inputs = baseInputs(sim, stop)
+    const main = await runScenario(sim, inputs, { controller })
+    expect(main.result.outcome).toBe('cancelled')
+    const saved = JSON.parse(main.state[JOURNAL_STATE]).stopped
+    expect(saved).toMatchObject({ no: '1001' })
+    expect(saved.stopSeenAt).toBeUndefined()
+    expect(server('1001')).toMatchObject({ status: 'RUN', operation: 'NULL' })
+    const before = sim.requests.length
+
+    const run = await runPostScenario(sim, inputs, main.state)
+
+    expect(run.code).toBe(0)
+    expect(post(before)[0].action).toBe(DETAIL)
+    expect(
+      post(before)
+        .filter(r => r.action === START)
+        .map(r => r.status)
+    ).toEqual([200])
+    // Long after NCP would have carried out the stop, the server is running.
+    sim.clock.advance(10 * 60_000)
+    expect(server('1001')).toMatchObject({ status: 'RUN', operation: 'NULL' })
+    expect(run.summary).toMatch(/^- ✅ .*\b1001\b/m)
+  })
+
+  it('reports a server whose stop never takes effect as running, after reading it over the settle period', async () => {
+    sim = await startScenarioSim({ stopLagMs: Infinity })
+    await call(sim, 'stopServerInstances', { 'serverInstanceNoList.1': '1001' })
+    const stoppedAt = sim.clock.now()
+    const journal = {
+      version: 1,
+      stopped: { no: '1001', name: 'web', stoppedAt, stopAccepted: true }
+    }
+    const run = await runPostScenario(sim, baseInputs(sim, stop), {
+      [JOURNAL_STATE]: JSON.stringify(journal)
+    })
+    expect(run.code).toBe(0)
+    const reads = post(1)
+    expect(reads.every(r => r.action === DETAIL)).toBe(true)
+    expect(reads.length).toBeGreaterThanOrEqual(4)
+    expect(reads[reads.length - 1].at - reads[0].at).toBeGreaterThanOrEqual(STOP_SETTLE_MS)
+    expect(run.finished).toEqual([expect.objectContaining({ ok: true })])
+    expect(server('1001')).toMatchObject({ status: 'RUN', operation: 'NULL' })
+  })
+
+  it('trusts RUN at once (one read) when main saw the stop take effect', async () => {
+    sim = await startScenarioSim()
+    const journal = {
+      version: 1,
+      stopped: { no: '1001', name: 'web', stoppedAt: 1, stopSeenAt: 2 }
+    }
+    const run = await runPostScenario(sim, baseInputs(sim, stop), {
+      [JOURNAL_STATE]: JSON.stringify(journal)
+    })
+    expect(run.code).toBe(0)
+    expect(actionsCalled(sim)).toEqual([DETAIL])
   })
 })
 

@@ -67,6 +67,38 @@ describe('stopping and starting servers', () => {
     })
   })
 
+  it('with stopLagMs, answers a stop at once and carries it out only later (RUN, then SHTDN, then NSTOP)', async () => {
+    const clock = fakeClock()
+    await withSimulator({ clock, stopMs: 10_000, stopLagMs: 20_000 }, async sim => {
+      const stop = await call(
+        sim,
+        'stopServerInstances',
+        { 'serverInstanceNoList.1': '1001' },
+        at(clock)
+      )
+      expect(first(stop, 'stopServerInstances', 'serverInstanceList')).toMatchObject({
+        serverInstanceStatus: { code: 'RUN' },
+        serverInstanceOperation: { code: 'NULL' }
+      })
+      clock.advance(19_999)
+      expect(stateOf(sim, '1001')).toEqual(['RUN', 'NULL', 'running'])
+      clock.advance(1)
+      expect(stateOf(sim, '1001')).toEqual(['RUN', 'SHTDN', 'shutting down'])
+      clock.advance(10_000)
+      expect(stateOf(sim, '1001')).toEqual(['NSTOP', 'NULL', 'stopped'])
+    })
+  })
+
+  it('with stopLagMs: Infinity for one server, never carries its stop out', async () => {
+    const clock = fakeClock()
+    const servers = [{ serverInstanceNo: '1001', stopLagMs: Infinity }]
+    await withSimulator({ clock, servers }, async sim => {
+      await call(sim, 'stopServerInstances', { 'serverInstanceNoList.1': '1001' }, at(clock))
+      clock.advance(3_600_000)
+      expect(stateOf(sim, '1001')).toEqual(['RUN', 'NULL', 'running'])
+    })
+  })
+
   it('changes several servers at once, or none if one is wrong', async () => {
     const clock = fakeClock()
     await withSimulator({ clock }, async sim => {

@@ -17,7 +17,8 @@ const RAW = { memberServerImageInstanceNo: '77', huge: 'x'.repeat(10_000) }
 describe('savedJournal', () => {
   it('keeps what the post step finishes and drops the NCP record and the pruning history', () => {
     const recorder = new JournalRecorder()
-    recorder.record(j => (j.stopped = { no: '1001', name: 'web-1', stoppedAt: 5 }))
+    const stopped = { no: '1001', name: 'web-1', stoppedAt: 5, stopAccepted: true, stopSeenAt: 6 }
+    recorder.record(j => (j.stopped = { ...stopped }))
     recorder.record(j => {
       j.image = journalImage(
         { no: '77', name: 'golden-1', status: 'INIT', sharedWith: ['a'], raw: RAW },
@@ -30,9 +31,11 @@ describe('savedJournal', () => {
     const saved = savedJournal(recorder.snapshot())
     expect(saved).toEqual({
       version: 1,
-      stopped: { no: '1001', name: 'web-1', stoppedAt: 5 },
+      stopped,
       image: { no: '77', name: 'golden-1', status: 'INIT' }
     })
+    expect(readSavedJournal(JSON.stringify(saved))).toEqual(saved)
+    expect(startStoppedServer(saved)?.what).toBe('server 1001')
     expect(JSON.stringify(saved).length).toBeLessThan(200)
   })
 
@@ -88,6 +91,8 @@ describe('the finishers', () => {
     [{ stopped: { no: 1001 } }, 'the stopped server is not a number of digits'],
     [{ stopped: { no: '1', startAccepted: 'yes' } }, '"startAccepted" is not a boolean'],
     [{ stopped: { no: '1', runningAgainAt: '5' } }, '"runningAgainAt" is not a number'],
+    [{ stopped: { no: '1', stopAccepted: 1 } }, '"stopAccepted" is not a boolean'],
+    [{ stopped: { no: '1', stopSeenAt: true } }, '"stopSeenAt" is not a number'],
     [{ image: { no: '', status: 'INIT' } }, 'the image is not a number of digits'],
     [{ image: 7 }, '"image" is not an object']
   ])('act on nothing of a malformed entry %j, and say why', (entry, problem) => {

@@ -153,6 +153,52 @@ describe('stopServer', () => {
     expect(log.info.mock.calls.at(-1)?.[0]).toBe(`Server ${NO} is stopped (NSTOP) after 20s.`)
   })
 
+  it('tells `answered` once NCP accepted the stop, and `seen` at each read that shows it taking effect', async () => {
+    const { client } = fakeClient(
+      [{}],
+      [
+        ['RUN', 'NULL'],
+        ['RUN', 'SHTDN'],
+        ['NSTOP', 'NULL']
+      ]
+    )
+    const { deps, clock } = powerDeps()
+    const events: string[] = []
+    const at = (event: string) => () => events.push(`${event}@${clock.now()}`)
+    const start = clock.now()
+    await stopServer(client, server, deps, {
+      sent: at('sent'),
+      undone: at('undone'),
+      answered: at('answered'),
+      seen: at('seen')
+    })
+    expect(events).toEqual([
+      `sent@${start}`,
+      `answered@${start}`,
+      `seen@${start + POLL_MS}`,
+      `seen@${start + 2 * POLL_MS}`
+    ])
+  })
+
+  it('does not tell `answered` of a stop whose reply was lost, though it took effect', async () => {
+    const { client } = fakeClient(
+      [lostReply(STOP)],
+      [
+        ['RUN', 'SHTDN'],
+        ['NSTOP', 'NULL']
+      ]
+    )
+    const { deps } = powerDeps()
+    const events: string[] = []
+    await stopServer(client, server, deps, {
+      sent: () => events.push('sent'),
+      undone: () => events.push('undone'),
+      answered: () => events.push('answered'),
+      seen: () => events.push('seen')
+    })
+    expect(events).toEqual(['sent', 'seen'])
+  })
+
   it('returns the time the stop was sent, not the time it was stopped', async () => {
     const { client } = fakeClient(
       [{}],

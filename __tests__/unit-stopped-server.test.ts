@@ -114,6 +114,34 @@ describe('withServerStopped: the server running again', () => {
   })
 })
 
+describe('withServerStopped: the journal of the stop', () => {
+  it('records that NCP accepted the stop and when the action first saw it take effect', async () => {
+    const stopped = { stoppedAt: 0, stopAccepted: true, stopSeenAt: 0 }
+    const changes: unknown[] = []
+    const journal = new JournalRecorder(j => changes.push(j.stopped))
+    const clock = new FakeClock(0)
+    await withServerStopped(
+      {
+        client: fakeClient({}),
+        server: SERVER,
+        journal,
+        clock,
+        signal: new AbortController().signal,
+        log: { info: () => undefined, warning: () => undefined, debug: () => undefined },
+        pollIntervalMs: 2_000,
+        context: () => ({})
+      },
+      async () =>
+        expect(journal.snapshot().stopped).toEqual({ no: '1001', name: 'web-1', ...stopped })
+    )
+    expect(changes.slice(0, 3)).toEqual([
+      { no: '1001', name: 'web-1', stoppedAt: 0 },
+      { no: '1001', name: 'web-1', stoppedAt: 0, stopAccepted: true },
+      { no: '1001', name: 'web-1', ...stopped }
+    ])
+  })
+})
+
 describe('withServerStopped: a start that fails', () => {
   it('a start refused for good fails the step, saying the server is stopped, with the advice to start it', async () => {
     const run = await bracket(fakeClient(denied))

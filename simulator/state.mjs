@@ -27,6 +27,7 @@ const MAX_PAGE_SIZE = 1000
  * @property {number} maxPageSize
  * @property {string[] | undefined} knownLoginIds
  * @property {number} stopMs
+ * @property {number} stopLagMs
  * @property {number} startMs
  * @property {boolean} refuseStartWhileImaging
  * @property {boolean} kvmOnlyServerImages
@@ -72,6 +73,7 @@ export function createState(options) {
     maxPageSize: options.maxPageSize ?? MAX_PAGE_SIZE,
     knownLoginIds: options.knownLoginIds,
     stopMs: options.stopMs ?? 1000,
+    stopLagMs: options.stopLagMs ?? 0,
     startMs: options.startMs ?? 1000,
     refuseStartWhileImaging: options.refuseStartWhileImaging ?? false,
     kvmOnlyServerImages: options.kvmOnlyServerImages ?? false,

@@ -26,6 +26,7 @@
  * @property {boolean} [failImage] Overrides SimulatorOptions.failImages for images of this server.
  * @property {string | null} [imageFinalStatus] Overrides failImage and SimulatorOptions.imageFinalStatus for images of this server.
  * @property {number} [stopMs] Overrides SimulatorOptions.stopMs for this server.
+ * @property {number} [stopLagMs] Overrides SimulatorOptions.stopLagMs for this server.
  * @property {number} [startMs] Overrides SimulatorOptions.startMs for this server.
  * @property {boolean} [refuseStartWhileImaging] Overrides SimulatorOptions.refuseStartWhileImaging for this server.
  * @property {boolean} [failStart] Overrides SimulatorOptions.failStart for this server.
@@ -117,6 +118,7 @@
  * @property {number} [maxPageSize] The largest pageSize honoured by list actions; bigger ones are capped. Default 1000 (NCP's documented maximum).
  * @property {string[]} [knownLoginIds] When set, sharing with a login ID not in this list is refused (RETURN_CODES.unknownLoginId). Default: every ID is known.
  * @property {number} [stopMs] stopServerInstances: RUN/SHTDN for this long, then NSTOP/NULL (clock time). Default 1000.
+ * @property {number} [stopLagMs] An accepted stop takes effect only this long after it was answered: the server reads RUN/NULL until then, then RUN/SHTDN for stopMs (clock time; Infinity: never). Default 0.
  * @property {number} [startMs] startServerInstances: NSTOP/START for this long, then RUN/NULL (clock time). Default 1000.
  * @property {boolean} [refuseStartWhileImaging] Refuse a start (RETURN_CODES.startRefused) while an image of the server is INIT. Default false.
  * @property {boolean} [kvmOnlyServerImages] Refuse createServerImage on XEN and RHV servers (RETURN_CODES.kvmOnly), as older NCP documents did. Default false: it images every server, as NCP now documents.

@@ -151,7 +151,8 @@ export const SERVER_ACTIONS = {
           checkPowerState(server, now, 'RUN', 'stopped')
       }
       return servers.map(server => {
-        beginTransition(server, now, 'SHTDN', 'NSTOP', server.stopMs ?? sim.stopMs)
+        const lagMs = server.stopLagMs ?? sim.stopLagMs
+        beginTransition(server, now, 'SHTDN', 'NSTOP', server.stopMs ?? sim.stopMs, lagMs)
         return serverRecord(server, now)
       })
     }

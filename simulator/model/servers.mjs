@@ -20,8 +20,9 @@ const SERVER_OPERATION_NAMES = {
 }
 
 /**
- * A stop or start under way, in clock time.
- * @typedef {{ from: string, operation: string, to: string, until: number }} Transition
+ * A stop or start under way, in clock time: the old state until `at`, then the operation until
+ * `until`, then the new status.
+ * @typedef {{ from: string, operation: string, to: string, at: number, until: number }} Transition
  */
 /**
  * @typedef {Omit<import('../types.mjs').ServerFixture, 'serverName' | 'regionCode' | 'zoneCode' | 'hypervisor' | 'status' | 'operation'
@@ -53,6 +54,7 @@ export function setServer(sim, fixture) {
     failImage: fixture.failImage,
     imageFinalStatus: fixture.imageFinalStatus,
     stopMs: fixture.stopMs,
+    stopLagMs: fixture.stopLagMs,
     startMs: fixture.startMs,
     refuseStartWhileImaging: fixture.refuseStartWhileImaging,
     failStart: fixture.failStart,
@@ -81,9 +83,11 @@ export function serverState(server, now) {
   const t = server.transition
   const [status, operation] = !t
     ? [server.status, server.operation]
-    : now < t.until
-      ? [t.from, t.operation]
-      : [t.to, 'NULL']
+    : now < t.at
+      ? [t.from, 'NULL']
+      : now < t.until
+        ? [t.from, t.operation]
+        : [t.to, 'NULL']
   const statusName =
     (t ? undefined : server.statusName) ??
     lookUp(SERVER_OPERATION_NAMES, operation) ??
@@ -106,12 +110,13 @@ function lookUp(names, code) {
  * @param {string} operation
  * @param {string} to
  * @param {number} ms
+ * @param {number} [lagMs] How long the request waits before it takes effect.
  */
-export function beginTransition(server, now, operation, to, ms) {
+export function beginTransition(server, now, operation, to, ms, lagMs = 0) {
   const { status } = serverState(server, now)
   server.status = status
   server.operation = 'NULL'
-  server.transition = { from: status, operation, to, until: now + ms }
+  server.transition = { from: status, operation, to, at: now + lagMs, until: now + lagMs + ms }
 }
 
 /**

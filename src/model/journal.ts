@@ -17,6 +17,13 @@ export interface RunJournal {
     name: string
     /** When the stop request was sent (ms since the epoch, on the run's clock). */
     stoppedAt: number
+    /** NCP answered the stop with success (unset: no answer came, lost or still in flight). */
+    stopAccepted?: boolean
+    /**
+     * When the action first saw the stop take effect (the server SHTDN or NSTOP). Unset, NCP may
+     * still apply a stop it was sent: the server can read RUN a while and then stop.
+     */
+    stopSeenAt?: number
     /** When a start request was last sent. */
     startSentAt?: number
     /** Whether NCP accepted a start: the server boots on its own from then on. */

@@ -30,6 +30,17 @@ export interface PowerDeps {
   random?: () => number
 }
 
+export interface StopEvents {
+  sent(): void
+  undone(): void
+  answered?(): void
+  seen?(): void
+}
+
+/** The stop has taken effect: the server is shutting down or stopped. */
+export const stopTakingEffect = (server: ServerRecord): boolean =>
+  server.status === 'NSTOP' || server.operation === 'SHTDN'
+
 const STOP = 'stopServerInstances'
 const START = 'startServerInstances'
 
@@ -41,8 +52,9 @@ export async function stopServer(
   /**
    * `sent`: just before the stop request leaves; from then on the server must be started again.
    * `undone`: the stop was refused and the server is still running: nothing to start.
+   * `answered`: NCP accepted the stop. `seen`: a read showed it take effect (SHTDN or NSTOP).
    */
-  stop: { sent(): void; undone(): void } = { sent: () => undefined, undone: () => undefined }
+  stop: StopEvents = { sent: () => undefined, undone: () => undefined }
 ): Promise<number> {
   const sentAt = deps.clock.now()
   deps.signal?.throwIfAborted()
@@ -69,11 +81,12 @@ export async function stopServer(
             }
           : { verdict: 'stop' }
     })
+    stop.answered?.()
   } catch (error) {
     deps.signal?.throwIfAborted()
     // A stop whose reply was lost may have been carried out: the server's state says.
     const now = await readServer(client, server.no)
-    if (now.status !== 'NSTOP' && now.operation !== 'SHTDN') {
+    if (!stopTakingEffect(now)) {
       stop.undone()
       throw new RunFailure(
         `Could not stop server ${server.no}: ${describeError(error)} Nothing was created.`,
@@ -82,7 +95,8 @@ export async function stopServer(
       )
     }
   }
-  await waitForServer(client, server.no, 'NSTOP', sentAt + STOP_TIMEOUT_MS, deps)
+  const seen = (now: ServerRecord): void => (stopTakingEffect(now) ? stop.seen?.() : undefined)
+  await waitForServer(client, server.no, 'NSTOP', sentAt + STOP_TIMEOUT_MS, deps, seen)
   deps.log.info(
     `Server ${server.no} is stopped (NSTOP) after ${formatDuration(deps.clock.now() - sentAt)}.`
   )
@@ -179,10 +193,12 @@ export async function waitForServer(
   serverInstanceNo: string,
   status: 'RUN' | 'NSTOP',
   deadline: number,
-  deps: PowerDeps
+  deps: PowerDeps,
+  onRead: (server: ServerRecord) => void = () => undefined
 ): Promise<void> {
   for (;;) {
     const server = await readServer(client, serverInstanceNo)
+    onRead(server)
     if (server.status === status && server.operation === 'NULL') return
     if (deps.clock.now() >= deadline) {
       throw new RunFailure(

@@ -44,6 +44,12 @@ export async function withServerStopped<T>(
       undone: () => {
         journal.record(j => delete j.stopped)
         startOnCancel?.dispose()
+      },
+      answered: () => journal.record(j => j.stopped && (j.stopped.stopAccepted = true)),
+      seen: () => {
+        if (journal.snapshot().stopped?.stopSeenAt !== undefined) return
+        const seenAt = options.clock.now()
+        journal.record(j => j.stopped && (j.stopped.stopSeenAt = seenAt))
       }
     })
     value = await body()

@@ -5,6 +5,7 @@ import { startStoppedServer } from '../src/steps/finish-server.js'
 import type { FinishContext } from '../src/steps/finishers.js'
 import { STOP_SETTLE_MS, STOP_SETTLE_READS } from '../src/steps/timing.js'
 import { FakeClock } from './helpers/fake-clock.js'
+import { serverAnswer, type ServerState } from './helpers/server-answer.js'
 
 // The post step's finisher for a stopped server: when it trusts a server that reads RUN, when it
 // watches it first (a stop NCP may still carry out), and the words it leaves in the log.
@@ -12,23 +13,13 @@ import { FakeClock } from './helpers/fake-clock.js'
 const DETAIL = 'getServerInstanceDetail'
 const START = 'startServerInstances'
 const LABEL = 'Server 1001 (web-1)'
-type State = [status: string, operation: string]
+type State = ServerState
 
 /** Each read gives the next state (the last repeats); a start is accepted. */
 function context(states: State[], budgetMs = 4 * 60_000) {
-  const read = jest.fn(async (_action: string, params?: Params): Promise<ApiResult> => {
-    const [status, operation] = states.length > 1 ? states.shift()! : states[0]
-    return {
-      serverInstanceList: [
-        {
-          serverInstanceNo: params?.serverInstanceNo,
-          serverName: 'web-1',
-          serverInstanceStatus: { code: status },
-          serverInstanceOperation: { code: operation }
-        }
-      ]
-    }
-  })
+  const read = jest.fn(async (_action: string, params?: Params): Promise<ApiResult> =>
+    serverAnswer(params?.serverInstanceNo, states.length > 1 ? states.shift()! : states[0])
+  )
   const sendOnce = jest.fn(async (_action: string, _params?: Params): Promise<ApiResult> => ({}))
   const retryPolicy = { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 }
   const client = { read, sendOnce, region: 'KR', retryPolicy } as unknown as NcloudClient
@@ -48,7 +39,7 @@ function context(states: State[], budgetMs = 4 * 60_000) {
   return { ctx, read, sendOnce, clock, lines }
 }
 
-const finish = (stopped: Record<string, unknown>, ctx: FinishContext) => {
+const finish = (stopped: { stoppedAt: number } & Record<string, unknown>, ctx: FinishContext) => {
   const journal: SavedJournal = { version: 1, stopped: { no: '1001', name: 'web-1', ...stopped } }
   return startStoppedServer(journal)!.finish(ctx)
 }

@@ -16,6 +16,7 @@ import {
 } from '../src/steps/server-power.js'
 import { STOP_TIMEOUT_MS } from '../src/steps/timing.js'
 import { FakeClock } from './helpers/fake-clock.js'
+import { serverAnswer, type ServerState } from './helpers/server-answer.js'
 
 const NO = '1234567'
 const POLL_MS = 10_000
@@ -27,7 +28,7 @@ const RETRY: RetryPolicy = {
   maxRetryAfterMs: 5_000
 }
 
-type State = [status: string, operation: string]
+type State = ServerState
 
 /**
  * A fake NcloudClient: sendOnce answers from `sends` (an Error is thrown, anything else is the
@@ -44,17 +45,7 @@ function fakeClient(sends: (ApiResult | Error)[], states: (State | Error)[]) {
     async (_action: string, params?: Params, _deadline?: number): Promise<ApiResult> => {
       const next = states.length > 1 ? states.shift() : states[0]
       if (next instanceof Error) throw next
-      const [status, operation] = next as State
-      return {
-        serverInstanceList: [
-          {
-            serverInstanceNo: params?.serverInstanceNo,
-            serverName: 'web-1',
-            serverInstanceStatus: { code: status },
-            serverInstanceOperation: { code: operation }
-          }
-        ]
-      }
+      return serverAnswer(params?.serverInstanceNo, next as State)
     }
   )
   const client = { sendOnce, read, region: 'KR', gatewaySetting: 'site', retryPolicy: RETRY }

@@ -14,7 +14,7 @@ import {
   stopServer,
   type PowerDeps
 } from '../src/steps/server-power.js'
-import { STOP_TIMEOUT_MS } from '../src/steps/timing.js'
+import { STOP_SETTLE_MS, STOP_SETTLE_READS, STOP_TIMEOUT_MS } from '../src/steps/timing.js'
 import { FakeClock } from './helpers/fake-clock.js'
 import { serverAnswer, type ServerState } from './helpers/server-answer.js'
 
@@ -232,11 +232,16 @@ describe('stopServer', () => {
   })
 
   it.each([
-    ['refused by NCP', refused(STOP, 'The server cannot be stopped now.')],
-    ['lost and not carried out', lostReply(STOP)]
+    ['refused by NCP', refused(STOP, 'The server cannot be stopped now.'), 1, []],
+    [
+      'lost and not carried out, even late',
+      lostReply(STOP),
+      1 + STOP_SETTLE_READS,
+      Array(STOP_SETTLE_READS).fill(STOP_SETTLE_MS / STOP_SETTLE_READS)
+    ]
   ])(
     'fails, saying nothing was created, when the stop was %s and the server still runs',
-    async (_label, failed) => {
+    async (_label, failed, reads, pauses) => {
       const { client, sendOnce, read } = fakeClient([failed], [['RUN', 'NULL']])
       const { deps, clock } = powerDeps()
       const failure = await failureOf(stopServer(client, server, deps))
@@ -246,10 +251,33 @@ describe('stopServer', () => {
       expect(failure.outcome).toBe('error')
       expect(failure.nextStep).toBe(NEXT.stopFailed)
       expect(sendOnce).toHaveBeenCalledTimes(1)
-      expect(read).toHaveBeenCalledTimes(1)
-      expect(clock.sleeps).toEqual([])
+      expect(read).toHaveBeenCalledTimes(reads)
+      expect(clock.delays).toEqual(pauses)
     }
   )
+
+  it('watches a server whose stop reply was lost, and goes on when the stop takes effect late', async () => {
+    const { client, sendOnce, read } = fakeClient(
+      [lostReply(STOP)],
+      [
+        ['RUN', 'NULL'],
+        ['RUN', 'NULL'],
+        ['RUN', 'SHTDN'],
+        ['NSTOP', 'NULL']
+      ]
+    )
+    const { deps, log } = powerDeps()
+    const undone = jest.fn()
+    await expect(
+      stopServer(client, server, deps, { sent: () => undefined, undone })
+    ).resolves.toEqual(expect.any(Number))
+    expect(sendOnce).toHaveBeenCalledTimes(1)
+    expect(read).toHaveBeenCalledTimes(4)
+    expect(undone).not.toHaveBeenCalled()
+    expect(log.info.mock.calls.map(([line]) => line)).toContain(
+      `The answer to the stop of server ${NO} was lost and it still runs (RUN): watching it for 25s in case the stop takes effect late.`
+    )
+  })
 
   it('sends a throttled stop again (it never reached the service), honouring Retry-After, and reads nothing in between', async () => {
     const { client, sendOnce, read } = fakeClient(

@@ -1,6 +1,6 @@
 import type { Clock } from '../lib/clock.js'
 import { formatDuration } from '../lib/duration.js'
-import { STOP_TIMEOUT_MS } from './timing.js'
+import { STOP_SETTLE_MS, STOP_SETTLE_READS, STOP_TIMEOUT_MS } from './timing.js'
 import { RunFailure } from '../model/failure.js'
 import type { NcloudClient } from '../ncloud/client.js'
 import { NcloudError, describeError } from '../ncloud/errors.js'
@@ -84,9 +84,11 @@ export async function stopServer(
     stop.answered?.()
   } catch (error) {
     deps.signal?.throwIfAborted()
-    // A stop whose reply was lost may have been carried out: the server's state says.
+    // A stop whose reply was lost may have been carried out, perhaps a moment from now: the
+    // server's state says, watched for a while unless NCP plainly refused the stop.
+    const refused = error instanceof NcloudError && error.reached !== 'maybe'
     const now = await readServer(client, server.no)
-    if (!stopTakingEffect(now)) {
+    if (!stopTakingEffect(now) && (refused || !(await stopsWithin(client, server.no, deps)))) {
       stop.undone()
       throw new RunFailure(
         `Could not stop server ${server.no}: ${describeError(error)} Nothing was created.`,
@@ -101,6 +103,18 @@ export async function stopServer(
     `Server ${server.no} is stopped (NSTOP) after ${formatDuration(deps.clock.now() - sentAt)}.`
   )
   return sentAt
+}
+
+/** Whether the server starts shutting down within STOP_SETTLE_MS (a stop NCP carries out late). */
+async function stopsWithin(client: NcloudClient, no: string, deps: PowerDeps): Promise<boolean> {
+  deps.log.info(
+    `The answer to the stop of server ${no} was lost and it still runs (RUN): watching it for ${formatDuration(STOP_SETTLE_MS)} in case the stop takes effect late.`
+  )
+  for (let read = 0; read < STOP_SETTLE_READS; read++) {
+    await deps.clock.sleep(STOP_SETTLE_MS / STOP_SETTLE_READS, deps.signal)
+    if (stopTakingEffect(await readServer(client, no))) return true
+  }
+  return false
 }
 
 /**

@@ -3,9 +3,9 @@
 /** How long a stop may take to reach NSTOP (Packer's NCP builder allows 5 minutes). */
 export const STOP_TIMEOUT_MS = 10 * 60_000
 /**
- * A stop NCP was sent may take effect a moment later: a post step that finds the server RUN, when
- * the main step never saw it shutting down, reads it this many times over STOP_SETTLE_MS before
- * it trusts that RUN.
+ * A stop NCP was sent may take effect a moment later: a main step whose stop reply was lost, or a
+ * post step whose main step never saw the server shutting down, reads it this many times over
+ * STOP_SETTLE_MS before it trusts that RUN.
  */
 export const STOP_SETTLE_MS = 25_000
 export const STOP_SETTLE_READS = 5

@@ -1,7 +1,7 @@
 import { describe, expect, it, jest } from '@jest/globals'
 import { CancelledError } from '../src/lib/cancel.js'
 import { RunFailure } from '../src/model/failure.js'
-import { JournalRecorder } from '../src/model/journal.js'
+import { JournalRecorder, powerOf } from '../src/model/journal.js'
 import { NEXT } from '../src/model/next-steps.js'
 import type { ApiResult, NcloudClient, Params } from '../src/ncloud/client.js'
 import { NcloudError } from '../src/ncloud/errors.js'
@@ -181,5 +181,55 @@ describe('withServerStopped: a cancel', () => {
       'Cancelled (SIGINT). Server 1001 (web-1) had been stopped by the action; the start request was not accepted (startServerInstances failed: HTTP 401, NCP gateway error 210, "Permission Denied"): it is still stopped.'
     )
     expect(run.failure?.nextStep).toBe(`${NEXT.startServer('1001')} ${NEXT.cancelledBeforeCreate}`)
+  })
+})
+
+describe('withServerStopped: a stop whose answer was lost', () => {
+  /** A client whose stop answer is lost and whose server keeps running (NCP did not stop it yet). */
+  function lostStopClient() {
+    const lost = new NcloudError({
+      action: 'stopServerInstances',
+      source: 'network',
+      code: 'ECONNRESET',
+      transient: true,
+      reached: 'maybe',
+      gatewaySetting: 'api-url'
+    })
+    const sendOnce = jest.fn(async (action: string): Promise<ApiResult> => {
+      if (action === START) throw new Error('no start may be sent for a server that runs')
+      throw lost
+    })
+    const read = jest.fn(async (_action: string, params?: Params): Promise<ApiResult> => ({
+      serverInstanceList: [
+        {
+          serverInstanceNo: params?.serverInstanceNo,
+          serverInstanceStatus: { code: 'RUN' },
+          serverInstanceOperation: { code: 'NULL' }
+        }
+      ]
+    }))
+    const client: Record<string, unknown> = {
+      sendOnce,
+      read,
+      region: 'KR',
+      retryPolicy: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 }
+    }
+    client.afterCancel = () => client
+    return { client: client as unknown as NcloudClient, sendOnce }
+  }
+
+  it('keeps the stop in the journal for the post step, starts nothing, and reports no downtime', async () => {
+    const { client, sendOnce } = lostStopClient()
+    const body = jest.fn(async () => 'made')
+    const run = await bracket(client, body)
+    expect(body).not.toHaveBeenCalled()
+    expect(sendOnce.mock.calls.map(([action]) => action)).toEqual(['stopServerInstances'])
+    expect(run.journal.stopped).toMatchObject({ no: '1001', stopUnsettled: true })
+    expect(run.journal.stopped?.stopSeenAt).toBeUndefined()
+    expect(powerOf(run.journal, 0)).toBeUndefined()
+    expect(run.failure?.message).toBe(
+      'Could not stop server 1001: stopServerInstances failed: no answer (ECONNRESET). Nothing was created. It kept running for 25s after the stop was sent; the post step watches it once more and starts it if NCP stops it late.'
+    )
+    expect(run.failure?.nextStep).toBe(NEXT.stopFailed)
   })
 })

@@ -24,6 +24,11 @@ export interface RunJournal {
      * still apply a stop it was sent: the server can read RUN a while and then stop.
      */
     stopSeenAt?: number
+    /**
+     * The stop's answer was lost and the server kept running while the main step watched it: the
+     * main step starts nothing, and the post step watches it once more in case NCP stops it late.
+     */
+    stopUnsettled?: boolean
     /** When a start request was last sent. */
     startSentAt?: number
     /** Whether NCP accepted a start: the server boots on its own from then on. */
@@ -165,7 +170,8 @@ export function journalDelete(
 /** stop-server's bracket as the result reports it. */
 export function powerOf(journal: RunJournal, now: number): RunResult['power'] {
   const stopped = journal.stopped
-  if (!stopped) return undefined
+  // A stop that was never seen taking effect stopped nothing the result can report.
+  if (!stopped || stopped.stopUnsettled) return undefined
   return {
     stoppedAt: stopped.stoppedAt,
     runningAt: stopped.runningAgainAt,

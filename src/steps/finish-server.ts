@@ -21,6 +21,7 @@ export function startStoppedServer(journal: SavedJournal): OpenWork | undefined 
   checkedOptional(entry.stoppedAt, 'number', '"stoppedAt"')
   checkedOptional(entry.stopAccepted, 'boolean', '"stopAccepted"')
   checkedOptional(entry.stopSeenAt, 'number', '"stopSeenAt"')
+  checkedOptional(entry.stopUnsettled, 'boolean', '"stopUnsettled"')
   checkedOptional(entry.startAccepted, 'boolean', '"startAccepted"')
   checkedOptional(entry.runningAgainAt, 'number', '"runningAgainAt"')
   if (entry.runningAgainAt !== undefined) return undefined
@@ -62,7 +63,7 @@ async function startAndWait(
           line: `${label} is running (RUN): the stop the action sent was not seen taking effect.`
         }
       }
-      log.info(`${label} is ${stateOf(now)}: NCP carried out the stop late.`)
+      if (!isStarting(now)) log.info(`${label} is ${stateOf(now)}: NCP carried out the stop late.`)
     }
     if (running(now)) {
       log.info(`${label} is running (RUN).`)

@@ -33,6 +33,8 @@ export interface PowerDeps {
 export interface StopEvents {
   sent(): void
   undone(): void
+  /** The stop's answer was lost and the server kept running: it may still be stopped late. */
+  unsettled?(): void
   answered?(): void
   seen?(): void
 }
@@ -89,9 +91,10 @@ export async function stopServer(
     const refused = error instanceof NcloudError && error.reached !== 'maybe'
     const now = await readServer(client, server.no)
     if (!stopTakingEffect(now) && (refused || !(await stopsWithin(client, server.no, deps)))) {
-      stop.undone()
+      if (refused) stop.undone()
+      else (stop.unsettled ?? stop.undone)()
       throw new RunFailure(
-        `Could not stop server ${server.no}: ${describeError(error)} Nothing was created.`,
+        `Could not stop server ${server.no}: ${describeError(error)} Nothing was created.${refused ? '' : ` It kept running for ${formatDuration(STOP_SETTLE_MS)} after the stop was sent; the post step watches it once more and starts it if NCP stops it late.`}`,
         'error',
         NEXT.stopFailed
       )

@@ -45,6 +45,10 @@ export async function withServerStopped<T>(
         journal.record(j => delete j.stopped)
         startOnCancel?.dispose()
       },
+      unsettled: () => {
+        journal.record(j => j.stopped && (j.stopped.stopUnsettled = true))
+        startOnCancel?.dispose()
+      },
       answered: () => journal.record(j => j.stopped && (j.stopped.stopAccepted = true)),
       seen: () => {
         if (journal.snapshot().stopped?.stopSeenAt !== undefined) return
@@ -56,7 +60,9 @@ export async function withServerStopped<T>(
   } catch (error) {
     failure = error
   }
-  if (journal.snapshot().stopped) {
+  const open = journal.snapshot().stopped
+  // An unsettled stop left the server running: nothing to start (the post step watches it).
+  if (open && !open.stopUnsettled) {
     try {
       await startAgain(options, failure, startOnCancel)
     } finally {

@@ -45,6 +45,20 @@ describe('the post step and a test server main left', () => {
     expect(post.finished).toEqual([expect.objectContaining({ ok: true })])
   })
 
+  it('does not take a test server that one complete list leaves out for gone: it is removed', async () => {
+    sim = await startScenarioSim()
+    sim.setServer({ serverInstanceNo: '3000001', serverName: 'golden-web-1-t1a2b3', status: 'RUN' })
+    sim.addFault({ action: 'getServerInstanceDetail', kind: 'no-rows', times: 1 })
+    sim.addFault({ action: 'getServerInstanceList', kind: 'no-rows', times: 1 })
+    const entry = { no: '3000001', name: 'golden-web-1-t1a2b3', imageNo: '900001' }
+
+    const post = await runPostScenario(sim, baseInputs(sim), journalWith([entry]))
+
+    expect(post.code).toBe(0)
+    expect(sim.servers().find(s => s.serverInstanceNo === '3000001')!.status).toBe('TERMT')
+    expect(count(sim, TERMINATE)).toBe(1)
+  })
+
   it('leaves alone a test server the journal says is removed: no request', async () => {
     sim = await startScenarioSim()
     const entry = { no: '3000001', name: 'golden-web-1-t1a2b3', imageNo: '900001', removedAt: 5 }

@@ -188,8 +188,9 @@ describe('verify-boot: true', () => {
     const run = await runScenario(sim, baseInputs(sim, verify), {
       onLine: line => {
         if (line.includes('launching test server')) {
-          sim!.addFault({ action: 'getServerInstanceDetail', kind: 'no-rows', times: 1 })
-          sim!.addFault({ action: 'getServerInstanceList', kind: 'no-rows', times: 1 })
+          // Unlisted on five looks 2 s apart: longer than a new server takes to be listed.
+          sim!.addFault({ action: 'getServerInstanceDetail', kind: 'no-rows', times: 5 })
+          sim!.addFault({ action: 'getServerInstanceList', kind: 'no-rows', times: 5 })
         }
       }
     })
@@ -204,6 +205,23 @@ describe('verify-boot: true', () => {
     expect(run.stdout).toMatch(errorNaming('verify-boot', server.serverInstanceNo))
     const image = sim.images()[0] as unknown as ImageRecord
     expect(run.result.nextStep).toBe(NEXT.verifyFailed(image, server.serverInstanceNo))
+    expect(server.status).toBe('TERMT')
+  })
+
+  it('a test server not listed once, just after its launch, is too new to be gone: it boots and passes', async () => {
+    sim = await startScenarioSim()
+    const run = await runScenario(sim, baseInputs(sim, verify), {
+      onLine: line => {
+        if (line.includes('launching test server')) {
+          sim!.addFault({ action: 'getServerInstanceDetail', kind: 'no-rows', times: 1 })
+          sim!.addFault({ action: 'getServerInstanceList', kind: 'no-rows', times: 1 })
+        }
+      }
+    })
+
+    expect(run.code).toBe(0)
+    const [server] = testServers()
+    expect(run.outputs.verified).toBe('true')
     expect(server.status).toBe('TERMT')
   })
 

@@ -6,7 +6,7 @@ import { describeError } from '../ncloud/errors.js'
 import { sendStop, sendTerminate } from '../ncloud/server-launch.js'
 import { listServers, readOrList, type ServerRecord } from '../ncloud/servers.js'
 import { NEXT } from '../model/next-steps.js'
-import { CONFIRM_DELAYS_MS } from './timing.js'
+import { CONFIRM_DELAYS_MS, UNLISTED_CONFIRM_MS } from './timing.js'
 
 // Removing verify-boot's test servers: stop (once running) → NSTOP → terminate → gone. One
 // function for the run's own cleanup and for whatever finishes a run that was killed.
@@ -97,6 +97,8 @@ async function removeOne(entry: JournalTestServer, options: RemoveOptions): Prom
   let state: string | undefined
   let problem: string | undefined
   let earlyStopTried = false
+  let seenListed = false
+  let unlistedSince: number | undefined
   for (;;) {
     let server: ServerRecord | undefined
     let listed = true
@@ -108,8 +110,14 @@ async function removeOne(entry: JournalTestServer, options: RemoveOptions): Prom
       // Not settled: neither the read nor a complete list said; look again until endBy.
       problem = describeError(error)
     }
-    if (!listed) return gone()
+    if (!listed) {
+      // Seen listed before, it is gone; never seen, it may be too new to be listed yet.
+      unlistedSince ??= clock.now()
+      if (seenListed || clock.now() - unlistedSince >= UNLISTED_CONFIRM_MS) return gone()
+      state = 'not listed yet'
+    } else if (server) unlistedSince = undefined
     if (server) {
+      seenListed = true
       state = `${server.status}${server.operation === 'NULL' ? '' : ` (${server.operation})`}`
       if (server.status === 'TERMT') return gone()
       const idle = server.operation === 'NULL'

@@ -15,6 +15,11 @@ export const STOP_SETTLE_READS = 5
  * a moment after the create; how long is not documented, so the looks span several seconds.
  */
 export const CONFIRM_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000]
+/**
+ * A server not yet seen in this wait that no complete list shows may be too new to be listed: it
+ * counts as gone only once it has stayed unlisted this long (the span of the looks above).
+ */
+export const UNLISTED_CONFIRM_MS = CONFIRM_DELAYS_MS.reduce((sum, delay) => sum + delay, 0)
 /** A cancelled run gets a few seconds from the runner; the look for a lost image must fit in them. */
 export const CANCEL_LOOKUP_TIMEOUT_MS = 3_000
 

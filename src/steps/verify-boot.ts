@@ -13,7 +13,12 @@ import { launchParams, launchServer, sendStop } from '../ncloud/server-launch.js
 import { bootProgress, listServers, readOrList, type ServerRecord } from '../ncloud/servers.js'
 import { launchRequest, sourceOf } from './launch-request.js'
 import { leftRunning, removeNext, removeTestServers, type Removal } from './test-server.js'
-import { CANCEL_LOOKUP_TIMEOUT_MS, CANCEL_REMOVE_MS, REMOVE_TIMEOUT_MS } from './timing.js'
+import {
+  CANCEL_LOOKUP_TIMEOUT_MS,
+  CANCEL_REMOVE_MS,
+  REMOVE_TIMEOUT_MS,
+  UNLISTED_CONFIRM_MS
+} from './timing.js'
 
 // verify-boot: launch one server from the new image, wait until it runs, and remove it, whatever
 // happens; a launch NCP refuses or a server that does not run fails the step before sharing.
@@ -150,10 +155,20 @@ async function launchAndWait(
   options.report({ serverNo: no })
   const deadline = (entry.launchSentAt ?? clock.now()) + settings.verifyTimeoutMs
   const pauseMs = Math.min(15_000, Math.max(2_000, settings.pollIntervalMs))
+  let seenListed = false
+  let unlistedSince: number | undefined
   for (;;) {
-    // An empty or refused read is settled by the list; a server no longer listed did not run.
+    // Settled by the list: unlisted after being listed, or for too long to be new, it did not run.
     const server = await readOrList(client, no)
-    if (!server) return { ran: false, what: didNotRun(no, 'gone') }
+    if (!server) {
+      unlistedSince ??= clock.now()
+      const gone = seenListed || clock.now() - unlistedSince >= UNLISTED_CONFIRM_MS
+      if (gone) return { ran: false, what: didNotRun(no, 'gone') }
+      await clock.sleep(pauseMs, options.signal)
+      continue
+    }
+    seenListed = true
+    unlistedSince = undefined
     const progress = bootProgress(server)
     const state = `${server.status}${server.operation === 'NULL' ? '' : ` (${server.operation})`}`
     if (progress === 'running') return { ran: true }
